@@ -1,0 +1,46 @@
+//! The `phiward` command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod explain;
+mod simulate;
+
+/// phiward keeps the identities that reach protected health information in AWS honest.
+#[derive(Debug, Parser)]
+#[command(name = "phiward", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decide AWS authorization requests exactly as AWS does, and explain why.
+    Simulate(Box<simulate::Args>),
+}
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Everything was read and nothing failed the bar.
+    pub const OK: u8 = 0;
+    /// Findings (or, for `simulate --check`, disagreements) failed the bar.
+    pub const FAILED: u8 = 1;
+    /// Some input could not be read; wins over [`FAILED`].
+    pub const INPUT: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Simulate(args) => simulate::run(&args),
+    };
+    match code {
+        Ok(c) => ExitCode::from(c),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::INPUT)
+        }
+    }
+}

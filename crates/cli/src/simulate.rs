@@ -1,0 +1,276 @@
+//! `phiward simulate`: decide requests from a case file or from flags.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use phiward_policy::cases::parse_cases;
+use phiward_policy::json::{self, Json, Spanned};
+use phiward_policy::{
+    evaluate, policy_from_json, Context, CtxValue, Decision, Policy, PolicyKind, PolicySet, Request,
+    RequestPrincipal, Response,
+};
+
+use crate::exit;
+use crate::explain::render;
+
+/// Input larger than this is refused before parsing (case files of 3,000 cases are ~9 MB).
+const MAX_INPUT: u64 = 512 * 1024 * 1024;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  phiward simulate --cases examples/cases.json --explain\n  phiward simulate --policy user.json --principal arn:aws:iam::111122223333:user/alice \\\n      --action s3:GetObject --resource arn:aws:s3:::phi-bucket/x --context aws:MultiFactorAuthPresent=true"
+)]
+pub struct Args {
+    /// A case file (JSON array of cases; see docs/simulate.md). Prints one JSON line per case.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["policy", "principal"])]
+    cases: Option<PathBuf>,
+    /// With --cases: exit 1 when a decision differs from the case's `expected`.
+    #[arg(long)]
+    check: bool,
+    /// Print a readable explanation instead of JSON lines.
+    #[arg(long)]
+    explain: bool,
+    /// Identity-based policy file (one policy or an array); repeatable.
+    #[arg(long, value_name = "FILE")]
+    policy: Vec<PathBuf>,
+    /// The resource's policy (bucket policy, key policy, role trust policy, ...).
+    #[arg(long, value_name = "FILE")]
+    resource_policy: Option<PathBuf>,
+    /// The principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    boundary: Option<PathBuf>,
+    /// The session policy of a role or federated-user session.
+    #[arg(long, value_name = "FILE")]
+    session_policy: Option<PathBuf>,
+    /// SCPs of one organization level (one policy or an array); repeat per level, root first.
+    #[arg(long, value_name = "FILE")]
+    scp: Vec<PathBuf>,
+    /// RCPs of one organization level; repeat per level, root first.
+    #[arg(long, value_name = "FILE")]
+    rcp: Vec<PathBuf>,
+    /// The caller: an IAM user, role session, federated-user ARN, a service principal or `anonymous`.
+    #[arg(long, value_name = "ARN")]
+    principal: Option<String>,
+    /// The action, such as `s3:GetObject`.
+    #[arg(long, value_name = "ACTION", requires = "principal")]
+    action: Option<String>,
+    /// The resource ARN (`*` for actions without resource types).
+    #[arg(long, value_name = "ARN", default_value = "*")]
+    resource: String,
+    /// The account that owns the resource (default: from the ARN, else the principal's).
+    #[arg(long, value_name = "ID")]
+    resource_account: Option<String>,
+    /// A context key, `key=value`; give a key twice for a multivalued key.
+    #[arg(long, value_name = "KEY=VALUE")]
+    context: Vec<String>,
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    match &args.cases {
+        Some(path) => run_cases(args, path),
+        None => run_single(args),
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if meta.len() > MAX_INPUT {
+        bail!(
+            "`{}` is {} bytes, more than the {} byte limit",
+            path.display(),
+            meta.len(),
+            MAX_INPUT
+        );
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read `{}` as UTF-8 text", path.display()))
+}
+
+fn run_cases(args: &Args, path: &Path) -> Result<u8> {
+    let text = read(path)?;
+    let cases = parse_cases(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut errors, mut agree, mut differ) = (0usize, 0usize, Vec::new());
+    for case in &cases {
+        match case {
+            Err(e) => {
+                errors += 1;
+                if args.explain {
+                    writeln!(out, "{}: error: {}\n", e.id, e.message)?;
+                } else {
+                    serde_json::to_writer(&mut out, &serde_json::json!({"id": e.id, "error": e.message}))?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            Ok(c) => {
+                let resp = evaluate(&c.policies, &c.request);
+                match c.expected {
+                    Some(x) if x == resp.decision => agree += 1,
+                    Some(x) => differ.push((c.id.clone(), x, resp.decision)),
+                    None => {}
+                }
+                if args.explain {
+                    write!(out, "{}", render(Some(&c.id), c.description.as_deref(), &c.request, &c.policies, &resp, c.expected))?;
+                } else {
+                    write_json(&mut out, &c.id, &resp)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    drop(out);
+    summarize(path, cases.len(), errors, agree, &differ, args.check);
+    Ok(if errors > 0 {
+        exit::INPUT
+    } else if args.check && !differ.is_empty() {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}
+
+fn summarize(path: &Path, total: usize, errors: usize, agree: usize, differ: &[(String, Decision, Decision)], check: bool) {
+    if agree + differ.len() > 0 || errors > 0 {
+        eprintln!(
+            "{}: {total} cases, {agree} agree with `expected`, {} differ, {errors} could not be evaluated",
+            path.display(),
+            differ.len()
+        );
+    }
+    if check {
+        for (id, want, got) in differ {
+            eprintln!("  {id}: expected {}, decided {}", want.as_str(), got.as_str());
+        }
+    }
+}
+
+fn write_json(out: &mut impl Write, id: &str, resp: &Response) -> Result<()> {
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        id: &'a str,
+        decision: &'static str,
+        explanation: &'a Response,
+    }
+    serde_json::to_writer(&mut *out, &Line {
+        id,
+        decision: resp.decision.as_str(),
+        explanation: resp,
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Loads the policies of one file: a policy object or an array of them.
+fn load_policies(path: &Path, kind: PolicyKind) -> Result<Vec<(String, Policy)>> {
+    let text = read(path)?;
+    let doc = json::parse(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+    let items: Vec<&Spanned> = match &doc.value {
+        Json::Array(a) => a.iter().collect(),
+        _ => vec![&doc],
+    };
+    let many = items.len() > 1 || matches!(doc.value, Json::Array(_));
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let name = if many {
+                format!("{}[{i}]", path.display())
+            } else {
+                path.display().to_string()
+            };
+            policy_from_json(v, kind)
+                .map(|p| (name.clone(), p))
+                .map_err(|e| anyhow::anyhow!("`{name}`: {e}"))
+        })
+        .collect()
+}
+
+fn run_single(args: &Args) -> Result<u8> {
+    let (Some(principal), Some(action)) = (&args.principal, &args.action) else {
+        bail!("give `--cases FILE`, or `--principal ARN --action ACTION` (see `phiward simulate --help`)");
+    };
+    let mut set = PolicySet::default();
+    let mut names: Vec<(PolicyKind, usize, usize, String)> = Vec::new();
+    for f in &args.policy {
+        for (name, p) in load_policies(f, PolicyKind::Identity)? {
+            names.push((PolicyKind::Identity, 0, set.identity.len(), name));
+            set.identity.push(p);
+        }
+    }
+    if let Some(f) = &args.resource_policy {
+        let mut v = load_policies(f, PolicyKind::Resource)?;
+        if v.len() != 1 {
+            bail!("`{}` must hold exactly one resource policy", f.display());
+        }
+        if let Some((name, p)) = v.pop() {
+            names.push((PolicyKind::Resource, 0, 0, name));
+            set.resource = Some(p);
+        }
+    }
+    if let Some(f) = &args.boundary {
+        for (name, p) in load_policies(f, PolicyKind::PermissionsBoundary)? {
+            names.push((PolicyKind::PermissionsBoundary, 0, set.boundary.len(), name));
+            set.boundary.push(p);
+        }
+    }
+    if let Some(f) = &args.session_policy {
+        let mut v = load_policies(f, PolicyKind::Session)?;
+        if v.len() != 1 {
+            bail!("`{}` must hold exactly one session policy", f.display());
+        }
+        if let Some((name, p)) = v.pop() {
+            names.push((PolicyKind::Session, 0, 0, name));
+            set.session = Some(p);
+        }
+    }
+    for (kind, files) in [(PolicyKind::Scp, &args.scp), (PolicyKind::Rcp, &args.rcp)] {
+        for (level, f) in files.iter().enumerate() {
+            let mut lv = Vec::new();
+            for (i, (name, p)) in load_policies(f, kind)?.into_iter().enumerate() {
+                names.push((kind, level, i, name));
+                lv.push(p);
+            }
+            match kind {
+                PolicyKind::Scp => set.scps.push(lv),
+                _ => set.rcps.push(lv),
+            }
+        }
+    }
+    set.name_policies(|k, l, i| {
+        names
+            .iter()
+            .find(|(nk, nl, ni, _)| *nk == k && *nl == l && *ni == i)
+            .map(|(_, _, _, n)| n.clone())
+    });
+    let mut ctx = Context::new();
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for kv in &args.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            bail!("`--context {kv}`: expected `key=value`");
+        };
+        match pairs.iter_mut().find(|(pk, _)| pk.eq_ignore_ascii_case(k)) {
+            Some((_, vs)) => vs.push(v.to_string()),
+            None => pairs.push((k.to_string(), vec![v.to_string()])),
+        }
+    }
+    for (k, mut vs) in pairs {
+        let value = if vs.len() == 1 {
+            CtxValue::One(vs.remove(0))
+        } else {
+            CtxValue::Many(vs)
+        };
+        ctx.insert(&k, value);
+    }
+    let p = RequestPrincipal::parse(principal, &ctx).map_err(|e| anyhow::anyhow!("`--principal`: {e}"))?;
+    let req = Request::new(p, action, &args.resource, args.resource_account.clone(), ctx);
+    let resp = evaluate(&set, &req);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.explain {
+        write!(out, "{}", render(None, None, &req, &set, &resp, None))?;
+    } else {
+        write_json(&mut out, "request", &resp)?;
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,95 @@
+//! The request context: condition keys and their values.
+
+use rustc_hash::FxHashMap;
+
+/// A context value: one string, or a set of strings for multivalued keys
+/// (`aws:TagKeys`, `aws:CalledVia`, `aws:PrincipalOrgPaths`, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CtxValue {
+    /// A single-valued key.
+    One(String),
+    /// A multivalued key.
+    Many(Vec<String>),
+}
+
+/// Condition keys of one request. Key names are case-insensitive.
+///
+/// AWS: IAM User Guide, "IAM JSON policy elements: Condition" ("Condition key names are
+/// not case-sensitive").
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    map: FxHashMap<Box<str>, (Box<str>, CtxValue)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// Sets a key (replacing any value under the same key in any case).
+    pub fn insert(&mut self, key: &str, value: CtxValue) {
+        self.map
+            .insert(key.to_lowercase().into(), (key.into(), value));
+    }
+
+    /// The value of a key given in lowercase.
+    pub fn get(&self, key_lc: &str) -> Option<&CtxValue> {
+        self.map.get(key_lc).map(|(_, v)| v)
+    }
+
+    /// The values of a key given in lowercase; `None` when the key is absent or is an
+    /// empty set (AWS treats an empty set like a missing key).
+    pub fn values(&self, key_lc: &str) -> Option<&[String]> {
+        match self.get(key_lc)? {
+            CtxValue::One(s) => Some(std::slice::from_ref(s)),
+            CtxValue::Many(v) if v.is_empty() => None,
+            CtxValue::Many(v) => Some(v),
+        }
+    }
+
+    /// The value usable as a policy variable: single-valued keys only.
+    ///
+    /// AWS: IAM User Guide, "Single-valued vs. multivalued context keys" ("you can't use
+    /// multivalued context keys as policy variables").
+    pub fn variable(&self, key_lc: &str) -> Option<&str> {
+        match self.get(key_lc)? {
+            CtxValue::One(s) => Some(s),
+            CtxValue::Many(_) => None,
+        }
+    }
+
+    /// All keys as first written, with their values, sorted by key.
+    pub fn entries(&self) -> Vec<(&str, &CtxValue)> {
+        let mut v: Vec<(&str, &CtxValue)> =
+            self.map.values().map(|(k, v)| (&**k, v)).collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether there are no keys.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_case_insensitive_and_empty_sets_are_absent() {
+        let mut c = Context::new();
+        c.insert("aws:UserName", CtxValue::One("bob".into()));
+        c.insert("aws:TagKeys", CtxValue::Many(vec![]));
+        assert_eq!(c.values("aws:username"), Some(&["bob".to_string()][..]));
+        assert_eq!(c.values("aws:tagkeys"), None);
+        assert!(c.get("aws:tagkeys").is_some());
+        assert_eq!(c.variable("aws:username"), Some("bob"));
+    }
+}

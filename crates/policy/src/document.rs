@@ -1,0 +1,281 @@
+//! The policy document model.
+//!
+//! AWS: IAM User Guide, "IAM JSON policy element reference" and "Grammar of the IAM JSON
+//! policy language". Each element keeps the form it was written in (single string or
+//! array) so a document prints back as written, and the compiled matchers that evaluation
+//! uses.
+
+use crate::arn::ArnPattern;
+use crate::condition::Operator;
+use crate::glob::Glob;
+use crate::json::Pos;
+use crate::resource::ResourceMatcher;
+use crate::values::{Decimal, Instant};
+use crate::variables::Template;
+
+/// `Allow` or `Deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Effect {
+    /// Grants.
+    Allow,
+    /// Denies explicitly.
+    Deny,
+}
+
+/// The role a document plays; it decides which elements are allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyKind {
+    /// Attached to a user, group or role.
+    Identity,
+    /// Attached to a resource (bucket policy, key policy, trust policy, ...).
+    Resource,
+    /// A permissions boundary.
+    PermissionsBoundary,
+    /// A session policy passed when a session was created.
+    Session,
+    /// An AWS Organizations service control policy.
+    Scp,
+    /// An AWS Organizations resource control policy.
+    Rcp,
+}
+
+impl PolicyKind {
+    /// A readable name.
+    pub fn label(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity-based policy",
+            PolicyKind::Resource => "resource-based policy",
+            PolicyKind::PermissionsBoundary => "permissions boundary",
+            PolicyKind::Session => "session policy",
+            PolicyKind::Scp => "service control policy",
+            PolicyKind::Rcp => "resource control policy",
+        }
+    }
+}
+
+/// A parsed policy document.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// The `Version` element as written.
+    pub version: Option<String>,
+    /// The `Id` element.
+    pub id: Option<String>,
+    /// Statements in order.
+    pub statements: Vec<Statement>,
+    /// Whether `Statement` was written as an array.
+    pub statement_array: bool,
+    /// Where the document starts.
+    pub pos: Pos,
+    /// What the document was parsed as.
+    pub kind: PolicyKind,
+}
+
+impl Policy {
+    /// Whether `${...}` policy variables are substituted (only in version 2012-10-17).
+    ///
+    /// AWS: IAM User Guide, "IAM policy elements: Variables and tags" ("If you don't include
+    /// the Version element ... variables like ${aws:username} are treated as literal
+    /// strings").
+    pub fn variables_enabled(&self) -> bool {
+        self.version.as_deref() == Some(crate::parse::VERSION_2012)
+    }
+}
+
+/// A list of strings that remembers whether it was written as one string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringList {
+    /// The items.
+    pub items: Vec<String>,
+    /// Written as a single string rather than an array.
+    pub single: bool,
+}
+
+/// One statement.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    /// 0-based position in the policy.
+    pub index: usize,
+    /// Where the statement object starts.
+    pub pos: Pos,
+    /// `Sid`.
+    pub sid: Option<String>,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal` or `NotPrincipal`.
+    pub principal: Option<PrincipalElement>,
+    /// `Action` or `NotAction`.
+    pub action: ActionElement,
+    /// `Resource` or `NotResource`; absent in trust policies and some resource policies.
+    pub resource: Option<ResourceElement>,
+    /// `Condition` blocks in source order (operator, key).
+    pub conditions: Vec<Condition>,
+}
+
+/// `Action` / `NotAction`.
+#[derive(Clone, Debug)]
+pub struct ActionElement {
+    /// `NotAction`.
+    pub negated: bool,
+    /// Patterns as written.
+    pub list: StringList,
+    /// Compiled patterns.
+    pub(crate) matchers: Vec<ActionMatcher>,
+}
+
+/// A compiled action pattern.
+///
+/// AWS: IAM User Guide, "IAM JSON policy elements: Action": actions are
+/// `service-prefix:action-name`, case-insensitive, with `*` and `?` wildcards in the action
+/// name; `"*"` alone means every action.
+#[derive(Clone, Debug)]
+pub(crate) enum ActionMatcher {
+    /// `*`.
+    All,
+    /// A service prefix (lowercased) and a lowercased pattern for the action name.
+    Service(String, Glob),
+    /// A pattern that names no action (an action name with whitespace).
+    Nothing,
+}
+
+impl ActionMatcher {
+    pub(crate) fn new(pattern: &str) -> ActionMatcher {
+        if pattern == "*" {
+            return ActionMatcher::All;
+        }
+        let mut it = pattern.split(':');
+        let service = it.next().unwrap_or("").to_lowercase();
+        let name = it.next().unwrap_or("");
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return ActionMatcher::Nothing;
+        }
+        ActionMatcher::Service(service, Glob::plain(&name.to_lowercase()))
+    }
+
+    /// `service` and `name` are the request's, lowercased.
+    pub(crate) fn matches(&self, service: &str, name: &str) -> bool {
+        match self {
+            ActionMatcher::All => true,
+            ActionMatcher::Service(s, g) => s == service && g.is_match(name),
+            ActionMatcher::Nothing => false,
+        }
+    }
+}
+
+/// `Resource` / `NotResource`.
+#[derive(Clone, Debug)]
+pub struct ResourceElement {
+    /// `NotResource`.
+    pub negated: bool,
+    /// Patterns as written.
+    pub list: StringList,
+    pub(crate) patterns: Vec<ResourceMatcher>,
+}
+
+/// `Principal` / `NotPrincipal`.
+#[derive(Clone, Debug)]
+pub struct PrincipalElement {
+    /// `NotPrincipal`.
+    pub negated: bool,
+    /// Where the element's value starts.
+    pub pos: Pos,
+    /// The value.
+    pub spec: PrincipalSpec,
+}
+
+/// The value of a `Principal` element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalSpec {
+    /// `"Principal": "*"`.
+    Wildcard,
+    /// `{"AWS": ..., "Service": ..., "Federated": ..., "CanonicalUser": ...}` in source order.
+    Map(Vec<PrincipalEntry>),
+}
+
+/// One `"Type": value(s)` entry of a principal map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalEntry {
+    /// `AWS`, `Service`, `Federated` or `CanonicalUser`.
+    pub kind: String,
+    /// Values as written.
+    pub list: StringList,
+    /// Values interpreted.
+    pub ids: Vec<PrincipalId>,
+}
+
+/// An interpreted principal identifier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalId {
+    /// `"*"` (or `{"AWS": "*"}`): everyone, including anonymous callers.
+    Everyone,
+    /// An account: a bare 12-digit id or `arn:PARTITION:iam::ACCOUNT:root`.
+    Account(String),
+    /// A user, role, assumed-role session or federated-user ARN.
+    Arn(String),
+    /// A service principal such as `cloudtrail.amazonaws.com`.
+    Service(String),
+    /// An identity provider (SAML or OIDC provider ARN, or a web identity provider name).
+    Federated(String),
+    /// An S3 canonical user id.
+    CanonicalUser(String),
+}
+
+/// One condition: an operator applied to one key with one or more values.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    /// The operator.
+    pub operator: Operator,
+    /// The operator as written.
+    pub operator_text: String,
+    /// The key as written.
+    pub key: String,
+    /// The key lowercased (context lookups are case-insensitive).
+    pub key_lc: String,
+    /// Values.
+    pub values: Vec<CondValue>,
+    /// Values written as a single scalar.
+    pub single: bool,
+    /// Where the operator appears.
+    pub pos: Pos,
+}
+
+/// The JSON type a condition value was written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// `"text"`
+    String,
+    /// `123`
+    Number,
+    /// `true`
+    Bool,
+}
+
+/// One condition value.
+#[derive(Clone, Debug)]
+pub struct CondValue {
+    /// The value as text.
+    pub text: String,
+    /// How it was written.
+    pub scalar: Scalar,
+    pub(crate) compiled: Compiled,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum MaybeVar<T> {
+    Static(T),
+    Dynamic(Template),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Compiled {
+    Str(MaybeVar<String>),
+    StrIc(MaybeVar<String>),
+    Like(MaybeVar<Glob>),
+    Arn(ArnPattern),
+    Num(Option<Decimal>),
+    Date(Option<Instant>),
+    Bool(Option<bool>),
+    Binary(String),
+    Ip(Option<crate::condition::IpValue>),
+    Null(Option<bool>),
+}

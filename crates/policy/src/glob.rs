@@ -1,0 +1,539 @@
+//! Wildcard matching (`*` and `?`) with a linear-time guarantee.
+//!
+//! IAM patterns appear in `Action`, `Resource`, `StringLike` and `ArnLike`. A naive
+//! backtracking matcher is exponential on patterns such as `*a*a*a*...b`, and a policy is
+//! user input, so every general pattern here runs on a bit-parallel automaton: at most
+//! O(n * ceil(m / 64)) word operations for an n-character value and an m-token pattern.
+//! Most real patterns never reach the automaton: exact strings, prefixes (`s3:Get*`) and
+//! literal prefix/suffix checks answer first.
+//!
+//! Case-insensitive matching (actions) is done by the caller lowercasing both sides.
+
+use memchr::memmem;
+
+/// One pattern token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tok {
+    /// A literal character.
+    Lit(char),
+    /// `?`: exactly one character.
+    One,
+    /// `*`: any run of characters, including none.
+    Star,
+}
+
+/// Tokens of a plain pattern: `*` and `?` match any character.
+pub fn plain_tokens(pattern: &str) -> Vec<Tok> {
+    pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Tok::Star,
+            '?' => Tok::One,
+            c => Tok::Lit(c),
+        })
+        .collect()
+}
+
+/// A compiled wildcard pattern.
+#[derive(Clone, Debug)]
+pub struct Glob {
+    repr: Repr,
+}
+
+#[derive(Clone, Debug)]
+enum Repr {
+    Everything,
+    Exact(Box<str>),
+    Prefix(Box<str>),
+    General(Box<General>),
+}
+
+#[derive(Clone, Debug)]
+struct General {
+    prefix: Box<str>,
+    suffix: Box<str>,
+    body: Body,
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    /// The middle is one `*`.
+    Any,
+    /// Fixed-length segments between stars, each placed leftmost (optimal because the
+    /// gaps between them are unrestricted); searches run in linear time.
+    Greedy(Greedy),
+}
+
+#[derive(Clone, Debug)]
+struct Greedy {
+    /// Without any `*` the one segment must cover the whole text.
+    starless: bool,
+    head: Option<Seg>,
+    mids: Vec<Seg>,
+    tail: Option<Seg>,
+}
+
+#[derive(Clone, Debug)]
+struct Seg {
+    toks: Vec<Tok>,
+    /// Literal bytes when the segment is all ASCII literals (searched with memmem).
+    lit: Option<Box<[u8]>>,
+    /// Unanchored automaton (`*` + segment) for everything else.
+    finder: Nfa,
+}
+
+impl Glob {
+    /// Compiles a plain pattern where `*` and `?` match any character.
+    pub fn plain(pattern: &str) -> Glob {
+        Glob::from_tokens(&plain_tokens(pattern))
+    }
+
+    /// Compiles tokens (literal characters from policy variables arrive as `Lit`).
+    pub fn from_tokens(tokens: &[Tok]) -> Glob {
+        let toks = collapse(tokens);
+        let is_lit = |t: &Tok| matches!(t, Tok::Lit(_));
+        let lit_string = |ts: &[Tok]| -> String {
+            ts.iter()
+                .filter_map(|t| match t {
+                    Tok::Lit(c) => Some(*c),
+                    _ => None,
+                })
+                .collect()
+        };
+        if toks.iter().all(is_lit) {
+            return Glob {
+                repr: Repr::Exact(lit_string(&toks).into()),
+            };
+        }
+        if let Some((Tok::Star, rest)) = toks.split_last() {
+            if rest.is_empty() {
+                return Glob {
+                    repr: Repr::Everything,
+                };
+            }
+            if rest.iter().all(is_lit) {
+                return Glob {
+                    repr: Repr::Prefix(lit_string(rest).into()),
+                };
+            }
+        }
+        let p = toks.iter().take_while(|t| is_lit(t)).count();
+        let s = toks.iter().rev().take_while(|t| is_lit(t)).count();
+        let middle = toks.get(p..toks.len() - s).unwrap_or(&[]);
+        let body = match middle {
+            [Tok::Star] => Body::Any,
+            m => Body::Greedy(Greedy::new(m)),
+        };
+        Glob {
+            repr: Repr::General(Box::new(General {
+                prefix: lit_string(toks.get(..p).unwrap_or(&[])).into(),
+                suffix: lit_string(toks.get(toks.len() - s..).unwrap_or(&[])).into(),
+                body,
+            })),
+        }
+    }
+
+    /// Whether the pattern matches the whole of `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.repr {
+            Repr::Everything => true,
+            Repr::Exact(s) => text == &**s,
+            Repr::Prefix(p) => text.starts_with(&**p),
+            Repr::General(g) => g.is_match(text),
+        }
+    }
+
+    /// Whether the pattern matches only itself (no wildcard).
+    pub fn literal(&self) -> Option<&str> {
+        match &self.repr {
+            Repr::Exact(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn collapse(tokens: &[Tok]) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(tokens.len());
+    for &t in tokens {
+        if t == Tok::Star && out.last() == Some(&Tok::Star) {
+            continue;
+        }
+        out.push(t);
+    }
+    out
+}
+
+impl General {
+    fn is_match(&self, text: &str) -> bool {
+        let (p, s) = (self.prefix.len(), self.suffix.len());
+        if text.len() < p + s || !text.starts_with(&*self.prefix) || !text.ends_with(&*self.suffix)
+        {
+            return false;
+        }
+        let Some(mid) = text.get(p..text.len() - s) else {
+            return false;
+        };
+        match &self.body {
+            Body::Any => true,
+            Body::Greedy(g) => {
+                if mid.is_ascii() {
+                    g.is_match(mid.as_bytes())
+                } else {
+                    g.is_match(&mid.chars().collect::<Vec<char>>())
+                }
+            }
+        }
+    }
+}
+
+/// A text symbol: a byte of ASCII text or a `char`.
+trait Sym: Copy {
+    fn ch(self) -> char;
+}
+
+impl Sym for u8 {
+    fn ch(self) -> char {
+        char::from(self)
+    }
+}
+
+impl Sym for char {
+    fn ch(self) -> char {
+        self
+    }
+}
+
+fn tok_matches(t: Tok, c: char) -> bool {
+    match t {
+        Tok::Lit(l) => l == c,
+        Tok::One | Tok::Star => true,
+    }
+}
+
+impl Greedy {
+    fn new(middle: &[Tok]) -> Greedy {
+        let mut parts: Vec<Vec<Tok>> = vec![Vec::new()];
+        for &t in middle {
+            match t {
+                Tok::Star => parts.push(Vec::new()),
+                t => {
+                    if let Some(last) = parts.last_mut() {
+                        last.push(t);
+                    }
+                }
+            }
+        }
+        // `parts` has one more entry than there are stars; the first and last are anchored.
+        let starless = parts.len() == 1;
+        let tail = if parts.len() > 1 { parts.pop() } else { None };
+        let mut it = parts.into_iter();
+        let head = it.next();
+        let seg = |v: Vec<Tok>| if v.is_empty() { None } else { Some(Seg::new(v)) };
+        Greedy {
+            starless,
+            head: head.and_then(seg),
+            mids: it.filter_map(seg).collect(),
+            tail: tail.and_then(seg),
+        }
+    }
+
+    fn is_match<T: Sym>(&self, text: &[T]) -> bool
+    where
+        Seg: Find<T>,
+    {
+        let (mut lo, mut hi) = (0usize, text.len());
+        if self.starless {
+            return self
+                .head
+                .as_ref()
+                .is_some_and(|h| h.toks.len() == text.len() && h.matches_at(text, 0));
+        }
+        if let Some(h) = &self.head {
+            if !h.matches_at(text, 0) {
+                return false;
+            }
+            lo = h.toks.len();
+        }
+        if let Some(t) = &self.tail {
+            if hi < lo + t.toks.len() || !t.matches_at(text, hi - t.toks.len()) {
+                return false;
+            }
+            hi -= t.toks.len();
+        }
+        for seg in &self.mids {
+            let Some(window) = text.get(lo..hi) else {
+                return false;
+            };
+            match seg.find(window) {
+                Some(start) => lo += start + seg.toks.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+trait Find<T> {
+    /// Start index of the leftmost occurrence.
+    fn find(&self, text: &[T]) -> Option<usize>;
+}
+
+impl Find<u8> for Seg {
+    fn find(&self, text: &[u8]) -> Option<usize> {
+        match &self.lit {
+            Some(lit) => memmem::find(text, lit),
+            None => self.finder.find_start(text.iter().map(|b| char::from(*b)), self.toks.len()),
+        }
+    }
+}
+
+impl Find<char> for Seg {
+    fn find(&self, text: &[char]) -> Option<usize> {
+        self.finder
+            .find_start(text.iter().copied(), self.toks.len())
+    }
+}
+
+impl Seg {
+    fn new(toks: Vec<Tok>) -> Seg {
+        let lit = toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) if c.is_ascii() => u8::try_from(*c).ok(),
+                _ => None,
+            })
+            .collect::<Option<Vec<u8>>>()
+            .map(Vec::into_boxed_slice);
+        let mut with_star = Vec::with_capacity(toks.len() + 1);
+        with_star.push(Tok::Star);
+        with_star.extend_from_slice(&toks);
+        Seg {
+            finder: Nfa::new(&with_star),
+            toks,
+            lit,
+        }
+    }
+
+    fn matches_at<T: Sym>(&self, text: &[T], at: usize) -> bool {
+        let Some(window) = text.get(at..at + self.toks.len()) else {
+            return false;
+        };
+        self.toks
+            .iter()
+            .zip(window)
+            .all(|(t, c)| tok_matches(*t, c.ch()))
+    }
+}
+
+/// A bit-parallel (Shift-And style) automaton for a wildcard pattern.
+///
+/// State `i` means "the first `i` tokens are consumed". A `*` at token `i` is an empty move
+/// from state `i` to `i + 1`, and state `i + 1` loops on the characters the `*` accepts.
+#[derive(Clone, Debug)]
+struct Nfa {
+    m: usize,
+    words: usize,
+    syms: Vec<char>,
+    lit: Vec<u64>,
+    one: Vec<u64>,
+    loops: Vec<u64>,
+    eps: Vec<u64>,
+}
+
+fn set(v: &mut [u64], bit: usize) {
+    if let Some(w) = v.get_mut(bit / 64) {
+        *w |= 1u64 << (bit % 64);
+    }
+}
+
+impl Nfa {
+    fn new(toks: &[Tok]) -> Nfa {
+        let m = toks.len();
+        let words = (m + 1).div_ceil(64);
+        let mut syms: Vec<char> = toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        syms.sort_unstable();
+        syms.dedup();
+        let mut n = Nfa {
+            m,
+            words,
+            lit: vec![0; syms.len() * words],
+            syms,
+            one: vec![0; words],
+            loops: vec![0; words],
+            eps: vec![0; words],
+        };
+        for (i, t) in toks.iter().enumerate() {
+            match *t {
+                Tok::Lit(c) => {
+                    if let Ok(k) = n.syms.binary_search(&c) {
+                        if let Some(row) = n.lit.get_mut(k * words..(k + 1) * words) {
+                            set(row, i + 1);
+                        }
+                    }
+                }
+                Tok::One => set(&mut n.one, i + 1),
+                Tok::Star => {
+                    set(&mut n.eps, i);
+                    set(&mut n.loops, i + 1);
+                }
+            }
+        }
+        n
+    }
+
+    fn lit_row(&self, c: char) -> Option<&[u64]> {
+        let k = self.syms.binary_search(&c).ok()?;
+        self.lit.get(k * self.words..(k + 1) * self.words)
+    }
+
+    fn accept(&self, d: &[u64]) -> bool {
+        d.get(self.m / 64)
+            .is_some_and(|w| w & (1u64 << (self.m % 64)) != 0)
+    }
+
+    /// Runs the automaton; `stop` is called after each character with the state and the
+    /// number of characters consumed, and ends the run when it returns `true`.
+    fn run<I: Iterator<Item = char>>(
+        &self,
+        text: I,
+        mut stop: impl FnMut(&[u64], usize) -> bool,
+    ) -> Option<Vec<u64>> {
+        let w = self.words;
+        let mut d = vec![0u64; w];
+        set(&mut d, 0);
+        self.closure(&mut d);
+        if stop(&d, 0) {
+            return None;
+        }
+        let mut next = vec![0u64; w];
+        for (k, c) in text.enumerate() {
+            let lit = self.lit_row(c);
+            let mut carry = 0u64;
+            let mut any = 0u64;
+            for i in 0..w {
+                let di = d.get(i).copied().unwrap_or(0);
+                let shifted = (di << 1) | carry;
+                carry = di >> 63;
+                let b = self.one.get(i).copied().unwrap_or(0)
+                    | lit.and_then(|r| r.get(i)).copied().unwrap_or(0);
+                let l = self.loops.get(i).copied().unwrap_or(0);
+                let v = (shifted & b) | (di & l);
+                if let Some(slot) = next.get_mut(i) {
+                    *slot = v;
+                }
+                any |= v;
+            }
+            std::mem::swap(&mut d, &mut next);
+            if any == 0 {
+                return Some(d);
+            }
+            self.closure(&mut d);
+            if stop(&d, k + 1) {
+                return None;
+            }
+        }
+        Some(d)
+    }
+
+    /// Empty moves across `*`; consecutive stars are collapsed, so one pass suffices.
+    fn closure(&self, d: &mut [u64]) {
+        let mut carry = 0u64;
+        for (i, di) in d.iter_mut().enumerate() {
+            let e = *di & self.eps.get(i).copied().unwrap_or(0);
+            let add = (e << 1) | carry;
+            carry = e >> 63;
+            *di |= add;
+        }
+    }
+
+    /// For an automaton built as `*` + segment: the start of the leftmost occurrence.
+    fn find_start<I: Iterator<Item = char>>(&self, text: I, seg_len: usize) -> Option<usize> {
+        let mut end = None;
+        self.run(text, |d, k| {
+            if self.accept(d) {
+                end = Some(k);
+                true
+            } else {
+                false
+            }
+        });
+        end.map(|e| e - seg_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reference matcher by dynamic programming over (pattern, text) prefixes.
+    fn reference(toks: &[Tok], text: &str) -> bool {
+        let t: Vec<char> = text.chars().collect();
+        let toks = collapse(toks);
+        let (m, n) = (toks.len(), t.len());
+        let mut dp = vec![vec![false; n + 1]; m + 1];
+        dp[0][0] = true;
+        for i in 1..=m {
+            for j in 0..=n {
+                dp[i][j] = match toks[i - 1] {
+                    Tok::Star => dp[i - 1][j] || (j > 0 && dp[i][j - 1]),
+                    tok => j > 0 && dp[i - 1][j - 1] && tok_matches(tok, t[j - 1]),
+                };
+            }
+        }
+        dp[m][n]
+    }
+
+    #[test]
+    fn basics() {
+        assert!(Glob::plain("s3:get*").is_match("s3:getobject"));
+        assert!(!Glob::plain("s3:get*").is_match("s3:putobject"));
+        assert!(Glob::plain("*").is_match(""));
+        assert!(Glob::plain("a?c").is_match("abc"));
+        assert!(!Glob::plain("a?c").is_match("ac"));
+        assert!(Glob::plain("*object").is_match("s3:getobject"));
+        assert!(Glob::plain("s3:*o*t").is_match("s3:getobject"));
+        assert!(!Glob::plain("s3:*o*x").is_match("s3:getobject"));
+        assert!(Glob::plain("").is_match(""));
+        assert!(Glob::plain("**a**").is_match("xax"));
+        assert!(Glob::plain("é*ü?").is_match("éxxüz"));
+    }
+
+    #[test]
+    fn agrees_with_reference_on_small_alphabet() {
+        let alphabet = ['a', 'b', ':', '*', '?'];
+        let texts = ["", "a", "ab", "ba", "a:b", "aab:ba", "::", "abab", "b:a:b", "aaaa"];
+        let mut pats = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for p in &pats {
+                for c in alphabet {
+                    next.push(format!("{p}{c}"));
+                }
+            }
+            pats.extend(next);
+        }
+        for p in &pats {
+            let toks = plain_tokens(p);
+            let g = Glob::from_tokens(&toks);
+            for t in texts {
+                assert_eq!(g.is_match(t), reference(&toks, t), "pattern {p:?} text {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_patterns_use_many_words() {
+        let pat = format!("*{}*", "a?".repeat(100));
+        let text = format!("x{}y", "ab".repeat(100));
+        assert!(Glob::plain(&pat).is_match(&text));
+        let pat = format!("{}b", "?".repeat(300));
+        assert!(Glob::plain(&pat).is_match(&format!("{}b", "z".repeat(300))));
+        assert!(!Glob::plain(&pat).is_match(&format!("{}b", "z".repeat(299))));
+    }
+}

@@ -1,0 +1,225 @@
+//! Matching the `Resource` / `NotResource` element against a request's resource.
+//!
+//! AWS: IAM User Guide, "IAM JSON policy elements: Resource", section "Using wildcards in
+//! resource ARNs": wildcards may appear in any segment; a resource ARN has six
+//! colon-separated parts. phiward compares the partition, service, region and account
+//! segments one by one (ignoring case, as the conformance suite does), requires the
+//! resource type prefix (`table/`, `role/`, `log-group:`, ...) literally, and matches the
+//! rest with wildcards that may span `/` and `:`.
+
+use crate::context::Context;
+use crate::document::PolicyKind;
+use crate::glob::Glob;
+use crate::variables::Template;
+
+/// How one pattern of a `Resource` list compared with the request's resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntryMatch {
+    /// The pattern names the resource.
+    Match,
+    /// It does not; `NotResource` treats the resource as not listed.
+    NoMatch,
+    /// It cannot be decided (unresolvable variable, short ARN not allowed for this policy
+    /// type, or a short ARN that did not match): `NotResource` does not apply either.
+    Invalid,
+}
+
+/// A compiled resource pattern.
+#[derive(Clone, Debug)]
+pub(crate) enum ResourceMatcher {
+    /// `*`.
+    All,
+    /// A short ARN this policy type rejects.
+    Rejected,
+    /// A short ARN without wildcard in a resource-based policy: names nothing.
+    Nothing,
+    /// An ARN pattern.
+    Arn(Box<ArnMatcher>),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ArnMatcher {
+    /// Partition, service, region, account: wildcards, compared lowercased.
+    segments: [Glob; 4],
+    /// The resource-type prefix that must appear literally (may be empty).
+    product: String,
+    rest: Rest,
+    /// Expanded from a short ARN: a mismatch is [`EntryMatch::Invalid`].
+    expanded: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Rest {
+    Static(Glob),
+    Dynamic(Template),
+}
+
+/// The request's resource, split once per request.
+#[derive(Clone, Debug)]
+pub(crate) struct RequestResource {
+    /// Lowercased partition, service, region, account; `None` when not an ARN.
+    segments: Option<[String; 4]>,
+    /// Everything after the fifth colon.
+    rest: String,
+}
+
+impl RequestResource {
+    pub(crate) fn new(resource: &str) -> RequestResource {
+        let parts: Vec<&str> = resource.split(':').collect();
+        let segments = (parts.len() >= 6).then(|| {
+            [1, 2, 3, 4].map(|i| parts.get(i).map(|s| s.to_lowercase()).unwrap_or_default())
+        });
+        RequestResource {
+            segments,
+            rest: parts.get(5..).map(|r| r.join(":")).unwrap_or_default(),
+        }
+    }
+}
+
+impl RequestResource {
+    /// The resource part (after the fifth colon), lowercased.
+    pub(crate) fn rest_lc(&self) -> String {
+        self.rest.to_lowercase()
+    }
+}
+
+impl ResourceMatcher {
+    /// Compiles one pattern of a policy of `kind`; `vars` enables policy variables.
+    pub(crate) fn new(pattern: &str, kind: PolicyKind, vars: bool) -> ResourceMatcher {
+        if pattern == "*" {
+            return ResourceMatcher::All;
+        }
+        let parts: Vec<&str> = pattern.split(':').collect();
+        if parts.len() >= 6 {
+            return ResourceMatcher::Arn(Box::new(ArnMatcher::new(&parts, vars, false)));
+        }
+        // A short ARN (fewer than six parts). Identity-based policies read the missing
+        // segments as `*`; resource-based policies only when the pattern has a wildcard;
+        // SCPs only when its last segment ends with `*`; RCPs never.
+        let trailing = parts.last().is_some_and(|l| l.ends_with('*'));
+        let expand = match kind {
+            PolicyKind::Identity | PolicyKind::Session | PolicyKind::PermissionsBoundary => true,
+            PolicyKind::Resource => pattern.contains('*'),
+            PolicyKind::Scp => trailing,
+            PolicyKind::Rcp => false,
+        };
+        if !expand {
+            return if kind == PolicyKind::Resource {
+                ResourceMatcher::Nothing
+            } else {
+                ResourceMatcher::Rejected
+            };
+        }
+        let mut full = parts;
+        while full.len() < 6 {
+            full.push("*");
+        }
+        ResourceMatcher::Arn(Box::new(ArnMatcher::new(&full, vars, true)))
+    }
+
+    pub(crate) fn matches(&self, req: &RequestResource, ctx: &Context, unresolved: &mut Vec<String>) -> EntryMatch {
+        match self {
+            ResourceMatcher::All => EntryMatch::Match,
+            ResourceMatcher::Rejected => EntryMatch::Invalid,
+            ResourceMatcher::Nothing => EntryMatch::NoMatch,
+            ResourceMatcher::Arn(a) => a.matches(req, ctx, unresolved),
+        }
+    }
+}
+
+/// The resource-type prefix of a resource pattern: up to and including the first `/` or
+/// `:`; none for S3 bucket and object ARNs (no region and no account).
+fn product_of<'a>(service: &str, region: &str, account: &str, rest: &'a str) -> &'a str {
+    if service == "s3" && region.is_empty() && account.is_empty() {
+        return "";
+    }
+    match rest.find(['/', ':']) {
+        Some(i) => rest.get(..=i).unwrap_or(""),
+        None => "",
+    }
+}
+
+impl ArnMatcher {
+    fn new(parts: &[&str], vars: bool, expanded: bool) -> ArnMatcher {
+        let seg = |i: usize| parts.get(i).copied().unwrap_or("");
+        let rest_text = parts.get(5..).map(|r| r.join(":")).unwrap_or_default();
+        let product = product_of(seg(2), seg(3), seg(4), &rest_text).to_string();
+        let tail = rest_text.get(product.len()..).unwrap_or("");
+        let rest = match vars.then(|| Template::parse(tail)).flatten() {
+            Some(t) => Rest::Dynamic(t),
+            None => Rest::Static(Glob::plain(tail)),
+        };
+        ArnMatcher {
+            segments: [1, 2, 3, 4].map(|i| Glob::plain(&seg(i).to_lowercase())),
+            product,
+            rest,
+            expanded,
+        }
+    }
+
+    fn matches(&self, req: &RequestResource, ctx: &Context, unresolved: &mut Vec<String>) -> EntryMatch {
+        let miss = if self.expanded {
+            EntryMatch::Invalid
+        } else {
+            EntryMatch::NoMatch
+        };
+        // A resource-agnostic request (`*`) never matches a specific ARN.
+        let Some(segs) = &req.segments else {
+            return miss;
+        };
+        if !self.segments.iter().zip(segs).all(|(g, s)| g.is_match(s)) {
+            return miss;
+        }
+        let Some(tail) = req.rest.strip_prefix(self.product.as_str()) else {
+            return miss;
+        };
+        let hit = match &self.rest {
+            Rest::Static(g) => g.is_match(tail),
+            Rest::Dynamic(t) => match t.tokens(ctx) {
+                Ok(toks) => Glob::from_tokens(&toks).is_match(tail),
+                Err(u) => {
+                    // AWS: "IAM policy elements: Variables and tags", "Policy variables
+                    // with no value": the pattern matches nothing.
+                    unresolved.push(u.0);
+                    return EntryMatch::Invalid;
+                }
+            },
+        };
+        if hit {
+            EntryMatch::Match
+        } else {
+            miss
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pattern: &str, resource: &str) -> EntryMatch {
+        ResourceMatcher::new(pattern, PolicyKind::Identity, true).matches(
+            &RequestResource::new(resource),
+            &Context::new(),
+            &mut Vec::new(),
+        )
+    }
+
+    #[test]
+    fn segments_and_products() {
+        use EntryMatch::*;
+        assert_eq!(m("arn:aws:dynamodb:*:111122223333:table/Or*", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), Match);
+        assert_eq!(m("arn:aws:DYNAMODB:*:111122223333:table/Orders", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), Match);
+        assert_eq!(m("arn:aws:dynamodb:*:111122223333:table/orders", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), NoMatch);
+        // the rest of the resource may span colons
+        assert_eq!(m("arn:aws:logs:eu-west-1:111122223333:log-group:*a-1", "arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:log-stream:lambda-1"), Match);
+        // S3 has no product segment
+        assert_eq!(m("arn:aws:s3:::*/logs/*", "arn:aws:s3:::bucket/logs/x"), Match);
+        // a region wildcard stays inside its segment
+        assert_eq!(m("arn:aws:sqs:us-*:1:q", "arn:aws:sqs:us-east-1:1:q"), Match);
+        assert_eq!(m("arn:aws:s3:::b", "*"), NoMatch);
+        // short ARNs in identity policies expand with `*`
+        assert_eq!(m("arn:aws:s3", "arn:aws:s3:::b/k"), Match);
+        assert_eq!(m("arn:aws:sqs", "arn:aws:s3:::b/k"), Invalid);
+    }
+}
