@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use crate::context::{Context, CtxValue};
 use crate::document::{Compiled, Condition, MaybeVar};
 use crate::glob::Glob;
-use crate::values::{parse_bool, parse_date, Decimal};
+use crate::values::{parse_bool, parse_date, parse_number};
 
 /// The positive comparison an operator performs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -236,12 +236,12 @@ impl Condition {
         let mut all_valid = true;
         let base = self.operator.base;
         // Parse the request value once for typed operators.
-        let num = matches!(base, Base::NumericEquals | Base::NumericLessThan | Base::NumericLessThanEquals | Base::NumericGreaterThan | Base::NumericGreaterThanEquals).then(|| Decimal::parse(v)).flatten();
+        let num = matches!(base, Base::NumericEquals | Base::NumericLessThan | Base::NumericLessThanEquals | Base::NumericGreaterThan | Base::NumericGreaterThanEquals).then(|| parse_number(v)).flatten();
         let date = matches!(base, Base::DateEquals | Base::DateLessThan | Base::DateLessThanEquals | Base::DateGreaterThan | Base::DateGreaterThanEquals).then(|| parse_date(v)).flatten();
         let lower = (base == Base::StringEqualsIgnoreCase).then(|| v.to_lowercase());
         for cv in &self.values {
             let c = match &cv.compiled {
-                Compiled::Num(Some(p)) => num.as_ref().map_or(Cmp::Invalid, |x| Cmp::of(ordered(base, x.cmp(p)))),
+                Compiled::Num(Some(p)) => num.and_then(|x| x.partial_cmp(p)).map_or(Cmp::Invalid, |o| Cmp::of(ordered(base, o))),
                 Compiled::Date(Some(p)) => date.map_or(Cmp::Invalid, |x| Cmp::of(ordered(base, x.cmp(p)))),
                 Compiled::Num(None) | Compiled::Date(None) | Compiled::Null(_) => Cmp::Invalid,
                 Compiled::Ip(p) => compare_ip(p, v),

@@ -10,7 +10,7 @@ use crate::condition::Operator;
 use crate::glob::Glob;
 use crate::json::Pos;
 use crate::resource::ResourceMatcher;
-use crate::values::{Decimal, Instant};
+use crate::values::Instant;
 use crate::variables::Template;
 
 /// `Allow` or `Deny`.
@@ -272,7 +272,7 @@ pub(crate) enum Compiled {
     StrIc(MaybeVar<String>),
     Like(MaybeVar<Glob>),
     Arn(ArnPattern),
-    Num(Option<Decimal>),
+    Num(Option<f64>),
     Date(Option<Instant>),
     Bool(Option<bool>),
     Binary(String),

@@ -13,7 +13,7 @@ use crate::document::*;
 use crate::glob::Glob;
 use crate::json::{self, Json, JsonError, Member, Pos, Spanned};
 use crate::resource::ResourceMatcher;
-use crate::values::{parse_bool, parse_date, Decimal};
+use crate::values::{parse_bool, parse_date, parse_number};
 use crate::variables::Template;
 
 /// The current policy language version.
@@ -132,6 +132,12 @@ pub fn policy_from_json(v: &Spanned, kind: PolicyKind) -> Result<Policy, PolicyE
         return Err(err("a policy needs a `Statement` element", v.pos));
     };
     let vars = version.as_deref() == Some(VERSION_2012);
+    if kind == PolicyKind::Rcp && !vars {
+        return Err(err(
+            format!("a resource control policy needs `\"Version\": \"{VERSION_2012}\"`"),
+            v.pos,
+        ));
+    }
     let (items, statement_array): (Vec<&Spanned>, bool) = match &stmts.value.value {
         Json::Array(a) => (a.iter().collect(), true),
         Json::Object(_) => (vec![&stmts.value], false),
@@ -278,8 +284,8 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
         }
         (None, None) => match kind {
             // Trust policies and other resource-based policies apply to the resource they
-            // are attached to; organization policies may omit `Resource` as well.
-            PolicyKind::Resource | PolicyKind::Scp | PolicyKind::Rcp => None,
+            // are attached to.
+            PolicyKind::Resource => None,
             _ => return Err(err("a statement needs `Resource` or `NotResource`", v.pos)),
         },
         (Some(m), None) => Some(resource_element(m, false, kind, vars)?),
@@ -289,6 +295,9 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
         None => Vec::new(),
         Some(m) => conditions(&m.value, vars)?,
     };
+    if kind == PolicyKind::Rcp {
+        rcp_rules(members, effect, &action, v.pos)?;
+    }
     Ok(Statement {
         index,
         pos: v.pos,
@@ -301,17 +310,32 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
     })
 }
 
+/// AWS Organizations User Guide, "RCP syntax": RCP statements deny (the only allow is the
+/// AWS managed `RCPFullAWSAccess`), name `"Principal": "*"`, list actions with `Action`
+/// (not `NotAction`, and not `"*"` alone).
+fn rcp_rules(members: &[Member], effect: Effect, action: &ActionElement, pos: Pos) -> Result<(), PolicyError> {
+    if effect != Effect::Deny {
+        return Err(err("`Effect` must be `Deny` in a resource control policy", pos));
+    }
+    match find(members, "Principal") {
+        Some(m) if m.value.as_str() == Some("*") => {}
+        Some(m) => return Err(err("`Principal` must be `\"*\"` in a resource control policy", m.value.pos)),
+        None => return Err(err("a resource control policy statement needs `\"Principal\": \"*\"`", pos)),
+    }
+    if let Some(m) = find(members, "NotAction") {
+        return Err(err("`NotAction` is not allowed in a resource control policy", m.key_pos));
+    }
+    if action.list.items.iter().any(|a| a == "*") {
+        return Err(err("`Action` cannot be `\"*\"` in a resource control policy", pos));
+    }
+    Ok(())
+}
+
 fn action_element(m: &Member, negated: bool) -> Result<ActionElement, PolicyError> {
     let list = string_list(&m.value, &m.key)?;
     for a in &list.items {
-        if a != "*" && !a.split_once(':').is_some_and(|(svc, act)| !svc.is_empty() && !act.is_empty()) {
-            return Err(err(
-                format!(
-                    "`{}` value `{a}` must be `*` or `service:action` (a service prefix is required)",
-                    m.key
-                ),
-                m.value.pos,
-            ));
+        if let Some(problem) = action_problem(a) {
+            return Err(err(format!("`{}` value `{a}`: {problem}", m.key), m.value.pos));
         }
     }
     let matchers = list.items.iter().map(|a| ActionMatcher::new(a)).collect();
@@ -320,6 +344,33 @@ fn action_element(m: &Member, negated: bool) -> Result<ActionElement, PolicyErro
         list,
         matchers,
     })
+}
+
+/// What is wrong with an action pattern, if anything.
+///
+/// AWS: IAM User Guide, "IAM JSON policy elements: Action": `service-prefix:action-name`,
+/// the prefix letters, digits and hyphens, the name letters and digits with `*` and `?`.
+fn action_problem(a: &str) -> Option<&'static str> {
+    if a == "*" {
+        return None;
+    }
+    let t = a.trim();
+    let Some((svc, act)) = t.split_once(':') else {
+        return Some("must be `*` or `service:action` (a service prefix is required)");
+    };
+    if act.contains(':') {
+        return Some("must have exactly one `:`");
+    }
+    if svc.is_empty() || !svc.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Some("the service prefix may contain only letters, digits and hyphens");
+    }
+    if act.is_empty() {
+        return Some("the action name is empty");
+    }
+    if !act.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'?' | b',' | b' ' | b'-')) {
+        return Some("the action name may contain only letters, digits, `*`, `?`, `,`, `-` and spaces");
+    }
+    None
 }
 
 fn resource_element(m: &Member, negated: bool, kind: PolicyKind, vars: bool) -> Result<ResourceElement, PolicyError> {
@@ -519,7 +570,7 @@ fn compile_value(op: Operator, text: &str, vars: bool) -> Compiled {
         | Base::NumericLessThan
         | Base::NumericLessThanEquals
         | Base::NumericGreaterThan
-        | Base::NumericGreaterThanEquals => Compiled::Num(Decimal::parse(text)),
+        | Base::NumericGreaterThanEquals => Compiled::Num(parse_number(text)),
         Base::DateEquals
         | Base::DateLessThan
         | Base::DateLessThanEquals

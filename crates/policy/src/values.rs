@@ -75,6 +75,57 @@ impl PartialOrd for Decimal {
     }
 }
 
+/// Parses a number for the `Numeric*` operators the way the conformance suite's reference
+/// evaluator does: a value containing `.` is read as a decimal (longest numeric prefix,
+/// exponent allowed), any other as a base-10 integer prefix (`"7200"`, `" 42"`, `"12abc"`
+/// is 12). `None` when no number starts the value.
+///
+/// AWS: "IAM JSON policy elements: Condition operators", section "Numeric condition
+/// operators" (integers and decimals).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let b = t.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i = 1;
+    }
+    let digits = |mut j: usize| {
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        j
+    };
+    if !s.contains('.') {
+        let end = digits(i);
+        return if end == i { None } else { t.get(..end)?.parse().ok() };
+    }
+    if t.get(i..)?.starts_with("Infinity") {
+        return Some(if b.first() == Some(&b'-') { f64::NEG_INFINITY } else { f64::INFINITY });
+    }
+    let int_end = digits(i);
+    let mut end = int_end;
+    if b.get(end) == Some(&b'.') {
+        let frac_end = digits(end + 1);
+        if frac_end > end + 1 || int_end > i {
+            end = frac_end;
+        }
+    }
+    if end == i || (end == i + 1 && b.get(i) == Some(&b'.')) {
+        return None;
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let mut j = end + 1;
+        if matches!(b.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let k = digits(j);
+        if k > j {
+            end = k;
+        }
+    }
+    t.get(..end)?.parse().ok()
+}
+
 /// An instant as nanoseconds since 1970-01-01T00:00:00Z.
 pub type Instant = i128;
 
@@ -280,6 +331,23 @@ mod tests {
         assert!(Decimal::parse("1.2.3").is_none());
         assert!(Decimal::parse("-").is_none());
         assert!(Decimal::parse("1e99999999999999999999").is_none());
+    }
+
+    #[test]
+    fn numbers_read_like_the_reference() {
+        assert_eq!(parse_number("7200"), Some(7200.0));
+        assert_eq!(parse_number(" 42"), Some(42.0));
+        assert_eq!(parse_number("12abc"), Some(12.0));
+        assert_eq!(parse_number("1e3"), Some(1.0));
+        assert_eq!(parse_number("1.5e3"), Some(1500.0));
+        assert_eq!(parse_number("198.51.100.200"), Some(198.51));
+        assert_eq!(parse_number("-0.5"), Some(-0.5));
+        assert_eq!(parse_number(".5"), Some(0.5));
+        assert_eq!(parse_number("5."), Some(5.0));
+        assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number("."), None);
+        assert_eq!(parse_number(""), None);
+        assert_eq!(parse_number("-"), None);
     }
 
     #[test]
