@@ -55,7 +55,11 @@ pub fn render(
     let _ = writeln!(
         out,
         "  {} (principal account {}, resource account {acct})",
-        if resp.cross_account { "cross-account" } else { "same account" },
+        if resp.cross_account {
+            "cross-account"
+        } else {
+            "same account"
+        },
         req.principal.account.as_deref().unwrap_or("-"),
     );
     let counts = [
@@ -74,15 +78,23 @@ pub fn render(
     let _ = writeln!(
         out,
         "  policies: {}",
-        if listed.is_empty() { "none".into() } else { listed.join(", ") }
+        if listed.is_empty() {
+            "none".into()
+        } else {
+            listed.join(", ")
+        }
     );
     if !resp.denied_by.is_empty() {
         out.push_str("  explicitly denied by:\n");
-        resp.denied_by.iter().for_each(|r| statement_line(&mut out, r));
+        resp.denied_by
+            .iter()
+            .for_each(|r| statement_line(&mut out, r));
     }
     if !resp.allowed_by.is_empty() {
         out.push_str("  allow statements that matched:\n");
-        resp.allowed_by.iter().for_each(|r| statement_line(&mut out, r));
+        resp.allowed_by
+            .iter()
+            .for_each(|r| statement_line(&mut out, r));
     }
     if !resp.blocked_by.is_empty() {
         out.push_str("  not allowed because:\n");
@@ -90,7 +102,10 @@ pub fn render(
             let _ = writeln!(out, "    - {}", b.describe());
         }
     }
-    if resp.decision == Decision::ImplicitlyDenied && resp.allowed_by.is_empty() && resp.blocked_by.is_empty() {
+    if resp.decision == Decision::ImplicitlyDenied
+        && resp.allowed_by.is_empty()
+        && resp.blocked_by.is_empty()
+    {
         out.push_str("  no statement allows the request\n");
     }
     if !resp.missing_context_keys.is_empty() {

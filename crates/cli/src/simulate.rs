@@ -7,8 +7,8 @@ use anyhow::{bail, Context as _, Result};
 use phiward_policy::cases::parse_cases;
 use phiward_policy::json::{self, Json, Spanned};
 use phiward_policy::{
-    evaluate, policy_from_json, Context, CtxValue, Decision, Policy, PolicyKind, PolicySet, Request,
-    RequestPrincipal, Response,
+    evaluate, policy_from_json, Context, CtxValue, Decision, Policy, PolicyKind, PolicySet,
+    Request, RequestPrincipal, Response,
 };
 
 use crate::exit;
@@ -74,7 +74,8 @@ pub fn run(args: &Args) -> Result<u8> {
 }
 
 fn read(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if meta.len() > MAX_INPUT {
         bail!(
             "`{}` is {} bytes, more than the {} byte limit",
@@ -83,7 +84,8 @@ fn read(path: &Path) -> Result<String> {
             MAX_INPUT
         );
     }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read `{}` as UTF-8 text", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}` as UTF-8 text", path.display()))
 }
 
 fn run_cases(args: &Args, path: &Path) -> Result<u8> {
@@ -99,7 +101,10 @@ fn run_cases(args: &Args, path: &Path) -> Result<u8> {
                 if args.explain {
                     writeln!(out, "{}: error: {}\n", e.id, e.message)?;
                 } else {
-                    serde_json::to_writer(&mut out, &serde_json::json!({"id": e.id, "error": e.message}))?;
+                    serde_json::to_writer(
+                        &mut out,
+                        &serde_json::json!({"id": e.id, "error": e.message}),
+                    )?;
                     out.write_all(b"\n")?;
                 }
             }
@@ -111,7 +116,18 @@ fn run_cases(args: &Args, path: &Path) -> Result<u8> {
                     None => {}
                 }
                 if args.explain {
-                    write!(out, "{}", render(Some(&c.id), c.description.as_deref(), &c.request, &c.policies, &resp, c.expected))?;
+                    write!(
+                        out,
+                        "{}",
+                        render(
+                            Some(&c.id),
+                            c.description.as_deref(),
+                            &c.request,
+                            &c.policies,
+                            &resp,
+                            c.expected
+                        )
+                    )?;
                 } else {
                     write_json(&mut out, &c.id, &resp)?;
                 }
@@ -130,7 +146,14 @@ fn run_cases(args: &Args, path: &Path) -> Result<u8> {
     })
 }
 
-fn summarize(path: &Path, total: usize, errors: usize, agree: usize, differ: &[(String, Decision, Decision)], check: bool) {
+fn summarize(
+    path: &Path,
+    total: usize,
+    errors: usize,
+    agree: usize,
+    differ: &[(String, Decision, Decision)],
+    check: bool,
+) {
     if agree + differ.len() > 0 || errors > 0 {
         eprintln!(
             "{}: {total} cases, {agree} agree with `expected`, {} differ, {errors} could not be evaluated",
@@ -140,7 +163,11 @@ fn summarize(path: &Path, total: usize, errors: usize, agree: usize, differ: &[(
     }
     if check {
         for (id, want, got) in differ {
-            eprintln!("  {id}: expected {}, decided {}", want.as_str(), got.as_str());
+            eprintln!(
+                "  {id}: expected {}, decided {}",
+                want.as_str(),
+                got.as_str()
+            );
         }
     }
 }
@@ -152,11 +179,14 @@ fn write_json(out: &mut impl Write, id: &str, resp: &Response) -> Result<()> {
         decision: &'static str,
         explanation: &'a Response,
     }
-    serde_json::to_writer(&mut *out, &Line {
-        id,
-        decision: resp.decision.as_str(),
-        explanation: resp,
-    })?;
+    serde_json::to_writer(
+        &mut *out,
+        &Line {
+            id,
+            decision: resp.decision.as_str(),
+            explanation: resp,
+        },
+    )?;
     out.write_all(b"\n")?;
     Ok(())
 }
@@ -262,8 +292,15 @@ fn run_single(args: &Args) -> Result<u8> {
         };
         ctx.insert(&k, value);
     }
-    let p = RequestPrincipal::parse(principal, &ctx).map_err(|e| anyhow::anyhow!("`--principal`: {e}"))?;
-    let req = Request::new(p, action, &args.resource, args.resource_account.clone(), ctx);
+    let p = RequestPrincipal::parse(principal, &ctx)
+        .map_err(|e| anyhow::anyhow!("`--principal`: {e}"))?;
+    let req = Request::new(
+        p,
+        action,
+        &args.resource,
+        args.resource_account.clone(),
+        ctx,
+    );
     let resp = evaluate(&set, &req);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -127,14 +127,38 @@ mod tests {
 
     #[test]
     fn arn_like_is_per_component() {
-        assert_eq!(like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/Admin"), Cmp::Match);
-        assert_eq!(like("arn:aws:iam::*:role/*", "arn:aws:iam::111122223333:role/a:b"), Cmp::Match);
-        assert_eq!(like("arn:aws:s*:us-east-1:1:q", "arn:aws:s3:x:us-east-1:1:q"), Cmp::NoMatch);
-        assert_eq!(like("arn:aws:s*:us-east-1:1:q", "arn:aws:sqs:us-east-1:1:q"), Cmp::Match);
+        assert_eq!(
+            like(
+                "arn:aws:iam::*:role/*",
+                "arn:aws:iam::111122223333:role/Admin"
+            ),
+            Cmp::Match
+        );
+        assert_eq!(
+            like(
+                "arn:aws:iam::*:role/*",
+                "arn:aws:iam::111122223333:role/a:b"
+            ),
+            Cmp::Match
+        );
+        assert_eq!(
+            like("arn:aws:s*:us-east-1:1:q", "arn:aws:s3:x:us-east-1:1:q"),
+            Cmp::NoMatch
+        );
+        assert_eq!(
+            like("arn:aws:s*:us-east-1:1:q", "arn:aws:sqs:us-east-1:1:q"),
+            Cmp::Match
+        );
         assert_eq!(like("arn:aws:iam::*:role/*", "not-an-arn"), Cmp::Invalid);
         assert_eq!(like("*", "arn:aws:s3:::b"), Cmp::Invalid);
         assert_eq!(like("arn:aws:s3:::b?t", "arn:aws:s3:::bat"), Cmp::Match);
         // split first: the variable's own colon breaks it into two literal parts
-        assert_eq!(like("arn:aws:iam::${aws:PrincipalAccount}:*", "arn:aws:iam::111122223333:user/x"), Cmp::NoMatch);
+        assert_eq!(
+            like(
+                "arn:aws:iam::${aws:PrincipalAccount}:*",
+                "arn:aws:iam::111122223333:user/x"
+            ),
+            Cmp::NoMatch
+        );
     }
 }

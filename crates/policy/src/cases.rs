@@ -53,17 +53,30 @@ const CASE_FIELDS: &[&str] = &[
     "source",
 ];
 
-const REQUEST_FIELDS: &[&str] = &["principal", "action", "resource", "resourceAccount", "context"];
+const REQUEST_FIELDS: &[&str] = &[
+    "principal",
+    "action",
+    "resource",
+    "resourceAccount",
+    "context",
+];
 
 /// Parses a case file. A syntax error in the file is fatal; problems inside a case only
 /// affect that case.
 pub fn parse_cases(text: &str) -> Result<Vec<Result<Case, CaseError>>, JsonError> {
     let doc = json::parse(text)?;
     match &doc.value {
-        Json::Array(items) => Ok(items.iter().enumerate().map(|(i, c)| parse_case(c, i)).collect()),
+        Json::Array(items) => Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| parse_case(c, i))
+            .collect()),
         Json::Object(_) => Ok(vec![parse_case(&doc, 0)]),
         other => Err(JsonError {
-            message: format!("a case file must be a JSON array of cases, found {}", other.type_name()),
+            message: format!(
+                "a case file must be a JSON array of cases, found {}",
+                other.type_name()
+            ),
             pos: doc.pos,
         }),
     }
@@ -80,7 +93,10 @@ fn fail(id: &str, message: String) -> CaseError {
 pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
     let fallback = format!("#{index}");
     let Some(members) = v.as_object() else {
-        return Err(fail(&fallback, format!("{}: a case must be an object", v.pos)));
+        return Err(fail(
+            &fallback,
+            format!("{}: a case must be an object", v.pos),
+        ));
     };
     let id = match v.get("id") {
         Some(Spanned {
@@ -99,7 +115,11 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
     };
     if let Some(ip) = v.get("identityPolicies") {
         for (i, p) in array(ip, "identityPolicies").map_err(e)?.iter().enumerate() {
-            set.identity.push(policy(p, PolicyKind::Identity, &format!("identityPolicies[{i}]"))?);
+            set.identity.push(policy(
+                p,
+                PolicyKind::Identity,
+                &format!("identityPolicies[{i}]"),
+            )?);
         }
     }
     match v.get("resourcePolicy") {
@@ -110,7 +130,11 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
         Some(rp) => set.resource = Some(policy(rp, PolicyKind::Resource, "resourcePolicy")?),
     }
     if let Some(pb) = v.get("permissionBoundaries") {
-        for (i, p) in array(pb, "permissionBoundaries").map_err(e)?.iter().enumerate() {
+        for (i, p) in array(pb, "permissionBoundaries")
+            .map_err(e)?
+            .iter()
+            .enumerate()
+        {
             set.boundary.push(policy(
                 p,
                 PolicyKind::PermissionsBoundary,
@@ -171,9 +195,15 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
             }
         },
     };
-    let description = v.get("description").and_then(Spanned::as_str).map(str::to_string);
+    let description = v
+        .get("description")
+        .and_then(Spanned::as_str)
+        .map(str::to_string);
     let tags = match v.get("tags").map(|t| &t.value) {
-        Some(Json::Array(a)) => a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     };
     Ok(Case {
@@ -198,7 +228,11 @@ fn check_fields(members: &[Member], allowed: &[&str], what: &str) -> Result<(), 
 fn array<'a>(v: &'a Spanned, what: &str) -> Result<&'a [Spanned], String> {
     match &v.value {
         Json::Array(a) => Ok(a),
-        other => Err(format!("{}: `{what}` must be an array, found {}", v.pos, other.type_name())),
+        other => Err(format!(
+            "{}: `{what}` must be an array, found {}",
+            v.pos,
+            other.type_name()
+        )),
     }
 }
 
@@ -208,7 +242,10 @@ fn req_str(v: &Spanned, key: &str) -> Result<String, String> {
             value: Json::String(s),
             ..
         }) if !s.is_empty() => Ok(s.clone()),
-        Some(x) => Err(format!("{}: `request.{key}` must be a non-empty string", x.pos)),
+        Some(x) => Err(format!(
+            "{}: `request.{key}` must be a non-empty string",
+            x.pos
+        )),
         None => Err(format!("{}: `request` has no `{key}`", v.pos)),
     }
 }
@@ -246,11 +283,18 @@ pub fn parse_request(v: &Spanned) -> Result<Request, String> {
         }
     }
     let principal_s = req_str(v, "principal")?;
-    let principal = RequestPrincipal::parse(&principal_s, &context)
-        .map_err(|e| format!("{}: {e}", v.get("principal").map(|p| p.pos).unwrap_or(v.pos)))?;
+    let principal = RequestPrincipal::parse(&principal_s, &context).map_err(|e| {
+        format!(
+            "{}: {e}",
+            v.get("principal").map(|p| p.pos).unwrap_or(v.pos)
+        )
+    })?;
     let action = req_str(v, "action")?;
     if action != "*" && !action.contains(':') {
-        return Err(format!("{}: `request.action` `{action}` must be `service:Action`", v.pos));
+        return Err(format!(
+            "{}: `request.action` `{action}` must be `service:Action`",
+            v.pos
+        ));
     }
     let resource = req_str(v, "resource")?;
     let resource_account = match v.get("resourceAccount") {
@@ -260,5 +304,11 @@ pub fn parse_request(v: &Spanned) -> Result<Request, String> {
         }) => None,
         Some(_) => Some(req_str(v, "resourceAccount")?),
     };
-    Ok(Request::new(principal, &action, &resource, resource_account, context))
+    Ok(Request::new(
+        principal,
+        &action,
+        &resource,
+        resource_account,
+        context,
+    ))
 }

@@ -79,8 +79,16 @@ pub struct Operator {
 const OPERATORS: &[(&str, Base, bool)] = &[
     ("StringEquals", Base::StringEquals, false),
     ("StringNotEquals", Base::StringEquals, true),
-    ("StringEqualsIgnoreCase", Base::StringEqualsIgnoreCase, false),
-    ("StringNotEqualsIgnoreCase", Base::StringEqualsIgnoreCase, true),
+    (
+        "StringEqualsIgnoreCase",
+        Base::StringEqualsIgnoreCase,
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        Base::StringEqualsIgnoreCase,
+        true,
+    ),
     ("StringLike", Base::StringLike, false),
     ("StringNotLike", Base::StringLike, true),
     ("NumericEquals", Base::NumericEquals, false),
@@ -88,7 +96,11 @@ const OPERATORS: &[(&str, Base, bool)] = &[
     ("NumericLessThan", Base::NumericLessThan, false),
     ("NumericLessThanEquals", Base::NumericLessThanEquals, false),
     ("NumericGreaterThan", Base::NumericGreaterThan, false),
-    ("NumericGreaterThanEquals", Base::NumericGreaterThanEquals, false),
+    (
+        "NumericGreaterThanEquals",
+        Base::NumericGreaterThanEquals,
+        false,
+    ),
     ("DateEquals", Base::DateEquals, false),
     ("DateNotEquals", Base::DateEquals, true),
     ("DateLessThan", Base::DateLessThan, false),
@@ -115,7 +127,9 @@ impl Operator {
     /// Parses `ForAnyValue:StringLikeIfExists` and friends (names compare ignoring case).
     pub fn parse(text: &str) -> Option<Operator> {
         let (set, rest) = match text.split_once(':') {
-            Some((q, rest)) if q.eq_ignore_ascii_case("ForAllValues") => (SetOp::ForAllValues, rest),
+            Some((q, rest)) if q.eq_ignore_ascii_case("ForAllValues") => {
+                (SetOp::ForAllValues, rest)
+            }
             Some((q, rest)) if q.eq_ignore_ascii_case("ForAnyValue") => (SetOp::ForAnyValue, rest),
             Some(_) => return None,
             None => (SetOp::None, text),
@@ -129,10 +143,11 @@ impl Operator {
         let (base, negated, if_exists) = match find(rest) {
             Some((b, n)) => (b, n, false),
             None => {
-                let stem = rest
-                    .len()
-                    .checked_sub("IfExists".len())
-                    .and_then(|i| rest.get(i..).filter(|s| s.eq_ignore_ascii_case("IfExists")).and_then(|_| rest.get(..i)))?;
+                let stem = rest.len().checked_sub("IfExists".len()).and_then(|i| {
+                    rest.get(i..)
+                        .filter(|s| s.eq_ignore_ascii_case("IfExists"))
+                        .and_then(|_| rest.get(..i))
+                })?;
                 let (b, n) = find(stem)?;
                 (b, n, true)
             }
@@ -236,13 +251,35 @@ impl Condition {
         let mut all_valid = true;
         let base = self.operator.base;
         // Parse the request value once for typed operators.
-        let num = matches!(base, Base::NumericEquals | Base::NumericLessThan | Base::NumericLessThanEquals | Base::NumericGreaterThan | Base::NumericGreaterThanEquals).then(|| parse_number(v)).flatten();
-        let date = matches!(base, Base::DateEquals | Base::DateLessThan | Base::DateLessThanEquals | Base::DateGreaterThan | Base::DateGreaterThanEquals).then(|| parse_date(v)).flatten();
+        let num = matches!(
+            base,
+            Base::NumericEquals
+                | Base::NumericLessThan
+                | Base::NumericLessThanEquals
+                | Base::NumericGreaterThan
+                | Base::NumericGreaterThanEquals
+        )
+        .then(|| parse_number(v))
+        .flatten();
+        let date = matches!(
+            base,
+            Base::DateEquals
+                | Base::DateLessThan
+                | Base::DateLessThanEquals
+                | Base::DateGreaterThan
+                | Base::DateGreaterThanEquals
+        )
+        .then(|| parse_date(v))
+        .flatten();
         let lower = (base == Base::StringEqualsIgnoreCase).then(|| v.to_lowercase());
         for cv in &self.values {
             let c = match &cv.compiled {
-                Compiled::Num(Some(p)) => num.and_then(|x| x.partial_cmp(p)).map_or(Cmp::Invalid, |o| Cmp::of(ordered(base, o))),
-                Compiled::Date(Some(p)) => date.map_or(Cmp::Invalid, |x| Cmp::of(ordered(base, x.cmp(p)))),
+                Compiled::Num(Some(p)) => num
+                    .and_then(|x| x.partial_cmp(p))
+                    .map_or(Cmp::Invalid, |o| Cmp::of(ordered(base, o))),
+                Compiled::Date(Some(p)) => {
+                    date.map_or(Cmp::Invalid, |x| Cmp::of(ordered(base, x.cmp(p))))
+                }
                 Compiled::Num(None) | Compiled::Date(None) | Compiled::Null(_) => Cmp::Invalid,
                 Compiled::Ip(p) => compare_ip(p, v),
                 Compiled::Bool(p) => match (p, parse_bool(v)) {
@@ -328,7 +365,9 @@ fn compare_ip(p: &Option<IpValue>, v: &str) -> Cmp {
                 // reference evaluator's 32-bit shift wraps); see docs/evaluation.md.
                 Cmp::of(n.addr() == a)
             }
-            (ipnet::IpNet::V4(_), IpAddr::V6(_)) | (ipnet::IpNet::V6(_), IpAddr::V4(_)) => Cmp::NoMatch,
+            (ipnet::IpNet::V4(_), IpAddr::V6(_)) | (ipnet::IpNet::V6(_), IpAddr::V4(_)) => {
+                Cmp::NoMatch
+            }
             (n, a) => Cmp::of(n.contains(&a)),
         },
         (Some(IpValue::Net(_)), None) => Cmp::Invalid,

@@ -61,8 +61,7 @@ impl Context {
 
     /// All keys as first written, with their values, sorted by key.
     pub fn entries(&self) -> Vec<(&str, &CtxValue)> {
-        let mut v: Vec<(&str, &CtxValue)> =
-            self.map.values().map(|(k, v)| (&**k, v)).collect();
+        let mut v: Vec<(&str, &CtxValue)> = self.map.values().map(|(k, v)| (&**k, v)).collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
     }

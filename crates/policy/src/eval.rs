@@ -9,8 +9,8 @@ use std::sync::Arc;
 use crate::arn::Arn;
 use crate::context::Context;
 use crate::document::{Effect, Policy, PolicyKind, Statement};
-use crate::resource::{EntryMatch, RequestResource};
 use crate::principal::{match_spec, PrincipalKind, PrincipalMatch, RequestPrincipal};
+use crate::resource::{EntryMatch, RequestResource};
 use crate::statement_ref::{Blocker, StatementRef};
 
 /// The three outcomes AWS distinguishes.
@@ -77,7 +77,10 @@ struct Names {
 impl PolicySet {
     /// Names every policy after its place in the case format (`identityPolicies[1]`,
     /// `scps[0][2]`, ...) unless `names` gives a name. Call after filling the set.
-    pub fn name_policies(&mut self, mut custom: impl FnMut(PolicyKind, usize, usize) -> Option<String>) {
+    pub fn name_policies(
+        &mut self,
+        mut custom: impl FnMut(PolicyKind, usize, usize) -> Option<String>,
+    ) {
         let mut name = |kind, level: usize, index: usize, default: String| -> Arc<str> {
             custom(kind, level, index).unwrap_or(default).into()
         };
@@ -90,7 +93,14 @@ impl PolicySet {
                 .as_ref()
                 .map(|_| name(PolicyKind::Resource, 0, 0, "resourcePolicy".into())),
             boundary: (0..self.boundary.len())
-                .map(|i| name(PolicyKind::PermissionsBoundary, 0, i, format!("permissionBoundaries[{i}]")))
+                .map(|i| {
+                    name(
+                        PolicyKind::PermissionsBoundary,
+                        0,
+                        i,
+                        format!("permissionBoundaries[{i}]"),
+                    )
+                })
                 .collect(),
             session: self
                 .session
@@ -100,13 +110,21 @@ impl PolicySet {
                 .scps
                 .iter()
                 .enumerate()
-                .map(|(l, lv)| (0..lv.len()).map(|i| name(PolicyKind::Scp, l, i, format!("scps[{l}][{i}]"))).collect())
+                .map(|(l, lv)| {
+                    (0..lv.len())
+                        .map(|i| name(PolicyKind::Scp, l, i, format!("scps[{l}][{i}]")))
+                        .collect()
+                })
                 .collect(),
             rcps: self
                 .rcps
                 .iter()
                 .enumerate()
-                .map(|(l, lv)| (0..lv.len()).map(|i| name(PolicyKind::Rcp, l, i, format!("rcps[{l}][{i}]"))).collect())
+                .map(|(l, lv)| {
+                    (0..lv.len())
+                        .map(|i| name(PolicyKind::Rcp, l, i, format!("rcps[{l}][{i}]")))
+                        .collect()
+                })
                 .collect(),
         };
     }
@@ -266,7 +284,12 @@ fn statement_applies(
         Some(pe) => Some(match_spec(&pe.spec, &req.principal)?),
     };
     for c in &st.conditions {
-        if !c.evaluate(&req.context, vars, &mut scratch.missing, &mut scratch.unresolved) {
+        if !c.evaluate(
+            &req.context,
+            vars,
+            &mut scratch.missing,
+            &mut scratch.unresolved,
+        ) {
             return None;
         }
     }
@@ -320,7 +343,8 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
     // this operation."
     if req.action_lc == "sts:getcalleridentity" && p.kind != PrincipalKind::Anonymous {
         resp.decision = Decision::Allowed;
-        resp.notes.push("sts:GetCallerIdentity needs no permission and cannot be denied");
+        resp.notes
+            .push("sts:GetCallerIdentity needs no permission and cannot be denied");
         return resp;
     }
 
@@ -354,7 +378,16 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
         set.scps
             .iter()
             .enumerate()
-            .map(|(l, lv)| eval_policies(lv, n.scps.get(l).map_or(empty, Vec::as_slice), Some(l), req, has_boundary, &mut s))
+            .map(|(l, lv)| {
+                eval_policies(
+                    lv,
+                    n.scps.get(l).map_or(empty, Vec::as_slice),
+                    Some(l),
+                    req,
+                    has_boundary,
+                    &mut s,
+                )
+            })
             .collect()
     } else {
         Vec::new()
@@ -367,7 +400,16 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
         set.rcps
             .iter()
             .enumerate()
-            .map(|(l, lv)| eval_policies(lv, n.rcps.get(l).map_or(empty, Vec::as_slice), Some(l), req, has_boundary, &mut s))
+            .map(|(l, lv)| {
+                eval_policies(
+                    lv,
+                    n.rcps.get(l).map_or(empty, Vec::as_slice),
+                    Some(l),
+                    req,
+                    has_boundary,
+                    &mut s,
+                )
+            })
             .collect()
     };
     let rp = match &set.resource {
@@ -425,7 +467,8 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
         return resp;
     }
 
-    let rp_with = |f: &dyn Fn(PrincipalMatch) -> bool| rp.allows.iter().any(|r| r.via.is_some_and(f));
+    let rp_with =
+        |f: &dyn Fn(PrincipalMatch) -> bool| rp.allows.iter().any(|r| r.via.is_some_and(f));
     // Allows that name the caller, its role, its federating user or everyone.
     let rp_names_caller = rp_with(&|m| m != PrincipalMatch::Account);
     let rp_names_account = rp_with(&|m| m == PrincipalMatch::Account);
@@ -475,7 +518,15 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
         (rp_names_caller || rp_names_account) && id_allow
     };
     if !granted {
-        resp.blocked_by.push(explain_no_grant(req, p, same_account, id_allow, rp_names_caller || rp_names_account, session_applies, set.resource.is_some()));
+        resp.blocked_by.push(explain_no_grant(
+            req,
+            p,
+            same_account,
+            id_allow,
+            rp_names_caller || rp_names_account,
+            session_applies,
+            set.resource.is_some(),
+        ));
         return resp;
     }
 
@@ -486,7 +537,10 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
     if !pb_allow {
         let bypass = same_account
             && rp.allows.iter().any(|r| {
-                matches!(r.via, Some(PrincipalMatch::Direct | PrincipalMatch::Everyone))
+                matches!(
+                    r.via,
+                    Some(PrincipalMatch::Direct | PrincipalMatch::Everyone)
+                )
             });
         if !bypass {
             resp.blocked_by.push(Blocker::PermissionsBoundary);
@@ -517,11 +571,7 @@ enum Trust {
 /// because they must explicitly allow access for principals." A key policy (or a trust
 /// policy) that names the account delegates to IAM policies; one that does not, doesn't.
 fn account_trust(req: &Request, has_resource_policy: bool, names_account: bool) -> Trust {
-    let key_like = req.resource == "*"
-        || req
-            .resource_parts
-            .rest_lc()
-            .starts_with("key/");
+    let key_like = req.resource == "*" || req.resource_parts.rest_lc().starts_with("key/");
     let strict = match req.service_lc.as_str() {
         "kms" => key_like && req.resource != "*",
         "sts" => has_resource_policy,

@@ -61,7 +61,7 @@ enum Body {
     Any,
     /// Fixed-length segments between stars, each placed leftmost (optimal because the
     /// gaps between them are unrestricted); searches run in linear time.
-    Greedy(Greedy),
+    Greedy(Box<Greedy>),
 }
 
 #[derive(Clone, Debug)]
@@ -122,7 +122,7 @@ impl Glob {
         let middle = toks.get(p..toks.len() - s).unwrap_or(&[]);
         let body = match middle {
             [Tok::Star] => Body::Any,
-            m => Body::Greedy(Greedy::new(m)),
+            m => Body::Greedy(Box::new(Greedy::new(m))),
         };
         Glob {
             repr: Repr::General(Box::new(General {
@@ -228,7 +228,13 @@ impl Greedy {
         let tail = if parts.len() > 1 { parts.pop() } else { None };
         let mut it = parts.into_iter();
         let head = it.next();
-        let seg = |v: Vec<Tok>| if v.is_empty() { None } else { Some(Seg::new(v)) };
+        let seg = |v: Vec<Tok>| {
+            if v.is_empty() {
+                None
+            } else {
+                Some(Seg::new(v))
+            }
+        };
         Greedy {
             starless,
             head: head.and_then(seg),
@@ -282,7 +288,9 @@ impl Find<u8> for Seg {
     fn find(&self, text: &[u8]) -> Option<usize> {
         match &self.lit {
             Some(lit) => memmem::find(text, lit),
-            None => self.finder.find_start(text.iter().map(|b| char::from(*b)), self.toks.len()),
+            None => self
+                .finder
+                .find_start(text.iter().map(|b| char::from(*b)), self.toks.len()),
         }
     }
 }
@@ -507,7 +515,9 @@ mod tests {
     #[test]
     fn agrees_with_reference_on_small_alphabet() {
         let alphabet = ['a', 'b', ':', '*', '?'];
-        let texts = ["", "a", "ab", "ba", "a:b", "aab:ba", "::", "abab", "b:a:b", "aaaa"];
+        let texts = [
+            "", "a", "ab", "ba", "a:b", "aab:ba", "::", "abab", "b:a:b", "aaaa",
+        ];
         let mut pats = vec![String::new()];
         for _ in 0..4 {
             let mut next = Vec::new();
@@ -522,7 +532,11 @@ mod tests {
             let toks = plain_tokens(p);
             let g = Glob::from_tokens(&toks);
             for t in texts {
-                assert_eq!(g.is_match(t), reference(&toks, t), "pattern {p:?} text {t:?}");
+                assert_eq!(
+                    g.is_match(t),
+                    reference(&toks, t),
+                    "pattern {p:?} text {t:?}"
+                );
             }
         }
     }

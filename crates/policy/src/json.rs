@@ -282,7 +282,8 @@ impl Parser<'_> {
             b'u' => {
                 let hi = self.hex4()?;
                 let ch = if (0xD800..0xDC00).contains(&hi) {
-                    if self.src.get(self.i) == Some(&b'\\') && self.src.get(self.i + 1) == Some(&b'u')
+                    if self.src.get(self.i) == Some(&b'\\')
+                        && self.src.get(self.i + 1) == Some(&b'u')
                     {
                         self.i += 2;
                         let lo = self.hex4()?;

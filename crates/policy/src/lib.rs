@@ -38,6 +38,7 @@ pub mod glob;
 pub mod json;
 pub mod parse;
 pub mod principal;
+mod print;
 mod resource;
 pub mod statement_ref;
 pub mod values;

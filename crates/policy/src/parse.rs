@@ -104,7 +104,10 @@ pub fn policy_from_json(v: &Spanned, kind: PolicyKind) -> Result<Policy, PolicyE
     }
     let Some(members) = v.as_object() else {
         return Err(err(
-            format!("a policy must be a JSON object, found {}", v.value.type_name()),
+            format!(
+                "a policy must be a JSON object, found {}",
+                v.value.type_name()
+            ),
             v.pos,
         ));
     };
@@ -143,7 +146,10 @@ pub fn policy_from_json(v: &Spanned, kind: PolicyKind) -> Result<Policy, PolicyE
         Json::Object(_) => (vec![&stmts.value], false),
         other => {
             return Err(err(
-                format!("`Statement` must be an object or an array, found {}", other.type_name()),
+                format!(
+                    "`Statement` must be an object or an array, found {}",
+                    other.type_name()
+                ),
                 stmts.value.pos,
             ))
         }
@@ -185,10 +191,16 @@ fn check_keys(members: &[Member], allowed: &[&str], what: &str) -> Result<(), Po
                 .find(|a| a.eq_ignore_ascii_case(&m.key))
                 .map(|a| format!(" (element names are case-sensitive: did you mean `{a}`?)"))
                 .unwrap_or_default();
-            return Err(err(format!("unknown {what} element `{}`{hint}", m.key), m.key_pos));
+            return Err(err(
+                format!("unknown {what} element `{}`{hint}", m.key),
+                m.key_pos,
+            ));
         }
         if members.iter().take(i).any(|p| p.key == m.key) {
-            return Err(err(format!("duplicate {what} element `{}`", m.key), m.key_pos));
+            return Err(err(
+                format!("duplicate {what} element `{}`", m.key),
+                m.key_pos,
+            ));
         }
     }
     Ok(())
@@ -224,16 +236,27 @@ fn string_list(v: &Spanned, what: &str) -> Result<StringList, PolicyError> {
             })
         }
         other => Err(err(
-            format!("`{what}` must be a string or an array of strings, found {}", other.type_name()),
+            format!(
+                "`{what}` must be a string or an array of strings, found {}",
+                other.type_name()
+            ),
             v.pos,
         )),
     }
 }
 
-fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<Statement, PolicyError> {
+fn statement(
+    v: &Spanned,
+    index: usize,
+    kind: PolicyKind,
+    vars: bool,
+) -> Result<Statement, PolicyError> {
     let Some(members) = v.as_object() else {
         return Err(err(
-            format!("a statement must be an object, found {}", v.value.type_name()),
+            format!(
+                "a statement must be an object, found {}",
+                v.value.type_name()
+            ),
             v.pos,
         ));
     };
@@ -252,7 +275,9 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
         ],
         "statement",
     )?;
-    let sid = find(members, "Sid").map(|m| string(&m.value, "Sid")).transpose()?;
+    let sid = find(members, "Sid")
+        .map(|m| string(&m.value, "Sid"))
+        .transpose()?;
     let effect = match find(members, "Effect") {
         None => return Err(err("a statement needs an `Effect`", v.pos)),
         Some(m) => match m.value.as_str() {
@@ -260,7 +285,10 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
             Some("Deny") => Effect::Deny,
             _ => {
                 return Err(err(
-                    format!("`Effect` must be `Allow` or `Deny`, found {}", show(&m.value.value)),
+                    format!(
+                        "`Effect` must be `Allow` or `Deny`, found {}",
+                        show(&m.value.value)
+                    ),
                     m.value.pos,
                 ))
             }
@@ -269,7 +297,10 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
     let principal = principal_element(members, v.pos, kind)?;
     let action = match (find(members, "Action"), find(members, "NotAction")) {
         (Some(_), Some(m)) => {
-            return Err(err("a statement cannot have both `Action` and `NotAction`", m.key_pos))
+            return Err(err(
+                "a statement cannot have both `Action` and `NotAction`",
+                m.key_pos,
+            ))
         }
         (None, None) => return Err(err("a statement needs `Action` or `NotAction`", v.pos)),
         (Some(m), None) => action_element(m, false)?,
@@ -313,20 +344,44 @@ fn statement(v: &Spanned, index: usize, kind: PolicyKind, vars: bool) -> Result<
 /// AWS Organizations User Guide, "RCP syntax": RCP statements deny (the only allow is the
 /// AWS managed `RCPFullAWSAccess`), name `"Principal": "*"`, list actions with `Action`
 /// (not `NotAction`, and not `"*"` alone).
-fn rcp_rules(members: &[Member], effect: Effect, action: &ActionElement, pos: Pos) -> Result<(), PolicyError> {
+fn rcp_rules(
+    members: &[Member],
+    effect: Effect,
+    action: &ActionElement,
+    pos: Pos,
+) -> Result<(), PolicyError> {
     if effect != Effect::Deny {
-        return Err(err("`Effect` must be `Deny` in a resource control policy", pos));
+        return Err(err(
+            "`Effect` must be `Deny` in a resource control policy",
+            pos,
+        ));
     }
     match find(members, "Principal") {
         Some(m) if m.value.as_str() == Some("*") => {}
-        Some(m) => return Err(err("`Principal` must be `\"*\"` in a resource control policy", m.value.pos)),
-        None => return Err(err("a resource control policy statement needs `\"Principal\": \"*\"`", pos)),
+        Some(m) => {
+            return Err(err(
+                "`Principal` must be `\"*\"` in a resource control policy",
+                m.value.pos,
+            ))
+        }
+        None => {
+            return Err(err(
+                "a resource control policy statement needs `\"Principal\": \"*\"`",
+                pos,
+            ))
+        }
     }
     if let Some(m) = find(members, "NotAction") {
-        return Err(err("`NotAction` is not allowed in a resource control policy", m.key_pos));
+        return Err(err(
+            "`NotAction` is not allowed in a resource control policy",
+            m.key_pos,
+        ));
     }
     if action.list.items.iter().any(|a| a == "*") {
-        return Err(err("`Action` cannot be `\"*\"` in a resource control policy", pos));
+        return Err(err(
+            "`Action` cannot be `\"*\"` in a resource control policy",
+            pos,
+        ));
     }
     Ok(())
 }
@@ -335,7 +390,10 @@ fn action_element(m: &Member, negated: bool) -> Result<ActionElement, PolicyErro
     let list = string_list(&m.value, &m.key)?;
     for a in &list.items {
         if let Some(problem) = action_problem(a) {
-            return Err(err(format!("`{}` value `{a}`: {problem}", m.key), m.value.pos));
+            return Err(err(
+                format!("`{}` value `{a}`: {problem}", m.key),
+                m.value.pos,
+            ));
         }
     }
     let matchers = list.items.iter().map(|a| ActionMatcher::new(a)).collect();
@@ -367,13 +425,23 @@ fn action_problem(a: &str) -> Option<&'static str> {
     if act.is_empty() {
         return Some("the action name is empty");
     }
-    if !act.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'?' | b',' | b' ' | b'-')) {
-        return Some("the action name may contain only letters, digits, `*`, `?`, `,`, `-` and spaces");
+    if !act
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'?' | b',' | b' ' | b'-'))
+    {
+        return Some(
+            "the action name may contain only letters, digits, `*`, `?`, `,`, `-` and spaces",
+        );
     }
     None
 }
 
-fn resource_element(m: &Member, negated: bool, kind: PolicyKind, vars: bool) -> Result<ResourceElement, PolicyError> {
+fn resource_element(
+    m: &Member,
+    negated: bool,
+    kind: PolicyKind,
+    vars: bool,
+) -> Result<ResourceElement, PolicyError> {
     let list = string_list(&m.value, &m.key)?;
     let mut patterns = Vec::with_capacity(list.items.len());
     for r in &list.items {
@@ -409,7 +477,10 @@ fn principal_element(
         (None, None) => {
             return match kind {
                 PolicyKind::Resource | PolicyKind::Rcp => Err(err(
-                    format!("a statement in a {} needs `Principal` or `NotPrincipal`", kind.label()),
+                    format!(
+                        "a statement in a {} needs `Principal` or `NotPrincipal`",
+                        kind.label()
+                    ),
                     stmt_pos,
                 )),
                 _ => Ok(None),
@@ -429,7 +500,11 @@ fn principal_element(
     let spec = match &m.value.value {
         Json::String(s) if s == "*" => PrincipalSpec::Wildcard,
         Json::Object(entries) => {
-            check_keys(entries, &["AWS", "Service", "Federated", "CanonicalUser"], "principal")?;
+            check_keys(
+                entries,
+                &["AWS", "Service", "Federated", "CanonicalUser"],
+                "principal",
+            )?;
             let mut out = Vec::with_capacity(entries.len());
             for e in entries {
                 let list = string_list(&e.value, &e.key)?;
@@ -444,7 +519,11 @@ fn principal_element(
         }
         other => {
             return Err(err(
-                format!("`{}` must be `\"*\"` or an object, found {}", m.key, show(other)),
+                format!(
+                    "`{}` must be `\"*\"` or an object, found {}",
+                    m.key,
+                    show(other)
+                ),
                 m.value.pos,
             ))
         }
@@ -481,21 +560,33 @@ fn principal_id(kind: &str, s: &str) -> PrincipalId {
 fn conditions(v: &Spanned, vars: bool) -> Result<Vec<Condition>, PolicyError> {
     let Some(ops) = v.as_object() else {
         return Err(err(
-            format!("`Condition` must be an object, found {}", v.value.type_name()),
+            format!(
+                "`Condition` must be an object, found {}",
+                v.value.type_name()
+            ),
             v.pos,
         ));
     };
     let mut out = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         if ops.iter().take(i).any(|p| p.key == op.key) {
-            return Err(err(format!("duplicate condition operator `{}`", op.key), op.key_pos));
+            return Err(err(
+                format!("duplicate condition operator `{}`", op.key),
+                op.key_pos,
+            ));
         }
         let Some(operator) = Operator::parse(&op.key) else {
-            return Err(err(format!("unknown condition operator `{}`", op.key), op.key_pos));
+            return Err(err(
+                format!("unknown condition operator `{}`", op.key),
+                op.key_pos,
+            ));
         };
         let Some(keys) = op.value.as_object() else {
             return Err(err(
-                format!("condition operator `{}` must map to an object of keys", op.key),
+                format!(
+                    "condition operator `{}` must map to an object of keys",
+                    op.key
+                ),
                 op.value.pos,
             ));
         };
@@ -503,7 +594,11 @@ fn conditions(v: &Spanned, vars: bool) -> Result<Vec<Condition>, PolicyError> {
             if k.key.is_empty() {
                 return Err(err("a condition key must not be empty", k.key_pos));
             }
-            if keys.iter().take(j).any(|p| p.key.eq_ignore_ascii_case(&k.key)) {
+            if keys
+                .iter()
+                .take(j)
+                .any(|p| p.key.eq_ignore_ascii_case(&k.key))
+            {
                 return Err(err(
                     format!("duplicate condition key `{}` under `{}`", k.key, op.key),
                     k.key_pos,
@@ -597,7 +692,10 @@ mod tests {
         assert_eq!(pol.statements.len(), 1);
         assert!(!pol.statement_array);
         assert_eq!(pol.statements[0].conditions.len(), 2);
-        assert_eq!(pol.statements[0].conditions[0].values[0].scalar, Scalar::Number);
+        assert_eq!(
+            pol.statements[0].conditions[0].values[0].scalar,
+            Scalar::Number
+        );
     }
 
     #[test]
@@ -609,19 +707,55 @@ mod tests {
     #[test]
     fn rejects_what_iam_rejects() {
         let cases = [
-            (r#"{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}"#, "`Effect` must be"),
-            (r#"{"Statement":[{"Action":"*","Resource":"*"}]}"#, "needs an `Effect`"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]}"#, "both `Action` and `NotAction`"),
-            (r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#, "needs `Action`"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"*"}]}"#, "needs `Resource`"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"GetObject","Resource":"*"}]}"#, "service prefix"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"bucket"}]}"#, "must be an ARN"),
-            (r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#, "not allowed"),
-            (r#"{"Version":"2020-01-01","Statement":[]}"#, "`Version` must be"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#, "unknown condition operator"),
-            (r#"{"Statement":[{"effect":"Allow","Action":"*","Resource":"*"}]}"#, "did you mean `Effect`"),
+            (
+                r#"{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}"#,
+                "`Effect` must be",
+            ),
+            (
+                r#"{"Statement":[{"Action":"*","Resource":"*"}]}"#,
+                "needs an `Effect`",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*","Resource":"*"}]}"#,
+                "both `Action` and `NotAction`",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+                "needs `Action`",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*"}]}"#,
+                "needs `Resource`",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"GetObject","Resource":"*"}]}"#,
+                "service prefix",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"bucket"}]}"#,
+                "must be an ARN",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+                "not allowed",
+            ),
+            (
+                r#"{"Version":"2020-01-01","Statement":[]}"#,
+                "`Version` must be",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEqualz":{"a":"b"}}}]}"#,
+                "unknown condition operator",
+            ),
+            (
+                r#"{"Statement":[{"effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "did you mean `Effect`",
+            ),
             (r#"{"Version":"2012-10-17"}"#, "needs a `Statement`"),
-            (r#"{"Statement":[{"Effect":"Allow","Action":[],"Resource":"*"}]}"#, "must not be empty"),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":[],"Resource":"*"}]}"#,
+                "must not be empty",
+            ),
             (r#"[]"#, "must be a JSON object"),
         ];
         for (doc, want) in cases {

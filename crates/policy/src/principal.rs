@@ -225,8 +225,11 @@ fn match_id(id: &PrincipalId, p: &RequestPrincipal) -> Option<PrincipalMatch> {
             if p.kind == K::AssumedRole {
                 // A role ARN names every session of the role (the role name compares
                 // without regard to case, as IAM role names are unique that way).
-                let session_role = arn.and_then(|a| a.resource.strip_prefix("assumed-role/")?.split('/').next());
-                if let (Some((part, acct, name)), Some(a), Some(sr)) = (role_name_of(s), arn, session_role) {
+                let session_role =
+                    arn.and_then(|a| a.resource.strip_prefix("assumed-role/")?.split('/').next());
+                if let (Some((part, acct, name)), Some(a), Some(sr)) =
+                    (role_name_of(s), arn, session_role)
+                {
                     if part == a.partition && acct == a.account && name.eq_ignore_ascii_case(sr) {
                         return Some(PrincipalMatch::Role);
                     }
@@ -261,16 +264,42 @@ mod tests {
             "aws:PrincipalArn",
             CtxValue::One("arn:aws:iam::111122223333:role/path/App".into()),
         );
-        let p = RequestPrincipal::parse("arn:aws:sts::111122223333:assumed-role/App/s1", &ctx).unwrap();
+        let p =
+            RequestPrincipal::parse("arn:aws:sts::111122223333:assumed-role/App/s1", &ctx).unwrap();
         assert_eq!(p.kind, PrincipalKind::AssumedRole);
-        assert_eq!(p.role_arn.as_deref(), Some("arn:aws:iam::111122223333:role/path/App"));
-        let p = RequestPrincipal::parse("arn:aws:sts::111122223333:assumed-role/App/s1", &Context::new()).unwrap();
-        assert_eq!(p.role_arn.as_deref(), Some("arn:aws:iam::111122223333:role/App"));
-        assert_eq!(RequestPrincipal::parse("anonymous", &ctx).unwrap().kind, PrincipalKind::Anonymous);
-        assert_eq!(RequestPrincipal::parse("cloudtrail.amazonaws.com", &ctx).unwrap().kind, PrincipalKind::Service);
-        assert_eq!(RequestPrincipal::parse("arn:aws:iam::111122223333:root", &ctx).unwrap().kind, PrincipalKind::Root);
+        assert_eq!(
+            p.role_arn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/path/App")
+        );
+        let p = RequestPrincipal::parse(
+            "arn:aws:sts::111122223333:assumed-role/App/s1",
+            &Context::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            p.role_arn.as_deref(),
+            Some("arn:aws:iam::111122223333:role/App")
+        );
+        assert_eq!(
+            RequestPrincipal::parse("anonymous", &ctx).unwrap().kind,
+            PrincipalKind::Anonymous
+        );
+        assert_eq!(
+            RequestPrincipal::parse("cloudtrail.amazonaws.com", &ctx)
+                .unwrap()
+                .kind,
+            PrincipalKind::Service
+        );
+        assert_eq!(
+            RequestPrincipal::parse("arn:aws:iam::111122223333:root", &ctx)
+                .unwrap()
+                .kind,
+            PrincipalKind::Root
+        );
         assert!(RequestPrincipal::parse("arn:aws:s3:::bucket", &ctx).is_err());
         assert!(RequestPrincipal::parse("bob", &ctx).is_err());
-        assert!(RequestPrincipal::parse("arn:aws:sts::111122223333:assumed-role/App", &ctx).is_err());
+        assert!(
+            RequestPrincipal::parse("arn:aws:sts::111122223333:assumed-role/App", &ctx).is_err()
+        );
     }
 }

@@ -117,7 +117,12 @@ impl ResourceMatcher {
         ResourceMatcher::Arn(Box::new(ArnMatcher::new(&full, vars, true)))
     }
 
-    pub(crate) fn matches(&self, req: &RequestResource, ctx: &Context, unresolved: &mut Vec<String>) -> EntryMatch {
+    pub(crate) fn matches(
+        &self,
+        req: &RequestResource,
+        ctx: &Context,
+        unresolved: &mut Vec<String>,
+    ) -> EntryMatch {
         match self {
             ResourceMatcher::All => EntryMatch::Match,
             ResourceMatcher::Rejected => EntryMatch::Invalid,
@@ -157,7 +162,12 @@ impl ArnMatcher {
         }
     }
 
-    fn matches(&self, req: &RequestResource, ctx: &Context, unresolved: &mut Vec<String>) -> EntryMatch {
+    fn matches(
+        &self,
+        req: &RequestResource,
+        ctx: &Context,
+        unresolved: &mut Vec<String>,
+    ) -> EntryMatch {
         let miss = if self.expanded {
             EntryMatch::Invalid
         } else {
@@ -208,15 +218,45 @@ mod tests {
     #[test]
     fn segments_and_products() {
         use EntryMatch::*;
-        assert_eq!(m("arn:aws:dynamodb:*:111122223333:table/Or*", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), Match);
-        assert_eq!(m("arn:aws:DYNAMODB:*:111122223333:table/Orders", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), Match);
-        assert_eq!(m("arn:aws:dynamodb:*:111122223333:table/orders", "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"), NoMatch);
+        assert_eq!(
+            m(
+                "arn:aws:dynamodb:*:111122223333:table/Or*",
+                "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"
+            ),
+            Match
+        );
+        assert_eq!(
+            m(
+                "arn:aws:DYNAMODB:*:111122223333:table/Orders",
+                "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"
+            ),
+            Match
+        );
+        assert_eq!(
+            m(
+                "arn:aws:dynamodb:*:111122223333:table/orders",
+                "arn:aws:dynamodb:us-east-1:111122223333:table/Orders"
+            ),
+            NoMatch
+        );
         // the rest of the resource may span colons
-        assert_eq!(m("arn:aws:logs:eu-west-1:111122223333:log-group:*a-1", "arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:log-stream:lambda-1"), Match);
+        assert_eq!(
+            m(
+                "arn:aws:logs:eu-west-1:111122223333:log-group:*a-1",
+                "arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:log-stream:lambda-1"
+            ),
+            Match
+        );
         // S3 has no product segment
-        assert_eq!(m("arn:aws:s3:::*/logs/*", "arn:aws:s3:::bucket/logs/x"), Match);
+        assert_eq!(
+            m("arn:aws:s3:::*/logs/*", "arn:aws:s3:::bucket/logs/x"),
+            Match
+        );
         // a region wildcard stays inside its segment
-        assert_eq!(m("arn:aws:sqs:us-*:1:q", "arn:aws:sqs:us-east-1:1:q"), Match);
+        assert_eq!(
+            m("arn:aws:sqs:us-*:1:q", "arn:aws:sqs:us-east-1:1:q"),
+            Match
+        );
         assert_eq!(m("arn:aws:s3:::b", "*"), NoMatch);
         // short ARNs in identity policies expand with `*`
         assert_eq!(m("arn:aws:s3", "arn:aws:s3:::b/k"), Match);

@@ -73,7 +73,12 @@ impl Template {
         &self.pieces
     }
 
-    fn value<'a>(key: &str, display: &str, default: Option<&'a str>, ctx: &'a Context) -> Result<&'a str, Unresolved> {
+    fn value<'a>(
+        key: &str,
+        display: &str,
+        default: Option<&'a str>,
+        ctx: &'a Context,
+    ) -> Result<&'a str, Unresolved> {
         ctx.variable(key)
             .or(default)
             .ok_or_else(|| Unresolved(display.to_string()))
