@@ -4,12 +4,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
-use phiward_policy::cases::parse_cases;
+use phiward_policy::cases::parse_case;
 use phiward_policy::json::{self, Json, Spanned};
 use phiward_policy::{
     evaluate, policy_from_json, Context, CtxValue, Decision, Policy, PolicyKind, PolicySet,
     Request, RequestPrincipal, Response,
 };
+use rayon::prelude::*;
 
 use crate::exit;
 use crate::explain::render;
@@ -88,55 +89,57 @@ fn read(path: &Path) -> Result<String> {
         .with_context(|| format!("cannot read `{}` as UTF-8 text", path.display()))
 }
 
+/// One case's output line and what `--check` needs from it.
+struct Outcome {
+    text: String,
+    error: bool,
+    check: Option<(String, Decision, Decision)>,
+}
+
 fn run_cases(args: &Args, path: &Path) -> Result<u8> {
     let text = read(path)?;
-    let cases = parse_cases(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+    let at_file = |e: json::JsonError| anyhow::anyhow!("`{}`: {e}", path.display());
+    // Cases are independent: find them, then parse, decide and render them in parallel
+    // (each case's JSON is dropped as soon as it is decided), and print in order.
+    let outcomes: Vec<Outcome> = if text.trim_start().starts_with('{') {
+        vec![decide_case(
+            &json::parse(&text).map_err(at_file)?,
+            0,
+            args.explain,
+        )]
+    } else {
+        let starts = json::split_array(&text).map_err(at_file)?;
+        starts
+            .par_iter()
+            .enumerate()
+            .map(|(i, at)| match json::parse_element(&text, *at) {
+                Ok(v) => decide_case(&v, i, args.explain),
+                // A case that is not valid JSON inside is reported alone.
+                Err(e) => error_outcome(
+                    &format!("#{i}"),
+                    &format!("invalid JSON: {e}"),
+                    args.explain,
+                ),
+            })
+            .collect()
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let (mut errors, mut agree, mut differ) = (0usize, 0usize, Vec::new());
-    for case in &cases {
-        match case {
-            Err(e) => {
-                errors += 1;
-                if args.explain {
-                    writeln!(out, "{}: error: {}\n", e.id, e.message)?;
-                } else {
-                    serde_json::to_writer(
-                        &mut out,
-                        &serde_json::json!({"id": e.id, "error": e.message}),
-                    )?;
-                    out.write_all(b"\n")?;
-                }
-            }
-            Ok(c) => {
-                let resp = evaluate(&c.policies, &c.request);
-                match c.expected {
-                    Some(x) if x == resp.decision => agree += 1,
-                    Some(x) => differ.push((c.id.clone(), x, resp.decision)),
-                    None => {}
-                }
-                if args.explain {
-                    write!(
-                        out,
-                        "{}",
-                        render(
-                            Some(&c.id),
-                            c.description.as_deref(),
-                            &c.request,
-                            &c.policies,
-                            &resp,
-                            c.expected
-                        )
-                    )?;
-                } else {
-                    write_json(&mut out, &c.id, &resp)?;
-                }
-            }
+    for o in &outcomes {
+        out.write_all(o.text.as_bytes())?;
+        errors += usize::from(o.error);
+        match &o.check {
+            Some((id, want, got)) if want != got => differ.push((id.clone(), *want, *got)),
+            Some(_) => agree += 1,
+            None => {}
         }
     }
     out.flush()?;
     drop(out);
-    summarize(path, cases.len(), errors, agree, &differ, args.check);
+    summarize(path, outcomes.len(), errors, agree, &differ, args.check);
+    // The process ends next; skip freeing the output piecemeal.
+    std::mem::forget(outcomes);
     Ok(if errors > 0 {
         exit::INPUT
     } else if args.check && !differ.is_empty() {
@@ -144,6 +147,46 @@ fn run_cases(args: &Args, path: &Path) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+fn error_outcome(id: &str, message: &str, explain: bool) -> Outcome {
+    Outcome {
+        text: if explain {
+            format!("{id}: error: {message}\n\n")
+        } else {
+            let mut line = serde_json::json!({"id": id, "error": message}).to_string();
+            line.push('\n');
+            line
+        },
+        error: true,
+        check: None,
+    }
+}
+
+fn decide_case(v: &Spanned, index: usize, explain: bool) -> Outcome {
+    match parse_case(v, index) {
+        Err(e) => error_outcome(&e.id, &e.message, explain),
+        Ok(c) => {
+            let resp = evaluate(&c.policies, &c.request);
+            let text = if explain {
+                render(
+                    Some(&c.id),
+                    c.description.as_deref(),
+                    &c.request,
+                    &c.policies,
+                    &resp,
+                    c.expected,
+                )
+            } else {
+                json_line(&c.id, &resp)
+            };
+            Outcome {
+                text,
+                error: false,
+                check: c.expected.map(|x| (c.id.clone(), x, resp.decision)),
+            }
+        }
+    }
 }
 
 fn summarize(
@@ -172,23 +215,22 @@ fn summarize(
     }
 }
 
-fn write_json(out: &mut impl Write, id: &str, resp: &Response) -> Result<()> {
+fn json_line(id: &str, resp: &Response) -> String {
     #[derive(serde::Serialize)]
     struct Line<'a> {
         id: &'a str,
         decision: &'static str,
         explanation: &'a Response,
     }
-    serde_json::to_writer(
-        &mut *out,
-        &Line {
-            id,
-            decision: resp.decision.as_str(),
-            explanation: resp,
-        },
-    )?;
-    out.write_all(b"\n")?;
-    Ok(())
+    let line = Line {
+        id,
+        decision: resp.decision.as_str(),
+        explanation: resp,
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    let mut s = serde_json::to_string(&line).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// Loads the policies of one file: a policy object or an array of them.
@@ -307,7 +349,7 @@ fn run_single(args: &Args) -> Result<u8> {
     if args.explain {
         write!(out, "{}", render(None, None, &req, &set, &resp, None))?;
     } else {
-        write_json(&mut out, "request", &resp)?;
+        out.write_all(json_line("request", &resp).as_bytes())?;
     }
     Ok(exit::OK)
 }

@@ -113,7 +113,7 @@ fn check_reports_disagreements_with_exit_1() {
 
 #[test]
 fn malformed_json_names_file_line_and_column() {
-    let p = temp("broken.json", "[\n  {\"id\": \"x\",,}\n]");
+    let p = temp("broken.json", "[\n  {\"id\": \"x\"} {\"id\": \"y\"}\n]");
     let out = phiward(&["simulate", "--cases", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -190,4 +190,29 @@ fn bad_flags_are_input_errors() {
         "novalue",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_case_with_broken_json_inside_is_reported_alone() {
+    let file = format!(
+        "[{},\n{{\"id\": \"broken\", \"request\": tru}},\n{}]",
+        case("a", ALLOW_ALL, "Allowed"),
+        case("c", ALLOW_ALL, "Allowed")
+    );
+    let p = temp("inner.json", &file);
+    let out = phiward(&["simulate", "--cases", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["id"], "#1");
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("line 2"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["decision"], "Allowed");
 }

@@ -78,8 +78,8 @@ struct Seg {
     toks: Vec<Tok>,
     /// Literal bytes when the segment is all ASCII literals (searched with memmem).
     lit: Option<Box<[u8]>>,
-    /// Unanchored automaton (`*` + segment) for everything else.
-    finder: Nfa,
+    /// Bit-parallel search for everything else.
+    finder: ShiftAnd,
 }
 
 impl Glob {
@@ -288,17 +288,14 @@ impl Find<u8> for Seg {
     fn find(&self, text: &[u8]) -> Option<usize> {
         match &self.lit {
             Some(lit) => memmem::find(text, lit),
-            None => self
-                .finder
-                .find_start(text.iter().map(|b| char::from(*b)), self.toks.len()),
+            None => self.finder.find(text.iter().map(|b| char::from(*b))),
         }
     }
 }
 
 impl Find<char> for Seg {
     fn find(&self, text: &[char]) -> Option<usize> {
-        self.finder
-            .find_start(text.iter().copied(), self.toks.len())
+        self.finder.find(text.iter().copied())
     }
 }
 
@@ -312,11 +309,8 @@ impl Seg {
             })
             .collect::<Option<Vec<u8>>>()
             .map(Vec::into_boxed_slice);
-        let mut with_star = Vec::with_capacity(toks.len() + 1);
-        with_star.push(Tok::Star);
-        with_star.extend_from_slice(&toks);
         Seg {
-            finder: Nfa::new(&with_star),
+            finder: ShiftAnd::new(&toks),
             toks,
             lit,
         }
@@ -333,31 +327,25 @@ impl Seg {
     }
 }
 
-/// A bit-parallel (Shift-And style) automaton for a wildcard pattern.
+/// Bit-parallel (Shift-And) search for a fixed-length segment of literals and `?`.
 ///
-/// State `i` means "the first `i` tokens are consumed". A `*` at token `i` is an empty move
-/// from state `i` to `i + 1`, and state `i + 1` loops on the characters the `*` accepts.
+/// Bit `i` of the state says "the segment's first `i + 1` tokens match the text ending
+/// here"; each character costs `ceil(len / 64)` word operations, so a search is
+/// O(n * ceil(m / 64)) whatever the pattern.
 #[derive(Clone, Debug)]
-struct Nfa {
-    m: usize,
+struct ShiftAnd {
+    len: usize,
     words: usize,
     syms: Vec<char>,
-    lit: Vec<u64>,
-    one: Vec<u64>,
-    loops: Vec<u64>,
-    eps: Vec<u64>,
+    /// One row of `words` masks per symbol (positions where the symbol or `?` may stand),
+    /// then one row for any other character (positions of `?`).
+    rows: Vec<u64>,
 }
 
-fn set(v: &mut [u64], bit: usize) {
-    if let Some(w) = v.get_mut(bit / 64) {
-        *w |= 1u64 << (bit % 64);
-    }
-}
-
-impl Nfa {
-    fn new(toks: &[Tok]) -> Nfa {
-        let m = toks.len();
-        let words = (m + 1).div_ceil(64);
+impl ShiftAnd {
+    fn new(toks: &[Tok]) -> ShiftAnd {
+        let len = toks.len();
+        let words = len.div_ceil(64).max(1);
         let mut syms: Vec<char> = toks
             .iter()
             .filter_map(|t| match t {
@@ -367,111 +355,60 @@ impl Nfa {
             .collect();
         syms.sort_unstable();
         syms.dedup();
-        let mut n = Nfa {
-            m,
-            words,
-            lit: vec![0; syms.len() * words],
-            syms,
-            one: vec![0; words],
-            loops: vec![0; words],
-            eps: vec![0; words],
-        };
+        let mut rows = vec![0u64; (syms.len() + 1) * words];
         for (i, t) in toks.iter().enumerate() {
-            match *t {
+            let (w, bit) = (i / 64, 1u64 << (i % 64));
+            let mut mark = |row: usize| {
+                if let Some(x) = rows.get_mut(row * words + w) {
+                    *x |= bit;
+                }
+            };
+            match t {
                 Tok::Lit(c) => {
-                    if let Ok(k) = n.syms.binary_search(&c) {
-                        if let Some(row) = n.lit.get_mut(k * words..(k + 1) * words) {
-                            set(row, i + 1);
-                        }
+                    if let Ok(k) = syms.binary_search(c) {
+                        mark(k);
                     }
                 }
-                Tok::One => set(&mut n.one, i + 1),
-                Tok::Star => {
-                    set(&mut n.eps, i);
-                    set(&mut n.loops, i + 1);
-                }
+                // `?` (and, defensively, `*`, which segments never hold) fits any character.
+                Tok::One | Tok::Star => (0..=syms.len()).for_each(&mut mark),
             }
         }
-        n
-    }
-
-    fn lit_row(&self, c: char) -> Option<&[u64]> {
-        let k = self.syms.binary_search(&c).ok()?;
-        self.lit.get(k * self.words..(k + 1) * self.words)
-    }
-
-    fn accept(&self, d: &[u64]) -> bool {
-        d.get(self.m / 64)
-            .is_some_and(|w| w & (1u64 << (self.m % 64)) != 0)
-    }
-
-    /// Runs the automaton; `stop` is called after each character with the state and the
-    /// number of characters consumed, and ends the run when it returns `true`.
-    fn run<I: Iterator<Item = char>>(
-        &self,
-        text: I,
-        mut stop: impl FnMut(&[u64], usize) -> bool,
-    ) -> Option<Vec<u64>> {
-        let w = self.words;
-        let mut d = vec![0u64; w];
-        set(&mut d, 0);
-        self.closure(&mut d);
-        if stop(&d, 0) {
-            return None;
+        ShiftAnd {
+            len,
+            words,
+            syms,
+            rows,
         }
-        let mut next = vec![0u64; w];
+    }
+
+    fn row(&self, c: char) -> &[u64] {
+        let k = self.syms.binary_search(&c).unwrap_or(self.syms.len());
+        self.rows
+            .get(k * self.words..(k + 1) * self.words)
+            .unwrap_or(&[])
+    }
+
+    /// Start index of the leftmost occurrence in `text`.
+    fn find<I: Iterator<Item = char>>(&self, text: I) -> Option<usize> {
+        if self.len == 0 {
+            return Some(0);
+        }
+        let (last_word, last_bit) = ((self.len - 1) / 64, 1u64 << ((self.len - 1) % 64));
+        let mut d = vec![0u64; self.words];
         for (k, c) in text.enumerate() {
-            let lit = self.lit_row(c);
-            let mut carry = 0u64;
-            let mut any = 0u64;
-            for i in 0..w {
-                let di = d.get(i).copied().unwrap_or(0);
-                let shifted = (di << 1) | carry;
-                carry = di >> 63;
-                let b = self.one.get(i).copied().unwrap_or(0)
-                    | lit.and_then(|r| r.get(i)).copied().unwrap_or(0);
-                let l = self.loops.get(i).copied().unwrap_or(0);
-                let v = (shifted & b) | (di & l);
-                if let Some(slot) = next.get_mut(i) {
-                    *slot = v;
-                }
-                any |= v;
+            // Only the first k / 64 + 1 words can hold set bits after k + 1 characters.
+            let active = (k / 64 + 1).min(self.words);
+            let mut carry = 1u64;
+            for (di, mi) in d.iter_mut().zip(self.row(c)).take(active) {
+                let shifted = (*di << 1) | carry;
+                carry = *di >> 63;
+                *di = shifted & mi;
             }
-            std::mem::swap(&mut d, &mut next);
-            if any == 0 {
-                return Some(d);
-            }
-            self.closure(&mut d);
-            if stop(&d, k + 1) {
-                return None;
+            if d.get(last_word).is_some_and(|w| w & last_bit != 0) {
+                return Some(k + 1 - self.len);
             }
         }
-        Some(d)
-    }
-
-    /// Empty moves across `*`; consecutive stars are collapsed, so one pass suffices.
-    fn closure(&self, d: &mut [u64]) {
-        let mut carry = 0u64;
-        for (i, di) in d.iter_mut().enumerate() {
-            let e = *di & self.eps.get(i).copied().unwrap_or(0);
-            let add = (e << 1) | carry;
-            carry = e >> 63;
-            *di |= add;
-        }
-    }
-
-    /// For an automaton built as `*` + segment: the start of the leftmost occurrence.
-    fn find_start<I: Iterator<Item = char>>(&self, text: I, seg_len: usize) -> Option<usize> {
-        let mut end = None;
-        self.run(text, |d, k| {
-            if self.accept(d) {
-                end = Some(k);
-                true
-            } else {
-                false
-            }
-        });
-        end.map(|e| e - seg_len)
+        None
     }
 }
 

@@ -135,6 +135,79 @@ pub fn parse(text: &str) -> Result<Spanned, JsonError> {
     Ok(v)
 }
 
+/// Where one element of a top-level array starts, for [`parse_element`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ElementStart {
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+/// Finds the elements of a top-level JSON array without building them, so a large file of
+/// independent items (a case file) can be parsed element by element, in parallel, with
+/// positions that still refer to the whole file. Errors in the array's own punctuation are
+/// reported here; errors inside an element by [`parse_element`].
+pub fn split_array(text: &str) -> Result<Vec<ElementStart>, JsonError> {
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        i: 0,
+        line: 1,
+        line_start: 0,
+    };
+    if p.src.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        p.i = 3;
+        p.line_start = 3;
+    }
+    p.skip_ws();
+    if p.peek() != Some(b'[') {
+        return Err(p.err("expected a JSON array"));
+    }
+    p.i += 1;
+    let mut out = Vec::new();
+    p.skip_ws();
+    if p.peek() == Some(b']') {
+        p.i += 1;
+    } else {
+        loop {
+            p.skip_ws();
+            out.push(ElementStart {
+                offset: p.i,
+                line: p.line,
+                line_start: p.line_start,
+            });
+            p.skip_value()?;
+            p.skip_ws();
+            match p.peek() {
+                Some(b',') => p.i += 1,
+                Some(b']') => {
+                    p.i += 1;
+                    break;
+                }
+                None => return Err(p.err("unterminated array")),
+                Some(_) => return Err(p.err("expected `,` or `]` in array")),
+            }
+        }
+    }
+    p.skip_ws();
+    if p.i < p.src.len() {
+        return Err(p.err("unexpected text after the JSON value"));
+    }
+    Ok(out)
+}
+
+/// Parses the array element that starts at `at` (from [`split_array`] on the same text).
+pub fn parse_element(text: &str, at: ElementStart) -> Result<Spanned, JsonError> {
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        i: at.offset,
+        line: at.line,
+        line_start: at.line_start,
+    };
+    p.value(1)
+}
+
 struct Parser<'a> {
     src: &'a [u8],
     text: &'a str,
@@ -172,6 +245,59 @@ impl Parser<'_> {
                     self.line_start = self.i;
                 }
                 _ => break,
+            }
+        }
+    }
+
+    /// Skips one value, tracking only nesting, strings and newlines.
+    fn skip_value(&mut self) -> Result<(), JsonError> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                None => return Err(self.err("unexpected end of input")),
+                Some(b'"') => {
+                    self.i += 1;
+                    loop {
+                        match self.peek() {
+                            None => return Err(self.err("unterminated string")),
+                            Some(b'\\') => self.i += 2,
+                            Some(b'"') => {
+                                self.i += 1;
+                                break;
+                            }
+                            Some(b'\n') => return Err(self.err("control character in string")),
+                            Some(_) => self.i += 1,
+                        }
+                    }
+                }
+                Some(b'{' | b'[') => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(self.err("JSON nested too deeply"));
+                    }
+                    self.i += 1;
+                }
+                Some(b'}' | b']') => {
+                    if depth == 0 {
+                        return Err(self.err("expected a JSON value"));
+                    }
+                    depth -= 1;
+                    self.i += 1;
+                }
+                Some(b' ' | b'\t' | b'\r' | b'\n') => self.skip_ws(),
+                Some(b',' | b':') if depth > 0 => self.i += 1,
+                Some(b',' | b':') => return Err(self.err("expected a JSON value")),
+                Some(_) => {
+                    // a scalar: run to the next delimiter
+                    while self.peek().is_some_and(|c| {
+                        !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n' | b':')
+                    }) {
+                        self.i += 1;
+                    }
+                }
+            }
+            if depth == 0 {
+                return Ok(());
             }
         }
     }
@@ -443,6 +569,26 @@ mod tests {
         let s = "[".repeat(100_000);
         let e = parse(&s).unwrap_err();
         assert!(e.message.contains("nested"));
+    }
+
+    #[test]
+    fn elements_parse_with_file_positions() {
+        let text = "[\n  {\"a\": \"x]\\\"\"},\n  [1, 2],\n  3\n]";
+        let starts = split_array(text).unwrap();
+        assert_eq!(starts.len(), 3);
+        let first = parse_element(text, starts[0]).unwrap();
+        assert_eq!(first.pos, Pos { line: 2, column: 3 });
+        assert_eq!(first.get("a").unwrap().as_str(), Some("x]\""));
+        let third = parse_element(text, starts[2]).unwrap();
+        assert_eq!(third.pos, Pos { line: 4, column: 3 });
+        assert!(split_array("[1 2]").is_err());
+        assert!(split_array("{}").is_err());
+        assert!(split_array("[\"abc").is_err());
+        assert_eq!(split_array("[]").unwrap().len(), 0);
+        // an element that is malformed inside is found, then fails to parse
+        let bad = "[{\"a\": tru}]";
+        let s = split_array(bad).unwrap();
+        assert!(parse_element(bad, s[0]).is_err());
     }
 
     #[test]
