@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use phiward_policy::{Decision, PolicySet, Request, Response, StatementRef};
+use phiward_policy::{
+    Access, Decision, PartialResponse, PolicySet, Request, Response, StatementRef,
+};
 
 fn statement_line(out: &mut String, r: &StatementRef) {
     let _ = write!(out, "    - {r}");
@@ -30,6 +32,7 @@ pub fn render(
     req: &Request,
     set: &PolicySet,
     resp: &Response,
+    partial: Option<&PartialResponse>,
     expected: Option<Decision>,
 ) -> String {
     let mut out = String::new();
@@ -125,6 +128,25 @@ pub fn render(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    if let Some(p) = partial {
+        let unknown = req.context.unknown_keys();
+        let _ = writeln!(
+            out,
+            "  with {} unknown: {}",
+            unknown.join(", "),
+            match p.access {
+                Access::Allowed => "allowed whatever they hold",
+                Access::Denied => "denied whatever they hold",
+                Access::Conditional => "allowed only under conditions",
+            }
+        );
+        for c in &p.allowed_if {
+            let _ = writeln!(out, "    - allowed if {c}");
+        }
+        for c in &p.denied_if {
+            let _ = writeln!(out, "    - unless {c}");
+        }
     }
     for n in &resp.notes {
         let _ = writeln!(out, "  note: {n}");

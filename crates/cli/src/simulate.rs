@@ -7,8 +7,8 @@ use anyhow::{bail, Context as _, Result};
 use phiward_policy::cases::parse_case;
 use phiward_policy::json::{self, Json, Spanned};
 use phiward_policy::{
-    evaluate, policy_from_json, Context, CtxValue, Decision, Policy, PolicyKind, PolicySet,
-    Request, RequestPrincipal, Response,
+    evaluate, evaluate_partial, policy_from_json, Context, CtxValue, Decision, PartialResponse,
+    Policy, PolicyKind, PolicySet, Request, RequestPrincipal, Response,
 };
 use rayon::prelude::*;
 
@@ -65,6 +65,10 @@ pub struct Args {
     /// A context key, `key=value`; give a key twice for a multivalued key.
     #[arg(long, value_name = "KEY=VALUE")]
     context: Vec<String>,
+    /// A context key whose value is not known: the answer names the conditions on it
+    /// ("allowed if aws:MultiFactorAuthPresent is true") instead of deciding them.
+    #[arg(long, value_name = "KEY")]
+    unknown: Vec<String>,
 }
 
 pub fn run(args: &Args) -> Result<u8> {
@@ -168,6 +172,7 @@ fn decide_case(v: &Spanned, index: usize, explain: bool) -> Outcome {
         Err(e) => error_outcome(&e.id, &e.message, explain),
         Ok(c) => {
             let resp = evaluate(&c.policies, &c.request);
+            let partial = partial_for(&c.policies, &c.request);
             let text = if explain {
                 render(
                     Some(&c.id),
@@ -175,10 +180,11 @@ fn decide_case(v: &Spanned, index: usize, explain: bool) -> Outcome {
                     &c.request,
                     &c.policies,
                     &resp,
+                    partial.as_ref(),
                     c.expected,
                 )
             } else {
-                json_line(&c.id, &resp)
+                json_line(&c.id, &resp, partial.as_ref())
             };
             Outcome {
                 text,
@@ -215,22 +221,31 @@ fn summarize(
     }
 }
 
-fn json_line(id: &str, resp: &Response) -> String {
+fn json_line(id: &str, resp: &Response, partial: Option<&PartialResponse>) -> String {
     #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
     struct Line<'a> {
         id: &'a str,
         decision: &'static str,
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        partial: Option<&'a PartialResponse>,
         explanation: &'a Response,
     }
     let line = Line {
         id,
         decision: resp.decision.as_str(),
+        partial,
         explanation: resp,
     };
     // Serializing plain structs of strings and numbers cannot fail.
     let mut s = serde_json::to_string(&line).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// With unknown context keys, the answer in terms of conditions on them.
+fn partial_for(set: &PolicySet, req: &Request) -> Option<PartialResponse> {
+    (!req.context.unknown_keys().is_empty()).then(|| evaluate_partial(set, req))
 }
 
 /// Loads the policies of one file: a policy object or an array of them.
@@ -326,6 +341,9 @@ fn run_single(args: &Args) -> Result<u8> {
             None => pairs.push((k.to_string(), vec![v.to_string()])),
         }
     }
+    for k in &args.unknown {
+        ctx.mark_unknown(k);
+    }
     for (k, mut vs) in pairs {
         let value = if vs.len() == 1 {
             CtxValue::One(vs.remove(0))
@@ -344,12 +362,17 @@ fn run_single(args: &Args) -> Result<u8> {
         ctx,
     );
     let resp = evaluate(&set, &req);
+    let partial = partial_for(&set, &req);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.explain {
-        write!(out, "{}", render(None, None, &req, &set, &resp, None))?;
+        write!(
+            out,
+            "{}",
+            render(None, None, &req, &set, &resp, partial.as_ref(), None)
+        )?;
     } else {
-        out.write_all(json_line("request", &resp).as_bytes())?;
+        out.write_all(json_line("request", &resp, partial.as_ref()).as_bytes())?;
     }
     Ok(exit::OK)
 }

@@ -216,3 +216,29 @@ fn a_case_with_broken_json_inside_is_reported_alone() {
     );
     assert_eq!(lines[2]["decision"], "Allowed");
 }
+
+#[test]
+fn unknown_keys_give_conditional_answers() {
+    let pol = temp(
+        "mfa.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"NeedMFA","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+    );
+    let out = phiward(&[
+        "simulate",
+        "--policy",
+        pol.to_str().unwrap(),
+        "--principal",
+        "arn:aws:iam::111122223333:user/alice",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::phi/x",
+        "--unknown",
+        "aws:MultiFactorAuthPresent",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["access"], "conditional");
+    assert_eq!(v["allowedIf"][0]["key"], "aws:MultiFactorAuthPresent");
+    assert_eq!(v["allowedIf"][0]["sid"], "NeedMFA");
+}

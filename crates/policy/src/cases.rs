@@ -282,6 +282,25 @@ pub fn parse_request(v: &Spanned) -> Result<Request, String> {
             context.insert(&k.key, value);
         }
     }
+    if let Some(u) = v.get("unknownKeys") {
+        let Json::Array(keys) = &u.value else {
+            return Err(format!(
+                "{}: `request.unknownKeys` must be an array of key names",
+                u.pos
+            ));
+        };
+        for k in keys {
+            match k.as_str() {
+                Some(name) if !name.is_empty() => context.mark_unknown(name),
+                _ => {
+                    return Err(format!(
+                        "{}: `request.unknownKeys` entries must be key names",
+                        k.pos
+                    ))
+                }
+            }
+        }
+    }
     let principal_s = req_str(v, "principal")?;
     let principal = RequestPrincipal::parse(&principal_s, &context).map_err(|e| {
         format!(

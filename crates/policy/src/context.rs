@@ -19,6 +19,8 @@ pub enum CtxValue {
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     map: FxHashMap<Box<str>, (Box<str>, CtxValue)>,
+    /// Keys declared unknown for partial evaluation: (lowercase, as written).
+    unknown: Vec<(Box<str>, Box<str>)>,
 }
 
 impl Context {
@@ -31,6 +33,27 @@ impl Context {
     pub fn insert(&mut self, key: &str, value: CtxValue) {
         self.map
             .insert(key.to_lowercase().into(), (key.into(), value));
+    }
+
+    /// Declares a key unknown: [`evaluate_partial`](crate::partial::evaluate_partial)
+    /// reports conditions on it instead of deciding them. Plain evaluation treats the key
+    /// as absent.
+    pub fn mark_unknown(&mut self, key: &str) {
+        let k = key.to_lowercase();
+        self.map.remove(k.as_str());
+        if !self.is_unknown(&k) {
+            self.unknown.push((k.into(), key.into()));
+        }
+    }
+
+    /// The keys declared unknown, as written.
+    pub fn unknown_keys(&self) -> Vec<&str> {
+        self.unknown.iter().map(|(_, d)| &**d).collect()
+    }
+
+    /// Whether a key (lowercase) was declared unknown.
+    pub fn is_unknown(&self, key_lc: &str) -> bool {
+        self.unknown.iter().any(|(u, _)| **u == *key_lc)
     }
 
     /// The value of a key given in lowercase.

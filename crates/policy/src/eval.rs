@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use crate::arn::Arn;
 use crate::context::Context;
-use crate::document::{Effect, Policy, PolicyKind, Statement};
+use crate::document::{Condition, Effect, Policy, PolicyKind, Statement};
+use crate::partial::{Assume, ResidualCondition};
 use crate::principal::{match_spec, PrincipalKind, PrincipalMatch, RequestPrincipal};
 use crate::resource::{EntryMatch, RequestResource};
 use crate::statement_ref::{Blocker, StatementRef};
@@ -222,6 +223,9 @@ pub struct Response {
 struct Scratch {
     missing: Vec<String>,
     unresolved: Vec<String>,
+    /// How conditions on unknown keys are taken (partial evaluation), if any are declared.
+    assume: Option<Assume>,
+    residuals: Vec<ResidualCondition>,
 }
 
 #[derive(Default)]
@@ -232,12 +236,13 @@ struct Outcome {
 
 /// Whether a statement applies to the request; `Some(m)` carries how a `Principal`
 /// element matched (`None` inside for policies without one).
-fn statement_applies(
-    st: &Statement,
+fn statement_applies<'a>(
+    st: &'a Statement,
     vars: bool,
     req: &Request,
     has_boundary: bool,
     scratch: &mut Scratch,
+    assumed: &mut Vec<&'a Condition>,
 ) -> Option<Option<PrincipalMatch>> {
     let hit = st
         .action
@@ -284,6 +289,15 @@ fn statement_applies(
         Some(pe) => Some(match_spec(&pe.spec, &req.principal)?),
     };
     for c in &st.conditions {
+        if let Some(assume) = scratch.assume {
+            if req.context.is_unknown(&c.key_lc) {
+                if assume.holds(st.effect) {
+                    assumed.push(c);
+                    continue;
+                }
+                return None;
+            }
+        }
         if !c.evaluate(
             &req.context,
             vars,
@@ -308,8 +322,13 @@ fn eval_policies(
     for (pi, pol) in policies.iter().enumerate() {
         let vars = pol.variables_enabled();
         for st in &pol.statements {
-            if let Some(via) = statement_applies(st, vars, req, has_boundary, scratch) {
+            let mut assumed = Vec::new();
+            if let Some(via) = statement_applies(st, vars, req, has_boundary, scratch, &mut assumed)
+            {
                 let r = StatementRef::new(pol, names.get(pi), pi, level, st, via);
+                scratch
+                    .residuals
+                    .extend(assumed.into_iter().map(|c| ResidualCondition::new(&r, c)));
                 match st.effect {
                     Effect::Allow => out.allows.push(r),
                     Effect::Deny => out.denies.push(r),
@@ -322,7 +341,25 @@ fn eval_policies(
 
 /// Decides one request.
 pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
-    let mut s = Scratch::default();
+    evaluate_assuming(set, req, None).0
+}
+
+/// Decides a request taking conditions on the context's unknown keys as `assume` says;
+/// also returns the conditions so assumed to hold.
+pub(crate) fn evaluate_assuming(
+    set: &PolicySet,
+    req: &Request,
+    assume: Option<Assume>,
+) -> (Response, Vec<ResidualCondition>) {
+    let mut s = Scratch {
+        assume,
+        ..Scratch::default()
+    };
+    let resp = decide(set, req, &mut s);
+    (resp, s.residuals)
+}
+
+fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
     let p = &req.principal;
     let resource_account = req.effective_resource_account();
     let same_account = p.account.is_some() && p.account.as_deref() == resource_account;
@@ -354,12 +391,12 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
     let n = &set.names;
     let empty: &[Arc<str>] = &[];
     let id = if uses_identity {
-        eval_policies(&set.identity, &n.identity, None, req, has_boundary, &mut s)
+        eval_policies(&set.identity, &n.identity, None, req, has_boundary, s)
     } else {
         Outcome::default()
     };
     let pb = if has_boundary {
-        eval_policies(&set.boundary, &n.boundary, None, req, has_boundary, &mut s)
+        eval_policies(&set.boundary, &n.boundary, None, req, has_boundary, s)
     } else {
         Outcome::default()
     };
@@ -370,7 +407,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
             None,
             req,
             has_boundary,
-            &mut s,
+            s,
         ),
         _ => Outcome::default(),
     };
@@ -385,7 +422,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
                     Some(l),
                     req,
                     has_boundary,
-                    &mut s,
+                    s,
                 )
             })
             .collect()
@@ -407,7 +444,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
                     Some(l),
                     req,
                     has_boundary,
-                    &mut s,
+                    s,
                 )
             })
             .collect()
@@ -419,7 +456,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Response {
             None,
             req,
             has_boundary,
-            &mut s,
+            s,
         ),
         None => Outcome::default(),
     };
