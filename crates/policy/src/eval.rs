@@ -6,13 +6,14 @@
 
 use std::sync::Arc;
 
-use crate::arn::Arn;
-use crate::context::Context;
-use crate::document::{Condition, Effect, Policy, PolicyKind, Statement};
+use crate::document::{Condition, Effect, Policy, Statement};
 use crate::partial::{Assume, ResidualCondition};
-use crate::principal::{match_spec, PrincipalKind, PrincipalMatch, RequestPrincipal};
-use crate::resource::{EntryMatch, RequestResource};
+use crate::principal::{match_spec, PrincipalKind, PrincipalMatch};
+use crate::resource::EntryMatch;
+use crate::rules::{self, Facts};
 use crate::statement_ref::{Blocker, StatementRef};
+
+pub use crate::request::{PolicySet, Request};
 
 /// The three outcomes AWS distinguishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -42,150 +43,6 @@ impl Decision {
             "ImplicitlyDenied" => Some(Decision::ImplicitlyDenied),
             "ExplicitlyDenied" => Some(Decision::ExplicitlyDenied),
             _ => None,
-        }
-    }
-}
-
-/// Every policy AWS would consult for one request.
-#[derive(Clone, Debug, Default)]
-pub struct PolicySet {
-    /// Identity-based policies of the principal (inline, managed, groups).
-    pub identity: Vec<Policy>,
-    /// The resource's policy (bucket policy, key policy, trust policy, ...).
-    pub resource: Option<Policy>,
-    /// The permissions boundary; several documents act as one boundary.
-    pub boundary: Vec<Policy>,
-    /// The session policy of a role or federated-user session.
-    pub session: Option<Policy>,
-    /// SCPs on the principal's account, one entry per organization level, root first.
-    pub scps: Vec<Vec<Policy>>,
-    /// RCPs on the resource's account, one entry per level, root first.
-    pub rcps: Vec<Vec<Policy>>,
-    /// Display names, parallel to the policies (see [`PolicySet::name_policies`]).
-    names: Names,
-}
-
-#[derive(Clone, Debug, Default)]
-struct Names {
-    identity: Vec<Arc<str>>,
-    resource: Option<Arc<str>>,
-    boundary: Vec<Arc<str>>,
-    session: Option<Arc<str>>,
-    scps: Vec<Vec<Arc<str>>>,
-    rcps: Vec<Vec<Arc<str>>>,
-}
-
-impl PolicySet {
-    /// Names every policy after its place in the case format (`identityPolicies[1]`,
-    /// `scps[0][2]`, ...) unless `names` gives a name. Call after filling the set.
-    pub fn name_policies(
-        &mut self,
-        mut custom: impl FnMut(PolicyKind, usize, usize) -> Option<String>,
-    ) {
-        let mut name = |kind, level: usize, index: usize, default: String| -> Arc<str> {
-            custom(kind, level, index).unwrap_or(default).into()
-        };
-        self.names = Names {
-            identity: (0..self.identity.len())
-                .map(|i| name(PolicyKind::Identity, 0, i, format!("identityPolicies[{i}]")))
-                .collect(),
-            resource: self
-                .resource
-                .as_ref()
-                .map(|_| name(PolicyKind::Resource, 0, 0, "resourcePolicy".into())),
-            boundary: (0..self.boundary.len())
-                .map(|i| {
-                    name(
-                        PolicyKind::PermissionsBoundary,
-                        0,
-                        i,
-                        format!("permissionBoundaries[{i}]"),
-                    )
-                })
-                .collect(),
-            session: self
-                .session
-                .as_ref()
-                .map(|_| name(PolicyKind::Session, 0, 0, "sessionPolicy".into())),
-            scps: self
-                .scps
-                .iter()
-                .enumerate()
-                .map(|(l, lv)| {
-                    (0..lv.len())
-                        .map(|i| name(PolicyKind::Scp, l, i, format!("scps[{l}][{i}]")))
-                        .collect()
-                })
-                .collect(),
-            rcps: self
-                .rcps
-                .iter()
-                .enumerate()
-                .map(|(l, lv)| {
-                    (0..lv.len())
-                        .map(|i| name(PolicyKind::Rcp, l, i, format!("rcps[{l}][{i}]")))
-                        .collect()
-                })
-                .collect(),
-        };
-    }
-}
-
-/// One authorization request.
-#[derive(Clone, Debug)]
-pub struct Request {
-    /// Who asks.
-    pub principal: RequestPrincipal,
-    /// The action as given (`s3:GetObject`).
-    pub action: String,
-    action_lc: String,
-    /// Service prefix and action name, lowercased.
-    service_lc: String,
-    name_lc: String,
-    /// The resource ARN, or `*` for actions without resource types.
-    pub resource: String,
-    resource_parts: RequestResource,
-    /// The account that owns the resource, when given.
-    pub resource_account: Option<String>,
-    /// The complete request context.
-    pub context: Context,
-}
-
-impl Request {
-    /// Builds a request.
-    pub fn new(
-        principal: RequestPrincipal,
-        action: &str,
-        resource: &str,
-        resource_account: Option<String>,
-        context: Context,
-    ) -> Request {
-        let action_lc = action.to_lowercase();
-        let mut it = action_lc.split(':');
-        let service_lc = it.next().unwrap_or("").to_string();
-        let name_lc = it.next().unwrap_or("").to_string();
-        Request {
-            principal,
-            service_lc,
-            name_lc,
-            action_lc,
-            action: action.to_string(),
-            resource_parts: RequestResource::new(resource),
-            resource: resource.to_string(),
-            resource_account,
-            context,
-        }
-    }
-
-    /// The resource's account: as given, else the ARN's account field, else (S3 and other
-    /// ARNs without one, or `*`) the principal's account.
-    pub fn effective_resource_account(&self) -> Option<&str> {
-        if let Some(a) = self.resource_account.as_deref() {
-            return Some(a);
-        }
-        match Arn::parse(&self.resource) {
-            Some(a) if !a.account.is_empty() => Some(a.account),
-            _ => self.principal.account.as_deref(),
         }
     }
 }
@@ -479,229 +336,40 @@ fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
         return resp;
     }
 
-    // AWS: same section, "AWS Organizations RCPs": RCPFullAWSAccess is attached at every
-    // level and cannot be detached, so RCPs never implicitly deny; only their Deny
-    // statements (handled above) restrict.
-
-    // AWS: same section, "AWS Organizations SCPs": SCPs apply to principals of the
-    // account; every level of the organization must allow. An SCP never grants.
-    for (l, lv) in scps.iter().enumerate() {
-        if lv.allows.is_empty() {
-            resp.blocked_by.push(Blocker::Scp { level: l });
-        }
-    }
-    if !resp.blocked_by.is_empty() {
-        return resp;
-    }
-
-    // AWS: IAM User Guide, "Comparing AWS STS credentials": credentials from
-    // GetFederationToken cannot call IAM operations, nor STS operations other than
-    // GetCallerIdentity.
-    if p.kind == PrincipalKind::FederatedUser
-        && (req.service_lc == "iam" || req.service_lc == "sts")
-    {
-        resp.blocked_by.push(Blocker::FederatedUserApiRestriction);
-        return resp;
-    }
-
-    let rp_with =
-        |f: &dyn Fn(PrincipalMatch) -> bool| rp.allows.iter().any(|r| r.via.is_some_and(f));
-    // Allows that name the caller, its role, its federating user or everyone.
-    let rp_names_caller = rp_with(&|m| m != PrincipalMatch::Account);
-    let rp_names_account = rp_with(&|m| m == PrincipalMatch::Account);
-
-    match p.kind {
-        PrincipalKind::Anonymous | PrincipalKind::Service | PrincipalKind::Federated => {
-            // AWS: "Policy evaluation logic", step 1: some services allow unauthenticated
-            // requests; only a resource-based policy can allow them, as it alone can
-            // name such callers.
-            if rp_names_caller {
-                resp.decision = Decision::Allowed;
-            } else {
-                resp.blocked_by.push(Blocker::NoResourcePolicyAllow);
-            }
-            return resp;
-        }
-        _ => {}
-    }
-
-    // AWS: "How AWS enforcement code logic evaluates requests", step "Session policies":
-    // a session policy that does not allow the request denies it.
-    if session_applies && sp.allows.is_empty() {
-        resp.blocked_by.push(Blocker::SessionPolicy);
-        return resp;
-    }
-
-    let id_allow = match p.kind {
-        // AWS: "By default, all requests are implicitly denied with the exception of the
-        // AWS account root user, which has full access."
-        PrincipalKind::Root => true,
-        // AWS: same step: without a session policy a role session proceeds, but a
-        // federated-user session has no identity-based permissions.
-        PrincipalKind::FederatedUser if !session_applies => false,
-        _ => !id.allows.is_empty(),
+    let names = |m: &[PrincipalMatch]| {
+        rp.allows
+            .iter()
+            .any(|r| r.via.is_some_and(|v| m.contains(&v)))
     };
-    let pb_allow = !has_boundary || !pb.allows.is_empty();
-
-    let granted = if same_account {
-        match account_trust(req, set.resource.is_some(), rp_names_account) {
-            Trust::Implicit => rp_names_caller || id_allow,
-            Trust::None => rp_names_caller,
-        }
-    } else {
-        // AWS: "Cross-account policy evaluation logic": the trusting account's
-        // resource-based policy (naming the caller or its account) and the trusted
-        // account's identity-based policies must both allow.
-        (rp_names_caller || rp_names_account) && id_allow
+    let facts = Facts {
+        req,
+        same_account,
+        has_boundary,
+        session_applies,
+        id_allows: !id.allows.is_empty(),
+        pb_allows: !pb.allows.is_empty(),
+        sp_allows: !sp.allows.is_empty(),
+        scp_levels_without_allow: scps
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.allows.is_empty())
+            .map(|(l, _)| l)
+            .collect(),
+        has_resource_policy: set.resource.is_some(),
+        rp_names_caller: names(&[
+            PrincipalMatch::Direct,
+            PrincipalMatch::Everyone,
+            PrincipalMatch::Role,
+            PrincipalMatch::FederatingUser,
+        ]),
+        rp_names_account: names(&[PrincipalMatch::Account]),
+        rp_names_session_itself: names(&[PrincipalMatch::Direct, PrincipalMatch::Everyone]),
     };
-    if !granted {
-        resp.blocked_by.push(explain_no_grant(
-            req,
-            p,
-            same_account,
-            id_allow,
-            rp_names_caller || rp_names_account,
-            session_applies,
-            set.resource.is_some(),
-        ));
-        return resp;
+    match rules::decide(&facts) {
+        Ok(()) => resp.decision = Decision::Allowed,
+        Err(b) => resp.blocked_by.extend(b),
     }
-
-    // AWS: "Permissions boundaries for IAM entities", "Evaluating effective permissions
-    // with boundaries": a boundary limits identity-based grants and grants to the role
-    // or federating user; a same-account resource-based policy that names the user ARN,
-    // the session ARN or everyone is not limited by it.
-    if !pb_allow {
-        let bypass = same_account
-            && rp.allows.iter().any(|r| {
-                matches!(
-                    r.via,
-                    Some(PrincipalMatch::Direct | PrincipalMatch::Everyone)
-                )
-            });
-        if !bypass {
-            resp.blocked_by.push(Blocker::PermissionsBoundary);
-            return resp;
-        }
-    }
-
-    if let Some(b) = managed_resource_restriction(req) {
-        resp.blocked_by.push(b);
-        return resp;
-    }
-    resp.decision = Decision::Allowed;
     resp
-}
-
-/// Whether, within one account, identity-based policies may grant access to the resource
-/// on their own.
-enum Trust {
-    /// Identity-based policies suffice (most resources), or the resource's policy names
-    /// the account.
-    Implicit,
-    /// Only a grant naming the caller in the resource's own policy counts.
-    None,
-}
-
-/// AWS: "How AWS enforcement code logic evaluates requests", step "Resource-based
-/// policies": "IAM role trust policies and KMS key policies are exceptions to this logic,
-/// because they must explicitly allow access for principals." A key policy (or a trust
-/// policy) that names the account delegates to IAM policies; one that does not, doesn't.
-fn account_trust(req: &Request, has_resource_policy: bool, names_account: bool) -> Trust {
-    let key_like = req.resource == "*" || req.resource_parts.rest_lc().starts_with("key/");
-    let strict = match req.service_lc.as_str() {
-        "kms" => key_like && req.resource != "*",
-        "sts" => has_resource_policy,
-        _ => false,
-    };
-    if !strict || names_account {
-        Trust::Implicit
-    } else {
-        Trust::None
-    }
-}
-
-fn explain_no_grant(
-    req: &Request,
-    p: &RequestPrincipal,
-    same_account: bool,
-    id_allow: bool,
-    rp_any: bool,
-    session_applies: bool,
-    has_resource_policy: bool,
-) -> Blocker {
-    let strict = match req.service_lc.as_str() {
-        "kms" => req.resource != "*" && req.resource_parts.rest_lc().starts_with("key/"),
-        "sts" => has_resource_policy,
-        _ => false,
-    };
-    if p.kind == PrincipalKind::FederatedUser && !session_applies {
-        Blocker::FederatedUserWithoutSessionPolicy
-    } else if same_account && strict && !rp_any {
-        if req.service_lc == "kms" {
-            Blocker::KeyPolicy
-        } else {
-            Blocker::TrustPolicy
-        }
-    } else if !same_account && !rp_any {
-        Blocker::CrossAccountResourcePolicy
-    } else if !id_allow {
-        Blocker::NoIdentityAllow
-    } else if req.service_lc == "kms" {
-        Blocker::KeyPolicy
-    } else {
-        Blocker::TrustPolicy
-    }
-}
-
-/// Resources AWS manages that no policy can open: AWS managed policies, `aws-reserved`
-/// roles (IAM Identity Center) and AWS managed KMS key aliases.
-///
-/// AWS: IAM User Guide, "AWS managed policies" ("You cannot change the permissions defined
-/// in AWS managed policies"); IAM Identity Center User Guide, "Service-linked roles";
-/// AWS KMS Developer Guide, "Aliases in AWS KMS" ("You cannot create, update or delete
-/// aliases that begin with alias/aws/").
-fn managed_resource_restriction(req: &Request) -> Option<Blocker> {
-    const POLICY_WRITES: &[&str] = &[
-        "createpolicy",
-        "createpolicyversion",
-        "deletepolicy",
-        "deletepolicyversion",
-        "setdefaultpolicyversion",
-        "tagpolicy",
-        "untagpolicy",
-    ];
-    const ROLE_WRITES: &[&str] = &[
-        "attachrolepolicy",
-        "createrole",
-        "createservicelinkedrole",
-        "deleterole",
-        "deleterolepermissionsboundary",
-        "deleterolepolicy",
-        "deleteservicelinkedrole",
-        "detachrolepolicy",
-        "passrole",
-        "putrolepermissionsboundary",
-        "putrolepolicy",
-        "tagrole",
-        "untagrole",
-        "updateassumerolepolicy",
-        "updaterole",
-        "updateroledescription",
-    ];
-    const ALIAS_WRITES: &[&str] = &["createalias", "deletealias", "updatealias"];
-    let arn = Arn::parse(&req.resource)?;
-    let rest = arn.resource.to_lowercase();
-    let name = req.name_lc.as_str();
-    let hit = match req.service_lc.as_str() {
-        "iam" => {
-            (POLICY_WRITES.contains(&name) && rest.starts_with("policy/") && arn.account == "aws")
-                || (ROLE_WRITES.contains(&name) && rest.starts_with("role/aws-reserved/"))
-        }
-        "kms" => ALIAS_WRITES.contains(&name) && rest.starts_with("alias/aws/"),
-        _ => false,
-    };
-    hit.then_some(Blocker::AwsManagedResource)
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {
