@@ -85,7 +85,20 @@ struct Seg {
 impl Glob {
     /// Compiles a plain pattern where `*` and `?` match any character.
     pub fn plain(pattern: &str) -> Glob {
-        Glob::from_tokens(&plain_tokens(pattern))
+        // Most patterns are exact or end in their only `*`: skip the token list for them.
+        match pattern.find(['*', '?']) {
+            None => Glob {
+                repr: Repr::Exact(pattern.into()),
+            },
+            Some(i) if i + 1 == pattern.len() && pattern.ends_with('*') => Glob {
+                repr: if i == 0 {
+                    Repr::Everything
+                } else {
+                    Repr::Prefix(pattern.get(..i).unwrap_or("").into())
+                },
+            },
+            Some(_) => Glob::from_tokens(&plain_tokens(pattern)),
+        }
     }
 
     /// Compiles tokens (literal characters from policy variables arrive as `Lit`).

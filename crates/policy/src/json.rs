@@ -258,15 +258,23 @@ impl Parser<'_> {
                 Some(b'"') => {
                     self.i += 1;
                     loop {
-                        match self.peek() {
-                            None => return Err(self.err("unterminated string")),
-                            Some(b'\\') => self.i += 2,
-                            Some(b'"') => {
-                                self.i += 1;
-                                break;
+                        let rest = self.src.get(self.i..).unwrap_or(&[]);
+                        match memchr::memchr3(b'"', b'\\', b'\n', rest) {
+                            None => {
+                                self.i = self.src.len();
+                                return Err(self.err("unterminated string"));
                             }
-                            Some(b'\n') => return Err(self.err("control character in string")),
-                            Some(_) => self.i += 1,
+                            Some(k) => {
+                                self.i += k;
+                                match self.peek() {
+                                    Some(b'\\') => self.i += 2,
+                                    Some(b'"') => {
+                                        self.i += 1;
+                                        break;
+                                    }
+                                    _ => return Err(self.err("control character in string")),
+                                }
+                            }
                         }
                     }
                 }
@@ -371,12 +379,15 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.i;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            let rest = self.src.get(start..).unwrap_or(&[]);
+            let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+            // Control characters are rare: check the chunk as a whole, then find one.
+            let chunk = rest.get(..stop).unwrap_or(&[]);
+            let stop = match chunk.iter().position(|&c| c < 0x20) {
+                Some(ctl) => ctl,
+                None => stop,
+            };
+            self.i = start + stop;
             out.push_str(&self.text[start..self.i]);
             match self.peek() {
                 None => return Err(self.err("unterminated string")),
