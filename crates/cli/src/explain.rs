@@ -25,6 +25,16 @@ fn via_label(v: phiward_policy::PrincipalMatch) -> &'static str {
     }
 }
 
+fn kind_label(req: &Request) -> &'static str {
+    use phiward_policy::PrincipalKind as K;
+    match req.principal.kind {
+        K::Anonymous => "anonymous",
+        K::Service => "AWS service principal",
+        K::Federated => "identity provider",
+        _ => "principal",
+    }
+}
+
 /// Renders one decision as text.
 pub fn render(
     id: Option<&str>,
@@ -54,17 +64,19 @@ pub fn render(
         "  {} -> {} on {}",
         req.principal.arn, req.action, req.resource
     );
-    let acct = req.effective_resource_account().unwrap_or("-");
-    let _ = writeln!(
-        out,
-        "  {} (principal account {}, resource account {acct})",
-        if resp.cross_account {
-            "cross-account"
-        } else {
-            "same account"
-        },
-        req.principal.account.as_deref().unwrap_or("-"),
-    );
+    let acct = req.effective_resource_account().unwrap_or("unknown");
+    let _ = match req.principal.account.as_deref() {
+        Some(pa) if !resp.cross_account => writeln!(out, "  same account ({pa})"),
+        Some(pa) => writeln!(
+            out,
+            "  cross-account: principal in {pa}, resource in {acct}"
+        ),
+        None => writeln!(
+            out,
+            "  caller outside any account ({}), resource in {acct}",
+            kind_label(req)
+        ),
+    };
     let counts = [
         ("identity", set.identity.len()),
         ("resource", usize::from(set.resource.is_some())),
