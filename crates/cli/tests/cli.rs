@@ -29,6 +29,14 @@ fn temp(name: &str, contents: &str) -> PathBuf {
     p
 }
 
+/// The JSON lines a run printed.
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 const ALLOW_ALL: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
 
@@ -47,11 +55,7 @@ fn example_cases_print_json_lines_in_order() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 10);
     assert_eq!(lines[0]["id"], "clinician-reads-phi-from-hospital-network");
     assert_eq!(lines[1]["decision"], "ExplicitlyDenied");
@@ -74,11 +78,7 @@ fn a_bad_case_does_not_stop_the_batch_and_exits_2() {
     let p = temp("batch.json", &file);
     let out = phiward(&["simulate", "--cases", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["decision"], "Allowed");
     let err = lines[1]["error"].as_str().unwrap();
@@ -202,11 +202,7 @@ fn a_case_with_broken_json_inside_is_reported_alone() {
     let p = temp("inner.json", &file);
     let out = phiward(&["simulate", "--cases", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["id"], "#1");
     assert!(

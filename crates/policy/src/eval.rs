@@ -268,43 +268,28 @@ fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
         ),
         _ => Outcome::default(),
     };
-    let scps: Vec<Outcome> = if p.subject_to_scps() {
-        set.scps
-            .iter()
-            .enumerate()
-            .map(|(l, lv)| {
-                eval_policies(
-                    lv,
-                    n.scps.get(l).map_or(empty, Vec::as_slice),
-                    Some(l),
-                    req,
-                    has_boundary,
-                    s,
-                )
-            })
-            .collect()
+    let levels =
+        |policies: &[Vec<Policy>], names: &[Vec<Arc<str>>], s: &mut Scratch| -> Vec<Outcome> {
+            policies
+                .iter()
+                .enumerate()
+                .map(|(l, lv)| {
+                    let nm = names.get(l).map_or(empty, Vec::as_slice);
+                    eval_policies(lv, nm, Some(l), req, has_boundary, s)
+                })
+                .collect()
+        };
+    let scps = if p.subject_to_scps() {
+        levels(&set.scps, &n.scps, s)
     } else {
         Vec::new()
     };
     // AWS KMS Developer Guide, "Resource control policies in AWS KMS": the
     // kms:RetireGrant permission is not affected by RCPs.
-    let rcps: Vec<Outcome> = if req.action_lc == "kms:retiregrant" {
+    let rcps = if req.action_lc == "kms:retiregrant" {
         Vec::new()
     } else {
-        set.rcps
-            .iter()
-            .enumerate()
-            .map(|(l, lv)| {
-                eval_policies(
-                    lv,
-                    n.rcps.get(l).map_or(empty, Vec::as_slice),
-                    Some(l),
-                    req,
-                    has_boundary,
-                    s,
-                )
-            })
-            .collect()
+        levels(&set.rcps, &n.rcps, s)
     };
     let rp = match &set.resource {
         Some(pol) => eval_policies(

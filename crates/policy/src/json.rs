@@ -114,19 +114,7 @@ pub struct JsonError {
 
 /// Parses one JSON document. Trailing non-whitespace is an error.
 pub fn parse(text: &str) -> Result<Spanned, JsonError> {
-    let mut p = Parser {
-        src: text.as_bytes(),
-        text,
-        i: 0,
-        line: 1,
-        line_start: 0,
-    };
-    // A UTF-8 byte order mark is common in files saved by Windows editors.
-    if p.src.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        p.i = 3;
-        p.line_start = 3;
-    }
-    p.skip_ws();
+    let mut p = Parser::at_start(text);
     let v = p.value(0)?;
     p.skip_ws();
     if p.i < p.src.len() {
@@ -148,18 +136,7 @@ pub struct ElementStart {
 /// positions that still refer to the whole file. Errors in the array's own punctuation are
 /// reported here; errors inside an element by [`parse_element`].
 pub fn split_array(text: &str) -> Result<Vec<ElementStart>, JsonError> {
-    let mut p = Parser {
-        src: text.as_bytes(),
-        text,
-        i: 0,
-        line: 1,
-        line_start: 0,
-    };
-    if p.src.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        p.i = 3;
-        p.line_start = 3;
-    }
-    p.skip_ws();
+    let mut p = Parser::at_start(text);
     if p.peek() != Some(b'[') {
         return Err(p.err("expected a JSON array"));
     }
@@ -216,7 +193,26 @@ struct Parser<'a> {
     line_start: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// A parser at the first token, past a UTF-8 byte order mark (common in files saved by
+    /// Windows editors) and whitespace.
+    fn at_start(text: &'a str) -> Parser<'a> {
+        let bom = if text.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let mut p = Parser {
+            src: text.as_bytes(),
+            text,
+            i: bom,
+            line: 1,
+            line_start: bom,
+        };
+        p.skip_ws();
+        p
+    }
+
     fn pos(&self) -> Pos {
         Pos {
             line: self.line,

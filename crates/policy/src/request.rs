@@ -69,28 +69,27 @@ impl PolicySet {
                 .session
                 .as_ref()
                 .map(|_| name(PolicyKind::Session, 0, 0, "sessionPolicy".into())),
-            scps: self
-                .scps
-                .iter()
-                .enumerate()
-                .map(|(l, lv)| {
-                    (0..lv.len())
-                        .map(|i| name(PolicyKind::Scp, l, i, format!("scps[{l}][{i}]")))
-                        .collect()
-                })
-                .collect(),
-            rcps: self
-                .rcps
-                .iter()
-                .enumerate()
-                .map(|(l, lv)| {
-                    (0..lv.len())
-                        .map(|i| name(PolicyKind::Rcp, l, i, format!("rcps[{l}][{i}]")))
-                        .collect()
-                })
-                .collect(),
+            scps: level_names(&self.scps, PolicyKind::Scp, "scps", &mut name),
+            rcps: level_names(&self.rcps, PolicyKind::Rcp, "rcps", &mut name),
         };
     }
+}
+
+fn level_names(
+    levels: &[Vec<Policy>],
+    kind: PolicyKind,
+    field: &str,
+    name: &mut impl FnMut(PolicyKind, usize, usize, String) -> Arc<str>,
+) -> Vec<Vec<Arc<str>>> {
+    levels
+        .iter()
+        .enumerate()
+        .map(|(l, lv)| {
+            (0..lv.len())
+                .map(|i| name(kind, l, i, format!("{field}[{l}][{i}]")))
+                .collect()
+        })
+        .collect()
 }
 
 /// One authorization request.
