@@ -248,8 +248,21 @@ fn partial_for(set: &PolicySet, req: &Request) -> Option<PartialResponse> {
     (!req.context.unknown_keys().is_empty()).then(|| evaluate_partial(set, req))
 }
 
+/// The largest policy file read (one policy or an array of them). AWS's largest single
+/// policy document holds 32,768 characters.
+const MAX_POLICY_FILE: u64 = 16 * 1024 * 1024;
+
 /// Loads the policies of one file: a policy object or an array of them.
 fn load_policies(path: &Path, kind: PolicyKind) -> Result<Vec<(String, Policy)>> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?
+        .len();
+    if size > MAX_POLICY_FILE {
+        bail!(
+            "`{}` is {size} bytes: too large for a policy file (at most {MAX_POLICY_FILE} bytes; AWS policy documents hold at most 32,768 characters)",
+            path.display()
+        );
+    }
     let text = read(path)?;
     let doc = json::parse(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
     let items: Vec<&Spanned> = match &doc.value {

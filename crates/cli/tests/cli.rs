@@ -238,3 +238,40 @@ fn unknown_keys_give_conditional_answers() {
     assert_eq!(v["allowedIf"][0]["key"], "aws:MultiFactorAuthPresent");
     assert_eq!(v["allowedIf"][0]["sid"], "NeedMFA");
 }
+
+#[test]
+fn oversized_inputs_are_refused_clearly() {
+    let big = temp(
+        "huge-policy.json",
+        &format!("{{\"x\": \"{}\"}}", "a".repeat(17 * 1024 * 1024)),
+    );
+    let out = phiward(&[
+        "simulate",
+        "--policy",
+        big.to_str().unwrap(),
+        "--principal",
+        "arn:aws:iam::111122223333:user/a",
+        "--action",
+        "s3:GetObject",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("huge-policy.json") && stderr.contains("too large"),
+        "{stderr}"
+    );
+    let hostile = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":"{}"}}]}}"#,
+        "*a".repeat(20_000)
+    );
+    let file = format!("[{}]", case("hostile", &hostile, "Allowed"));
+    let p = temp("hostile.json", &file);
+    let out = phiward(&["simulate", "--cases", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let lines = json_lines(&out);
+    assert!(
+        lines[0]["error"].as_str().unwrap().contains("bytes long"),
+        "{}",
+        lines[0]
+    );
+}

@@ -8,7 +8,7 @@ use crate::context::{Context, CtxValue};
 use crate::document::PolicyKind;
 use crate::eval::{Decision, PolicySet, Request};
 use crate::json::{self, Json, JsonError, Member, Spanned};
-use crate::parse::policy_from_json;
+use crate::parse::{clip, policy_from_json};
 use crate::principal::RequestPrincipal;
 
 /// One parsed case.
@@ -219,7 +219,11 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
 fn check_fields(members: &[Member], allowed: &[&str], what: &str) -> Result<(), String> {
     for m in members {
         if !allowed.contains(&m.key.as_str()) && !m.key.starts_with("x-") {
-            return Err(format!("{}: unknown {what} field `{}`", m.key_pos, m.key));
+            return Err(format!(
+                "{}: unknown {what} field `{}`",
+                m.key_pos,
+                clip(&m.key)
+            ));
         }
     }
     Ok(())

@@ -343,62 +343,100 @@ impl Seg {
 /// Bit-parallel (Shift-And) search for a fixed-length segment of literals and `?`.
 ///
 /// Bit `i` of the state says "the segment's first `i + 1` tokens match the text ending
-/// here"; each character costs `ceil(len / 64)` word operations, so a search is
-/// O(n * ceil(m / 64)) whatever the pattern.
+/// here"; each character costs O(ceil(len / 64)) word operations, so a search is
+/// O(n * ceil(m / 64)) whatever the pattern. Memory stays O(m): a symbol that occurs at
+/// least once per 64 positions gets a full mask row, a rarer one a list of positions (at
+/// most `words` of them, so building its mask is no dearer than copying a row).
 #[derive(Clone, Debug)]
 struct ShiftAnd {
     len: usize,
     words: usize,
     syms: Vec<char>,
-    /// One row of `words` masks per symbol (positions where the symbol or `?` may stand),
-    /// then one row for any other character (positions of `?`).
+    /// Per symbol: where its mask lives.
+    masks: Vec<SymMask>,
+    /// Full rows of the frequent symbols, `words` each.
     rows: Vec<u64>,
+    /// Positions of `?` (which match any character), as a row.
+    any: Vec<u64>,
+}
+
+#[derive(Clone, Debug)]
+enum SymMask {
+    /// Index of its row in `rows`.
+    Row(usize),
+    /// Its positions.
+    Positions(Vec<usize>),
 }
 
 impl ShiftAnd {
     fn new(toks: &[Tok]) -> ShiftAnd {
         let len = toks.len();
         let words = len.div_ceil(64).max(1);
-        let mut syms: Vec<char> = toks
-            .iter()
-            .filter_map(|t| match t {
-                Tok::Lit(c) => Some(*c),
-                _ => None,
-            })
-            .collect();
-        syms.sort_unstable();
-        syms.dedup();
-        let mut rows = vec![0u64; (syms.len() + 1) * words];
+        let mut any = vec![0u64; words];
+        let mut by_sym: Vec<(char, usize)> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
-            let (w, bit) = (i / 64, 1u64 << (i % 64));
-            let mut mark = |row: usize| {
-                if let Some(x) = rows.get_mut(row * words + w) {
-                    *x |= bit;
-                }
-            };
             match t {
-                Tok::Lit(c) => {
-                    if let Ok(k) = syms.binary_search(c) {
-                        mark(k);
+                Tok::Lit(c) => by_sym.push((*c, i)),
+                // `?` (and, defensively, `*`, which segments never hold) fits any character.
+                Tok::One | Tok::Star => {
+                    if let Some(w) = any.get_mut(i / 64) {
+                        *w |= 1u64 << (i % 64);
                     }
                 }
-                // `?` (and, defensively, `*`, which segments never hold) fits any character.
-                Tok::One | Tok::Star => (0..=syms.len()).for_each(&mut mark),
+            }
+        }
+        by_sym.sort_unstable();
+        let mut syms = Vec::new();
+        let mut masks = Vec::new();
+        let mut rows = Vec::new();
+        for group in by_sym.chunk_by(|a, b| a.0 == b.0) {
+            let Some(&(c, _)) = group.first() else {
+                continue;
+            };
+            syms.push(c);
+            if group.len() >= words {
+                let start = rows.len();
+                rows.resize(start + words, 0u64);
+                for &(_, i) in group {
+                    if let Some(w) = rows.get_mut(start + i / 64) {
+                        *w |= 1u64 << (i % 64);
+                    }
+                }
+                masks.push(SymMask::Row(start / words));
+            } else {
+                masks.push(SymMask::Positions(group.iter().map(|&(_, i)| i).collect()));
             }
         }
         ShiftAnd {
             len,
             words,
             syms,
+            masks,
             rows,
+            any,
         }
     }
 
-    fn row(&self, c: char) -> &[u64] {
-        let k = self.syms.binary_search(&c).unwrap_or(self.syms.len());
-        self.rows
-            .get(k * self.words..(k + 1) * self.words)
-            .unwrap_or(&[])
+    /// Writes the mask of `c` (positions where it may stand) into `out`.
+    fn mask_into(&self, c: char, out: &mut [u64]) {
+        out.copy_from_slice(self.any.get(..out.len()).unwrap_or(&[]));
+        let Ok(k) = self.syms.binary_search(&c) else {
+            return;
+        };
+        match self.masks.get(k) {
+            Some(SymMask::Row(r)) => {
+                let row = self.rows.get(r * self.words..).unwrap_or(&[]);
+                out.iter_mut().zip(row).for_each(|(o, m)| *o |= m);
+            }
+            Some(SymMask::Positions(ps)) => {
+                for &i in ps {
+                    if let Some(w) = out.get_mut(i / 64) {
+                        *w |= 1u64 << (i % 64);
+                    }
+                }
+            }
+            None => {}
+        }
     }
 
     /// Start index of the leftmost occurrence in `text`.
@@ -408,11 +446,16 @@ impl ShiftAnd {
         }
         let (last_word, last_bit) = ((self.len - 1) / 64, 1u64 << ((self.len - 1) % 64));
         let mut d = vec![0u64; self.words];
+        let mut m = vec![0u64; self.words];
         for (k, c) in text.enumerate() {
             // Only the first k / 64 + 1 words can hold set bits after k + 1 characters.
             let active = (k / 64 + 1).min(self.words);
+            let (Some(dw), Some(mw)) = (d.get_mut(..active), m.get_mut(..active)) else {
+                return None;
+            };
+            self.mask_into(c, mw);
             let mut carry = 1u64;
-            for (di, mi) in d.iter_mut().zip(self.row(c)).take(active) {
+            for (di, mi) in dw.iter_mut().zip(mw.iter()) {
                 let shifted = (*di << 1) | carry;
                 carry = *di >> 63;
                 *di = shifted & mi;
@@ -504,6 +547,29 @@ mod tests {
                 assert_eq!(general.is_match(t), want, "pattern {p:?} text {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn rare_and_frequent_symbols_agree() {
+        // one frequent symbol (`a`), many rare ones, across several words
+        let seg: String = (0..300)
+            .map(|i| {
+                if i % 3 == 0 {
+                    'a'
+                } else {
+                    char::from_u32(0x100 + i).unwrap()
+                }
+            })
+            .collect();
+        let pat = format!("*{seg}*");
+        let text = format!("xy{seg}z");
+        assert!(Glob::plain(&pat).is_match(&text));
+        assert_eq!(
+            Glob::plain(&pat).is_match(&text),
+            reference_match(&pat, &text)
+        );
+        let pat_q = format!("*{}?*", seg);
+        assert!(!Glob::plain(&pat_q).is_match(&seg));
     }
 
     #[test]

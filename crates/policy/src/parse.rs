@@ -16,6 +16,11 @@ pub const VERSION_2012: &str = "2012-10-17";
 /// The older policy language version (no policy variables).
 pub const VERSION_2008: &str = "2008-10-17";
 
+/// The longest single value (an action, resource, principal or condition value) accepted,
+/// in bytes. AWS's largest policy documents (KMS key policies) hold 32,768 characters in
+/// all; capping each value bounds the memory a hostile pattern can claim.
+pub const MAX_VALUE_LEN: usize = 10_240;
+
 /// Why a policy document was rejected, and where.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct PolicyError {
@@ -167,9 +172,18 @@ pub fn policy_from_json(v: &Spanned, kind: PolicyKind) -> Result<Policy, PolicyE
     })
 }
 
+/// A user value for an error message, shortened so a hostile value cannot flood it.
+pub fn clip(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or("")),
+        None => s.to_string(),
+    }
+}
+
 fn show(v: &Json) -> String {
     match v {
-        Json::String(s) => format!("`{s}`"),
+        Json::String(s) => format!("`{}`", clip(s)),
         other => other.type_name().to_string(),
     }
 }
@@ -187,13 +201,13 @@ fn check_keys(members: &[Member], allowed: &[&str], what: &str) -> Result<(), Po
                 .map(|a| format!(" (element names are case-sensitive: did you mean `{a}`?)"))
                 .unwrap_or_default();
             return Err(err(
-                format!("unknown {what} element `{}`{hint}", m.key),
+                format!("unknown {what} element `{}`{hint}", clip(&m.key)),
                 m.key_pos,
             ));
         }
         if members.iter().take(i).any(|p| p.key == m.key) {
             return Err(err(
-                format!("duplicate {what} element `{}`", m.key),
+                format!("duplicate {what} element `{}`", clip(&m.key)),
                 m.key_pos,
             ));
         }
@@ -201,9 +215,25 @@ fn check_keys(members: &[Member], allowed: &[&str], what: &str) -> Result<(), Po
     Ok(())
 }
 
+pub(crate) fn check_len(s: &str, what: &str, pos: Pos) -> Result<(), PolicyError> {
+    if s.len() > MAX_VALUE_LEN {
+        return Err(err(
+            format!(
+                "a `{what}` value is {} bytes long; phiward accepts at most {MAX_VALUE_LEN} (AWS policies are far smaller)",
+                s.len()
+            ),
+            pos,
+        ));
+    }
+    Ok(())
+}
+
 fn string(v: &Spanned, what: &str) -> Result<String, PolicyError> {
     match &v.value {
-        Json::String(s) => Ok(s.clone()),
+        Json::String(s) => {
+            check_len(s, what, v.pos)?;
+            Ok(s.clone())
+        }
         other => Err(err(
             format!("`{what}` must be a string, found {}", other.type_name()),
             v.pos,
@@ -213,8 +243,8 @@ fn string(v: &Spanned, what: &str) -> Result<String, PolicyError> {
 
 fn string_list(v: &Spanned, what: &str) -> Result<StringList, PolicyError> {
     match &v.value {
-        Json::String(s) => Ok(StringList {
-            items: vec![s.clone()],
+        Json::String(_) => Ok(StringList {
+            items: vec![string(v, what)?],
             single: true,
         }),
         Json::Array(a) => {
@@ -386,7 +416,7 @@ fn action_element(m: &Member, negated: bool) -> Result<ActionElement, PolicyErro
     for a in &list.items {
         if let Some(problem) = action_problem(a) {
             return Err(err(
-                format!("`{}` value `{a}`: {problem}", m.key),
+                format!("`{}` value `{}`: {problem}", m.key, clip(a)),
                 m.value.pos,
             ));
         }
@@ -442,7 +472,11 @@ fn resource_element(
     for r in &list.items {
         if r != "*" && !r.starts_with("arn:") {
             return Err(err(
-                format!("`{}` value `{r}` must be an ARN (`arn:...`) or `*`", m.key),
+                format!(
+                    "`{}` value `{}` must be an ARN (`arn:...`) or `*`",
+                    m.key,
+                    clip(r)
+                ),
                 m.value.pos,
             ));
         }
@@ -631,6 +665,13 @@ mod tests {
                 "must not be empty",
             ),
             (r#"[]"#, "must be a JSON object"),
+            (
+                &format!(
+                    r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::{}"}}]}}"#,
+                    "a".repeat(20_000)
+                ),
+                "bytes long",
+            ),
         ];
         for (doc, want) in cases {
             let e = p(doc).unwrap_err();

@@ -8,7 +8,7 @@ use crate::condition::{Base, IpValue, Operator};
 use crate::document::{Compiled, CondValue, Condition, MaybeVar, Scalar};
 use crate::glob::Glob;
 use crate::json::{Json, Spanned};
-use crate::parse::{err, PolicyError};
+use crate::parse::{check_len, clip, err, PolicyError};
 use crate::values::{parse_bool, parse_date, parse_number};
 use crate::variables::Template;
 
@@ -26,13 +26,13 @@ pub(crate) fn conditions(v: &Spanned, vars: bool) -> Result<Vec<Condition>, Poli
     for (i, op) in ops.iter().enumerate() {
         if ops.iter().take(i).any(|p| p.key == op.key) {
             return Err(err(
-                format!("duplicate condition operator `{}`", op.key),
+                format!("duplicate condition operator `{}`", clip(&op.key)),
                 op.key_pos,
             ));
         }
         let Some(operator) = Operator::parse(&op.key) else {
             return Err(err(
-                format!("unknown condition operator `{}`", op.key),
+                format!("unknown condition operator `{}`", clip(&op.key)),
                 op.key_pos,
             ));
         };
@@ -55,7 +55,11 @@ pub(crate) fn conditions(v: &Spanned, vars: bool) -> Result<Vec<Condition>, Poli
                 .any(|p| p.key.eq_ignore_ascii_case(&k.key))
             {
                 return Err(err(
-                    format!("duplicate condition key `{}` under `{}`", k.key, op.key),
+                    format!(
+                        "duplicate condition key `{}` under `{}`",
+                        clip(&k.key),
+                        clip(&op.key)
+                    ),
                     k.key_pos,
                 ));
             }
@@ -85,7 +89,10 @@ pub(crate) fn conditions(v: &Spanned, vars: bool) -> Result<Vec<Condition>, Poli
 fn condition_values(v: &Spanned, key: &str) -> Result<(Vec<(String, Scalar)>, bool), PolicyError> {
     let scalar = |x: &Spanned| -> Result<(String, Scalar), PolicyError> {
         match &x.value {
-            Json::String(s) => Ok((s.clone(), Scalar::String)),
+            Json::String(s) => {
+                check_len(s, key, x.pos)?;
+                Ok((s.clone(), Scalar::String))
+            }
             Json::Number(n) => Ok((n.clone(), Scalar::Number)),
             Json::Bool(b) => Ok((b.to_string(), Scalar::Bool)),
             other => Err(err(

@@ -75,7 +75,7 @@ pub struct PrincipalError(pub String);
 impl RequestPrincipal {
     /// Interprets a principal string; `ctx` supplies `aws:PrincipalArn` for sessions.
     pub fn parse(s: &str, ctx: &Context) -> Result<RequestPrincipal, PrincipalError> {
-        let bad = || PrincipalError(s.to_string());
+        let bad = || PrincipalError(crate::parse::clip(s));
         let mk = |kind, account: Option<&str>, role_arn: Option<String>| RequestPrincipal {
             arn: s.to_string(),
             kind,

@@ -217,7 +217,13 @@ fn parse_iso(s: &str) -> Option<Instant> {
     let y = num(dp.next()?)?;
     let m = num(dp.next()?)?;
     let d = num(dp.next()?)?;
-    if dp.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    // ISO 8601 years have four digits; bounding them also keeps the arithmetic in range.
+    if dp.next().is_some()
+        || !(0..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || d < 1
+        || d > days_in_month(y, m)
+    {
         return None;
     }
     let mut secs = days_from_civil(y, m, d) * 86_400;
@@ -347,5 +353,7 @@ mod tests {
         assert!(parse_date("2025-13-01").is_none());
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("").is_none());
+        assert!(parse_date("9223372036854775807-01-01").is_none());
+        assert!(parse_date("99999999999999999999999").is_none());
     }
 }
