@@ -99,7 +99,7 @@ pub struct Statement {
     /// Where the statement object starts.
     pub pos: Pos,
     /// `Sid`.
-    pub sid: Option<String>,
+    pub sid: Option<std::sync::Arc<str>>,
     /// `Effect`.
     pub effect: Effect,
     /// `Principal` or `NotPrincipal`.

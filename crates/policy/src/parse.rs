@@ -301,7 +301,7 @@ fn statement(
         "statement",
     )?;
     let sid = find(members, "Sid")
-        .map(|m| string(&m.value, "Sid"))
+        .map(|m| string(&m.value, "Sid").map(std::sync::Arc::from))
         .transpose()?;
     let effect = match find(members, "Effect") {
         None => return Err(err("a statement needs an `Effect`", v.pos)),

@@ -44,7 +44,7 @@ pub struct ResidualCondition {
     pub statement: usize,
     /// The statement's `Sid`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<std::sync::Arc<str>>,
     /// The statement's effect.
     pub effect: Effect,
     /// The operator as written.

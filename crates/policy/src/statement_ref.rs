@@ -20,7 +20,7 @@ pub struct StatementRef {
     pub statement: usize,
     /// The statement's `Sid`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<std::sync::Arc<str>>,
     /// Its effect.
     pub effect: Effect,
     /// Line of the statement in its source.
