@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::document::{Condition, Effect, Policy, Statement};
 use crate::partial::{Assume, ResidualCondition};
-use crate::principal::{match_spec, PrincipalKind, PrincipalMatch};
+use crate::principal::{match_spec, not_principal_exempts, PrincipalKind, PrincipalMatch};
 use crate::resource::EntryMatch;
 use crate::rules::{self, Facts};
 use crate::statement_ref::{Blocker, StatementRef};
@@ -135,7 +135,7 @@ fn statement_applies<'a>(
             // specified in the NotPrincipal element."
             if st.effect == Effect::Deny && has_boundary {
                 Some(PrincipalMatch::Everyone)
-            } else if match_spec(&pe.spec, &req.principal).is_some() {
+            } else if not_principal_exempts(&pe.spec, &req.principal) {
                 return None;
             } else {
                 // AWS: "AWS JSON policy elements: NotPrincipal": the statement applies to
@@ -348,7 +348,8 @@ fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
             PrincipalMatch::FederatingUser,
         ]),
         rp_names_account: names(&[PrincipalMatch::Account]),
-        rp_names_session_itself: names(&[PrincipalMatch::Direct, PrincipalMatch::Everyone]),
+        rp_names_caller_itself: names(&[PrincipalMatch::Direct, PrincipalMatch::Everyone]),
+        rp_names_caller_arn: names(&[PrincipalMatch::Direct]),
     };
     match rules::decide(&facts) {
         Ok(()) => resp.decision = Decision::Allowed,

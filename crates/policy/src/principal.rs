@@ -186,6 +186,21 @@ impl RequestPrincipal {
     }
 }
 
+/// Whether a `NotPrincipal` element exempts the caller: it names the caller itself (its own
+/// ARN, or everyone).
+///
+/// AWS: IAM User Guide, "AWS JSON policy elements: NotPrincipal": with `Deny`, "all
+/// principals except the user named Bob" are denied by `NotPrincipal` listing Bob's ARN
+/// and his account's ARN (so listing the account does not exempt its other users), and
+/// "when you specify an assumed-role session in a NotPrincipal element, you cannot use a
+/// wildcard (*) to mean all sessions. Principals must always name a specific session."
+pub fn not_principal_exempts(spec: &PrincipalSpec, p: &RequestPrincipal) -> bool {
+    matches!(
+        match_spec(spec, p),
+        Some(PrincipalMatch::Direct | PrincipalMatch::Everyone)
+    )
+}
+
 /// The strongest way `spec` names `p`, or `None`.
 pub fn match_spec(spec: &PrincipalSpec, p: &RequestPrincipal) -> Option<PrincipalMatch> {
     match spec {
@@ -217,9 +232,15 @@ fn match_id(id: &PrincipalId, p: &RequestPrincipal) -> Option<PrincipalMatch> {
     }
     match id {
         PrincipalId::Everyone => Some(PrincipalMatch::Everyone),
-        PrincipalId::Account(a) => {
-            (p.account.as_deref() == Some(a.as_str())).then_some(PrincipalMatch::Account)
+        PrincipalId::Account(a) if p.account.as_deref() == Some(a.as_str()) => {
+            // The account principal is the root user's own ARN.
+            Some(if p.kind == K::Root {
+                PrincipalMatch::Direct
+            } else {
+                PrincipalMatch::Account
+            })
         }
+        PrincipalId::Account(_) => None,
         PrincipalId::Arn(s) => {
             let arn = Arn::parse(&p.arn);
             if p.kind == K::AssumedRole {

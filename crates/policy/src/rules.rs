@@ -29,7 +29,9 @@ pub(crate) struct Facts<'a> {
     /// The resource-based policy allows the caller's account.
     pub rp_names_account: bool,
     /// The resource-based policy allows the caller by its own ARN or everyone.
-    pub rp_names_session_itself: bool,
+    pub rp_names_caller_itself: bool,
+    /// The resource-based policy allows the caller by its own ARN (user or session ARN).
+    pub rp_names_caller_arn: bool,
 }
 
 /// Runs the rules; `Err` carries the blockers of an implicit deny.
@@ -91,9 +93,13 @@ fn federated_user_apis(f: &Facts) -> Result<(), Blocker> {
 
 /// AWS: "How AWS enforcement code logic evaluates requests to allow or deny access", step
 /// "Session policies": "If a session policy is present and does not allow the requested
-/// action, then the request is implicitly denied."
+/// action, then the request is implicitly denied." Within one account, a resource-based
+/// policy that names the session's own ARN is not limited by it ("Policies and
+/// permissions in IAM", section "Session policies": "The resource-based policy
+/// permissions are not limited by the session policy"; table "Resource-based policies and
+/// implicit denies in other policy types").
 fn session_policy(f: &Facts) -> Result<(), Blocker> {
-    if f.session_applies && !f.sp_allows {
+    if f.session_applies && !f.sp_allows && !(f.same_account && f.rp_names_caller_arn) {
         Err(Blocker::SessionPolicy)
     } else {
         Ok(())
@@ -173,7 +179,7 @@ fn grant(f: &Facts) -> Result<(), Blocker> {
 /// the role ARN or to the federating user; within one account, a resource-based policy
 /// that names the IAM user ARN or the session ARN (or everyone) is not limited by it.
 fn boundary(f: &Facts) -> Result<(), Blocker> {
-    if !f.has_boundary || f.pb_allows || (f.same_account && f.rp_names_session_itself) {
+    if !f.has_boundary || f.pb_allows || (f.same_account && f.rp_names_caller_itself) {
         Ok(())
     } else {
         Err(Blocker::PermissionsBoundary)
