@@ -3,9 +3,10 @@
 //! AWS: IAM User Guide, "IAM JSON policy elements: Resource", section "Using wildcards in
 //! resource ARNs": wildcards may appear in any segment; a resource ARN has six
 //! colon-separated parts. phiward compares the partition, service, region and account
-//! segments one by one (ignoring case, as the conformance suite does), requires the
-//! resource type prefix (`table/`, `role/`, `log-group:`, ...) literally, and matches the
-//! rest with wildcards that may span `/` and `:`.
+//! segments one by one (ignoring case, as the conformance suite does) and matches the
+//! resource part with wildcards that may span `/` and `:`. Policy variables are
+//! substituted in the resource part only ("IAM policy elements: Variables and tags": "only
+//! in the resource portion of the ARN ... after the fifth colon").
 
 use crate::context::Context;
 use crate::document::PolicyKind;
@@ -41,8 +42,6 @@ pub(crate) enum ResourceMatcher {
 pub(crate) struct ArnMatcher {
     /// Partition, service, region, account: wildcards, compared lowercased.
     segments: [Glob; 4],
-    /// The resource-type prefix that must appear literally (may be empty).
-    product: String,
     rest: Rest,
     /// Expanded from a short ARN: a mismatch is [`EntryMatch::Invalid`].
     expanded: bool,
@@ -132,31 +131,16 @@ impl ResourceMatcher {
     }
 }
 
-/// The resource-type prefix of a resource pattern: up to and including the first `/` or
-/// `:`; none for S3 bucket and object ARNs (no region and no account).
-fn product_of<'a>(service: &str, region: &str, account: &str, rest: &'a str) -> &'a str {
-    if service == "s3" && region.is_empty() && account.is_empty() {
-        return "";
-    }
-    match rest.find(['/', ':']) {
-        Some(i) => rest.get(..=i).unwrap_or(""),
-        None => "",
-    }
-}
-
 impl ArnMatcher {
     fn new(parts: &[&str], vars: bool, expanded: bool) -> ArnMatcher {
         let seg = |i: usize| parts.get(i).copied().unwrap_or("");
         let rest_text = parts.get(5..).map(|r| r.join(":")).unwrap_or_default();
-        let product = product_of(seg(2), seg(3), seg(4), &rest_text).to_string();
-        let tail = rest_text.get(product.len()..).unwrap_or("");
-        let rest = match vars.then(|| Template::parse(tail)).flatten() {
+        let rest = match vars.then(|| Template::parse(&rest_text)).flatten() {
             Some(t) => Rest::Dynamic(t),
-            None => Rest::Static(Glob::plain(tail)),
+            None => Rest::Static(Glob::plain(&rest_text)),
         };
         ArnMatcher {
             segments: [1, 2, 3, 4].map(|i| Glob::plain(&seg(i).to_lowercase())),
-            product,
             rest,
             expanded,
         }
@@ -180,9 +164,7 @@ impl ArnMatcher {
         if !self.segments.iter().zip(segs).all(|(g, s)| g.is_match(s)) {
             return miss;
         }
-        let Some(tail) = req.rest.strip_prefix(self.product.as_str()) else {
-            return miss;
-        };
+        let tail = req.rest.as_str();
         let hit = match &self.rest {
             Rest::Static(g) => g.is_match(tail),
             Rest::Dynamic(t) => match t.tokens(ctx) {
@@ -216,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn segments_and_products() {
+    fn segments_and_resource_parts() {
         use EntryMatch::*;
         assert_eq!(
             m(
