@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod explain;
+mod lint;
 mod simulate;
 
 /// Parsing case files and policies allocates many small strings; mimalloc roughly halves
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Decide AWS authorization requests exactly as AWS does, and explain why.
     Simulate(Box<simulate::Args>),
+    /// Lint IAM policies: grammar, AWS pitfalls, redundant statements and risky grants.
+    Lint(Box<lint::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Simulate(args) => simulate::run(&args),
+        Command::Lint(args) => lint::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
