@@ -1,6 +1,5 @@
 //! Test helpers: a small action catalog and the fixture options.
 
-#![allow(dead_code, reason = "each test binary uses part of the helpers")]
 #![expect(
     clippy::expect_used,
     clippy::panic,
