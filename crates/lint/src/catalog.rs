@@ -7,108 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use phiward_policy::glob::{Glob, Tok};
-
 use crate::actions::ActionPat;
 
-/// The access level AWS's Service Authorization Reference gives an action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccessLevel {
-    /// `List`
-    List,
-    /// `Read`
-    Read,
-    /// `Write`
-    Write,
-    /// `Permissions management`
-    PermissionsManagement,
-    /// `Tagging`
-    Tagging,
-}
-
-impl AccessLevel {
-    /// The name AWS uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccessLevel::List => "List",
-            AccessLevel::Read => "Read",
-            AccessLevel::Write => "Write",
-            AccessLevel::PermissionsManagement => "Permissions management",
-            AccessLevel::Tagging => "Tagging",
-        }
-    }
-}
-
-/// The type of a condition key's values, without the `ArrayOf` qualifier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum KeyBase {
-    /// `String`
-    String,
-    /// `Numeric` (and `Long`, `Integer`)
-    Numeric,
-    /// `Date`
-    Date,
-    /// `Bool`
-    Bool,
-    /// `IPAddress`
-    IpAddress,
-    /// `ARN`
-    Arn,
-    /// `Binary`
-    Binary,
-}
-
-impl KeyBase {
-    /// The name AWS uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyBase::String => "String",
-            KeyBase::Numeric => "Numeric",
-            KeyBase::Date => "Date",
-            KeyBase::Bool => "Bool",
-            KeyBase::IpAddress => "IPAddress",
-            KeyBase::Arn => "ARN",
-            KeyBase::Binary => "Binary",
-        }
-    }
-}
-
-/// The type of a condition key: its base type, and whether it holds a set of values
-/// (`ArrayOfString`, `ArrayOfARN`, ...).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct KeyType {
-    /// The type of each value.
-    pub base: KeyBase,
-    /// An `ArrayOf...` key: the request may carry several values.
-    pub multivalued: bool,
-}
-
-impl KeyType {
-    /// A single-valued key of this type.
-    pub fn one(base: KeyBase) -> KeyType {
-        KeyType {
-            base,
-            multivalued: false,
-        }
-    }
-
-    /// A multivalued (`ArrayOf...`) key of this type.
-    pub fn many(base: KeyBase) -> KeyType {
-        KeyType {
-            base,
-            multivalued: true,
-        }
-    }
-
-    /// The name AWS uses (`ArrayOfString`, `Bool`, ...).
-    pub fn name(self) -> String {
-        if self.multivalued {
-            format!("ArrayOf{}", self.base.as_str())
-        } else {
-            self.base.as_str().to_string()
-        }
-    }
-}
+pub use phiward_catalog::views::key_name_matches;
+pub use phiward_catalog::{AccessLevel, KeyBase, KeyType};
 
 /// One resource type an action takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,30 +68,64 @@ pub trait ActionCatalog: std::fmt::Debug + Send + Sync {
     }
 }
 
-/// Whether a policy's condition key (`aws:RequestTag/env`) is the catalog's key
-/// (`aws:RequestTag/${TagKey}`), ignoring case. A `${...}` or `<...>` placeholder stands
-/// for one or more characters.
-pub fn key_name_matches(catalog_key: &str, policy_key: &str) -> bool {
-    let mut toks = Vec::with_capacity(catalog_key.len());
-    let mut rest = catalog_key;
-    while let Some(c) = rest.chars().next() {
-        let close = match c {
-            '$' if rest.starts_with("${") => rest.find('}'),
-            '<' => rest.find('>'),
-            _ => None,
-        };
-        match close {
-            Some(end) => {
-                toks.extend([Tok::One, Tok::Star]);
-                rest = rest.get(end + 1..).unwrap_or("");
-            }
-            None => {
-                toks.extend(c.to_lowercase().map(Tok::Lit));
-                rest = rest.get(c.len_utf8()..).unwrap_or("");
-            }
-        }
+/// phiward's embedded catalog of AWS services.
+impl ActionCatalog for phiward_catalog::Catalog {
+    fn service_exists(&self, prefix: &str) -> bool {
+        self.service(prefix).is_some()
     }
-    Glob::from_tokens(&toks).is_match(&policy_key.to_lowercase())
+
+    fn action_exists(&self, action: &str) -> bool {
+        self.action(action).is_some()
+    }
+
+    fn expand(&self, pattern: &str) -> Vec<String> {
+        phiward_catalog::Catalog::expand(self, pattern)
+            .iter()
+            .map(phiward_catalog::Action::full_name)
+            .collect()
+    }
+
+    fn access_level(&self, action: &str) -> Option<AccessLevel> {
+        self.action(action).map(|a| a.access_level())
+    }
+
+    fn resource_types(&self, action: &str) -> Vec<ResourceTypeInfo> {
+        let Some(a) = self.action(action) else {
+            return Vec::new();
+        };
+        a.resource_types()
+            .flat_map(|(t, required)| {
+                t.arn_formats().map(move |f| ResourceTypeInfo {
+                    name: t.name().to_string(),
+                    arn_format: f.to_string(),
+                    required,
+                })
+            })
+            .collect()
+    }
+
+    fn condition_keys(&self, action: &str) -> Vec<ConditionKeyInfo> {
+        let Some(a) = self.action(action) else {
+            return Vec::new();
+        };
+        a.condition_keys()
+            .iter()
+            .map(|k| ConditionKeyInfo {
+                name: k.name().to_string(),
+                // A key without a type in the reference is taken as a string, the
+                // type most keys have; the operator rule then stays quiet on strings.
+                key_type: k.key_type().unwrap_or(KeyType::one(KeyBase::String)),
+            })
+            .collect()
+    }
+
+    fn global_key(&self, key: &str) -> Option<KeyType> {
+        phiward_catalog::GlobalKey::find(key).map(|g| g.key_type)
+    }
+
+    fn wildcard_only(&self, action: &str) -> bool {
+        self.action(action).is_some_and(|a| a.wildcard_only())
+    }
 }
 
 /// One action of a [`TableCatalog`].
@@ -295,26 +231,6 @@ impl ActionCatalog for TableCatalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_match_one_or_more_characters() {
-        assert!(key_name_matches(
-            "aws:RequestTag/${TagKey}",
-            "AWS:requesttag/env"
-        ));
-        assert!(!key_name_matches(
-            "aws:RequestTag/${TagKey}",
-            "aws:RequestTag/"
-        ));
-        assert!(key_name_matches(
-            "s3:ExistingObjectTag/<key>",
-            "s3:ExistingObjectTag/a"
-        ));
-        assert!(key_name_matches("aws:SourceIp", "aws:sourceip"));
-        assert!(!key_name_matches("aws:SourceIp", "aws:SourceIpX"));
-        // wildcards in the policy's key are literal characters
-        assert!(!key_name_matches("aws:SourceIp", "aws:*"));
-    }
 
     #[test]
     fn table_expands_like_the_engine() {

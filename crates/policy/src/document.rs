@@ -127,9 +127,11 @@ pub struct ActionElement {
 ///
 /// AWS: IAM User Guide, "IAM JSON policy elements: Action": actions are
 /// `service-prefix:action-name`, case-insensitive, with `*` and `?` wildcards in the action
-/// name; `"*"` alone means every action.
+/// name; `"*"` alone means every action. The service prefix takes no wildcards.
+///
+/// Public so that the catalog expands patterns with exactly the engine's semantics.
 #[derive(Clone, Debug)]
-pub(crate) enum ActionMatcher {
+pub enum ActionMatcher {
     /// `*`.
     All,
     /// A service prefix (lowercased) and a lowercased pattern for the action name.
@@ -139,7 +141,8 @@ pub(crate) enum ActionMatcher {
 }
 
 impl ActionMatcher {
-    pub(crate) fn new(pattern: &str) -> ActionMatcher {
+    /// Compiles a pattern as written in a policy.
+    pub fn new(pattern: &str) -> ActionMatcher {
         if pattern == "*" {
             return ActionMatcher::All;
         }
@@ -152,8 +155,9 @@ impl ActionMatcher {
         ActionMatcher::Service(service, Glob::plain(&name.to_lowercase()))
     }
 
-    /// `service` and `name` are the request's, lowercased.
-    pub(crate) fn matches(&self, service: &str, name: &str) -> bool {
+    /// Whether the pattern names the action; `service` and `name` are the request's,
+    /// lowercased.
+    pub fn matches(&self, service: &str, name: &str) -> bool {
         match self {
             ActionMatcher::All => true,
             ActionMatcher::Service(s, g) => s == service && g.is_match(name),
