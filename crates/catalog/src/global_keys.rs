@@ -86,6 +86,7 @@ pub const GLOBAL_KEYS: &[GlobalKey] = &[
     key("aws:SourceOrgID", Str, false),
     key("aws:SourceOrgPaths", Str, true),
     key("aws:UserAgent", Str, false),
+    key("aws:IsMcpServiceAction", Bool, false),
 ];
 
 impl GlobalKey {

@@ -108,7 +108,7 @@ pub fn intersects(a: &str, b: &str) -> bool {
 /// (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). The partition, service, region
 /// and account segments compare one by one (wildcards do not span `:` there, as in the
 /// engine), then the resource part. Policy variables may stand for anything; the format's
-/// placeholders for one or more characters. Ignores case.
+/// placeholders for one or more characters (region and account: zero or more). Ignores case.
 pub fn arn_fits_format(resource: &str, format: &str) -> bool {
     let (a, b): (Vec<&str>, Vec<&str>) = (
         resource.splitn(6, ':').collect(),
@@ -117,11 +117,16 @@ pub fn arn_fits_format(resource: &str, format: &str) -> bool {
     if a.len() < 6 || b.len() < 6 {
         return true;
     }
-    a.iter().zip(b.iter()).all(|(x, y)| {
-        intersect(
-            &tokens(x, Placeholder::Any),
-            &tokens(y, Placeholder::OneOrMore),
-        )
+    a.iter().zip(b.iter()).enumerate().all(|(i, (x, y))| {
+        // AWS-owned resources leave the region or account empty
+        // (`arn:aws:ssm:us-east-1::document/AWS-RunShellScript`), so those placeholders
+        // may stand for nothing.
+        let placeholder = if i == 3 || i == 4 {
+            Placeholder::Any
+        } else {
+            Placeholder::OneOrMore
+        };
+        intersect(&tokens(x, Placeholder::Any), &tokens(y, placeholder))
     })
 }
 
@@ -150,6 +155,15 @@ mod tests {
         assert!(arn_fits_format("arn:aws:s3:::phi*", object));
         assert!(arn_fits_format("arn:aws:s3:::${aws:username}", object));
         assert!(!arn_fits_format("arn:aws:s3:::", bucket));
+        let document = "arn:${Partition}:ssm:${Region}:${Account}:document/${DocumentName}";
+        assert!(arn_fits_format(
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            document
+        ));
+        assert!(!arn_fits_format(
+            "arn:aws:ssm:us-east-1:111122223333:document/",
+            document
+        ));
         let role = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
         assert!(!arn_fits_format("arn:aws:iam::111122223333:user/bob", role));
         assert!(arn_fits_format("arn:aws:iam::*:role/*", role));

@@ -62,9 +62,9 @@ fn every_rule_fails_and_passes_its_fixtures() {
         }
         // Catalog-free rules must behave the same without the catalog.
         let catalogs: Vec<Option<&dyn ActionCatalog>> = if rule.catalog {
-            vec![Some(&cat)]
+            vec![Some(cat)]
         } else {
-            vec![Some(&cat), None]
+            vec![Some(cat), None]
         };
         for p in &files {
             let fail = name(p).starts_with("fail");
@@ -96,7 +96,7 @@ fn fixture_snapshots() {
     settings.bind(|| {
         for rule in RULES {
             for p in fixtures(rule.id) {
-                let r = lint(&p, Some(&cat));
+                let r = lint(&p, Some(cat));
                 let stem = name(&p).trim_end_matches(".json").replace('.', "_");
                 insta::assert_snapshot!(
                     format!("{}__{stem}", rule.id),

@@ -58,7 +58,9 @@ fn family(base: Base) -> Option<(&'static str, &'static [KeyBase])> {
         | Base::DateGreaterThanEquals => Some(("dates", NUMERIC_OR_DATE)),
         Base::Bool => Some(("booleans", &[KeyBase::Bool])),
         Base::IpAddress => Some(("IP addresses", &[KeyBase::IpAddress])),
-        Base::ArnLike => Some(("ARNs", &[KeyBase::Arn])),
+        // Many String keys hold ARNs (`kms:EncryptionContext:aws:s3:arn`, tag values),
+        // and AWS's own examples compare them with ARN operators.
+        Base::ArnLike => Some(("ARNs", &[KeyBase::Arn, KeyBase::String])),
         Base::StringEquals
         | Base::StringEqualsIgnoreCase
         | Base::StringLike
