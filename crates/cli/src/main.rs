@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod actions;
 mod explain;
 mod lint;
 mod simulate;
@@ -27,6 +28,8 @@ enum Command {
     Simulate(Box<simulate::Args>),
     /// Lint IAM policies: grammar, AWS pitfalls, redundant statements and risky grants.
     Lint(Box<lint::Args>),
+    /// Look up AWS actions: expand patterns, NotAction complements, CloudTrail events, ARNs.
+    Actions(Box<actions::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Actions(args) => actions::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
