@@ -119,7 +119,7 @@ pub(crate) struct KeyData {
     pub(crate) key_type: Option<KeyType>,
 }
 
-/// FxHash of `prefix:name`, the prefix lowercased on the fly (`name` is lowercase).
+/// FxHash of `prefix:name`, ASCII-lowercased on the fly (catalog names are ASCII).
 fn action_hash(prefix: &str, name: &str) -> u64 {
     use std::hash::Hasher as _;
     let mut h = rustc_hash::FxHasher::default();
@@ -127,7 +127,9 @@ fn action_hash(prefix: &str, name: &str) -> u64 {
         h.write_u8(b.to_ascii_lowercase());
     }
     h.write_u8(b':');
-    h.write(name.as_bytes());
+    for b in name.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
+    }
     h.finish()
 }
 
@@ -303,22 +305,30 @@ impl Catalog {
         id.map(|&id| Service { cat: self, id })
     }
 
-    /// The action named `service:Action`, ignoring case.
+    /// The action named `service:Action`, ignoring case. Allocation-free for ASCII
+    /// names: the hash and the comparison lowercase on the fly.
     pub fn action(&self, name: &str) -> Option<Action<'_>> {
+        if !name.is_ascii() {
+            // The engine lowercases with Unicode rules (the Kelvin sign `K` becomes `k`).
+            let lc = name.to_lowercase();
+            return if lc.is_ascii() {
+                self.action(&lc)
+            } else {
+                None
+            };
+        }
         let (prefix, action) = name.split_once(':')?;
-        let lc;
-        let action = if action.bytes().any(|b| b.is_ascii_uppercase()) {
-            lc = action.to_ascii_lowercase();
-            lc.as_str()
-        } else {
-            action
-        };
         let id = *self.action_index.get(&action_hash(prefix, action))?;
         let a = Action { cat: self, id };
-        if a.lower_name() == action && a.service().prefix().eq_ignore_ascii_case(prefix) {
+        if a.lower_name().eq_ignore_ascii_case(action)
+            && a.service().prefix().eq_ignore_ascii_case(prefix)
+        {
             return Some(a);
         }
-        let full = format!("{}:{action}", prefix.to_ascii_lowercase());
+        if self.action_collisions.is_empty() {
+            return None;
+        }
+        let full = name.to_ascii_lowercase();
         self.action_collisions
             .get(full.as_str())
             .map(|&id| Action { cat: self, id })

@@ -67,6 +67,24 @@ fn action_details() {
     assert!(!get.wildcard_only());
 
     assert!(c.action("s3:GetObjectz").is_none());
+    assert_eq!(
+        c.action("s3:GetObjectAc\u{212A}").map(|a| a.full_name()),
+        None
+    );
+    assert_eq!(
+        c.action("s3:GetObject\u{212A}").map(|a| a.full_name()),
+        None
+    );
+    assert_eq!(
+        c.action("s3:\u{212A}").map(|a| a.full_name()),
+        None,
+        "Kelvin sign lowercases to `k`, no such action"
+    );
+    assert_eq!(
+        c.expand("s3:GetObjectAc\u{212A}").len(),
+        0,
+        "no action ends in k"
+    );
     assert!(c.action("nosuch:GetObject").is_none());
     assert!(c.service("IAM").is_some());
 }

@@ -54,7 +54,7 @@ impl ActionPat {
             ActionPat::All => true,
             ActionPat::Nothing => false,
             ActionPat::Service { service, glob, .. } => {
-                let lc = action.to_lowercase();
+                let lc = lowercase(action);
                 match lc.split_once(':') {
                     Some((s, n)) => s == service && glob.is_match(n),
                     None => false,
@@ -170,6 +170,26 @@ impl ActionSet {
                 .iter()
                 .all(|b| self.pats.iter().any(|a| a.covers(b)))
     }
+}
+
+/// Lowercases as the engine does; catalog names are ASCII, which takes the fast path.
+pub(crate) fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// Sorts action names ignoring case and drops duplicates, without allocating per
+/// comparison.
+pub(crate) fn sort_dedup(actions: &mut Vec<String>) {
+    actions.sort_unstable_by(|a, b| {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    });
+    actions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
 }
 
 #[cfg(test)]

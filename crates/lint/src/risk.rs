@@ -353,17 +353,16 @@ impl<'c, 'a> StarGrants<'c, 'a> {
                 continue;
             };
             let mut cands: Vec<String> = if set.negated {
-                cat.expand("*")
+                self.cx.expand("*").to_vec()
             } else {
                 s.action
                     .list
                     .items
                     .iter()
-                    .flat_map(|p| cat.expand(p))
+                    .flat_map(|p| self.cx.expand(p).to_vec())
                     .collect()
             };
-            cands.sort_unstable_by_key(|a| a.to_lowercase());
-            cands.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            crate::actions::sort_dedup(&mut cands);
             let hits: Vec<String> = cands
                 .into_iter()
                 .filter(|a| cat.access_level(a) == Some(level) && self.grants(i, a))

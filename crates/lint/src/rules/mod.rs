@@ -201,6 +201,8 @@ pub(crate) struct Ctx<'a> {
     pub catalog: Option<&'a dyn ActionCatalog>,
     /// Each statement's compiled `Action`/`NotAction`.
     pub actions: Vec<ActionSet>,
+    /// Catalog expansions already made: several rules expand the same patterns.
+    expansions: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<[String]>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -220,7 +222,24 @@ impl<'a> Ctx<'a> {
             src,
             opts,
             catalog,
+            expansions: std::cell::RefCell::default(),
         }
+    }
+
+    /// The catalog's expansion of an action pattern, computed once per policy. Empty
+    /// without a catalog.
+    pub(crate) fn expand(&self, pattern: &str) -> std::rc::Rc<[String]> {
+        let Some(cat) = self.catalog else {
+            return std::rc::Rc::from(Vec::new());
+        };
+        if let Some(hit) = self.expansions.borrow().get(pattern) {
+            return hit.clone();
+        }
+        let found: std::rc::Rc<[String]> = cat.expand(pattern).into();
+        self.expansions
+            .borrow_mut()
+            .insert(pattern.to_string(), found.clone());
+        found
     }
 
     /// Each statement with its positions and compiled actions.
@@ -236,24 +255,19 @@ impl<'a> Ctx<'a> {
 /// The actions a statement's `Action` names, from the catalog: `None` for `NotAction`,
 /// for `*`, and when a pattern names nothing the catalog knows (other rules report that;
 /// what such a statement means cannot be known).
-pub(crate) fn known_actions(
-    cat: &dyn ActionCatalog,
-    s: &Statement,
-    set: &ActionSet,
-) -> Option<Vec<String>> {
+pub(crate) fn known_actions(cx: &Ctx<'_>, s: &Statement, set: &ActionSet) -> Option<Vec<String>> {
     if set.negated || set.pats.iter().any(|p| matches!(p, ActionPat::All)) {
         return None;
     }
     let mut out = Vec::new();
     for p in &s.action.list.items {
-        let found = cat.expand(p);
+        let found = cx.expand(p);
         if found.is_empty() {
             return None;
         }
-        out.extend(found);
+        out.extend(found.iter().cloned());
     }
-    out.sort_unstable_by_key(|a| a.to_lowercase());
-    out.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    crate::actions::sort_dedup(&mut out);
     Some(out)
 }
 

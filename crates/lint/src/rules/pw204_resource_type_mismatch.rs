@@ -46,7 +46,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         let Some(r) = s.resource.as_ref().filter(|r| !r.negated) else {
             continue;
         };
-        let Some(actions) = known_actions(cat, s, set) else {
+        let Some(actions) = known_actions(cx, s, set) else {
             continue;
         };
         let mut types: Vec<(String, String)> = actions

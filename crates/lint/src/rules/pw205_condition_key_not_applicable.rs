@@ -45,7 +45,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         if s.conditions.is_empty() {
             continue;
         }
-        let Some(actions) = known_actions(cat, s, set) else {
+        let Some(actions) = known_actions(cx, s, set) else {
             continue;
         };
         let keys = action_keys(cat, &actions);

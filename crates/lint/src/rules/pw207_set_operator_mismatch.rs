@@ -44,7 +44,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         if s.conditions.is_empty() {
             continue;
         }
-        let keys = known_actions(cat, s, set)
+        let keys = known_actions(cx, s, set)
             .map(|a| action_keys(cat, &a))
             .unwrap_or_default();
         for (i, c) in s.conditions.iter().enumerate() {

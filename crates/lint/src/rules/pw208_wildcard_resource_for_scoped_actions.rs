@@ -59,11 +59,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
             .list
             .items
             .iter()
-            .flat_map(|p| cat.expand(p))
+            .flat_map(|p| cx.expand(p).to_vec())
             .filter(|a| !cat.wildcard_only(a) && cat.action_exists(a))
             .collect();
-        scoped.sort_unstable_by_key(|a| a.to_lowercase());
-        scoped.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        crate::actions::sort_dedup(&mut scoped);
         if scoped.is_empty() {
             continue;
         }
