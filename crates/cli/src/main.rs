@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod explain;
 mod lint;
 mod simulate;
+mod snapshot_cmd;
 
 /// Parsing case files and policies allocates many small strings; mimalloc roughly halves
 /// the time glibc's allocator spends on them.
@@ -27,6 +28,8 @@ enum Command {
     Simulate(Box<simulate::Args>),
     /// Lint IAM policies: grammar, AWS pitfalls, redundant statements and risky grants.
     Lint(Box<lint::Args>),
+    /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
+    Snapshot(Box<snapshot_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Snapshot(args) => snapshot_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
