@@ -80,7 +80,12 @@ pub fn documents(snap: &Snapshot) -> Vec<DocumentRef<'_>> {
             (&org.scps, PolicyKind::Scp, "SCP"),
             (&org.rcps, PolicyKind::Rcp, "RCP"),
         ] {
+            // AWS's own RCPFullAWSAccess is an Allow, which customer RCPs may not be; the
+            // engine applies it implicitly, so it is not a document to check.
             for p in list.get().into_iter().flatten() {
+                if kind == PolicyKind::Rcp && p.aws_managed {
+                    continue;
+                }
                 if let Some(c) = p.content.get() {
                     push(format!("{name} `{}` ({})", p.name, p.id), kind, c);
                 }
