@@ -2,7 +2,6 @@
 //! exit codes.
 
 #![expect(
-    clippy::unwrap_used,
     clippy::expect_used,
     reason = "test helpers fail the test on unexpected errors"
 )]

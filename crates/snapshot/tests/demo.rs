@@ -1,10 +1,6 @@
 //! The bundled demo account imports completely and holds the seeded facts its README lists.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "tests fail on unexpected errors"
-)]
+#![expect(clippy::unwrap_used, reason = "tests fail on unexpected errors")]
 
 use std::path::{Path, PathBuf};
 
@@ -113,7 +109,7 @@ fn seeded_root_and_admin_facts() {
         .count();
     assert_eq!(admins, 4);
     let tom = iam.user("backup-admin-tom").unwrap();
-    assert_eq!(tom.credentials.get().unwrap().mfa_active, false);
+    assert!(!tom.credentials.get().unwrap().mfa_active);
     assert_eq!(tom.has_console_password(), Some(true));
 }
 
