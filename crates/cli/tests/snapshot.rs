@@ -182,3 +182,80 @@ fn unparseable_policy_documents_are_reported_by_show() {
         "{err}"
     );
 }
+
+/// A stand-in for the AWS CLI: enough answers for `scripts/export-account.sh` to run
+/// through every section, with Organizations denied and one bucket without a policy.
+const FAKE_AWS: &str = r#"#!/usr/bin/env bash
+args="$*"
+query=""; [[ "$args" == *"--query"* ]] && query=1
+deny() { echo "" >&2; echo "An error occurred ($1) when calling the $2 operation: denied" >&2; exit 254; }
+case "$args" in
+  "sts get-caller-identity"*) [ -n "$query" ] && echo 111122223333 || echo '{"Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/auditor"}' ;;
+  "iam generate-credential-report"*) [ -n "$query" ] && echo COMPLETE || echo '{"State": "COMPLETE"}' ;;
+  "iam get-credential-report"*) printf '{"Content": "%s", "GeneratedTime": "2026-11-01T00:00:00Z"}\n' "$(printf 'user,arn,mfa_active\n<root_account>,arn:aws:iam::111122223333:root,true\nauditor,arn:aws:iam::111122223333:user/auditor,false\n' | base64 -w0)" ;;
+  "iam get-account-authorization-details"*) echo '{"UserDetailList": [{"UserName": "auditor", "Arn": "arn:aws:iam::111122223333:user/auditor"}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}' ;;
+  "iam get-account-password-policy"*) deny NoSuchEntity GetAccountPasswordPolicy ;;
+  organizations*) deny AccessDeniedException "${2}" ;;
+  "cloudtrail describe-trails"*) [ -n "$query" ] && echo t1 || echo '{"trailList": [{"Name": "t1", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t1"}]}' ;;
+  "cloudtrail get-trail-status"*) echo '{"IsLogging": true}' ;;
+  "s3api list-buckets"*) [ -n "$query" ] && printf 'b1\tb2\n' || echo '{"Buckets": [{"Name": "b1"}, {"Name": "b2"}]}' ;;
+  "s3api get-bucket-policy --bucket b1"*) echo '{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}' ;;
+  "s3api get-bucket-policy"*) deny NoSuchBucketPolicy GetBucketPolicy ;;
+  "s3api get-bucket-versioning"*) ;;
+  "kms list-keys"*) [ -n "$query" ] && echo k1 || echo '{"Keys": [{"KeyId": "k1"}]}' ;;
+  "kms get-key-policy"*) echo '{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"}' ;;
+  *) echo '{}' ;;
+esac
+"#;
+
+#[test]
+fn the_export_script_writes_the_layout_import_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let aws = bin.join("aws");
+    std::fs::write(&aws, FAKE_AWS).unwrap();
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out_dir = dir.path().join("export");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/export-account.sh");
+    let run = Command::new("bash")
+        .arg(&script)
+        .arg(&out_dir)
+        .env("PATH", &path)
+        .output()
+        .expect("run the export script");
+    assert!(run.status.success(), "{}", stderr(&run));
+    for f in [
+        "phiward-export.json",
+        "iam/get-credential-report.json",
+        "iam/get-account-password-policy.error",
+        "organizations/describe-organization.error",
+        "cloudtrail/trails/t1/get-trail-status.json",
+        "s3/buckets/b1/get-bucket-policy.json",
+        "s3/buckets/b2/get-bucket-policy.error",
+        "kms/keys/k1/get-key-policy.json",
+        "sns/list-subscriptions.json",
+    ] {
+        assert!(out_dir.join(f).is_file(), "{f} missing");
+    }
+    let show = phiward(&["snapshot", "show", out_dir.to_str().unwrap()]);
+    assert_eq!(show.status.code(), Some(0), "{}", stderr(&show));
+    let text = stdout(&show);
+    for want in [
+        "account      111122223333",
+        "1 users",
+        "cred report  2 rows (root included)",
+        "password     none (AWS defaults)",
+        "organization not collected",
+        "2 buckets",
+        "organization: Failed: the export failed: An error occurred (AccessDeniedException)",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+}
