@@ -4,7 +4,8 @@
 Deterministic: the same script always writes the same files (no clock, a fixed seed).
 The account's "now" is 2026-11-01T00:00:00Z; every age in README.md is measured from it.
 
-    python3 examples/demo-account/generate.py      # rewrites the files beside this script
+    python3 examples/demo-account/generate.py              # rewrites the files beside this script
+    python3 examples/demo-account/generate.py --out DIR    # writes into DIR instead
 """
 
 import base64
@@ -12,10 +13,12 @@ import json
 import os
 import random
 import shutil
+import sys
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = HERE
 ACCOUNT = "111122223333"
 PARTNER = "444455556666"
 VENDOR = "777788889999"
@@ -79,7 +82,7 @@ def uid(prefix):
 
 
 def write(rel, value, text=False):
-    path = os.path.join(HERE, rel)
+    path = os.path.join(OUT, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         if text:
@@ -523,16 +526,20 @@ buckets = {
 
 
 def main():
-    for entry in os.listdir(HERE):
+    global OUT
+    if len(sys.argv) == 3 and sys.argv[1] == "--out":
+        OUT = os.path.abspath(sys.argv[2])
+        os.makedirs(OUT, exist_ok=True)
+    for entry in os.listdir(OUT):
         if entry in KEEP:
             continue
-        p = os.path.join(HERE, entry)
+        p = os.path.join(OUT, entry)
         shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
 
     write("phiward-export.json", {"exported_at": "2026-11-01T00:00:00Z", "tool": "examples/demo-account/generate.py"})
     write("sts/get-caller-identity.json", {"UserId": "AIDAEXAMPLEAUDITOR01", "Account": ACCOUNT, "Arn": arn("user", "secops-ana")})
     write("iam/list-account-aliases.json", {"AccountAliases": ["mercy-health-prod"]})
-    path = os.path.join(HERE, "iam/get-account-authorization-details.json")
+    path = os.path.join(OUT, "iam/get-account-authorization-details.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps(page1, indent=4) + "\n" + json.dumps(page2, indent=4) + "\n")
     write("iam/credential-report.csv", report_csv, text=True)
@@ -553,7 +560,7 @@ def main():
         "MasterAccountArn": "arn:aws:organizations::999900001111:account/o-a1b2c3d4e5/999900001111",
         "MasterAccountId": "999900001111", "MasterAccountEmail": "aws-root@mercy.example"}})
     # One `list-parents` page per level, nearest first.
-    path = os.path.join(HERE, "organizations/list-parents.json")
+    path = os.path.join(OUT, "organizations/list-parents.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps({"Parents": [{"Id": "ou-a1b2-phiwork", "Type": "ORGANIZATIONAL_UNIT"}]}) + "\n")
         f.write(json.dumps({"Parents": [{"Id": "ou-a1b2-workload", "Type": "ORGANIZATIONAL_UNIT"}]}) + "\n")
@@ -705,7 +712,7 @@ def main():
                "Namespace": "CISBenchmark", "Statistic": "Sum", "Dimensions": [], "Period": 300, "EvaluationPeriods": 1,
                "Threshold": 1.0, "ComparisonOperator": "GreaterThanOrEqualToThreshold"} for n, _ in filters]
     # Paged output appended to one file: two pages joined by NextToken.
-    path = os.path.join(HERE, "cloudwatch/describe-alarms.json")
+    path = os.path.join(OUT, "cloudwatch/describe-alarms.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps({"MetricAlarms": alarms[:2], "CompositeAlarms": [], "NextToken": "page-2"}, indent=4) + "\n")
