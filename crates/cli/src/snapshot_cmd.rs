@@ -155,7 +155,7 @@ fn summary(loaded: &Import, policy_problems: usize) -> String {
     let _ = writeln!(o, "account      {id}{alias}");
     let _ = writeln!(
         o,
-        "source       {:?} `{}`, format_version {}",
+        "source       {} `{}`, format_version {}",
         s.source.kind, s.source.origin, s.format_version
     );
     let as_of = s
@@ -262,7 +262,7 @@ fn summary(loaded: &Import, policy_problems: usize) -> String {
     if !missing.is_empty() {
         let _ = writeln!(o, "not collected:");
         for (name, why) in missing {
-            let _ = writeln!(o, "  {name}: {:?}: {}", why.reason, why.detail);
+            let _ = writeln!(o, "  {name}: {}: {}", why.reason, why.detail);
         }
     }
     let per_resource: Vec<_> = s
@@ -284,7 +284,7 @@ fn summary(loaded: &Import, policy_problems: usize) -> String {
         for e in per_resource.iter().take(20) {
             let _ = writeln!(
                 o,
-                "  {} `{}`: {:?}{}",
+                "  {} `{}`: {}{}",
                 e.api,
                 e.target.as_deref().unwrap_or_default(),
                 e.status,

@@ -37,7 +37,7 @@ fn show_summarises_the_demo_account() {
         "2 trails, 1 Config recorders, 4 metric filters, 4 alarms",
         "9 buckets (4 tagged data-classification=phi)",
         "0 fail to parse",
-        "access_advisor: NotSupported",
+        "access_advisor: not_supported",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
@@ -145,7 +145,7 @@ fn unreadable_files_exit_2_but_the_import_goes_on() {
     assert!(text.contains("1 SNS subscriptions"), "{text}");
     assert!(text.contains("unreadable files: 1"), "{text}");
     assert!(
-        text.contains("trails: Missing: `cloudtrail/describe-trails.json` not found"),
+        text.contains("trails: missing: `cloudtrail/describe-trails.json` not found"),
         "{text}"
     );
 }
@@ -254,7 +254,7 @@ fn the_export_script_writes_the_layout_import_reads() {
         "password     none (AWS defaults)",
         "organization not collected",
         "2 buckets",
-        "organization: Failed: the export failed: An error occurred (AccessDeniedException)",
+        "organization: failed: the export failed: An error occurred (AccessDeniedException)",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }

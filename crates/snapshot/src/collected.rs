@@ -39,6 +39,24 @@ pub enum Reason {
     NotSupported,
 }
 
+impl Reason {
+    /// The name used in snapshots and messages (`missing`, `failed`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Missing => "missing",
+            Reason::Failed => "failed",
+            Reason::Unreadable => "unreadable",
+            Reason::NotSupported => "not_supported",
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl<T> Default for Collected<T> {
     /// Unknown until something fills it in: a field absent from the input is never
     /// taken as "collected and empty".

@@ -45,6 +45,25 @@ pub enum EntryStatus {
     Unreadable,
 }
 
+impl EntryStatus {
+    /// The name used in `collection.json` (`collected`, `absent`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Collected => "collected",
+            EntryStatus::Absent => "absent",
+            EntryStatus::Missing => "missing",
+            EntryStatus::Failed => "failed",
+            EntryStatus::Unreadable => "unreadable",
+        }
+    }
+}
+
+impl std::fmt::Display for EntryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Collection {
     /// Adds an entry.
     pub fn record(

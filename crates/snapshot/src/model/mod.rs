@@ -188,6 +188,23 @@ pub enum SourceKind {
     Generated,
 }
 
+impl SourceKind {
+    /// The name used in snapshots (`raw_export`, `collect`, `generated`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::RawExport => "raw_export",
+            SourceKind::Collect => "collect",
+            SourceKind::Generated => "generated",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The account's identity.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
