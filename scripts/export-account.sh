@@ -91,6 +91,24 @@ for k in $(aws kms list-keys --query 'Keys[].KeyId' --output text 2>/dev/null); 
   run "kms/keys/$k/list-grants.json" aws kms list-grants --key-id "$k"
 done
 
+# Access Advisor (opt in: one job per user, role and group): PHIWARD_ACCESS_ADVISOR=1
+if [ "${PHIWARD_ACCESS_ADVISOR:-0}" = 1 ]; then
+  for kind in user:users:Users:UserName role:roles:Roles:RoleName group:groups:Groups:GroupName; do
+    IFS=: read -r one many list field <<<"$kind"
+    for arn in $(aws iam "list-$many" --query "$list[].Arn" --output text 2>/dev/null); do
+      name="${arn##*/}"
+      job=$(aws iam generate-service-last-accessed-details --arn "$arn" --query JobId --output text 2>/dev/null) || continue
+      for _ in 1 2 3 4 5 6 7 8 9 10; do
+        status=$(aws iam get-service-last-accessed-details --job-id "$job" --query JobStatus --output text 2>/dev/null)
+        [ "$status" = "IN_PROGRESS" ] || break
+        sleep 2
+      done
+      run "iam/access-advisor/$many/$name.json" aws iam get-service-last-accessed-details --job-id "$job"
+    done
+    : "$one" "$field"
+  done
+fi
+
 # Secrets Manager, AWS Config, CloudWatch, CloudWatch Logs, SNS
 run secretsmanager/list-secrets.json aws secretsmanager list-secrets
 run configservice/describe-configuration-recorders.json aws configservice describe-configuration-recorders

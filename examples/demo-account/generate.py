@@ -724,6 +724,32 @@ def main():
         {"SubscriptionArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:cloudtrail-deliveries:9d9d9d9d-2222-4e4e-8f8f-123412341234", "Owner": ACCOUNT,
          "Protocol": "sqs", "Endpoint": f"arn:aws:sqs:{REGION}:{ACCOUNT}:siem-ingest", "TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:cloudtrail-deliveries"}]})
 
+    # Access Advisor for a few principals: broad grants, narrow use.
+    services = {"s3": "Amazon S3", "athena": "Amazon Athena", "glue": "AWS Glue", "ec2": "Amazon EC2",
+                "cloudformation": "AWS CloudFormation", "lambda": "AWS Lambda", "iam": "AWS Identity and Access Management",
+                "kms": "AWS Key Management Service", "logs": "Amazon CloudWatch Logs", "dynamodb": "Amazon DynamoDB"}
+
+    def advisor(rel, principal_arn, used):
+        rows = []
+        for ns, name in sorted(services.items()):
+            row = {"ServiceName": name, "ServiceNamespace": ns, "TotalAuthenticatedEntities": 0}
+            if ns in used:
+                row.update({"LastAuthenticated": cli_time(ago(used[ns])), "LastAuthenticatedEntity": principal_arn,
+                            "LastAuthenticatedRegion": REGION, "TotalAuthenticatedEntities": 1})
+            rows.append(row)
+        write(f"iam/access-advisor/{rel}.json", {"JobStatus": "COMPLETED", "JobType": "SERVICE_LEVEL",
+              "JobCreationDate": z_time(ago(0, 2)), "JobCompletionDate": z_time(ago(0, 2)), "ServicesLastAccessed": rows, "IsTruncated": False})
+
+    advisor("users/researcher-kim", arn("user", "researcher-kim"), {"s3": 5, "athena": 5})
+    advisor("users/researcher-lopez", arn("user", "researcher-lopez"), {"s3": 8, "athena": 9, "glue": 40})
+    advisor("users/contractor-admin", arn("user", "contractor-admin"), {"ec2": 20, "iam": 130})
+    advisor("roles/CloudFormationServiceRole", arn("role", "CloudFormationServiceRole"),
+            {"cloudformation": 1, "s3": 1, "lambda": 1, "iam": 3, "logs": 1})
+    advisor("roles/BreakGlassAdmin", arn("role", "BreakGlassAdmin"), {"iam": 120, "kms": 120})
+    # A job that had not finished when the export ran.
+    write("iam/access-advisor/roles/DataEngineer.json", {"JobStatus": "IN_PROGRESS", "JobType": "SERVICE_LEVEL",
+          "JobCreationDate": z_time(ago(0, 1))})
+
     print(f"{len(users)} users, {len(groups)} groups, {len(roles)} roles, {len(policy_details)} managed policies, {len(buckets)} buckets")
 
 

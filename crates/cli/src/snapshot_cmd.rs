@@ -253,6 +253,11 @@ fn summary(loaded: &Import, policy_problems: usize) -> String {
         len(&s.kms_keys),
         len(&s.secrets)
     );
+    let _ = writeln!(
+        o,
+        "advisor      {} principals with Access Advisor data",
+        len(&s.access_advisor)
+    );
     let docs = phiward_snapshot::policies::documents(s).len();
     let _ = writeln!(
         o,

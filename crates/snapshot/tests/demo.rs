@@ -244,9 +244,36 @@ fn seeded_trust_and_automation_facts() {
 #[test]
 fn sources_the_raw_export_lacks_are_not_collected() {
     let s = demo();
-    let nc = s.access_advisor.not_collected().unwrap();
+    let nc = s.identity_center.not_collected().unwrap();
     assert_eq!(nc.reason, Reason::NotSupported);
-    assert!(s.identity_center.not_collected().is_some());
+}
+
+#[test]
+fn access_advisor_per_principal() {
+    let s = demo();
+    let advisor = s.access_advisor.get().unwrap();
+    assert_eq!(
+        advisor.len(),
+        5,
+        "the unfinished DataEngineer job is left out"
+    );
+    let kim = advisor
+        .iter()
+        .find(|p| p.arn == "arn:aws:iam::111122223333:user/researcher-kim")
+        .unwrap();
+    let used: Vec<&str> = kim
+        .services_last_accessed
+        .iter()
+        .filter(|x| x.last_authenticated.is_some())
+        .map(|x| x.service_namespace.as_str())
+        .collect();
+    assert_eq!(used, ["athena", "s3"]);
+    let failed = s
+        .collection
+        .with_status(EntryStatus::Failed)
+        .find(|e| e.api == "iam:GetServiceLastAccessedDetails")
+        .unwrap();
+    assert!(failed.error.as_deref().unwrap().contains("IN_PROGRESS"));
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! a call that failed at export time; AWS's "there is none" answers (such as
 //! `NoSuchBucketPolicy`) read as collected and empty.
 
+mod advisor;
 mod iam;
 mod logging;
 mod org;
@@ -87,10 +88,7 @@ pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
         Reason::NotSupported,
         "raw exports do not include IAM Identity Center",
     );
-    snap.access_advisor = Collected::not(
-        Reason::NotSupported,
-        "raw exports do not include Access Advisor",
-    );
+    advisor::import(&mut ctx, &mut snap);
     snap.collection = ctx.collection;
     Ok(Import {
         snapshot: snap,
@@ -215,6 +213,21 @@ impl Ctx {
 
     pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root.join(rel)
+    }
+
+    /// Names (without `suffix`) of the files in `rel` ending in `suffix`, sorted.
+    pub(crate) fn files(&mut self, rel: &str, suffix: &str) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.path(rel)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = rd
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(suffix).map(str::to_string))
+            .collect();
+        names.sort();
+        names
     }
 
     /// Names of the sub-folders of `rel` (one per bucket, trail or key), sorted.
