@@ -93,8 +93,8 @@ done
 
 # Access Advisor (opt in: one job per user, role and group): PHIWARD_ACCESS_ADVISOR=1
 if [ "${PHIWARD_ACCESS_ADVISOR:-0}" = 1 ]; then
-  for kind in user:users:Users:UserName role:roles:Roles:RoleName group:groups:Groups:GroupName; do
-    IFS=: read -r one many list field <<<"$kind"
+  for kind in users:Users roles:Roles groups:Groups; do
+    many="${kind%%:*}"; list="${kind#*:}"
     for arn in $(aws iam "list-$many" --query "$list[].Arn" --output text 2>/dev/null); do
       name="${arn##*/}"
       job=$(aws iam generate-service-last-accessed-details --arn "$arn" --query JobId --output text 2>/dev/null) || continue
@@ -105,7 +105,6 @@ if [ "${PHIWARD_ACCESS_ADVISOR:-0}" = 1 ]; then
       done
       run "iam/access-advisor/$many/$name.json" aws iam get-service-last-accessed-details --job-id "$job"
     done
-    : "$one" "$field"
   done
 fi
 

@@ -196,6 +196,10 @@ case "$args" in
   "iam get-credential-report"*) printf '{"Content": "%s", "GeneratedTime": "2026-11-01T00:00:00Z"}\n' "$(printf 'user,arn,mfa_active\n<root_account>,arn:aws:iam::111122223333:root,true\nauditor,arn:aws:iam::111122223333:user/auditor,false\n' | base64 -w0)" ;;
   "iam get-account-authorization-details"*) echo '{"UserDetailList": [{"UserName": "auditor", "Arn": "arn:aws:iam::111122223333:user/auditor"}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}' ;;
   "iam get-account-password-policy"*) deny NoSuchEntity GetAccountPasswordPolicy ;;
+  "iam list-users"*) echo arn:aws:iam::111122223333:user/auditor ;;
+  "iam list-roles"*|"iam list-groups"*) ;;
+  "iam generate-service-last-accessed-details"*) echo job-1 ;;
+  "iam get-service-last-accessed-details"*) [ -n "$query" ] && echo COMPLETED || echo '{"JobStatus": "COMPLETED", "ServicesLastAccessed": [{"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "LastAuthenticated": "2026-10-01T00:00:00Z"}]}' ;;
   organizations*) deny AccessDeniedException "${2}" ;;
   "cloudtrail describe-trails"*) [ -n "$query" ] && echo t1 || echo '{"trailList": [{"Name": "t1", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t1"}]}' ;;
   "cloudtrail get-trail-status"*) echo '{"IsLogging": true}' ;;
@@ -229,6 +233,7 @@ fn the_export_script_writes_the_layout_import_reads() {
         .arg(&script)
         .arg(&out_dir)
         .env("PATH", &path)
+        .env("PHIWARD_ACCESS_ADVISOR", "1")
         .output()
         .expect("run the export script");
     assert!(run.status.success(), "{}", stderr(&run));
@@ -242,6 +247,7 @@ fn the_export_script_writes_the_layout_import_reads() {
         "s3/buckets/b2/get-bucket-policy.error",
         "kms/keys/k1/get-key-policy.json",
         "sns/list-subscriptions.json",
+        "iam/access-advisor/users/auditor.json",
     ] {
         assert!(out_dir.join(f).is_file(), "{f} missing");
     }
@@ -255,6 +261,7 @@ fn the_export_script_writes_the_layout_import_reads() {
         "password     none (AWS defaults)",
         "organization not collected",
         "2 buckets",
+        "advisor      1 principals",
         "organization: failed: the export failed: An error occurred (AccessDeniedException)",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
