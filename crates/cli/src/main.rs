@@ -8,6 +8,7 @@ mod actions;
 mod explain;
 mod lint;
 mod simulate;
+mod snapshot_cmd;
 
 /// Parsing case files and policies allocates many small strings; mimalloc roughly halves
 /// the time glibc's allocator spends on them.
@@ -30,6 +31,8 @@ enum Command {
     Lint(Box<lint::Args>),
     /// Look up AWS actions: expand patterns, NotAction complements, CloudTrail events, ARNs.
     Actions(Box<actions::Args>),
+    /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
+    Snapshot(Box<snapshot_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Actions(args) => actions::run(&args),
+        Command::Snapshot(args) => snapshot_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),

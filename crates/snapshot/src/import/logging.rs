@@ -1,0 +1,158 @@
+//! Audit logging and monitoring: CloudTrail trails with their status and selectors, AWS
+//! Config, CloudWatch alarms, CloudWatch Logs metric filters and SNS subscriptions.
+
+use serde::Deserialize;
+
+use super::{pages, Ctx, Got, Spec};
+use crate::model::logging::{
+    Alarm, ConfigRecorder, ConfigService, DeliveryChannel, EventSelectors, MetricFilter,
+    RecorderStatus, SnsSubscription, Trail, TrailStatus,
+};
+use crate::{Collected, Snapshot};
+
+#[derive(Default, Deserialize)]
+struct Trails {
+    #[serde(rename = "trailList", default)]
+    trails: Vec<Trail>,
+}
+pages!(Trails: trails);
+pages!(TrailStatus);
+pages!(EventSelectors: event_selectors, advanced_event_selectors);
+
+#[derive(Default, Deserialize)]
+struct Recorders {
+    #[serde(rename = "ConfigurationRecorders", default)]
+    list: Vec<ConfigRecorder>,
+}
+pages!(Recorders: list);
+
+#[derive(Default, Deserialize)]
+struct RecorderStatuses {
+    #[serde(rename = "ConfigurationRecordersStatus", default)]
+    list: Vec<RecorderStatus>,
+}
+pages!(RecorderStatuses: list);
+
+#[derive(Default, Deserialize)]
+struct Channels {
+    #[serde(rename = "DeliveryChannels", default)]
+    list: Vec<DeliveryChannel>,
+}
+pages!(Channels: list);
+
+#[derive(Default, Deserialize)]
+struct Alarms {
+    #[serde(rename = "MetricAlarms", default)]
+    list: Vec<Alarm>,
+}
+pages!(Alarms: list);
+
+#[derive(Default, Deserialize)]
+struct Filters {
+    #[serde(rename = "metricFilters", default)]
+    list: Vec<MetricFilter>,
+}
+pages!(Filters: list);
+
+#[derive(Default, Deserialize)]
+struct Subscriptions {
+    #[serde(rename = "Subscriptions", default)]
+    list: Vec<SnsSubscription>,
+}
+pages!(Subscriptions: list);
+
+pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
+    snap.trails = match ctx.fetch::<Trails>(&Spec::new(
+        "cloudtrail:DescribeTrails",
+        "cloudtrail/describe-trails.json",
+    )) {
+        Got::Data(t) => Collected::Collected(
+            t.trails
+                .into_iter()
+                .map(|trail| with_status(ctx, trail))
+                .collect(),
+        ),
+        Got::Absent => Collected::Collected(Vec::new()),
+        Got::Not(n) => Collected::NotCollected(n),
+    };
+    snap.config = match ctx.fetch::<Recorders>(&Spec::new(
+        "config:DescribeConfigurationRecorders",
+        "configservice/describe-configuration-recorders.json",
+    )) {
+        Got::Data(r) => Collected::Collected(ConfigService {
+            recorders: r.list,
+            recorder_status: ctx
+                .fetch::<RecorderStatuses>(&Spec::new(
+                    "config:DescribeConfigurationRecorderStatus",
+                    "configservice/describe-configuration-recorder-status.json",
+                ))
+                .or_default(|s| s.list),
+            delivery_channels: ctx
+                .fetch::<Channels>(&Spec::new(
+                    "config:DescribeDeliveryChannels",
+                    "configservice/describe-delivery-channels.json",
+                ))
+                .or_default(|c| c.list),
+        }),
+        Got::Absent => Collected::Collected(ConfigService::default()),
+        Got::Not(n) => Collected::NotCollected(n),
+    };
+    snap.alarms = ctx
+        .fetch::<Alarms>(&Spec::new(
+            "cloudwatch:DescribeAlarms",
+            "cloudwatch/describe-alarms.json",
+        ))
+        .or_default(|a| a.list);
+    snap.metric_filters = ctx
+        .fetch::<Filters>(&Spec::new(
+            "logs:DescribeMetricFilters",
+            "logs/describe-metric-filters.json",
+        ))
+        .or_default(|f| f.list);
+    snap.sns_subscriptions = ctx
+        .fetch::<Subscriptions>(&Spec::new(
+            "sns:ListSubscriptions",
+            "sns/list-subscriptions.json",
+        ))
+        .or_default(|s| s.list);
+}
+
+/// Adds a trail's status and event selectors, read from `cloudtrail/trails/NAME/`.
+fn with_status(ctx: &mut Ctx, mut trail: Trail) -> Trail {
+    let dir = format!("cloudtrail/trails/{}", safe_name(&trail.name));
+    let name = trail.name.clone();
+    trail.status = ctx
+        .fetch::<TrailStatus>(
+            &Spec::new(
+                "cloudtrail:GetTrailStatus",
+                format!("{dir}/get-trail-status.json"),
+            )
+            .target(&name),
+        )
+        .or_default(|s| s);
+    trail.event_selectors = ctx
+        .fetch::<EventSelectors>(
+            &Spec::new(
+                "cloudtrail:GetEventSelectors",
+                format!("{dir}/get-event-selectors.json"),
+            )
+            .target(&name),
+        )
+        .or_default(|s| s);
+    trail
+}
+
+/// A resource name as a folder name: names are AWS-validated, but a hostile export must
+/// not reach outside the export folder.
+pub(super) fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c == '\0' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .replace("..", "__")
+}

@@ -1,0 +1,166 @@
+//! AWS Organizations, IAM Identity Center and Access Advisor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dates::{self, Timestamp};
+use crate::model::iam::AttachedPolicy;
+use crate::{Collected, PolicyText};
+
+/// The organization the account belongs to, and the policies that apply to it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    /// `aws organizations describe-organization`.
+    pub organization: OrganizationInfo,
+    /// The account's parents, nearest first, ending at the root.
+    #[serde(default)]
+    pub ou_path: Collected<Vec<OrgParent>>,
+    /// Service control policies.
+    #[serde(default)]
+    pub scps: Collected<Vec<OrgPolicy>>,
+    /// Resource control policies.
+    #[serde(default)]
+    pub rcps: Collected<Vec<OrgPolicy>>,
+}
+
+/// The organization itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrganizationInfo {
+    /// `o-...`.
+    #[serde(default)]
+    pub id: String,
+    /// The organization's ARN.
+    #[serde(default)]
+    pub arn: String,
+    /// The management account.
+    #[serde(default)]
+    pub master_account_id: Option<String>,
+    /// `ALL` or `CONSOLIDATED_BILLING` (no SCPs then).
+    #[serde(default)]
+    pub feature_set: Option<String>,
+}
+
+/// A parent in the organization tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrgParent {
+    /// `r-...` or `ou-...`.
+    pub id: String,
+    /// `ROOT` or `ORGANIZATIONAL_UNIT`.
+    #[serde(default, rename = "Type")]
+    pub parent_type: String,
+}
+
+/// An SCP or RCP with its document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrgPolicy {
+    /// `p-...`.
+    pub id: String,
+    /// The policy's ARN.
+    #[serde(default)]
+    pub arn: String,
+    /// The name.
+    #[serde(default)]
+    pub name: String,
+    /// Whether AWS maintains it (`FullAWSAccess`, `RCPFullAWSAccess`).
+    #[serde(default)]
+    pub aws_managed: bool,
+    /// The document, when described.
+    #[serde(default)]
+    pub content: Collected<PolicyText>,
+    /// Targets (root, OU or account ids) it is attached to, when known.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
+}
+
+/// IAM Identity Center as seen from the account.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IdentityCenter {
+    /// Instances (usually one).
+    #[serde(default)]
+    pub instances: Vec<SsoInstance>,
+    /// Permission sets.
+    #[serde(default)]
+    pub permission_sets: Vec<PermissionSet>,
+    /// Who is assigned which permission set in this account.
+    #[serde(default)]
+    pub account_assignments: Vec<AccountAssignment>,
+}
+
+/// An Identity Center instance.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SsoInstance {
+    /// The instance ARN.
+    pub instance_arn: String,
+    /// The identity store.
+    #[serde(default)]
+    pub identity_store_id: String,
+}
+
+/// A permission set and its policies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PermissionSet {
+    /// The permission set ARN.
+    pub permission_set_arn: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: String,
+    /// ISO 8601 duration of sessions (`PT1H`).
+    #[serde(default)]
+    pub session_duration: Option<String>,
+    /// The inline policy.
+    #[serde(default)]
+    pub inline_policy: Option<PolicyText>,
+    /// Attached AWS managed policies.
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+    /// Customer managed policies referenced by name and path.
+    #[serde(default)]
+    pub customer_managed_policy_references: Vec<serde_json::Value>,
+}
+
+/// A permission set assigned to a user or group in this account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccountAssignment {
+    /// The permission set.
+    pub permission_set_arn: String,
+    /// `USER` or `GROUP`.
+    #[serde(default)]
+    pub principal_type: String,
+    /// The identity store id of the user or group.
+    #[serde(default)]
+    pub principal_id: String,
+}
+
+/// Access Advisor for one principal: which services it used and when.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PrincipalAccess {
+    /// The user, group, role or policy ARN.
+    pub arn: String,
+    /// One entry per service its policies allow.
+    #[serde(default)]
+    pub services_last_accessed: Vec<ServiceLastAccessed>,
+}
+
+/// One service in an Access Advisor report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceLastAccessed {
+    /// `s3`, `kms`, ...
+    pub service_namespace: String,
+    /// The service's name.
+    #[serde(default)]
+    pub service_name: String,
+    /// The last authenticated use; `None` if never within the tracking period.
+    #[serde(default, deserialize_with = "dates::optional")]
+    pub last_authenticated: Option<Timestamp>,
+    /// The principal that used it last.
+    #[serde(default)]
+    pub last_authenticated_entity: Option<String>,
+}
