@@ -565,11 +565,14 @@ def main():
         f.write(json.dumps({"Parents": [{"Id": "ou-a1b2-phiwork", "Type": "ORGANIZATIONAL_UNIT"}]}) + "\n")
         f.write(json.dumps({"Parents": [{"Id": "ou-a1b2-workload", "Type": "ORGANIZATIONAL_UNIT"}]}) + "\n")
         f.write(json.dumps({"Parents": [{"Id": "r-a1b2", "Type": "ROOT"}]}) + "\n")
-    scps = [("p-FullAWSAccess", "FullAWSAccess", True, doc(allow("*")), ["r-a1b2"]),
+    # As in a real organization, FullAWSAccess stays attached at every level (root, each
+    # OU, the account): a level whose only SCP is a deny list would allow nothing.
+    every_level = ["r-a1b2", "ou-a1b2-workload", "ou-a1b2-phiwork", ACCOUNT]
+    scps = [("p-FullAWSAccess", "FullAWSAccess", True, doc(allow("*")), every_level),
             ("p-denyleave1", "DenyLeaveOrganization", False, doc(deny("organizations:LeaveOrganization")), ["r-a1b2"]),
             ("p-regions01", "AllowedRegions", False, doc({"Effect": "Deny", "NotAction": ["iam:*", "sts:*", "organizations:*", "support:*"],
                                                           "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "us-west-2"]}}}), ["ou-a1b2-phiwork"])]
-    rcps = [("p-RCPFullAWSAccess", "RCPFullAWSAccess", True, doc({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}), ["r-a1b2"])]
+    rcps = [("p-RCPFullAWSAccess", "RCPFullAWSAccess", True, doc({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}), every_level)]
     for kind, typ, items in [("scp", "SERVICE_CONTROL_POLICY", scps), ("rcp", "RESOURCE_CONTROL_POLICY", rcps)]:
         summaries = []
         for pid, name, managed, content, targets in items:
@@ -579,7 +582,8 @@ def main():
             write(f"organizations/policies/{pid}/describe-policy.json", {"Policy": {"PolicySummary": s, "Content": json.dumps(content, indent=4)}})
             write(f"organizations/policies/{pid}/list-targets-for-policy.json",
                   {"Targets": [{"TargetId": t, "Arn": f"arn:aws:organizations::999900001111:target/{t}", "Name": t,
-                                "Type": "ROOT" if t.startswith("r-") else "ORGANIZATIONAL_UNIT"} for t in targets]})
+                                "Type": "ROOT" if t.startswith("r-") else "ORGANIZATIONAL_UNIT" if t.startswith("ou-") else "ACCOUNT"}
+                               for t in targets]})
         write(f"organizations/list-policies-{kind}.json", {"Policies": summaries})
 
     trail_arn = f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/mercy-main-trail"
@@ -608,7 +612,7 @@ def main():
             {"Field": "eventCategory", "Equals": ["Data"]}, {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
             {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::{b}/" for b in PHI_BUCKETS]}]}]})
 
-    write("s3/list-buckets.json", {"Buckets": [{"Name": b, "CreationDate": cli_time(ago(1500 - i * 100))} for i, b in enumerate(buckets)],
+    write("s3/list-buckets.json", {"Buckets": [{"Name": b, "CreationDate": cli_time(ago(1500 - i * 100)), "BucketRegion": REGION} for i, b in enumerate(buckets)],
                                    "Owner": {"DisplayName": "mercy-aws", "ID": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}})
     owner = {"DisplayName": "mercy-aws", "ID": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}
     for b, s in buckets.items():

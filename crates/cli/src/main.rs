@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod access_cmd;
 mod actions;
 mod explain;
 mod lint;
@@ -31,6 +32,10 @@ enum Command {
     Lint(Box<lint::Args>),
     /// Look up AWS actions: expand patterns, NotAction complements, CloudTrail events, ARNs.
     Actions(Box<actions::Args>),
+    /// Who can perform an action on a resource, and under which conditions.
+    WhoCan(Box<access_cmd::WhoCanArgs>),
+    /// What a user or role can do, and under which conditions.
+    Can(Box<access_cmd::CanArgs>),
     /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
     Snapshot(Box<snapshot_cmd::Args>),
 }
@@ -51,6 +56,8 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Actions(args) => actions::run(&args),
+        Command::WhoCan(args) => access_cmd::who_can(&args),
+        Command::Can(args) => access_cmd::can(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
     };
     match code {

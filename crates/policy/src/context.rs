@@ -21,6 +21,8 @@ pub struct Context {
     map: FxHashMap<Box<str>, (Box<str>, CtxValue)>,
     /// Keys declared unknown for partial evaluation: (lowercase, as written).
     unknown: Vec<(Box<str>, Box<str>)>,
+    /// Every key without a value is unknown (see [`Context::unknown_by_default`]).
+    open_world: bool,
 }
 
 impl Context {
@@ -51,9 +53,18 @@ impl Context {
         self.unknown.iter().map(|(_, d)| &**d).collect()
     }
 
-    /// Whether a key (lowercase) was declared unknown.
+    /// Makes every key without a value unknown, not absent: the context of a request
+    /// nobody has made yet, as access analysis asks "who could, and under what
+    /// conditions". Keys set with [`Context::insert`] stay known.
+    pub fn unknown_by_default(&mut self) {
+        self.open_world = true;
+    }
+
+    /// Whether a key (lowercase) is unknown: declared so, or without a value in an
+    /// open-world context.
     pub fn is_unknown(&self, key_lc: &str) -> bool {
-        self.unknown.iter().any(|(u, _)| **u == *key_lc)
+        (self.open_world && !self.map.contains_key(key_lc))
+            || self.unknown.iter().any(|(u, _)| **u == *key_lc)
     }
 
     /// The value of a key given in lowercase.
@@ -103,6 +114,16 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_world_makes_missing_keys_unknown() {
+        let mut c = Context::new();
+        c.insert("aws:username", CtxValue::One("bob".into()));
+        assert!(!c.is_unknown("aws:multifactorauthpresent"));
+        c.unknown_by_default();
+        assert!(c.is_unknown("aws:multifactorauthpresent"));
+        assert!(!c.is_unknown("aws:username"));
+    }
 
     #[test]
     fn keys_are_case_insensitive_and_empty_sets_are_absent() {

@@ -1,0 +1,19 @@
+//! Effective access in an account snapshot: who can perform an action on a resource, and
+//! what a principal can do, decided by phiward's policy engine with every policy AWS
+//! consults (identity policies and groups, permissions boundaries, SCPs, RCPs, and the
+//! resource's own policy).
+//!
+//! Conditions that depend on the request (MFA, source IP, VPC endpoint, time, tags not in
+//! the snapshot) are not guessed: the engine's partial evaluation turns them into
+//! residual conditions, so a grant is `allowed` or `conditional` with the conditions
+//! listed. Keys phiward knows (the principal's ARN, account, user name, type and tags;
+//! the resource's account) are set; every other key is unknown.
+//!
+//! The crate does no I/O and no printing.
+
+pub mod external;
+pub mod model;
+pub mod query;
+
+pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
+pub use query::{can, who_can, Can, Capability, Condition, Grant, Reach, Via, WhoCan};

@@ -1,0 +1,412 @@
+//! The account as the engine sees it: every principal with the policies AWS consults for
+//! its requests, and every resource with its own policy, parsed once.
+
+use std::sync::Arc;
+
+use phiward_policy::{Policy, PolicyKind};
+use phiward_snapshot::model::iam::{AttachedPolicy, InlinePolicy, PermissionsBoundary, Tag};
+use phiward_snapshot::model::org::{OrgParent, OrgPolicy};
+use phiward_snapshot::{PolicyText, Snapshot};
+
+/// What kind of principal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalType {
+    /// An IAM user (with its groups' policies).
+    User,
+    /// An IAM role (its sessions act with its policies).
+    Role,
+    /// A principal outside the account: another account, a service, or anyone.
+    External,
+}
+
+/// A policy with the name findings use for it.
+#[derive(Clone, Debug)]
+pub struct Named {
+    /// "arn:aws:iam::...:policy/PhiRead", "user `alice` inline policy `x`", ...
+    pub name: Arc<str>,
+    /// The parsed document.
+    pub policy: Policy,
+}
+
+/// A principal of the account.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The user's or role's ARN.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// User or role.
+    pub kind: PrincipalType,
+    /// Identity-based policies: inline, attached managed, and (users) the groups'.
+    pub identity: Vec<Named>,
+    /// The permissions boundary, when set.
+    pub boundary: Option<Named>,
+    /// Tags (they become `aws:PrincipalTag/...`).
+    pub tags: Vec<Tag>,
+    /// Service-linked roles are not subject to SCPs.
+    pub service_linked: bool,
+}
+
+/// A resource with a resource-based policy.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The resource's ARN (a bucket's `arn:aws:s3:::NAME`; its objects are
+    /// `arn:aws:s3:::NAME/...`).
+    pub arn: String,
+    /// "bucket `phi-records` policy", "role `deploy` trust policy", ...
+    pub place: String,
+    /// The parsed policy; `None` when the resource has none.
+    pub policy: Option<Named>,
+    /// The region requests to it go to, when known (`aws:RequestedRegion`).
+    pub region: Option<String>,
+}
+
+/// A policy document that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where it lives.
+    pub place: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// The account, ready for access questions.
+#[derive(Clone, Debug)]
+pub struct AccessModel {
+    /// The account's id, when known.
+    pub account: Option<String>,
+    /// Users and roles.
+    pub principals: Vec<Principal>,
+    /// Resources with (or without) a resource-based policy.
+    pub resources: Vec<Resource>,
+    /// SCPs per organization level (root first), as far as they could be read.
+    pub scps: Vec<Vec<Named>>,
+    /// RCPs per organization level.
+    pub rcps: Vec<Vec<Named>>,
+    /// What the answers cannot account for (SCPs not readable, IAM not collected, ...).
+    pub notes: Vec<String>,
+    /// Documents that could not be parsed or found, left out of every decision.
+    pub skipped: Vec<Skipped>,
+}
+
+fn parse(
+    text: &PolicyText,
+    kind: PolicyKind,
+    place: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Option<Named> {
+    match text.parse(kind) {
+        Ok(policy) => Some(Named {
+            name: place.into(),
+            policy,
+        }),
+        Err(e) => {
+            skipped.push(Skipped {
+                place: place.to_string(),
+                reason: e.to_string(),
+            });
+            None
+        }
+    }
+}
+
+impl AccessModel {
+    /// Builds the model; documents that do not parse are listed in
+    /// [`AccessModel::skipped`] and left out.
+    pub fn new(snap: &Snapshot) -> AccessModel {
+        let mut m = AccessModel {
+            account: snap.account.id.clone(),
+            principals: Vec::new(),
+            resources: Vec::new(),
+            scps: Vec::new(),
+            rcps: Vec::new(),
+            notes: Vec::new(),
+            skipped: Vec::new(),
+        };
+        m.principals_and_roles(snap);
+        m.resources(snap);
+        m.organization(snap);
+        m
+    }
+
+    fn principals_and_roles(&mut self, snap: &Snapshot) {
+        let Some(iam) = snap.iam.get() else {
+            self.notes
+                .push("IAM was not collected: no principal of the account is listed".into());
+            return;
+        };
+        let skipped = &mut self.skipped;
+        let managed = |a: &AttachedPolicy, skipped: &mut Vec<Skipped>| -> Option<Named> {
+            let Some(doc) = iam.policy(&a.policy_arn).and_then(|p| p.default_document()) else {
+                skipped.push(Skipped {
+                    place: a.policy_arn.clone(),
+                    reason: "the managed policy's default version is not in the snapshot".into(),
+                });
+                return None;
+            };
+            parse(doc, PolicyKind::Identity, &a.policy_arn, skipped)
+        };
+        let inline = |owner: &str, p: &InlinePolicy, skipped: &mut Vec<Skipped>| {
+            let place = format!("{owner} inline policy `{}`", p.policy_name);
+            parse(&p.policy_document, PolicyKind::Identity, &place, skipped)
+        };
+        let boundary = |b: &Option<PermissionsBoundary>, skipped: &mut Vec<Skipped>| {
+            let b = b.as_ref()?;
+            let doc = iam
+                .policy(&b.permissions_boundary_arn)
+                .and_then(|p| p.default_document());
+            match doc {
+                Some(doc) => parse(
+                    doc,
+                    PolicyKind::PermissionsBoundary,
+                    &b.permissions_boundary_arn,
+                    skipped,
+                ),
+                None => {
+                    skipped.push(Skipped {
+                        place: b.permissions_boundary_arn.clone(),
+                        reason: "the boundary policy is not in the snapshot; the principal is treated as having no boundary".into(),
+                    });
+                    None
+                }
+            }
+        };
+        for u in &iam.users {
+            let owner = format!("user `{}`", u.user_name);
+            let mut identity: Vec<Named> = u
+                .user_policy_list
+                .iter()
+                .filter_map(|p| inline(&owner, p, skipped))
+                .collect();
+            identity.extend(
+                u.attached_managed_policies
+                    .iter()
+                    .filter_map(|a| managed(a, skipped)),
+            );
+            for g in &u.group_list {
+                let Some(group) = iam.group(g) else {
+                    skipped.push(Skipped {
+                        place: format!("group `{g}` of user `{}`", u.user_name),
+                        reason: "the group is not in the snapshot".into(),
+                    });
+                    continue;
+                };
+                let gowner = format!("group `{g}`");
+                identity.extend(
+                    group
+                        .group_policy_list
+                        .iter()
+                        .filter_map(|p| inline(&gowner, p, skipped)),
+                );
+                identity.extend(
+                    group
+                        .attached_managed_policies
+                        .iter()
+                        .filter_map(|a| managed(a, skipped)),
+                );
+            }
+            self.principals.push(Principal {
+                arn: u.arn.clone(),
+                name: u.user_name.clone(),
+                kind: PrincipalType::User,
+                identity,
+                boundary: boundary(&u.permissions_boundary, skipped),
+                tags: u.tags.clone(),
+                service_linked: false,
+            });
+        }
+        for r in &iam.roles {
+            let owner = format!("role `{}`", r.role_name);
+            let mut identity: Vec<Named> = r
+                .role_policy_list
+                .iter()
+                .filter_map(|p| inline(&owner, p, skipped))
+                .collect();
+            identity.extend(
+                r.attached_managed_policies
+                    .iter()
+                    .filter_map(|a| managed(a, skipped)),
+            );
+            self.principals.push(Principal {
+                arn: r.arn.clone(),
+                name: r.role_name.clone(),
+                kind: PrincipalType::Role,
+                identity,
+                boundary: boundary(&r.permissions_boundary, skipped),
+                tags: r.tags.clone(),
+                service_linked: r.is_service_linked(),
+            });
+            let place = format!("role `{}` trust policy", r.role_name);
+            let policy = r
+                .assume_role_policy_document
+                .as_ref()
+                .and_then(|t| parse(t, PolicyKind::Resource, &place, skipped));
+            self.resources.push(Resource {
+                arn: r.arn.clone(),
+                place,
+                policy,
+                region: None,
+            });
+        }
+    }
+
+    fn resources(&mut self, snap: &Snapshot) {
+        match snap.buckets.get() {
+            Some(buckets) => {
+                for b in buckets {
+                    let place = format!("bucket `{}` policy", b.name);
+                    let policy = match b.policy.get() {
+                        Some(Some(text)) => {
+                            parse(text, PolicyKind::Resource, &place, &mut self.skipped)
+                        }
+                        Some(None) => None,
+                        None => {
+                            self.notes.push(format!(
+                                "the policy of bucket `{}` was not collected: grants it makes are not listed",
+                                b.name
+                            ));
+                            None
+                        }
+                    };
+                    self.resources.push(Resource {
+                        arn: format!("arn:aws:s3:::{}", b.name),
+                        place,
+                        policy,
+                        region: b.region.clone(),
+                    });
+                }
+            }
+            None => self
+                .notes
+                .push("S3 buckets were not collected: bucket policies are not considered".into()),
+        }
+        if let Some(keys) = snap.kms_keys.get() {
+            for k in keys {
+                let Some(arn) = k.key_arn.clone() else {
+                    continue;
+                };
+                let place = format!("KMS key `{}` policy", k.key_id);
+                let policy = k
+                    .policy
+                    .get()
+                    .and_then(|t| parse(t, PolicyKind::Resource, &place, &mut self.skipped));
+                let region = arn
+                    .split(':')
+                    .nth(3)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string);
+                self.resources.push(Resource {
+                    arn,
+                    place,
+                    policy,
+                    region,
+                });
+            }
+        }
+    }
+
+    fn organization(&mut self, snap: &Snapshot) {
+        let org = match snap.organization.get() {
+            None => {
+                self.notes.push(
+                    "AWS Organizations was not readable: SCPs and RCPs that may restrict these principals are not considered".into(),
+                );
+                return;
+            }
+            Some(None) => return,
+            Some(Some(org)) => org,
+        };
+        let mut path: Vec<String> = org
+            .ou_path
+            .get()
+            .map(|p| {
+                let mut p: Vec<&OrgParent> = p.iter().collect();
+                p.sort_by_key(|x| x.parent_type != "ROOT");
+                p.into_iter().map(|x| x.id.clone()).collect()
+            })
+            .unwrap_or_default();
+        path.extend(self.account.clone());
+        self.scps = self.levels(org.scps.get(), "SCP", PolicyKind::Scp, &path);
+        self.rcps = self.levels(org.rcps.get(), "RCP", PolicyKind::Rcp, &path);
+    }
+
+    /// AWS: Organizations User Guide, "SCP evaluation": at every level from the root to
+    /// the account, some attached SCP must allow. With the attachment targets and the OU
+    /// path, each level gets its own policies; without them all readable policies form one
+    /// level, which keeps every deny but may count an allow from another level.
+    fn levels(
+        &mut self,
+        list: Option<&Vec<OrgPolicy>>,
+        what: &str,
+        kind: PolicyKind,
+        path: &[String],
+    ) -> Vec<Vec<Named>> {
+        let Some(list) = list else {
+            self.notes.push(format!(
+                "{what}s were not readable: they are not considered"
+            ));
+            return Vec::new();
+        };
+        let mut parsed: Vec<(Named, Option<&Vec<String>>)> = Vec::new();
+        for p in list {
+            // AWS: Organizations User Guide, "RCPFullAWSAccess": the AWS-managed RCP that
+            // is attached everywhere; the engine applies it implicitly, and as a customer
+            // RCP its Allow would be invalid.
+            if kind == PolicyKind::Rcp && p.aws_managed {
+                continue;
+            }
+            let place = format!("{what} `{}`", p.name);
+            match p.content.get() {
+                Some(t) => {
+                    if let Some(n) = parse(t, kind, &place, &mut self.skipped) {
+                        parsed.push((n, p.targets.as_ref()));
+                    }
+                }
+                None => self
+                    .notes
+                    .push(format!("the content of {place} was not readable")),
+            }
+        }
+        if parsed.is_empty() {
+            return Vec::new();
+        }
+        let targeted = !path.is_empty() && parsed.iter().all(|(_, t)| t.is_some());
+        if !targeted {
+            self.notes.push(format!(
+                "{what} attachments per level are unknown: all readable {what}s are taken as one level"
+            ));
+            return vec![parsed.into_iter().map(|(n, _)| n).collect()];
+        }
+        path.iter()
+            .map(|id| {
+                parsed
+                    .iter()
+                    .filter(|(_, t)| t.is_some_and(|t| t.contains(id)))
+                    .map(|(n, _)| n.clone())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|level| !level.is_empty())
+            .collect()
+    }
+
+    /// The principal with this ARN or name.
+    pub fn principal(&self, arn_or_name: &str) -> Option<&Principal> {
+        self.principals
+            .iter()
+            .find(|p| p.arn == arn_or_name)
+            .or_else(|| self.principals.iter().find(|p| p.name == arn_or_name))
+    }
+
+    /// The resource whose policy governs `arn`: the resource itself, or for an S3 object
+    /// its bucket.
+    pub fn resource_for(&self, arn: &str) -> Option<&Resource> {
+        if let Some(r) = self.resources.iter().find(|r| r.arn == arn) {
+            return Some(r);
+        }
+        let rest = arn.strip_prefix("arn:aws:s3:::")?;
+        let bucket = rest.split('/').next()?;
+        let bucket_arn = format!("arn:aws:s3:::{bucket}");
+        self.resources.iter().find(|r| r.arn == bucket_arn)
+    }
+}

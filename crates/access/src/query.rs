@@ -1,0 +1,393 @@
+//! `who-can` and `can`: the engine's partial evaluation over every principal, action and
+//! resource asked about.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use phiward_policy::partial::ResidualCondition;
+use phiward_policy::{
+    evaluate_partial, Access, Context, CtxValue, Effect, PolicyKind, PolicySet, Request,
+    RequestPrincipal,
+};
+use serde::Serialize;
+
+use crate::model::{AccessModel, Named, Principal, PrincipalType, Resource};
+
+/// Whether a principal can, always or under conditions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Whatever the request context holds.
+    Allowed,
+    /// Only when the listed conditions hold.
+    Conditional,
+}
+
+/// A statement behind a grant.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Via {
+    /// The policy's name.
+    pub policy: String,
+    /// 0-based statement index.
+    pub statement: usize,
+    /// The statement's Sid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// 1-based line of the statement in its document.
+    pub line: u32,
+}
+
+/// A condition the grant depends on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Condition {
+    /// `allowed_if`: an Allow needs it; `denied_if`: a Deny applies when it holds.
+    pub when: &'static str,
+    /// The operator as written (`Bool`, `IpAddress`, ...).
+    pub operator: String,
+    /// The key as written.
+    pub key: String,
+    /// The values.
+    pub values: Vec<String>,
+    /// The policy and statement it comes from.
+    pub policy: String,
+    /// 0-based statement index.
+    pub statement: usize,
+}
+
+impl Condition {
+    fn from(c: &ResidualCondition, when: &'static str) -> Condition {
+        Condition {
+            when,
+            operator: c.operator.clone(),
+            key: c.key.clone(),
+            values: c.values.clone(),
+            policy: c.policy.to_string(),
+            statement: c.statement,
+        }
+    }
+
+    /// "aws:MultiFactorAuthPresent is true (Bool)" style, for text output.
+    pub fn describe(&self) -> String {
+        let v = if self.values.len() == 1 {
+            self.values.first().cloned().unwrap_or_default()
+        } else {
+            format!("[{}]", self.values.join(", "))
+        };
+        let verb = if self.when == "allowed_if" {
+            "allowed if"
+        } else {
+            "denied if"
+        };
+        format!("{verb} {} {} {v}", self.key, self.operator)
+    }
+}
+
+/// One principal's access.
+#[derive(Clone, Debug, Serialize)]
+pub struct Grant {
+    /// The IAM user or role ARN, or the external principal as the resource policy names it.
+    pub arn: String,
+    /// User, role or external.
+    #[serde(rename = "type")]
+    pub kind: PrincipalType,
+    /// Allowed or conditional.
+    pub access: Reach,
+    /// The actions granted (the pattern's expansion), with the best reach of each.
+    pub actions: Vec<String>,
+    /// The conditions, when conditional.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// The Allow statements behind it.
+    pub via: Vec<Via>,
+}
+
+/// The answer to `who-can`.
+#[derive(Clone, Debug, Serialize)]
+pub struct WhoCan {
+    /// The action or pattern asked about.
+    pub action: String,
+    /// The resource asked about.
+    pub resource: String,
+    /// Principals that can, unconditionally or under conditions.
+    pub principals: Vec<Grant>,
+    /// What the answer cannot account for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One action a principal can perform on a resource, for `can`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Capability {
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// Allowed or conditional.
+    pub access: Reach,
+    /// The conditions, when conditional.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// The Allow statements behind it.
+    pub via: Vec<Via>,
+}
+
+/// The answer to `can`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Can {
+    /// The principal asked about.
+    pub principal: String,
+    /// What it can do.
+    pub capabilities: Vec<Capability>,
+    /// What the answer cannot account for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The session name phiward gives the role sessions it reasons about.
+const SESSION: &str = "phiward";
+
+fn put(set: &mut Vec<phiward_policy::Policy>, names: &mut Vec<Arc<str>>, n: &Named) {
+    set.push(n.policy.clone());
+    names.push(n.name.clone());
+}
+
+/// The policies AWS consults for a principal's requests on `resource`.
+pub(crate) fn set_for(
+    m: &AccessModel,
+    p: Option<&Principal>,
+    resource: Option<&Resource>,
+) -> PolicySet {
+    let mut set = PolicySet::default();
+    let mut identity = Vec::new();
+    let mut boundary = Vec::new();
+    if let Some(p) = p {
+        for n in &p.identity {
+            put(&mut set.identity, &mut identity, n);
+        }
+        if let Some(b) = &p.boundary {
+            put(&mut set.boundary, &mut boundary, b);
+        }
+    }
+    let level_names: Vec<Vec<Arc<str>>> = m
+        .scps
+        .iter()
+        .map(|l| l.iter().map(|n| n.name.clone()).collect())
+        .collect();
+    set.scps = m
+        .scps
+        .iter()
+        .map(|l| l.iter().map(|n| n.policy.clone()).collect())
+        .collect();
+    let rcp_names: Vec<Vec<Arc<str>>> = m
+        .rcps
+        .iter()
+        .map(|l| l.iter().map(|n| n.name.clone()).collect())
+        .collect();
+    set.rcps = m
+        .rcps
+        .iter()
+        .map(|l| l.iter().map(|n| n.policy.clone()).collect())
+        .collect();
+    let resource_name = resource.and_then(|r| r.policy.as_ref()).map(|n| {
+        set.resource = Some(n.policy.clone());
+        n.name.clone()
+    });
+    set.name_policies(|kind, level, i| {
+        let name = match kind {
+            PolicyKind::Identity => identity.get(i),
+            PolicyKind::PermissionsBoundary => boundary.get(i),
+            PolicyKind::Resource => resource_name.as_ref(),
+            PolicyKind::Scp => level_names.get(level).and_then(|l| l.get(i)),
+            PolicyKind::Rcp => rcp_names.get(level).and_then(|l| l.get(i)),
+            _ => None,
+        };
+        name.map(|n| n.to_string())
+    });
+    set
+}
+
+/// The request principal and context for a principal of the account: users as
+/// themselves, roles as one of their sessions; keys phiward knows are set, every other
+/// key is unknown so that conditions on it become residuals.
+fn request_for(m: &AccessModel, p: &Principal, action: &str, resource: &str) -> Option<Request> {
+    let account = m
+        .account
+        .clone()
+        .or_else(|| p.arn.split(':').nth(4).map(str::to_string))?;
+    let mut ctx = Context::new();
+    ctx.insert("aws:PrincipalArn", CtxValue::One(p.arn.clone()));
+    ctx.insert("aws:PrincipalAccount", CtxValue::One(account.clone()));
+    let principal = match p.kind {
+        PrincipalType::User => {
+            ctx.insert("aws:username", CtxValue::One(p.name.clone()));
+            ctx.insert("aws:PrincipalType", CtxValue::One("User".into()));
+            p.arn.clone()
+        }
+        _ => {
+            ctx.insert("aws:PrincipalType", CtxValue::One("AssumedRole".into()));
+            format!("arn:aws:sts::{account}:assumed-role/{}/{SESSION}", p.name)
+        }
+    };
+    for t in &p.tags {
+        ctx.insert(
+            &format!("aws:PrincipalTag/{}", t.key),
+            CtxValue::One(t.value.clone()),
+        );
+    }
+    let res = m.resource_for(resource);
+    let resource_account = res.and(m.account.clone());
+    // A request to a resource goes to the resource's region.
+    if let Some(region) = res.and_then(|r| r.region.as_deref()) {
+        ctx.insert("aws:RequestedRegion", CtxValue::One(region.to_string()));
+    }
+    if let Some(a) = &resource_account {
+        ctx.insert("aws:ResourceAccount", CtxValue::One(a.clone()));
+    }
+    ctx.unknown_by_default();
+    let rp = RequestPrincipal::parse(&principal, &ctx).ok()?;
+    Some(Request::new(rp, action, resource, resource_account, ctx))
+}
+
+pub(crate) struct Decided {
+    reach: Reach,
+    conditions: Vec<Condition>,
+    via: Vec<Via>,
+}
+
+pub(crate) fn decide(set: &PolicySet, req: &Request) -> Option<Decided> {
+    let r = evaluate_partial(set, req);
+    let reach = match r.access {
+        Access::Allowed => Reach::Allowed,
+        Access::Conditional => Reach::Conditional,
+        Access::Denied => return None,
+    };
+    let mut conditions: Vec<Condition> = r
+        .allowed_if
+        .iter()
+        .map(|c| Condition::from(c, "allowed_if"))
+        .chain(r.denied_if.iter().map(|c| Condition::from(c, "denied_if")))
+        .collect();
+    conditions.sort();
+    conditions.dedup();
+    let via = r
+        .best
+        .allowed_by
+        .iter()
+        // SCPs and RCPs only permit; the grant comes from the other policies.
+        .filter(|s| {
+            s.effect == Effect::Allow && !matches!(s.kind, PolicyKind::Scp | PolicyKind::Rcp)
+        })
+        .map(|s| Via {
+            policy: s.policy.to_string(),
+            statement: s.statement,
+            sid: s.sid.as_ref().map(|x| x.to_string()),
+            line: s.line,
+        })
+        .collect();
+    Some(Decided {
+        reach,
+        conditions,
+        via,
+    })
+}
+
+pub(crate) fn merge(
+    into: &mut Option<Grant>,
+    arn: &str,
+    kind: PrincipalType,
+    action: &str,
+    d: Decided,
+) {
+    let g = into.get_or_insert_with(|| Grant {
+        arn: arn.to_string(),
+        kind,
+        access: d.reach,
+        actions: Vec::new(),
+        conditions: Vec::new(),
+        via: Vec::new(),
+    });
+    g.access = g.access.min(d.reach);
+    g.actions.push(action.to_string());
+    if d.reach == Reach::Conditional {
+        g.conditions.extend(d.conditions);
+    }
+    g.via.extend(d.via);
+}
+
+fn finish(g: &mut Grant) {
+    if g.access == Reach::Allowed {
+        g.conditions.clear();
+    }
+    g.conditions.sort();
+    g.conditions.dedup();
+    g.via.sort();
+    g.via.dedup();
+}
+
+/// Who can perform `actions` (the expansion of the pattern asked about) on `resource`.
+pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &str) -> WhoCan {
+    let res = m.resource_for(resource);
+    let mut principals = Vec::new();
+    for p in &m.principals {
+        let set = set_for(m, Some(p), res);
+        let mut grant = None;
+        for a in actions {
+            let Some(req) = request_for(m, p, a, resource) else {
+                continue;
+            };
+            if let Some(d) = decide(&set, &req) {
+                merge(&mut grant, &p.arn, p.kind, a, d);
+            }
+        }
+        principals.extend(grant);
+    }
+    if let Some(r) = res {
+        principals.extend(crate::external::grants(m, r, actions, resource));
+    }
+    for g in &mut principals {
+        finish(g);
+    }
+    principals.sort_by(|a, b| {
+        (a.kind != PrincipalType::User, &a.arn).cmp(&(b.kind != PrincipalType::User, &b.arn))
+    });
+    WhoCan {
+        action: pattern.to_string(),
+        resource: resource.to_string(),
+        principals,
+        notes: m.notes.clone(),
+    }
+}
+
+/// What `principal` can do: each of `actions` on each of `resources`.
+pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[String]) -> Can {
+    let mut capabilities = Vec::new();
+    let mut seen = BTreeSet::new();
+    for resource in resources {
+        let set = set_for(m, Some(p), m.resource_for(resource));
+        for a in actions {
+            let Some(req) = request_for(m, p, a, resource) else {
+                continue;
+            };
+            if let Some(d) = decide(&set, &req) {
+                if seen.insert((a.clone(), resource.clone())) {
+                    capabilities.push(Capability {
+                        action: a.clone(),
+                        resource: resource.clone(),
+                        access: d.reach,
+                        conditions: if d.reach == Reach::Conditional {
+                            d.conditions
+                        } else {
+                            Vec::new()
+                        },
+                        via: d.via,
+                    });
+                }
+            }
+        }
+    }
+    Can {
+        principal: p.arn.clone(),
+        capabilities,
+        notes: m.notes.clone(),
+    }
+}

@@ -1,0 +1,100 @@
+//! `phiward who-can` and `phiward can` end to end on the demo account.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test on unexpected errors"
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn phiward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_phiward"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .output()
+        .expect("run phiward")
+}
+
+const DEMO: &str = "examples/demo-account";
+
+#[test]
+fn who_can_json_has_the_documented_shape() {
+    let o = phiward(&[
+        "who-can",
+        "s3:GetObject",
+        "arn:aws:s3:::mercy-phi-claims-exports/a.csv",
+        "--snapshot",
+        DEMO,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["action"], "s3:GetObject");
+    assert_eq!(v["resource"], "arn:aws:s3:::mercy-phi-claims-exports/a.csv");
+    let ps = v["principals"].as_array().expect("principals");
+    let admin = ps
+        .iter()
+        .find(|p| p["arn"] == "arn:aws:iam::111122223333:user/it-admin")
+        .expect("it-admin");
+    assert_eq!(admin["type"], "user");
+    assert_eq!(admin["access"], "allowed");
+    assert_eq!(
+        admin["via"][0]["policy"],
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    );
+    assert!(admin["via"][0]["line"].as_u64().is_some());
+    let de = ps
+        .iter()
+        .find(|p| p["arn"] == "arn:aws:iam::111122223333:user/de-ito")
+        .expect("de-ito");
+    assert_eq!(de["access"], "conditional");
+    assert_eq!(de["conditions"][0]["key"], "aws:MultiFactorAuthPresent");
+}
+
+#[test]
+fn who_can_text_and_patterns() {
+    let o = phiward(&[
+        "who-can",
+        "sts:Assume*",
+        "arn:aws:iam::111122223333:role/PartnerClaimsAccess",
+        "--snapshot",
+        DEMO,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("arn:aws:iam::444455556666:role/ClaimsProcessor (External): allowed"),
+        "{out}"
+    );
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn can_lists_what_a_principal_can_do() {
+    let o = phiward(&["can", "researcher-kim", "iam:*", "*", "--snapshot", DEMO]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("can:\n  nothing"), "{out}");
+    let o = phiward(&["can", "nobody-here", "--snapshot", DEMO]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`nobody-here` is no user or role"));
+}
+
+#[test]
+fn a_missing_snapshot_exits_2() {
+    let o = phiward(&[
+        "who-can",
+        "s3:GetObject",
+        "*",
+        "--snapshot",
+        "/nonexistent/phiward",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
