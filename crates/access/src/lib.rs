@@ -11,9 +11,15 @@
 //!
 //! The crate does no I/O and no printing.
 
+pub mod escalation;
 pub mod external;
 pub mod model;
+pub mod paths;
 pub mod query;
 
+pub use escalation::{graph, Edge, Graph, Node, Step, Technique};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
-pub use query::{can, who_can, Can, Capability, Condition, Grant, Reach, Via, WhoCan};
+pub use paths::{shortest_paths, Path};
+pub use query::{
+    can, decide_one, who_can, Can, Capability, Condition, Decided, Grant, Reach, Via, WhoCan,
+};

@@ -60,6 +60,8 @@ pub struct Resource {
     pub policy: Option<Named>,
     /// The region requests to it go to, when known (`aws:RequestedRegion`).
     pub region: Option<String>,
+    /// A role's trust policy, which governs only `sts:` actions on the role.
+    pub trust: bool,
 }
 
 /// A policy document that could not be used, and why.
@@ -247,6 +249,7 @@ impl AccessModel {
                 place,
                 policy,
                 region: None,
+                trust: true,
             });
         }
     }
@@ -274,6 +277,7 @@ impl AccessModel {
                         place,
                         policy,
                         region: b.region.clone(),
+                        trust: false,
                     });
                 }
             }
@@ -301,6 +305,7 @@ impl AccessModel {
                     place,
                     policy,
                     region,
+                    trust: false,
                 });
             }
         }
@@ -396,6 +401,19 @@ impl AccessModel {
             .iter()
             .find(|p| p.arn == arn_or_name)
             .or_else(|| self.principals.iter().find(|p| p.name == arn_or_name))
+    }
+
+    /// The resource whose policy governs `action` on `arn`: as [`AccessModel::resource_for`],
+    /// but a role's trust policy only for `sts:` actions (AWS: IAM User Guide, "Role
+    /// trust policies": they say who may assume the role; `iam:` actions on the role are
+    /// governed by identity policies alone).
+    pub fn resource_for_action(&self, arn: &str, action: &str) -> Option<&Resource> {
+        self.resource_for(arn).filter(|r| {
+            !r.trust
+                || action
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("sts:"))
+        })
     }
 
     /// The resource whose policy governs `arn`: the resource itself, or for an S3 object

@@ -188,28 +188,38 @@ pub(crate) fn set_for(
         .iter()
         .map(|l| l.iter().map(|n| n.policy.clone()).collect())
         .collect();
-    let resource_name = resource.and_then(|r| r.policy.as_ref()).map(|n| {
-        set.resource = Some(n.policy.clone());
-        n.name.clone()
-    });
     set.name_policies(|kind, level, i| {
         let name = match kind {
             PolicyKind::Identity => identity.get(i),
             PolicyKind::PermissionsBoundary => boundary.get(i),
-            PolicyKind::Resource => resource_name.as_ref(),
             PolicyKind::Scp => level_names.get(level).and_then(|l| l.get(i)),
             PolicyKind::Rcp => rcp_names.get(level).and_then(|l| l.get(i)),
             _ => None,
         };
         name.map(|n| n.to_string())
     });
+    with_resource(&mut set, resource);
     set
+}
+
+/// Puts the resource's policy (or none) into a principal's policy set.
+pub(crate) fn with_resource(set: &mut PolicySet, resource: Option<&Resource>) {
+    match resource.and_then(|r| r.policy.as_ref()) {
+        Some(n) => set.set_resource(Some(n.policy.clone()), Some(&n.name)),
+        None => set.set_resource(None, None),
+    }
 }
 
 /// The request principal and context for a principal of the account: users as
 /// themselves, roles as one of their sessions; keys phiward knows are set, every other
 /// key is unknown so that conditions on it become residuals.
-fn request_for(m: &AccessModel, p: &Principal, action: &str, resource: &str) -> Option<Request> {
+pub(crate) fn request_for(
+    m: &AccessModel,
+    p: &Principal,
+    action: &str,
+    resource: &str,
+    extra: &[(&str, &str)],
+) -> Option<Request> {
     let account = m
         .account
         .clone()
@@ -243,15 +253,23 @@ fn request_for(m: &AccessModel, p: &Principal, action: &str, resource: &str) -> 
     if let Some(a) = &resource_account {
         ctx.insert("aws:ResourceAccount", CtxValue::One(a.clone()));
     }
+    for (k, v) in extra {
+        ctx.insert(k, CtxValue::One((*v).to_string()));
+    }
     ctx.unknown_by_default();
     let rp = RequestPrincipal::parse(&principal, &ctx).ok()?;
     Some(Request::new(rp, action, resource, resource_account, ctx))
 }
 
-pub(crate) struct Decided {
-    reach: Reach,
-    conditions: Vec<Condition>,
-    via: Vec<Via>,
+/// One decided request: its reach, residual conditions and granting statements.
+#[derive(Clone, Debug)]
+pub struct Decided {
+    /// Allowed or conditional.
+    pub reach: Reach,
+    /// The residual conditions (empty when allowed).
+    pub conditions: Vec<Condition>,
+    /// The Allow statements behind it.
+    pub via: Vec<Via>,
 }
 
 pub(crate) fn decide(set: &PolicySet, req: &Request) -> Option<Decided> {
@@ -269,6 +287,9 @@ pub(crate) fn decide(set: &PolicySet, req: &Request) -> Option<Decided> {
         .collect();
     conditions.sort();
     conditions.dedup();
+    if reach == Reach::Allowed {
+        conditions.clear();
+    }
     let via = r
         .best
         .allowed_by
@@ -329,10 +350,11 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
     let res = m.resource_for(resource);
     let mut principals = Vec::new();
     for p in &m.principals {
-        let set = set_for(m, Some(p), res);
+        let mut set = set_for(m, Some(p), None);
         let mut grant = None;
         for a in actions {
-            let Some(req) = request_for(m, p, a, resource) else {
+            with_resource(&mut set, m.resource_for_action(resource, a));
+            let Some(req) = request_for(m, p, a, resource, &[]) else {
                 continue;
             };
             if let Some(d) = decide(&set, &req) {
@@ -341,7 +363,10 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
         }
         principals.extend(grant);
     }
-    if let Some(r) = res {
+    let sts = actions
+        .iter()
+        .any(|a| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:")));
+    if let Some(r) = res.filter(|r| !r.trust || sts) {
         principals.extend(crate::external::grants(m, r, actions, resource));
     }
     for g in &mut principals {
@@ -362,10 +387,11 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
 pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[String]) -> Can {
     let mut capabilities = Vec::new();
     let mut seen = BTreeSet::new();
+    let mut set = set_for(m, Some(p), None);
     for resource in resources {
-        let set = set_for(m, Some(p), m.resource_for(resource));
         for a in actions {
-            let Some(req) = request_for(m, p, a, resource) else {
+            with_resource(&mut set, m.resource_for_action(resource, a));
+            let Some(req) = request_for(m, p, a, resource, &[]) else {
                 continue;
             };
             if let Some(d) = decide(&set, &req) {
@@ -390,4 +416,18 @@ pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[Stri
         capabilities,
         notes: m.notes.clone(),
     }
+}
+
+/// Decides one request of a principal of the account, with extra context keys known
+/// (`iam:PassedToService`, ...). `None` when it is denied whatever the context.
+pub fn decide_one(
+    m: &AccessModel,
+    p: &Principal,
+    action: &str,
+    resource: &str,
+    extra: &[(&str, &str)],
+) -> Option<Decided> {
+    let set = set_for(m, Some(p), m.resource_for_action(resource, action));
+    let req = request_for(m, p, action, resource, extra)?;
+    decide(&set, &req)
 }

@@ -57,7 +57,7 @@ pub struct CanArgs {
     format: Format,
 }
 
-fn load(path: &std::path::Path) -> Result<(AccessModel, bool)> {
+pub(crate) fn load(path: &std::path::Path) -> Result<(AccessModel, bool)> {
     let loaded = phiward_snapshot::load(path)
         .with_context(|| format!("cannot read the snapshot `{}`", path.display()))?;
     for p in &loaded.problems {

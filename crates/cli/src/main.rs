@@ -8,6 +8,7 @@ mod access_cmd;
 mod actions;
 mod explain;
 mod lint;
+mod paths_cmd;
 mod simulate;
 mod snapshot_cmd;
 
@@ -36,6 +37,8 @@ enum Command {
     WhoCan(Box<access_cmd::WhoCanArgs>),
     /// What a user or role can do, and under which conditions.
     Can(Box<access_cmd::CanArgs>),
+    /// Privilege-escalation paths: who can become an administrator or reach a resource.
+    Paths(Box<paths_cmd::Args>),
     /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
     Snapshot(Box<snapshot_cmd::Args>),
 }
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Actions(args) => actions::run(&args),
         Command::WhoCan(args) => access_cmd::who_can(&args),
         Command::Can(args) => access_cmd::can(&args),
+        Command::Paths(args) => paths_cmd::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
     };
     match code {

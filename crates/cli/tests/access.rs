@@ -98,3 +98,44 @@ fn a_missing_snapshot_exits_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn paths_to_admin_in_the_demo_account() {
+    let o = phiward(&["paths", "--snapshot", DEMO, "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let paths = v["paths"].as_array().expect("paths");
+    // researcher-kim's NotAction grant lets her assume the MFA-protected break-glass role.
+    let kim = paths
+        .iter()
+        .find(|p| p["from"] == "arn:aws:iam::111122223333:user/researcher-kim")
+        .expect("researcher-kim has a path");
+    assert_eq!(kim["to"], "arn:aws:iam::111122223333:role/BreakGlassAdmin");
+    assert_eq!(kim["access"], "conditional");
+    assert_eq!(kim["steps"][0]["technique"], "assume_role");
+    // The deploy pipeline reaches the CloudFormation role (automation, practice 7).
+    assert!(paths
+        .iter()
+        .any(|p| p["steps"][0]["technique"] == "pass_role_cloud_formation"));
+    for format in ["dot", "graphml", "mermaid"] {
+        let o = phiward(&[
+            "paths",
+            "--from",
+            "researcher-kim",
+            "--snapshot",
+            DEMO,
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("BreakGlassAdmin"),
+            "{format}"
+        );
+    }
+}

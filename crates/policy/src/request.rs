@@ -38,6 +38,15 @@ pub(crate) struct Names {
 }
 
 impl PolicySet {
+    /// Replaces the resource's policy and its display name, keeping the other policies
+    /// and their names: access analysis asks about many resources for one principal.
+    pub fn set_resource(&mut self, policy: Option<Policy>, name: Option<&str>) {
+        self.names.resource = policy
+            .as_ref()
+            .map(|_| Arc::from(name.unwrap_or("resourcePolicy")));
+        self.resource = policy;
+    }
+
     /// Names every policy after its place in the case format (`identityPolicies[1]`,
     /// `scps[0][2]`, ...) unless `names` gives a name. Call after filling the set.
     pub fn name_policies(

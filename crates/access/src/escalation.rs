@@ -1,0 +1,402 @@
+//! The privilege-escalation graph: edges from a principal to another whose power it can
+//! gain, each with its technique and the decided permissions that enable it.
+//!
+//! Every permission an edge needs is decided by the engine for that principal, with the
+//! resource's own policy (a role's trust policy for `sts:AssumeRole` and `iam:PassRole`'s
+//! service), so conditions, boundaries, SCPs and denies all count; an edge that needs MFA
+//! or other context is `conditional` and says so. Techniques follow the public catalogues
+//! of IAM privilege escalation (Rhino Security Labs; PMapper's edge checkers).
+
+use serde::Serialize;
+
+use crate::model::{AccessModel, Principal, PrincipalType};
+use crate::query::{decide, request_for, set_for, with_resource, Condition, Decided, Reach, Via};
+
+/// How one principal gains another's power.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Technique {
+    /// `sts:AssumeRole` along the role's trust policy.
+    AssumeRole,
+    /// `iam:UpdateAssumeRolePolicy`: rewrite the role's trust policy, then assume it.
+    UpdateTrustPolicy,
+    /// `iam:CreateAccessKey` for another user.
+    CreateAccessKey,
+    /// `iam:CreateLoginProfile` for a user without a console password.
+    CreateLoginProfile,
+    /// `iam:UpdateLoginProfile`: reset another user's console password.
+    UpdateLoginProfile,
+    /// `iam:PassRole` to an EC2 instance (`ec2:RunInstances`) with the role's profile.
+    PassRoleEc2,
+    /// `iam:PassRole` to a new Lambda function, then invoke it.
+    PassRoleLambda,
+    /// `iam:PassRole` to a CloudFormation stack.
+    PassRoleCloudFormation,
+    /// `iam:PassRole` to a Glue development endpoint.
+    PassRoleGlue,
+    /// `iam:PassRole` to a SageMaker notebook instance.
+    PassRoleSageMaker,
+    /// `iam:PassRole` to a CodeBuild project, then start a build.
+    PassRoleCodeBuild,
+    /// `iam:PassRole` to an ECS task definition, then run the task.
+    PassRoleEcs,
+    /// `iam:PassRole` to a Data Pipeline.
+    PassRoleDataPipeline,
+    /// `iam:PassRole` to an Auto Scaling launch configuration.
+    PassRoleAutoScaling,
+    /// `ssm:SendCommand` on instances that run with the role's instance profile.
+    SsmSendCommand,
+}
+
+/// A service that runs code with a passed role: the technique, the service principal the
+/// role must trust, and the actions (on `*`) that start the code.
+const PASS_ROLE: &[(Technique, &str, &[&str])] = &[
+    (
+        Technique::PassRoleEc2,
+        "ec2.amazonaws.com",
+        &["ec2:RunInstances"],
+    ),
+    (
+        Technique::PassRoleLambda,
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:InvokeFunction"],
+    ),
+    (
+        Technique::PassRoleCloudFormation,
+        "cloudformation.amazonaws.com",
+        &["cloudformation:CreateStack"],
+    ),
+    (
+        Technique::PassRoleGlue,
+        "glue.amazonaws.com",
+        &["glue:CreateDevEndpoint"],
+    ),
+    (
+        Technique::PassRoleSageMaker,
+        "sagemaker.amazonaws.com",
+        &["sagemaker:CreateNotebookInstance"],
+    ),
+    (
+        Technique::PassRoleCodeBuild,
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuild"],
+    ),
+    (
+        Technique::PassRoleEcs,
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
+    (
+        Technique::PassRoleDataPipeline,
+        "datapipeline.amazonaws.com",
+        &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+    ),
+    (
+        Technique::PassRoleAutoScaling,
+        "ec2.amazonaws.com",
+        &[
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+    ),
+];
+
+/// One permission an edge needs, as decided.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// The action.
+    pub action: String,
+    /// The resource.
+    pub resource: String,
+    /// Allowed or conditional.
+    pub access: Reach,
+    /// Conditions, when conditional.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// The statements granting it.
+    pub via: Vec<Via>,
+}
+
+/// An edge of the graph.
+#[derive(Clone, Debug, Serialize)]
+pub struct Edge {
+    /// Index of the source node.
+    pub from: usize,
+    /// Index of the target node.
+    pub to: usize,
+    /// How.
+    pub technique: Technique,
+    /// Allowed when every step is; else conditional.
+    pub access: Reach,
+    /// The permissions it uses, with their evidence.
+    pub steps: Vec<Step>,
+    /// What the edge assumes beyond the snapshot (an instance running with the profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumes: Option<&'static str>,
+}
+
+/// A node: a principal of the account or an external one.
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    /// The ARN.
+    pub arn: String,
+    /// User, role or external.
+    #[serde(rename = "type")]
+    pub kind: PrincipalType,
+    /// Whether it is administrator-equivalent: it can change its own permissions.
+    pub admin: bool,
+    /// The decided permission that makes it one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_by: Option<Step>,
+}
+
+/// The escalation graph of an account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Graph {
+    /// Principals of the account, then external ones.
+    pub nodes: Vec<Node>,
+    /// Every edge found.
+    pub edges: Vec<Edge>,
+    /// What the graph cannot account for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+fn step(action: &str, resource: &str, d: Decided) -> Step {
+    Step {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        access: d.reach,
+        conditions: d.conditions,
+        via: d.via,
+    }
+}
+
+/// A permission to decide: action, resource, and extra context keys known.
+type Need<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// Decides for one principal with a cached policy set.
+struct Asker<'m> {
+    m: &'m AccessModel,
+    p: &'m Principal,
+    set: phiward_policy::PolicySet,
+}
+
+impl Asker<'_> {
+    fn ask(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
+        with_resource(&mut self.set, self.m.resource_for_action(resource, action));
+        let req = request_for(self.m, self.p, action, resource, extra)?;
+        decide(&self.set, &req).map(|d| step(action, resource, d))
+    }
+
+    fn all(&mut self, needs: &[Need<'_>]) -> Option<Vec<Step>> {
+        needs.iter().map(|(a, r, x)| self.ask(a, r, x)).collect()
+    }
+}
+
+fn edge(from: usize, to: usize, technique: Technique, steps: Vec<Step>) -> Edge {
+    let access = steps
+        .iter()
+        .map(|s| s.access)
+        .max()
+        .unwrap_or(Reach::Allowed);
+    Edge {
+        from,
+        to,
+        technique,
+        access,
+        steps,
+        assumes: None,
+    }
+}
+
+/// Whether the role's trust policy lets `service` assume it.
+fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
+    let Some(r) = m.resource_for(role_arn) else {
+        return false;
+    };
+    let mut set = set_for(m, None, Some(r));
+    set.scps.clear();
+    let mut ctx = phiward_policy::Context::new();
+    ctx.unknown_by_default();
+    let Ok(rp) = phiward_policy::RequestPrincipal::parse(service, &ctx) else {
+        return false;
+    };
+    let req = phiward_policy::Request::new(rp, "sts:AssumeRole", role_arn, m.account.clone(), ctx);
+    decide(&set, &req).is_some()
+}
+
+/// Builds the graph: every edge between the account's principals, and from external
+/// principals that role trust policies admit.
+pub fn graph(m: &AccessModel) -> Graph {
+    let mut nodes: Vec<Node> = m
+        .principals
+        .iter()
+        .map(|p| Node {
+            arn: p.arn.clone(),
+            kind: p.kind,
+            admin: false,
+            admin_by: None,
+        })
+        .collect();
+    let mut edges = Vec::new();
+    let roles: Vec<(usize, &Principal)> = m
+        .principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PrincipalType::Role && !p.service_linked)
+        .collect();
+    let service_trust: Vec<Vec<bool>> = roles
+        .iter()
+        .map(|(_, r)| {
+            PASS_ROLE
+                .iter()
+                .map(|(_, svc, _)| trusts_service(m, &r.arn, svc))
+                .collect()
+        })
+        .collect();
+    for (i, p) in m.principals.iter().enumerate() {
+        let mut a = Asker {
+            m,
+            p,
+            set: set_for(m, Some(p), None),
+        };
+        if let Some((node, s)) = nodes.get_mut(i).zip(admin_step(&mut a)) {
+            node.admin = true;
+            node.admin_by = Some(s);
+        }
+        for (j, q) in m.principals.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            match q.kind {
+                PrincipalType::User => user_edges(&mut a, i, j, q, &mut edges),
+                PrincipalType::Role if !q.service_linked => {
+                    let trust = roles
+                        .iter()
+                        .position(|(k, _)| *k == j)
+                        .and_then(|k| service_trust.get(k));
+                    role_edges(
+                        &mut a,
+                        i,
+                        j,
+                        q,
+                        trust.map(Vec::as_slice).unwrap_or(&[]),
+                        &mut edges,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    for (j, role) in &roles {
+        let who = crate::external::grants(
+            m,
+            match m.resource_for(&role.arn) {
+                Some(r) => r,
+                None => continue,
+            },
+            &["sts:AssumeRole".to_string()],
+            &role.arn,
+        );
+        for g in who {
+            if g.arn.ends_with(".amazonaws.com") {
+                continue; // services act for the account's own principals (PassRole edges)
+            }
+            let from = match nodes.iter().position(|n| n.arn == g.arn) {
+                Some(k) => k,
+                None => {
+                    nodes.push(Node {
+                        arn: g.arn.clone(),
+                        kind: PrincipalType::External,
+                        admin: false,
+                        admin_by: None,
+                    });
+                    nodes.len() - 1
+                }
+            };
+            let s = Step {
+                action: "sts:AssumeRole".into(),
+                resource: role.arn.clone(),
+                access: g.access,
+                conditions: g.conditions,
+                via: g.via,
+            };
+            edges.push(edge(from, *j, Technique::AssumeRole, vec![s]));
+        }
+    }
+    Graph {
+        nodes,
+        edges,
+        notes: m.notes.clone(),
+    }
+}
+
+/// Administrator-equivalent: the principal can change its own permissions.
+fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
+    let arn = a.p.arn.clone();
+    let actions: &[&str] = match a.p.kind {
+        PrincipalType::User => &["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+        _ => &["iam:PutRolePolicy", "iam:AttachRolePolicy"],
+    };
+    let mut best: Option<Step> = None;
+    for action in actions {
+        if let Some(s) = a.ask(action, &arn, &[]) {
+            if s.access == Reach::Allowed {
+                return Some(s);
+            }
+            best.get_or_insert(s);
+        }
+    }
+    best
+}
+
+fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Vec<Edge>) {
+    for (t, action) in [
+        (Technique::CreateAccessKey, "iam:CreateAccessKey"),
+        (Technique::CreateLoginProfile, "iam:CreateLoginProfile"),
+        (Technique::UpdateLoginProfile, "iam:UpdateLoginProfile"),
+    ] {
+        if let Some(s) = a.ask(action, &q.arn, &[]) {
+            out.push(edge(i, j, t, vec![s]));
+        }
+    }
+}
+
+fn role_edges(
+    a: &mut Asker<'_>,
+    i: usize,
+    j: usize,
+    q: &Principal,
+    trust: &[bool],
+    out: &mut Vec<Edge>,
+) {
+    if let Some(s) = a.ask("sts:AssumeRole", &q.arn, &[]) {
+        out.push(edge(i, j, Technique::AssumeRole, vec![s]));
+    }
+    if let Some(s) = a.ask("iam:UpdateAssumeRolePolicy", &q.arn, &[]) {
+        out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+    }
+    for ((t, service, actions), trusted) in PASS_ROLE.iter().zip(trust) {
+        if !trusted {
+            continue;
+        }
+        let passed = [("iam:PassedToService", *service)];
+        let mut needs: Vec<Need<'_>> = vec![("iam:PassRole", &q.arn, &passed)];
+        needs.extend(actions.iter().map(|x| (*x, "*", &[][..])));
+        if let Some(steps) = a.all(&needs) {
+            out.push(edge(i, j, *t, steps));
+        }
+    }
+    if trust.first() == Some(&true) {
+        if let Some(s) = a.ask("ssm:SendCommand", "*", &[]) {
+            let mut e = edge(i, j, Technique::SsmSendCommand, vec![s]);
+            e.assumes = Some("an EC2 instance runs with this role's instance profile");
+            out.push(e);
+        }
+    }
+}

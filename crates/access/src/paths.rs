@@ -1,0 +1,219 @@
+//! Shortest escalation paths in the graph, and their export as DOT, GraphML and Mermaid.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::escalation::{Edge, Graph};
+use crate::query::Reach;
+
+/// A path: the edges from a source to a target, in order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Path {
+    /// The source node.
+    pub from: usize,
+    /// The target node.
+    pub to: usize,
+    /// Indices into [`Graph::edges`].
+    pub edges: Vec<usize>,
+    /// Allowed when every edge is; else conditional.
+    pub access: Reach,
+}
+
+/// For every node, the first edge of a shortest path to any target (one breadth-first
+/// search backwards from all targets). Among equally short paths, unconditional edges
+/// are preferred.
+fn next_hops(g: &Graph, targets: &[usize]) -> Vec<Option<usize>> {
+    let n = g.nodes.len();
+    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, e) in g.edges.iter().enumerate() {
+        if let Some(list) = incoming.get_mut(e.to) {
+            list.push(k);
+        }
+    }
+    for list in &mut incoming {
+        list.sort_by_key(|&k| g.edges.get(k).map(|e| e.access));
+    }
+    let mut next = vec![None; n];
+    let mut seen = vec![false; n];
+    let mut queue = VecDeque::new();
+    for &t in targets {
+        if let Some(s) = seen.get_mut(t) {
+            *s = true;
+            queue.push_back(t);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        for &k in incoming.get(v).map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(e) = g.edges.get(k) else { continue };
+            if seen.get(e.from) == Some(&false) {
+                if let (Some(s), Some(h)) = (seen.get_mut(e.from), next.get_mut(e.from)) {
+                    *s = true;
+                    *h = Some(k);
+                }
+                queue.push_back(e.from);
+            }
+        }
+    }
+    next
+}
+
+/// Shortest paths to any of `targets`: from `from` only, or from every other node that
+/// has one.
+pub fn shortest_paths(g: &Graph, from: Option<usize>, targets: &[usize]) -> Vec<Path> {
+    let next = next_hops(g, targets);
+    let sources: Vec<usize> = match from {
+        Some(f) => vec![f],
+        None => (0..g.nodes.len())
+            .filter(|i| !targets.contains(i))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for s in sources {
+        let mut edges = Vec::new();
+        let mut at = s;
+        while let Some(Some(k)) = next.get(at) {
+            edges.push(*k);
+            match g.edges.get(*k) {
+                Some(e) => at = e.to,
+                None => break,
+            }
+            if edges.len() > g.nodes.len() {
+                break;
+            }
+        }
+        if edges.is_empty() {
+            continue;
+        }
+        let access = edges
+            .iter()
+            .filter_map(|&k| g.edges.get(k))
+            .map(|e| e.access)
+            .max()
+            .unwrap_or(Reach::Allowed);
+        out.push(Path {
+            from: s,
+            to: at,
+            edges,
+            access,
+        });
+    }
+    out
+}
+
+fn label(e: &Edge) -> String {
+    let t = serde_json::to_value(e.technique)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    match e.access {
+        Reach::Allowed => t,
+        Reach::Conditional => format!("{t} (conditional)"),
+    }
+}
+
+fn used(g: &Graph, paths: &[Path]) -> (Vec<usize>, Vec<usize>) {
+    let mut edges: Vec<usize> = paths.iter().flat_map(|p| p.edges.iter().copied()).collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let mut nodes: Vec<usize> = edges
+        .iter()
+        .filter_map(|&k| g.edges.get(k))
+        .flat_map(|e| [e.from, e.to])
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    (nodes, edges)
+}
+
+fn node_name(g: &Graph, i: usize) -> &str {
+    g.nodes.get(i).map_or("?", |n| n.arn.as_str())
+}
+
+fn escape(s: &str, quote: char) -> String {
+    s.replace('\\', "\\\\")
+        .replace(quote, &format!("\\{quote}"))
+}
+
+/// The paths' subgraph as Graphviz DOT.
+pub fn to_dot(g: &Graph, paths: &[Path]) -> String {
+    let (nodes, edges) = used(g, paths);
+    let mut o = String::from("digraph escalation {\n  rankdir=LR;\n  node [shape=box];\n");
+    for i in nodes {
+        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
+        let _ = writeln!(
+            o,
+            "  n{i} [label=\"{}\"{}];",
+            escape(node_name(g, i), '"'),
+            if admin {
+                ", style=filled, fillcolor=\"#f4cccc\""
+            } else {
+                ""
+            }
+        );
+    }
+    for k in edges {
+        if let Some(e) = g.edges.get(k) {
+            let _ = writeln!(o, "  n{} -> n{} [label=\"{}\"];", e.from, e.to, label(e));
+        }
+    }
+    o.push_str("}\n");
+    o
+}
+
+/// The paths' subgraph as GraphML.
+pub fn to_graphml(g: &Graph, paths: &[Path]) -> String {
+    let (nodes, edges) = used(g, paths);
+    let xml = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut o = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n  <key id=\"arn\" for=\"node\" attr.name=\"arn\" attr.type=\"string\"/>\n  <key id=\"admin\" for=\"node\" attr.name=\"admin\" attr.type=\"boolean\"/>\n  <key id=\"technique\" for=\"edge\" attr.name=\"technique\" attr.type=\"string\"/>\n  <graph id=\"escalation\" edgedefault=\"directed\">\n",
+    );
+    for i in nodes {
+        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
+        let _ = writeln!(
+            o,
+            "    <node id=\"n{i}\"><data key=\"arn\">{}</data><data key=\"admin\">{admin}</data></node>",
+            xml(node_name(g, i))
+        );
+    }
+    for k in edges {
+        if let Some(e) = g.edges.get(k) {
+            let _ = writeln!(
+                o,
+                "    <edge id=\"e{k}\" source=\"n{}\" target=\"n{}\"><data key=\"technique\">{}</data></edge>",
+                e.from,
+                e.to,
+                xml(&label(e))
+            );
+        }
+    }
+    o.push_str("  </graph>\n</graphml>\n");
+    o
+}
+
+/// The paths' subgraph as a Mermaid flowchart.
+pub fn to_mermaid(g: &Graph, paths: &[Path]) -> String {
+    let (nodes, edges) = used(g, paths);
+    let mut o = String::from("flowchart LR\n");
+    for i in nodes {
+        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
+        let name = node_name(g, i).replace('"', "#quot;");
+        let _ = writeln!(
+            o,
+            "  n{i}[\"{name}{}\"]",
+            if admin { " (admin)" } else { "" }
+        );
+    }
+    for k in edges {
+        if let Some(e) = g.edges.get(k) {
+            let _ = writeln!(o, "  n{} -->|{}| n{}", e.from, label(e), e.to);
+        }
+    }
+    o
+}

@@ -1,0 +1,369 @@
+//! The escalation graph on small accounts, one per technique: a positive case, a negative
+//! one where a condition, boundary or SCP blocks it, one that needs MFA, and a chain
+//! across policies that single-policy tools miss.
+
+#![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
+
+use phiward_access::{graph, shortest_paths, AccessModel, Graph, Reach, Technique};
+use phiward_snapshot::model::iam::Iam;
+use phiward_snapshot::{Collected, Snapshot, Source, SourceKind};
+use serde_json::{json, Value};
+
+const ACCT: &str = "111122223333";
+
+fn doc(statements: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+fn allow(actions: Value, resource: &str) -> Value {
+    json!({"Effect": "Allow", "Action": actions, "Resource": resource})
+}
+
+fn user(name: &str, policy: Value) -> Value {
+    json!({"UserName": name, "Arn": format!("arn:aws:iam::{ACCT}:user/{name}"),
+           "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": policy}]})
+}
+
+fn trust(principal: Value) -> Value {
+    doc(json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]))
+}
+
+fn role(name: &str, trust: Value, policy: Value) -> Value {
+    json!({"RoleName": name, "Arn": format!("arn:aws:iam::{ACCT}:role/{name}"),
+           "AssumeRolePolicyDocument": trust,
+           "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": policy}],
+           "InstanceProfileList": [{"InstanceProfileName": name}]})
+}
+
+fn admin_policy() -> Value {
+    doc(json!([allow(json!("*"), "*")]))
+}
+
+fn account(
+    users: Vec<Value>,
+    roles: Vec<Value>,
+    policies: Vec<Value>,
+    scp: Option<Value>,
+) -> Graph {
+    let source = Source {
+        kind: SourceKind::Generated,
+        origin: "test".into(),
+        tool: "test".into(),
+    };
+    let created = serde_json::from_value(json!("2026-11-01T00:00:00Z")).unwrap();
+    let mut s = Snapshot::new(source, created);
+    s.account.id = Some(ACCT.into());
+    let iam: Iam =
+        serde_json::from_value(json!({"Users": users, "Roles": roles, "Policies": policies}))
+            .unwrap();
+    s.iam = Collected::Collected(iam);
+    s.organization = match scp {
+        None => Collected::Collected(None),
+        Some(scp) => serde_json::from_value(json!({"status": "collected", "value": {
+            "organization": {"Id": "o-1"},
+            "ou_path": {"status": "collected", "value": []},
+            "scps": {"status": "collected", "value": [
+                {"Id": "p-full", "Name": "FullAWSAccess", "AwsManaged": true,
+                 "Content": {"status": "collected", "value": admin_policy().to_string()}},
+                {"Id": "p-x", "Name": "Guard", "Content": {"status": "collected", "value": scp.to_string()}}]},
+            "rcps": {"status": "collected", "value": []}}}))
+        .unwrap(),
+    };
+    let m = AccessModel::new(&s);
+    assert!(m.skipped.is_empty(), "{:?}", m.skipped);
+    graph(&m)
+}
+
+fn edge(g: &Graph, from: &str, to: &str, t: Technique) -> Option<Reach> {
+    let i = g.nodes.iter().position(|n| n.arn.ends_with(from))?;
+    let j = g.nodes.iter().position(|n| n.arn.ends_with(to))?;
+    g.edges
+        .iter()
+        .find(|e| e.from == i && e.to == j && e.technique == t)
+        .map(|e| e.access)
+}
+
+fn root_trust() -> Value {
+    trust(json!({"AWS": format!("arn:aws:iam::{ACCT}:root")}))
+}
+
+#[test]
+fn assume_role_positive_scp_negative_and_mfa() {
+    let users = || {
+        vec![user(
+            "dev",
+            doc(json!([allow(json!("sts:AssumeRole"), "*")])),
+        )]
+    };
+    let g = account(
+        users(),
+        vec![role("Admin", root_trust(), admin_policy())],
+        vec![],
+        None,
+    );
+    assert_eq!(
+        edge(&g, "user/dev", "role/Admin", Technique::AssumeRole),
+        Some(Reach::Allowed)
+    );
+    assert!(
+        g.nodes
+            .iter()
+            .find(|n| n.arn.ends_with("role/Admin"))
+            .unwrap()
+            .admin
+    );
+
+    let deny = doc(json!([{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]));
+    let g = account(
+        users(),
+        vec![role("Admin", root_trust(), admin_policy())],
+        vec![],
+        Some(deny),
+    );
+    assert_eq!(
+        edge(&g, "user/dev", "role/Admin", Technique::AssumeRole),
+        None
+    );
+
+    let mfa = doc(
+        json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCT}:root")},
+        "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]),
+    );
+    let g = account(
+        users(),
+        vec![role("Admin", mfa, admin_policy())],
+        vec![],
+        None,
+    );
+    assert_eq!(
+        edge(&g, "user/dev", "role/Admin", Technique::AssumeRole),
+        Some(Reach::Conditional)
+    );
+    let e = g
+        .edges
+        .iter()
+        .find(|e| e.technique == Technique::AssumeRole)
+        .unwrap();
+    assert!(e.steps[0]
+        .conditions
+        .iter()
+        .any(|c| c.key == "aws:MultiFactorAuthPresent"));
+}
+
+#[test]
+fn credentials_of_another_user_and_a_boundary_that_blocks_them() {
+    let target = user("boss", admin_policy());
+    let helpdesk = || {
+        user(
+            "helpdesk",
+            doc(json!([allow(
+                json!([
+                    "iam:CreateAccessKey",
+                    "iam:UpdateLoginProfile",
+                    "iam:CreateLoginProfile"
+                ]),
+                "*"
+            )])),
+        )
+    };
+    let g = account(vec![helpdesk(), target.clone()], vec![], vec![], None);
+    for t in [
+        Technique::CreateAccessKey,
+        Technique::UpdateLoginProfile,
+        Technique::CreateLoginProfile,
+    ] {
+        assert_eq!(
+            edge(&g, "user/helpdesk", "user/boss", t),
+            Some(Reach::Allowed),
+            "{t:?}"
+        );
+    }
+    // A boundary without IAM stops it.
+    let boundary_arn = format!("arn:aws:iam::{ACCT}:policy/NoIam");
+    let mut h = helpdesk();
+    h["PermissionsBoundary"] =
+        json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary_arn});
+    let boundary = json!({"PolicyName": "NoIam", "Arn": boundary_arn, "DefaultVersionId": "v1",
+        "PolicyVersionList": [{"Document": doc(json!([allow(json!("s3:*"), "*")])), "VersionId": "v1", "IsDefaultVersion": true}]});
+    let g = account(vec![h, target], vec![], vec![boundary], None);
+    assert_eq!(
+        edge(&g, "user/helpdesk", "user/boss", Technique::CreateAccessKey),
+        None
+    );
+}
+
+#[test]
+fn pass_role_to_every_service_that_runs_code() {
+    let cases: &[(Technique, &str, &[&str])] = &[
+        (
+            Technique::PassRoleEc2,
+            "ec2.amazonaws.com",
+            &["ec2:RunInstances"],
+        ),
+        (
+            Technique::PassRoleLambda,
+            "lambda.amazonaws.com",
+            &["lambda:CreateFunction", "lambda:InvokeFunction"],
+        ),
+        (
+            Technique::PassRoleCloudFormation,
+            "cloudformation.amazonaws.com",
+            &["cloudformation:CreateStack"],
+        ),
+        (
+            Technique::PassRoleGlue,
+            "glue.amazonaws.com",
+            &["glue:CreateDevEndpoint"],
+        ),
+        (
+            Technique::PassRoleSageMaker,
+            "sagemaker.amazonaws.com",
+            &["sagemaker:CreateNotebookInstance"],
+        ),
+        (
+            Technique::PassRoleCodeBuild,
+            "codebuild.amazonaws.com",
+            &["codebuild:CreateProject", "codebuild:StartBuild"],
+        ),
+        (
+            Technique::PassRoleEcs,
+            "ecs-tasks.amazonaws.com",
+            &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        ),
+        (
+            Technique::PassRoleDataPipeline,
+            "datapipeline.amazonaws.com",
+            &[
+                "datapipeline:CreatePipeline",
+                "datapipeline:PutPipelineDefinition",
+                "datapipeline:ActivatePipeline",
+            ],
+        ),
+        (
+            Technique::PassRoleAutoScaling,
+            "ec2.amazonaws.com",
+            &[
+                "autoscaling:CreateLaunchConfiguration",
+                "autoscaling:CreateAutoScalingGroup",
+            ],
+        ),
+    ];
+    for (t, service, actions) in cases {
+        let mut all: Vec<&str> = actions.to_vec();
+        all.push("iam:PassRole");
+        let dev = user("dev", doc(json!([allow(json!(all), "*")])));
+        let r = role("Power", trust(json!({"Service": service})), admin_policy());
+        let g = account(vec![dev], vec![r], vec![], None);
+        assert_eq!(
+            edge(&g, "user/dev", "role/Power", *t),
+            Some(Reach::Allowed),
+            "{t:?}"
+        );
+        // Without the service action, no edge.
+        let dev = user("dev", doc(json!([allow(json!(["iam:PassRole"]), "*")])));
+        let r = role("Power", trust(json!({"Service": service})), admin_policy());
+        let g = account(vec![dev], vec![r], vec![], None);
+        assert_eq!(edge(&g, "user/dev", "role/Power", *t), None, "{t:?}");
+    }
+    // iam:PassedToService limits PassRole to one service.
+    let dev = user(
+        "dev",
+        doc(json!([
+        allow(json!(["ec2:RunInstances", "lambda:CreateFunction", "lambda:InvokeFunction"]), "*"),
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+         "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}])),
+    );
+    let r = role(
+        "Power",
+        trust(json!({"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]})),
+        admin_policy(),
+    );
+    let g = account(vec![dev], vec![r], vec![], None);
+    assert_eq!(
+        edge(&g, "user/dev", "role/Power", Technique::PassRoleLambda),
+        Some(Reach::Allowed)
+    );
+    assert_eq!(
+        edge(&g, "user/dev", "role/Power", Technique::PassRoleEc2),
+        None
+    );
+}
+
+#[test]
+fn trust_policy_rewrite_and_ssm() {
+    let dev = user(
+        "dev",
+        doc(json!([allow(
+            json!(["iam:UpdateAssumeRolePolicy", "ssm:SendCommand"]),
+            "*"
+        )])),
+    );
+    let r = role(
+        "Power",
+        trust(json!({"Service": "ec2.amazonaws.com"})),
+        admin_policy(),
+    );
+    let g = account(vec![dev], vec![r], vec![], None);
+    assert_eq!(
+        edge(&g, "user/dev", "role/Power", Technique::UpdateTrustPolicy),
+        Some(Reach::Allowed)
+    );
+    assert_eq!(
+        edge(&g, "user/dev", "role/Power", Technique::SsmSendCommand),
+        Some(Reach::Allowed)
+    );
+    let e = g
+        .edges
+        .iter()
+        .find(|e| e.technique == Technique::SsmSendCommand)
+        .unwrap();
+    assert!(e.assumes.is_some());
+}
+
+#[test]
+fn a_chain_across_policies_reaches_admin() {
+    // intern can assume Helper (policy 1); Helper can create keys for boss (policy 2);
+    // boss is an administrator. No single policy shows the path.
+    let intern = user(
+        "intern",
+        doc(json!([allow(
+            json!("sts:AssumeRole"),
+            &format!("arn:aws:iam::{ACCT}:role/Helper")
+        )])),
+    );
+    let boss = user("boss", admin_policy());
+    let helper = role(
+        "Helper",
+        root_trust(),
+        doc(json!([allow(
+            json!("iam:CreateAccessKey"),
+            &format!("arn:aws:iam::{ACCT}:user/boss")
+        )])),
+    );
+    let g = account(vec![intern, boss], vec![helper], vec![], None);
+    let admins: Vec<usize> = (0..g.nodes.len()).filter(|&i| g.nodes[i].admin).collect();
+    let from = g
+        .nodes
+        .iter()
+        .position(|n| n.arn.ends_with("user/intern"))
+        .unwrap();
+    let paths = shortest_paths(&g, Some(from), &admins);
+    assert_eq!(paths.len(), 1);
+    let p = &paths[0];
+    let techniques: Vec<Technique> = p.edges.iter().map(|&k| g.edges[k].technique).collect();
+    assert_eq!(
+        techniques,
+        [Technique::AssumeRole, Technique::CreateAccessKey]
+    );
+    assert!(g.nodes[p.to].arn.ends_with("user/boss"));
+    // Exports name both steps.
+    let dot = phiward_access::paths::to_dot(&g, &paths);
+    assert!(
+        dot.contains("assume_role") && dot.contains("create_access_key"),
+        "{dot}"
+    );
+    let mermaid = phiward_access::paths::to_mermaid(&g, &paths);
+    assert!(mermaid.starts_with("flowchart LR") && mermaid.contains("(admin)"));
+    let graphml = phiward_access::paths::to_graphml(&g, &paths);
+    assert_eq!(graphml.matches("<edge ").count(), 2);
+}

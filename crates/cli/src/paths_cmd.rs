@@ -1,0 +1,182 @@
+//! `phiward paths`: privilege-escalation paths in a snapshot.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use phiward_access::paths::{to_dot, to_graphml, to_mermaid};
+use phiward_access::{graph, shortest_paths, Graph, Path, Reach};
+use serde_json::json;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Each path with its steps and the statements behind them.
+    Text,
+    /// One JSON document: the paths with their nodes and edges.
+    Json,
+    /// Graphviz DOT of the paths.
+    Dot,
+    /// GraphML of the paths.
+    Graphml,
+    /// A Mermaid flowchart of the paths.
+    Mermaid,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+phiward paths --snapshot examples/demo-account\n  \
+phiward paths --from dev-sam --to admin --snapshot examples/demo-account\n  \
+phiward paths --to 's3:GetObject:arn:aws:s3:::mercy-phi-records/*' --snapshot S --format mermaid\n\n\
+Techniques: assume_role, update_trust_policy, create_access_key, create_login_profile, \
+update_login_profile, pass_role_{ec2,lambda,cloud_formation,glue,sage_maker,code_build,ecs,\
+data_pipeline,auto_scaling}, ssm_send_command. Exit status: 2 if an input could not be \
+read, else 0.")]
+pub struct Args {
+    /// Start from this user or role (name or ARN); default: every principal with a path.
+    #[arg(long, value_name = "PRINCIPAL")]
+    from: Option<String>,
+    /// `admin` (principals that can change their own permissions), a user or role, or
+    /// `ACTION:RESOURCE` (principals that can perform it).
+    #[arg(long, value_name = "TARGET", default_value = "admin")]
+    to: String,
+    /// A snapshot folder or a folder of raw AWS CLI exports.
+    #[arg(long, value_name = "DIR")]
+    snapshot: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn node(g: &Graph, arn_or_name: &str) -> Option<usize> {
+    g.nodes
+        .iter()
+        .position(|n| n.arn == arn_or_name)
+        .or_else(|| {
+            g.nodes.iter().position(|n| {
+                n.arn
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last == arn_or_name)
+            })
+        })
+}
+
+fn targets(g: &Graph, m: &phiward_access::AccessModel, to: &str) -> Result<Vec<usize>> {
+    if to == "admin" {
+        return Ok((0..g.nodes.len())
+            .filter(|&i| g.nodes.get(i).is_some_and(|n| n.admin))
+            .collect());
+    }
+    if let Some(i) = node(g, to) {
+        return Ok(vec![i]);
+    }
+    let mut parts = to.splitn(3, ':');
+    let (Some(service), Some(name), Some(resource)) = (parts.next(), parts.next(), parts.next())
+    else {
+        bail!("`{to}` is not `admin`, a principal of the snapshot, or ACTION:RESOURCE");
+    };
+    let action = format!("{service}:{name}");
+    let answer = phiward_access::who_can(m, &action, std::slice::from_ref(&action), resource);
+    Ok(answer
+        .principals
+        .iter()
+        .filter_map(|p| node(g, &p.arn))
+        .collect())
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let (model, incomplete) = crate::access_cmd::load(&args.snapshot)?;
+    let g = graph(&model);
+    let from = match &args.from {
+        Some(f) => match node(&g, f) {
+            Some(i) => Some(i),
+            None => bail!("`{f}` is no principal of the snapshot"),
+        },
+        None => None,
+    };
+    let targets = targets(&g, &model, &args.to)?;
+    let paths = shortest_paths(&g, from, &targets);
+    let mut o = std::io::stdout().lock();
+    match args.format {
+        Format::Dot => write!(o, "{}", to_dot(&g, &paths))?,
+        Format::Graphml => write!(o, "{}", to_graphml(&g, &paths))?,
+        Format::Mermaid => write!(o, "{}", to_mermaid(&g, &paths))?,
+        Format::Json => {
+            let list: Vec<_> = paths
+                .iter()
+                .map(|p| {
+                    json!({
+                        "from": g.nodes.get(p.from).map(|n| n.arn.as_str()),
+                        "to": g.nodes.get(p.to).map(|n| n.arn.as_str()),
+                        "access": p.access,
+                        "steps": p.edges.iter().filter_map(|&k| g.edges.get(k)).map(|e| json!({
+                            "from": g.nodes.get(e.from).map(|n| n.arn.as_str()),
+                            "to": g.nodes.get(e.to).map(|n| n.arn.as_str()),
+                            "technique": e.technique,
+                            "access": e.access,
+                            "assumes": e.assumes,
+                            "permissions": e.steps,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let doc = json!({"to": args.to, "paths": list, "notes": g.notes});
+            serde_json::to_writer_pretty(&mut o, &doc)?;
+            writeln!(o)?;
+        }
+        Format::Text => text(&mut o, &g, &paths, &args.to)?,
+    }
+    Ok(if incomplete {
+        crate::exit::INPUT
+    } else {
+        crate::exit::OK
+    })
+}
+
+fn text(o: &mut impl Write, g: &Graph, paths: &[Path], to: &str) -> std::io::Result<()> {
+    let name = |i: usize| g.nodes.get(i).map_or("?", |n| n.arn.as_str());
+    writeln!(
+        o,
+        "{} path{} to {to}:",
+        paths.len(),
+        if paths.len() == 1 { "" } else { "s" }
+    )?;
+    for p in paths {
+        let how = match p.access {
+            Reach::Allowed => "",
+            Reach::Conditional => " (conditional)",
+        };
+        writeln!(o, "\n{} -> {}{how}", name(p.from), name(p.to))?;
+        for e in p.edges.iter().filter_map(|&k| g.edges.get(k)) {
+            let t = serde_json::to_value(e.technique).ok();
+            let t = t.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+            writeln!(o, "  {} --{t}--> {}", name(e.from), name(e.to))?;
+            for s in &e.steps {
+                writeln!(o, "      {} on {}", s.action, s.resource)?;
+                for c in &s.conditions {
+                    writeln!(
+                        o,
+                        "        {} ({} statement {})",
+                        c.describe(),
+                        c.policy,
+                        c.statement
+                    )?;
+                }
+                for v in &s.via {
+                    writeln!(
+                        o,
+                        "        via {} statement {} (line {})",
+                        v.policy, v.statement, v.line
+                    )?;
+                }
+            }
+            if let Some(a) = e.assumes {
+                writeln!(o, "      assumes {a}")?;
+            }
+        }
+    }
+    for n in &g.notes {
+        writeln!(o, "note: {n}")?;
+    }
+    Ok(())
+}
