@@ -259,6 +259,18 @@ pub fn graph(m: &AccessModel) -> Graph {
                 .collect()
         })
         .collect();
+    // Roles whose trust policy names a principal's ARN: same-account grants that need no
+    // identity permission, so they are candidates even without `sts:AssumeRole` in the
+    // principal's own policies.
+    let named_in_trust: Vec<Vec<String>> = m.principals.iter().map(|q| trust_arns(m, q)).collect();
+    let trusted_anywhere: std::collections::HashSet<&str> = named_in_trust
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let role_index: Vec<Option<usize>> = (0..m.principals.len())
+        .map(|j| roles.iter().position(|(k, _)| *k == j))
+        .collect();
     for (i, p) in m.principals.iter().enumerate() {
         let mut a = Asker {
             m,
@@ -268,22 +280,34 @@ pub fn graph(m: &AccessModel) -> Graph {
         if let Some((node, s)) = nodes.get_mut(i).zip(admin_step(&mut a)) {
             node.admin = true;
             node.admin_by = Some(s);
+            // An administrator already holds every permission: its own edges add nothing
+            // to any path, and computing them is the costliest part of the graph.
+            continue;
+        }
+        let caps = Caps::of(p);
+        if !caps.any() && !trusted_anywhere.contains(p.arn.as_str()) {
+            continue;
         }
         for (j, q) in m.principals.iter().enumerate() {
             if i == j {
                 continue;
             }
             match q.kind {
-                PrincipalType::User => user_edges(&mut a, i, j, q, &mut edges),
+                PrincipalType::User if caps.users => user_edges(&mut a, i, j, q, &mut edges),
                 PrincipalType::Role if !q.service_linked => {
-                    let trust = roles
-                        .iter()
-                        .position(|(k, _)| *k == j)
+                    let named = named_in_trust.get(j).is_some_and(|t| t.contains(&p.arn));
+                    if !caps.roles && !named {
+                        continue;
+                    }
+                    let trust = role_index
+                        .get(j)
+                        .copied()
+                        .flatten()
                         .and_then(|k| service_trust.get(k));
                     role_edges(
                         &mut a,
-                        i,
-                        j,
+                        &caps,
+                        (i, j),
                         q,
                         trust.map(Vec::as_slice).unwrap_or(&[]),
                         &mut edges,
@@ -355,6 +379,75 @@ fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
     best
 }
 
+/// Which techniques a principal's identity policies could support at all: an Allow
+/// statement names each action they need. Without one, no identity-based permission for
+/// the action exists (IAM and the services that run code have no resource policies that
+/// could grant it instead), so the technique is skipped without asking the engine.
+struct Caps {
+    users: bool,
+    roles: bool,
+    update_trust: bool,
+    pass: Vec<bool>,
+    ssm: bool,
+}
+
+impl Caps {
+    fn of(p: &Principal) -> Caps {
+        let may = |action: &str| {
+            p.identity.iter().any(|n| {
+                n.policy.statements.iter().any(|s| {
+                    s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action)
+                })
+            })
+        };
+        let pass_role = may("iam:PassRole");
+        let pass: Vec<bool> = PASS_ROLE
+            .iter()
+            .map(|(_, _, actions)| pass_role && actions.iter().all(|a| may(a)))
+            .collect();
+        let update_trust = may("iam:UpdateAssumeRolePolicy");
+        let ssm = may("ssm:SendCommand");
+        Caps {
+            users: may("iam:CreateAccessKey")
+                || may("iam:CreateLoginProfile")
+                || may("iam:UpdateLoginProfile"),
+            roles: may("sts:AssumeRole") || update_trust || ssm || pass.iter().any(|x| *x),
+            update_trust,
+            pass,
+            ssm,
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.users || self.roles
+    }
+}
+
+/// The principal ARNs a role's trust policy names (for other principals, empty).
+fn trust_arns(m: &AccessModel, q: &Principal) -> Vec<String> {
+    if q.kind != PrincipalType::Role {
+        return Vec::new();
+    }
+    let Some(policy) = m.resource_for(&q.arn).and_then(|r| r.policy.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for st in &policy.policy.statements {
+        if let Some(phiward_policy::document::PrincipalSpec::Map(entries)) =
+            st.principal.as_ref().map(|p| &p.spec)
+        {
+            for e in entries {
+                for id in &e.ids {
+                    if let phiward_policy::document::PrincipalId::Arn(arn) = id {
+                        out.push(arn.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Vec<Edge>) {
     for (t, action) in [
         (Technique::CreateAccessKey, "iam:CreateAccessKey"),
@@ -369,8 +462,8 @@ fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Ve
 
 fn role_edges(
     a: &mut Asker<'_>,
-    i: usize,
-    j: usize,
+    caps: &Caps,
+    (i, j): (usize, usize),
     q: &Principal,
     trust: &[bool],
     out: &mut Vec<Edge>,
@@ -378,11 +471,13 @@ fn role_edges(
     if let Some(s) = a.ask("sts:AssumeRole", &q.arn, &[]) {
         out.push(edge(i, j, Technique::AssumeRole, vec![s]));
     }
-    if let Some(s) = a.ask("iam:UpdateAssumeRolePolicy", &q.arn, &[]) {
-        out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+    if caps.update_trust {
+        if let Some(s) = a.ask("iam:UpdateAssumeRolePolicy", &q.arn, &[]) {
+            out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+        }
     }
-    for ((t, service, actions), trusted) in PASS_ROLE.iter().zip(trust) {
-        if !trusted {
+    for (((t, service, actions), trusted), can) in PASS_ROLE.iter().zip(trust).zip(&caps.pass) {
+        if !trusted || !can {
             continue;
         }
         let passed = [("iam:PassedToService", *service)];
@@ -392,7 +487,7 @@ fn role_edges(
             out.push(edge(i, j, *t, steps));
         }
     }
-    if trust.first() == Some(&true) {
+    if caps.ssm && trust.first() == Some(&true) {
         if let Some(s) = a.ask("ssm:SendCommand", "*", &[]) {
             let mut e = edge(i, j, Technique::SsmSendCommand, vec![s]);
             e.assumes = Some("an EC2 instance runs with this role's instance profile");

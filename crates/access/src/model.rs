@@ -90,6 +90,8 @@ pub struct AccessModel {
     pub notes: Vec<String>,
     /// Documents that could not be parsed or found, left out of every decision.
     pub skipped: Vec<Skipped>,
+    /// Resource ARN -> index in `resources`.
+    by_arn: std::collections::HashMap<String, usize>,
 }
 
 fn parse(
@@ -125,10 +127,14 @@ impl AccessModel {
             rcps: Vec::new(),
             notes: Vec::new(),
             skipped: Vec::new(),
+            by_arn: std::collections::HashMap::new(),
         };
         m.principals_and_roles(snap);
         m.resources(snap);
         m.organization(snap);
+        for (i, r) in m.resources.iter().enumerate() {
+            m.by_arn.entry(r.arn.clone()).or_insert(i);
+        }
         m
     }
 
@@ -419,12 +425,12 @@ impl AccessModel {
     /// The resource whose policy governs `arn`: the resource itself, or for an S3 object
     /// its bucket.
     pub fn resource_for(&self, arn: &str) -> Option<&Resource> {
-        if let Some(r) = self.resources.iter().find(|r| r.arn == arn) {
+        let at = |a: &str| self.by_arn.get(a).and_then(|&i| self.resources.get(i));
+        if let Some(r) = at(arn) {
             return Some(r);
         }
         let rest = arn.strip_prefix("arn:aws:s3:::")?;
         let bucket = rest.split('/').next()?;
-        let bucket_arn = format!("arn:aws:s3:::{bucket}");
-        self.resources.iter().find(|r| r.arn == bucket_arn)
+        at(&format!("arn:aws:s3:::{bucket}"))
     }
 }

@@ -123,6 +123,16 @@ pub struct ActionElement {
     pub(crate) matchers: Vec<ActionMatcher>,
 }
 
+impl ActionElement {
+    /// Whether the element names the action (`service:Action`, any case) as the engine
+    /// decides it: for `NotAction`, when none of its patterns does.
+    pub fn applies_to(&self, action: &str) -> bool {
+        let lc = action.to_lowercase();
+        let (service, name) = lc.split_once(':').unwrap_or((lc.as_str(), ""));
+        self.matchers.iter().any(|m| m.matches(service, name)) != self.negated
+    }
+}
+
 /// A compiled action pattern.
 ///
 /// AWS: IAM User Guide, "IAM JSON policy elements: Action": actions are
