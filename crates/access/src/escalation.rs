@@ -176,6 +176,40 @@ fn step(action: &str, resource: &str, d: Decided) -> Step {
     }
 }
 
+/// Every action the graph asks about.
+fn technique_actions() -> Vec<&'static str> {
+    let mut v = vec![
+        "sts:AssumeRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:CreateAccessKey",
+        "iam:CreateLoginProfile",
+        "iam:UpdateLoginProfile",
+        "iam:PassRole",
+        "ssm:SendCommand",
+        "iam:PutUserPolicy",
+        "iam:AttachUserPolicy",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+    ];
+    v.extend(PASS_ROLE.iter().flat_map(|(_, _, a)| a.iter().copied()));
+    v
+}
+
+/// Keeps only the statements that name one of `actions`. For requests on those actions
+/// the decision is unchanged (a statement that does not name the action never applies
+/// to it, in any policy type) and reported statement numbers are the originals; the
+/// engine then has far fewer statements to walk.
+fn prune(set: &mut phiward_policy::PolicySet, actions: &[&str]) {
+    let keep = |p: &mut phiward_policy::Policy| {
+        p.statements
+            .retain(|s| actions.iter().any(|a| s.action.applies_to(a)));
+    };
+    set.identity.iter_mut().for_each(keep);
+    set.boundary.iter_mut().for_each(keep);
+    set.scps.iter_mut().flatten().for_each(keep);
+    set.rcps.iter_mut().flatten().for_each(keep);
+}
+
 /// A permission to decide: action, resource, and extra context keys known.
 type Need<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
@@ -271,12 +305,11 @@ pub fn graph(m: &AccessModel) -> Graph {
     let role_index: Vec<Option<usize>> = (0..m.principals.len())
         .map(|j| roles.iter().position(|(k, _)| *k == j))
         .collect();
+    let wanted = technique_actions();
     for (i, p) in m.principals.iter().enumerate() {
-        let mut a = Asker {
-            m,
-            p,
-            set: set_for(m, Some(p), None),
-        };
+        let mut set = set_for(m, Some(p), None);
+        prune(&mut set, &wanted);
+        let mut a = Asker { m, p, set };
         if let Some((node, s)) = nodes.get_mut(i).zip(admin_step(&mut a)) {
             node.admin = true;
             node.admin_by = Some(s);
