@@ -7,6 +7,7 @@
 //! or other context is `conditional` and says so. Techniques follow the public catalogues
 //! of IAM privilege escalation (Rhino Security Labs; PMapper's edge checkers).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{AccessModel, Principal, PrincipalType};
@@ -306,49 +307,60 @@ pub fn graph(m: &AccessModel) -> Graph {
         .map(|j| roles.iter().position(|(k, _)| *k == j))
         .collect();
     let wanted = technique_actions();
-    for (i, p) in m.principals.iter().enumerate() {
-        let mut set = set_for(m, Some(p), None);
-        prune(&mut set, &wanted);
-        let mut a = Asker { m, p, set };
-        if let Some((node, s)) = nodes.get_mut(i).zip(admin_step(&mut a)) {
-            node.admin = true;
-            node.admin_by = Some(s);
-            // An administrator already holds every permission: its own edges add nothing
-            // to any path, and computing them is the costliest part of the graph.
-            continue;
-        }
-        let caps = Caps::of(p);
-        if !caps.any() && !trusted_anywhere.contains(p.arn.as_str()) {
-            continue;
-        }
-        for (j, q) in m.principals.iter().enumerate() {
-            if i == j {
-                continue;
+    // Each principal's edges are independent: decide them in parallel.
+    let per_principal: Vec<(Option<Step>, Vec<Edge>)> = m
+        .principals
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut set = set_for(m, Some(p), None);
+            prune(&mut set, &wanted);
+            let mut a = Asker { m, p, set };
+            let mut out = Vec::new();
+            if let Some(s) = admin_step(&mut a) {
+                // An administrator already holds every permission: its own edges add
+                // nothing to any path, and computing them is the costliest part.
+                return (Some(s), out);
             }
-            match q.kind {
-                PrincipalType::User if caps.users => user_edges(&mut a, i, j, q, &mut edges),
-                PrincipalType::Role if !q.service_linked => {
-                    let named = named_in_trust.get(j).is_some_and(|t| t.contains(&p.arn));
-                    if !caps.roles && !named {
-                        continue;
-                    }
-                    let trust = role_index
-                        .get(j)
-                        .copied()
-                        .flatten()
-                        .and_then(|k| service_trust.get(k));
-                    role_edges(
-                        &mut a,
-                        &caps,
-                        (i, j),
-                        q,
-                        trust.map(Vec::as_slice).unwrap_or(&[]),
-                        &mut edges,
-                    );
+            let caps = Caps::of(p);
+            if !caps.any() && !trusted_anywhere.contains(p.arn.as_str()) {
+                return (None, out);
+            }
+            for (j, q) in m.principals.iter().enumerate() {
+                if i == j {
+                    continue;
                 }
-                _ => {}
+                match q.kind {
+                    PrincipalType::User if caps.users => user_edges(&mut a, i, j, q, &mut out),
+                    PrincipalType::Role if !q.service_linked => {
+                        let named = named_in_trust.get(j).is_some_and(|t| t.contains(&p.arn));
+                        if !caps.roles && !named {
+                            continue;
+                        }
+                        let trust = role_index
+                            .get(j)
+                            .copied()
+                            .flatten()
+                            .and_then(|k| service_trust.get(k));
+                        role_edges(
+                            &mut a,
+                            &caps,
+                            (i, j),
+                            q,
+                            trust.map(Vec::as_slice).unwrap_or(&[]),
+                            &mut out,
+                        );
+                    }
+                    _ => {}
+                }
             }
-        }
+            (None, out)
+        })
+        .collect();
+    for ((admin_by, found), node) in per_principal.into_iter().zip(nodes.iter_mut()) {
+        node.admin = admin_by.is_some();
+        node.admin_by = admin_by;
+        edges.extend(found);
     }
     for (j, role) in &roles {
         let who = crate::external::grants(
