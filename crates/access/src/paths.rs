@@ -217,3 +217,68 @@ pub fn to_mermaid(g: &Graph, paths: &[Path]) -> String {
     }
     o
 }
+
+/// A principal that reaches one of the principals of a `who-can` answer through the
+/// escalation graph.
+#[derive(Clone, Debug, Serialize)]
+pub struct Transitive {
+    /// Its ARN.
+    pub arn: String,
+    /// User, role or external.
+    #[serde(rename = "type")]
+    pub kind: crate::model::PrincipalType,
+    /// The principal of the answer it reaches.
+    pub reaches: String,
+    /// Allowed when every step is; else conditional.
+    pub access: Reach,
+    /// The steps: from, to and technique of each.
+    pub path: Vec<TransitiveStep>,
+}
+
+/// One step of a [`Transitive`] path.
+#[derive(Clone, Debug, Serialize)]
+pub struct TransitiveStep {
+    /// From this principal.
+    pub from: String,
+    /// To this one.
+    pub to: String,
+    /// By this technique.
+    pub technique: crate::escalation::Technique,
+    /// Allowed or conditional.
+    pub access: Reach,
+}
+
+/// Principals not in `direct` that reach one of them, with the shortest path.
+pub fn transitive(g: &Graph, direct: &[String]) -> Vec<Transitive> {
+    let targets: Vec<usize> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| direct.contains(&n.arn))
+        .map(|(i, _)| i)
+        .collect();
+    let name = |i: usize| g.nodes.get(i).map_or_else(String::new, |n| n.arn.clone());
+    shortest_paths(g, None, &targets)
+        .into_iter()
+        .map(|p| Transitive {
+            arn: name(p.from),
+            kind: g
+                .nodes
+                .get(p.from)
+                .map_or(crate::model::PrincipalType::External, |n| n.kind),
+            reaches: name(p.to),
+            access: p.access,
+            path: p
+                .edges
+                .iter()
+                .filter_map(|&k| g.edges.get(k))
+                .map(|e| TransitiveStep {
+                    from: name(e.from),
+                    to: name(e.to),
+                    technique: e.technique,
+                    access: e.access,
+                })
+                .collect(),
+        })
+        .collect()
+}

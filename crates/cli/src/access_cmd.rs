@@ -31,6 +31,10 @@ pub struct WhoCanArgs {
     /// A snapshot folder or a folder of raw AWS CLI exports.
     #[arg(long, value_name = "DIR")]
     snapshot: PathBuf,
+    /// Also list who can reach a listed principal through role assumption or
+    /// privilege escalation, with the path.
+    #[arg(long)]
+    transitive: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -129,10 +133,22 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
     let (model, incomplete) = load(&args.snapshot)?;
     let actions = expand(&args.action)?;
     let answer = phiward_access::who_can(&model, &args.action, &actions, &args.resource);
+    let transitive = if args.transitive {
+        let direct: Vec<String> = answer.principals.iter().map(|g| g.arn.clone()).collect();
+        phiward_access::paths::transitive(&phiward_access::graph(&model), &direct)
+    } else {
+        Vec::new()
+    };
     let mut o = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut o, &answer)?;
+            let mut doc = serde_json::to_value(&answer)?;
+            if args.transitive {
+                if let Some(map) = doc.as_object_mut() {
+                    map.insert("transitive".into(), serde_json::to_value(&transitive)?);
+                }
+            }
+            serde_json::to_writer_pretty(&mut o, &doc)?;
             writeln!(o)?;
         }
         Format::Text => {
@@ -154,6 +170,32 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
             }
             if answer.principals.is_empty() {
                 writeln!(o, "  nobody")?;
+            }
+            if args.transitive {
+                writeln!(o, "and through role assumption or escalation:")?;
+                for t in &transitive {
+                    let steps: Vec<String> = t
+                        .path
+                        .iter()
+                        .map(|s| {
+                            let tech = serde_json::to_value(s.technique).ok();
+                            let tech = tech
+                                .as_ref()
+                                .and_then(|v| v.as_str())
+                                .unwrap_or("?")
+                                .to_string();
+                            format!("--{tech}--> {}", s.to)
+                        })
+                        .collect();
+                    let how = match t.access {
+                        Reach::Allowed => "",
+                        Reach::Conditional => " (conditional)",
+                    };
+                    writeln!(o, "  {}{how} {}", t.arn, steps.join(" "))?;
+                }
+                if transitive.is_empty() {
+                    writeln!(o, "  nobody else")?;
+                }
             }
             for n in &answer.notes {
                 writeln!(o, "note: {n}")?;

@@ -139,3 +139,26 @@ fn paths_to_admin_in_the_demo_account() {
         );
     }
 }
+
+#[test]
+fn who_can_transitive_adds_the_partner_behind_its_role() {
+    let o = phiward(&[
+        "who-can",
+        "s3:GetObject",
+        "arn:aws:s3:::mercy-phi-claims-exports/a.csv",
+        "--snapshot",
+        DEMO,
+        "--transitive",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let t = v["transitive"].as_array().expect("transitive");
+    let partner = t
+        .iter()
+        .find(|x| x["arn"] == "arn:aws:iam::444455556666:role/ClaimsProcessor")
+        .expect("the partner reaches the data through its role");
+    assert_eq!(partner["type"], "external");
+    assert_eq!(partner["reaches"], "arn:aws:iam::111122223333:role/PartnerClaimsAccess");
+    assert_eq!(partner["path"][0]["technique"], "assume_role");
+}
