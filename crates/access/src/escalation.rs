@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{AccessModel, Principal, PrincipalType};
-use crate::query::{decide, request_for, set_for, with_resource, Condition, Decided, Reach, Via};
+use crate::query::{
+    decide, request_for, set_for, set_for_actions, with_resource, Condition, Decided, Reach, Via,
+};
 
 /// How one principal gains another's power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -196,21 +198,6 @@ fn technique_actions() -> Vec<&'static str> {
     v
 }
 
-/// Keeps only the statements that name one of `actions`. For requests on those actions
-/// the decision is unchanged (a statement that does not name the action never applies
-/// to it, in any policy type) and reported statement numbers are the originals; the
-/// engine then has far fewer statements to walk.
-fn prune(set: &mut phiward_policy::PolicySet, actions: &[&str]) {
-    let keep = |p: &mut phiward_policy::Policy| {
-        p.statements
-            .retain(|s| actions.iter().any(|a| s.action.applies_to(a)));
-    };
-    set.identity.iter_mut().for_each(keep);
-    set.boundary.iter_mut().for_each(keep);
-    set.scps.iter_mut().flatten().for_each(keep);
-    set.rcps.iter_mut().flatten().for_each(keep);
-}
-
 /// A permission to decide: action, resource, and extra context keys known.
 type Need<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
@@ -313,8 +300,7 @@ pub fn graph(m: &AccessModel) -> Graph {
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut set = set_for(m, Some(p), None);
-            prune(&mut set, &wanted);
+            let set = set_for_actions(m, Some(p), None, Some(&wanted));
             let mut a = Asker { m, p, set };
             let mut out = Vec::new();
             if let Some(s) = admin_step(&mut a) {

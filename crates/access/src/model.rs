@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use phiward_policy::{Policy, PolicyKind};
-use phiward_snapshot::model::iam::{AttachedPolicy, InlinePolicy, PermissionsBoundary, Tag};
+use std::collections::HashMap;
+
+use phiward_snapshot::model::iam::{InlinePolicy, ManagedPolicy, Tag};
 use phiward_snapshot::model::org::{OrgParent, OrgPolicy};
 use phiward_snapshot::{PolicyText, Snapshot};
 
@@ -39,9 +41,10 @@ pub struct Principal {
     /// User or role.
     pub kind: PrincipalType,
     /// Identity-based policies: inline, attached managed, and (users) the groups'.
-    pub identity: Vec<Named>,
+    /// Managed policies are parsed once and shared.
+    pub identity: Vec<Arc<Named>>,
     /// The permissions boundary, when set.
-    pub boundary: Option<Named>,
+    pub boundary: Option<Arc<Named>>,
     /// Tags (they become `aws:PrincipalTag/...`).
     pub tags: Vec<Tag>,
     /// Service-linked roles are not subject to SCPs.
@@ -145,44 +148,41 @@ impl AccessModel {
             return;
         };
         let skipped = &mut self.skipped;
-        let managed = |a: &AttachedPolicy, skipped: &mut Vec<Skipped>| -> Option<Named> {
-            let Some(doc) = iam.policy(&a.policy_arn).and_then(|p| p.default_document()) else {
-                skipped.push(Skipped {
-                    place: a.policy_arn.clone(),
-                    reason: "the managed policy's default version is not in the snapshot".into(),
-                });
-                return None;
-            };
-            parse(doc, PolicyKind::Identity, &a.policy_arn, skipped)
+        let by_arn: HashMap<&str, &ManagedPolicy> =
+            iam.policies.iter().map(|p| (p.arn.as_str(), p)).collect();
+        // Each managed policy is parsed once, however many principals it is attached to.
+        let mut cache: HashMap<(String, bool), Option<Arc<Named>>> = HashMap::new();
+        let mut managed = |arn: &str, boundary: bool, skipped: &mut Vec<Skipped>| {
+            cache
+                .entry((arn.to_string(), boundary))
+                .or_insert_with(|| {
+                    let Some(doc) = by_arn.get(arn).and_then(|p| p.default_document()) else {
+                        skipped.push(Skipped {
+                            place: arn.to_string(),
+                            reason: if boundary {
+                                "the boundary policy is not in the snapshot; the principal is treated as having no boundary".into()
+                            } else {
+                                "the managed policy's default version is not in the snapshot".into()
+                            },
+                        });
+                        return None;
+                    };
+                    let kind = if boundary {
+                        PolicyKind::PermissionsBoundary
+                    } else {
+                        PolicyKind::Identity
+                    };
+                    parse(doc, kind, arn, skipped).map(Arc::new)
+                })
+                .clone()
         };
         let inline = |owner: &str, p: &InlinePolicy, skipped: &mut Vec<Skipped>| {
             let place = format!("{owner} inline policy `{}`", p.policy_name);
-            parse(&p.policy_document, PolicyKind::Identity, &place, skipped)
-        };
-        let boundary = |b: &Option<PermissionsBoundary>, skipped: &mut Vec<Skipped>| {
-            let b = b.as_ref()?;
-            let doc = iam
-                .policy(&b.permissions_boundary_arn)
-                .and_then(|p| p.default_document());
-            match doc {
-                Some(doc) => parse(
-                    doc,
-                    PolicyKind::PermissionsBoundary,
-                    &b.permissions_boundary_arn,
-                    skipped,
-                ),
-                None => {
-                    skipped.push(Skipped {
-                        place: b.permissions_boundary_arn.clone(),
-                        reason: "the boundary policy is not in the snapshot; the principal is treated as having no boundary".into(),
-                    });
-                    None
-                }
-            }
+            parse(&p.policy_document, PolicyKind::Identity, &place, skipped).map(Arc::new)
         };
         for u in &iam.users {
             let owner = format!("user `{}`", u.user_name);
-            let mut identity: Vec<Named> = u
+            let mut identity: Vec<Arc<Named>> = u
                 .user_policy_list
                 .iter()
                 .filter_map(|p| inline(&owner, p, skipped))
@@ -190,7 +190,7 @@ impl AccessModel {
             identity.extend(
                 u.attached_managed_policies
                     .iter()
-                    .filter_map(|a| managed(a, skipped)),
+                    .filter_map(|a| managed(&a.policy_arn, false, skipped)),
             );
             for g in &u.group_list {
                 let Some(group) = iam.group(g) else {
@@ -211,7 +211,7 @@ impl AccessModel {
                     group
                         .attached_managed_policies
                         .iter()
-                        .filter_map(|a| managed(a, skipped)),
+                        .filter_map(|a| managed(&a.policy_arn, false, skipped)),
                 );
             }
             self.principals.push(Principal {
@@ -219,14 +219,17 @@ impl AccessModel {
                 name: u.user_name.clone(),
                 kind: PrincipalType::User,
                 identity,
-                boundary: boundary(&u.permissions_boundary, skipped),
+                boundary: u
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|b| managed(&b.permissions_boundary_arn, true, skipped)),
                 tags: u.tags.clone(),
                 service_linked: false,
             });
         }
         for r in &iam.roles {
             let owner = format!("role `{}`", r.role_name);
-            let mut identity: Vec<Named> = r
+            let mut identity: Vec<Arc<Named>> = r
                 .role_policy_list
                 .iter()
                 .filter_map(|p| inline(&owner, p, skipped))
@@ -234,14 +237,17 @@ impl AccessModel {
             identity.extend(
                 r.attached_managed_policies
                     .iter()
-                    .filter_map(|a| managed(a, skipped)),
+                    .filter_map(|a| managed(&a.policy_arn, false, skipped)),
             );
             self.principals.push(Principal {
                 arn: r.arn.clone(),
                 name: r.role_name.clone(),
                 kind: PrincipalType::Role,
                 identity,
-                boundary: boundary(&r.permissions_boundary, skipped),
+                boundary: r
+                    .permissions_boundary
+                    .as_ref()
+                    .and_then(|b| managed(&b.permissions_boundary_arn, true, skipped)),
                 tags: r.tags.clone(),
                 service_linked: r.is_service_linked(),
             });

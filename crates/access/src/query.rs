@@ -146,8 +146,16 @@ pub struct Can {
 /// The session name phiward gives the role sessions it reasons about.
 const SESSION: &str = "phiward";
 
-fn put(set: &mut Vec<phiward_policy::Policy>, names: &mut Vec<Arc<str>>, n: &Named) {
-    set.push(n.policy.clone());
+fn put(
+    set: &mut Vec<phiward_policy::Policy>,
+    names: &mut Vec<Arc<str>>,
+    n: &Named,
+    only: Option<&[&str]>,
+) {
+    set.push(match only {
+        Some(actions) => n.policy.only_for(actions),
+        None => n.policy.clone(),
+    });
     names.push(n.name.clone());
 }
 
@@ -157,15 +165,31 @@ pub(crate) fn set_for(
     p: Option<&Principal>,
     resource: Option<&Resource>,
 ) -> PolicySet {
+    set_for_actions(m, p, resource, None)
+}
+
+/// [`set_for`], keeping only the statements that name one of `only` (see
+/// [`phiward_policy::Policy::only_for`]): the same decisions on those actions, less to
+/// copy and to walk.
+pub(crate) fn set_for_actions(
+    m: &AccessModel,
+    p: Option<&Principal>,
+    resource: Option<&Resource>,
+    only: Option<&[&str]>,
+) -> PolicySet {
+    let copy = |n: &Named| match only {
+        Some(actions) => n.policy.only_for(actions),
+        None => n.policy.clone(),
+    };
     let mut set = PolicySet::default();
     let mut identity = Vec::new();
     let mut boundary = Vec::new();
     if let Some(p) = p {
         for n in &p.identity {
-            put(&mut set.identity, &mut identity, n);
+            put(&mut set.identity, &mut identity, n, only);
         }
         if let Some(b) = &p.boundary {
-            put(&mut set.boundary, &mut boundary, b);
+            put(&mut set.boundary, &mut boundary, b, only);
         }
     }
     let level_names: Vec<Vec<Arc<str>>> = m
@@ -176,7 +200,7 @@ pub(crate) fn set_for(
     set.scps = m
         .scps
         .iter()
-        .map(|l| l.iter().map(|n| n.policy.clone()).collect())
+        .map(|l| l.iter().map(|n| copy(n)).collect())
         .collect();
     let rcp_names: Vec<Vec<Arc<str>>> = m
         .rcps
@@ -186,7 +210,7 @@ pub(crate) fn set_for(
     set.rcps = m
         .rcps
         .iter()
-        .map(|l| l.iter().map(|n| n.policy.clone()).collect())
+        .map(|l| l.iter().map(|n| copy(n)).collect())
         .collect();
     set.name_policies(|kind, level, i| {
         let name = match kind {
@@ -349,8 +373,9 @@ fn finish(g: &mut Grant) {
 pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &str) -> WhoCan {
     let res = m.resource_for(resource);
     let mut principals = Vec::new();
+    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
     for p in &m.principals {
-        let mut set = set_for(m, Some(p), None);
+        let mut set = set_for_actions(m, Some(p), None, Some(&only));
         let mut grant = None;
         for a in actions {
             with_resource(&mut set, m.resource_for_action(resource, a));
@@ -387,7 +412,8 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
 pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[String]) -> Can {
     let mut capabilities = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut set = set_for(m, Some(p), None);
+    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
+    let mut set = set_for_actions(m, Some(p), None, Some(&only));
     for resource in resources {
         for a in actions {
             with_resource(&mut set, m.resource_for_action(resource, a));

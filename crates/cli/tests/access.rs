@@ -159,6 +159,9 @@ fn who_can_transitive_adds_the_partner_behind_its_role() {
         .find(|x| x["arn"] == "arn:aws:iam::444455556666:role/ClaimsProcessor")
         .expect("the partner reaches the data through its role");
     assert_eq!(partner["type"], "external");
-    assert_eq!(partner["reaches"], "arn:aws:iam::111122223333:role/PartnerClaimsAccess");
+    assert_eq!(
+        partner["reaches"],
+        "arn:aws:iam::111122223333:role/PartnerClaimsAccess"
+    );
     assert_eq!(partner["path"][0]["technique"], "assume_role");
 }

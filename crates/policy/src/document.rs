@@ -72,6 +72,25 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// A copy keeping only the statements that name one of `actions`: for requests on
+    /// those actions it decides exactly as the whole policy (a statement that does not
+    /// name an action never applies to it), and statement numbers stay the original ones.
+    pub fn only_for(&self, actions: &[&str]) -> Policy {
+        Policy {
+            version: self.version.clone(),
+            id: self.id.clone(),
+            statements: self
+                .statements
+                .iter()
+                .filter(|s| actions.iter().any(|a| s.action.applies_to(a)))
+                .cloned()
+                .collect(),
+            statement_array: self.statement_array,
+            pos: self.pos,
+            kind: self.kind,
+        }
+    }
+
     /// Whether `${...}` policy variables are substituted (only in version 2012-10-17).
     ///
     /// AWS: IAM User Guide, "IAM policy elements: Variables and tags" ("If you don't include
