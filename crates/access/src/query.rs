@@ -200,7 +200,7 @@ pub(crate) fn set_for_actions(
     set.scps = m
         .scps
         .iter()
-        .map(|l| l.iter().map(|n| copy(n)).collect())
+        .map(|l| l.iter().map(&copy).collect())
         .collect();
     let rcp_names: Vec<Vec<Arc<str>>> = m
         .rcps
@@ -210,7 +210,7 @@ pub(crate) fn set_for_actions(
     set.rcps = m
         .rcps
         .iter()
-        .map(|l| l.iter().map(|n| copy(n)).collect())
+        .map(|l| l.iter().map(&copy).collect())
         .collect();
     set.name_policies(|kind, level, i| {
         let name = match kind {
