@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::{AccessModel, Principal, PrincipalType};
 use crate::query::{
-    decide, request_for, set_for, set_for_actions, with_resource, Condition, Decided, Reach, Via,
+    decide, request_for, set_for, set_for_actions, with_resource, Capability, Decided, Reach,
 };
 
 /// How one principal gains another's power.
@@ -108,21 +108,8 @@ const PASS_ROLE: &[(Technique, &str, &[&str])] = &[
     ),
 ];
 
-/// One permission an edge needs, as decided.
-#[derive(Clone, Debug, Serialize)]
-pub struct Step {
-    /// The action.
-    pub action: String,
-    /// The resource.
-    pub resource: String,
-    /// Allowed or conditional.
-    pub access: Reach,
-    /// Conditions, when conditional.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Condition>,
-    /// The statements granting it.
-    pub via: Vec<Via>,
-}
+/// One permission an edge needs, as decided: the same record `can` returns.
+pub type Step = Capability;
 
 /// An edge of the graph.
 #[derive(Clone, Debug, Serialize)]

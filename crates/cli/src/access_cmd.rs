@@ -92,31 +92,26 @@ fn expand(pattern: &str) -> Result<Vec<String>> {
     Ok(actions)
 }
 
-fn conditions_text(o: &mut impl Write, conditions: &[Condition]) -> std::io::Result<()> {
+/// The conditions and granting statements of an answer, one per line, indented.
+pub(crate) fn evidence_text(
+    o: &mut impl Write,
+    indent: usize,
+    conditions: &[Condition],
+    via: &[Via],
+) -> std::io::Result<()> {
+    let pad = " ".repeat(indent);
     for c in conditions {
-        writeln!(
-            o,
-            "      {} ({} statement {})",
-            c.describe(),
-            c.policy,
-            c.statement
-        )?;
+        let (d, p, n) = (c.describe(), &c.policy, c.statement);
+        writeln!(o, "{pad}{d} ({p} statement {n})")?;
     }
-    Ok(())
-}
-
-fn via_text(o: &mut impl Write, via: &[Via]) -> std::io::Result<()> {
     for v in via {
         let sid = v
             .sid
             .as_deref()
             .map(|s| format!(" `{s}`"))
             .unwrap_or_default();
-        writeln!(
-            o,
-            "      via {} statement {}{sid} (line {})",
-            v.policy, v.statement, v.line
-        )?;
+        let (p, n, l) = (&v.policy, v.statement, v.line);
+        writeln!(o, "{pad}via {p} statement {n}{sid} (line {l})")?;
     }
     Ok(())
 }
@@ -165,8 +160,7 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
                     format!("{n} actions")
                 };
                 writeln!(o, "  {} ({:?}): {how}, {acts}", g.arn, g.kind)?;
-                conditions_text(&mut o, &g.conditions)?;
-                via_text(&mut o, &g.via)?;
+                evidence_text(&mut o, 6, &g.conditions, &g.via)?;
             }
             if answer.principals.is_empty() {
                 writeln!(o, "  nobody")?;
@@ -238,8 +232,7 @@ pub fn can(args: &CanArgs) -> Result<u8> {
                     Reach::Conditional => "conditional",
                 };
                 writeln!(o, "  {} on {}: {how}", c.action, c.resource)?;
-                conditions_text(&mut o, &c.conditions)?;
-                via_text(&mut o, &c.via)?;
+                evidence_text(&mut o, 6, &c.conditions, &c.via)?;
             }
             if answer.capabilities.is_empty() {
                 writeln!(o, "  nothing")?;

@@ -153,22 +153,7 @@ fn text(o: &mut impl Write, g: &Graph, paths: &[Path], to: &str) -> std::io::Res
             writeln!(o, "  {} --{t}--> {}", name(e.from), name(e.to))?;
             for s in &e.steps {
                 writeln!(o, "      {} on {}", s.action, s.resource)?;
-                for c in &s.conditions {
-                    writeln!(
-                        o,
-                        "        {} ({} statement {})",
-                        c.describe(),
-                        c.policy,
-                        c.statement
-                    )?;
-                }
-                for v in &s.via {
-                    writeln!(
-                        o,
-                        "        via {} statement {} (line {})",
-                        v.policy, v.statement, v.line
-                    )?;
-                }
+                crate::access_cmd::evidence_text(o, 8, &s.conditions, &s.via)?;
             }
             if let Some(a) = e.assumes {
                 writeln!(o, "      assumes {a}")?;
