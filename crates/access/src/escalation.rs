@@ -513,3 +513,12 @@ fn role_edges(
         }
     }
 }
+
+/// Whether a principal is administrator-equivalent (it can change its own permissions),
+/// with the decided permission that makes it one.
+pub fn admin_grant(m: &AccessModel, p: &Principal) -> Option<Step> {
+    let wanted = technique_actions();
+    let set = set_for_actions(m, Some(p), None, Some(&wanted));
+    let mut a = Asker { m, p, set };
+    admin_step(&mut a)
+}

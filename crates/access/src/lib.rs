@@ -17,7 +17,7 @@ pub mod model;
 pub mod paths;
 pub mod query;
 
-pub use escalation::{graph, Edge, Graph, Node, Step, Technique};
+pub use escalation::{admin_grant, graph, Edge, Graph, Node, Step, Technique};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use query::{

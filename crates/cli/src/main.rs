@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod access_cmd;
 mod actions;
+mod audit_cmd;
 mod explain;
 mod lint;
 mod paths_cmd;
@@ -27,6 +28,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Audit a snapshot against the HIPAA checks, practice by practice.
+    Audit(Box<audit_cmd::Args>),
     /// Decide AWS authorization requests exactly as AWS does, and explain why.
     Simulate(Box<simulate::Args>),
     /// Lint IAM policies: grammar, AWS pitfalls, redundant statements and risky grants.
@@ -56,6 +59,7 @@ pub mod exit {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Audit(args) => audit_cmd::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Actions(args) => actions::run(&args),

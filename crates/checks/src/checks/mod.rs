@@ -1,0 +1,24 @@
+//! The catalog: one file per check, listed once here.
+
+use crate::Check;
+
+mod admin_001;
+mod auto_001;
+mod key_001;
+mod log_002;
+mod mfa_001;
+mod root_001;
+mod root_002;
+mod root_003;
+
+/// Every check, in report order.
+pub static CHECKS: &[&Check] = &[
+    &root_001::CHECK,
+    &root_002::CHECK,
+    &root_003::CHECK,
+    &admin_001::CHECK,
+    &mfa_001::CHECK,
+    &key_001::CHECK,
+    &log_002::CHECK,
+    &auto_001::CHECK,
+];

@@ -1,0 +1,150 @@
+//! The HIPAA check catalog. Each check lives in its own file under `checks/` with its
+//! metadata (permanent id, title, severity, practice, HIPAA Security Rule citations, CIS
+//! control, remediation) and a doc comment saying what it checks, why, and how to fix it.
+//! Statements about access are decided by the policy engine through `phiward_access`,
+//! never by pattern-matching policy text. A check whose data was not collected says
+//! `not_evaluated`, never `pass`.
+
+use chrono::{DateTime, Utc};
+use phiward_access::AccessModel;
+use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_snapshot::Snapshot;
+
+mod checks;
+
+pub use checks::CHECKS;
+
+/// Thresholds the checks use (`phiward.toml` will set them; these are the defaults).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Fewest administrator-equivalent principals (ADMIN-001).
+    pub admin_min: usize,
+    /// Most administrator-equivalent principals (ADMIN-001).
+    pub admin_max: usize,
+    /// Root must not have been used for this many days (ROOT-003).
+    pub root_unused_days: i64,
+    /// Oldest an active access key may be, in days (KEY-001; CIS: 90).
+    pub max_key_age_days: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            admin_min: 2,
+            admin_max: 3,
+            root_unused_days: 90,
+            max_key_age_days: 90,
+        }
+    }
+}
+
+/// What a check reads.
+#[derive(Debug)]
+pub struct Audit<'a> {
+    /// The account.
+    pub snapshot: &'a Snapshot,
+    /// Its principals, resources and policies, for the engine.
+    pub access: &'a AccessModel,
+    /// The moment ages are measured from: the snapshot's `as_of`, else when it was made.
+    pub now: DateTime<Utc>,
+    /// Thresholds.
+    pub config: &'a Config,
+}
+
+impl<'a> Audit<'a> {
+    /// The account's resource name for account-wide findings.
+    pub fn account_resource(&self) -> String {
+        format!(
+            "account:{}",
+            self.snapshot.account.id.as_deref().unwrap_or("unknown")
+        )
+    }
+}
+
+/// A check's permanent metadata.
+#[derive(Debug)]
+pub struct Meta {
+    /// Permanent id (`ROOT-001`).
+    pub id: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// Severity of a failure.
+    pub severity: Severity,
+    /// The practice (1-7) it serves.
+    pub practice: u8,
+    /// HIPAA Security Rule citations (`164.312(d)`).
+    pub hipaa: &'static [&'static str],
+    /// The matching CIS AWS Foundations Benchmark control, where one exists.
+    pub cis: Option<&'static str>,
+    /// How to fix a failure.
+    pub remediation: &'static str,
+}
+
+impl Meta {
+    /// A finding of this check.
+    pub fn finding(
+        &self,
+        status: Status,
+        resource: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            check: self.id,
+            title: self.title,
+            severity: self.severity,
+            practice: self.practice,
+            hipaa: self.hipaa,
+            status,
+            resource: resource.into(),
+            principal: None,
+            message: message.into(),
+            evidence: Vec::new(),
+            remediation: self.remediation,
+        }
+    }
+
+    /// The account-wide `not_evaluated` finding, naming what was not collected.
+    pub fn not_evaluated(&self, a: &Audit<'_>, what: &str) -> Finding {
+        self.finding(
+            Status::NotEvaluated,
+            a.account_resource(),
+            format!("{what} was not collected: the check cannot be evaluated"),
+        )
+    }
+}
+
+/// A check: its metadata and the function that runs it.
+#[derive(Debug)]
+pub struct Check {
+    /// Metadata.
+    pub meta: Meta,
+    /// Runs the check on an account.
+    pub run: fn(&Meta, &Audit<'_>) -> Vec<Finding>,
+}
+
+/// Evidence from a decided permission: one entry per granting statement.
+pub fn statements(via: &[phiward_access::Via], detail: &str) -> Vec<Evidence> {
+    via.iter()
+        .map(|v| Evidence {
+            source: v.policy.clone(),
+            statement: Some(v.statement),
+            line: Some(v.line),
+            detail: detail.to_string(),
+        })
+        .collect()
+}
+
+/// Evidence from a fact of the snapshot.
+pub fn fact(source: &str, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        source: source.to_string(),
+        statement: None,
+        line: None,
+        detail: detail.into(),
+    }
+}
+
+/// Runs every check.
+pub fn run_all(a: &Audit<'_>) -> Vec<Finding> {
+    CHECKS.iter().flat_map(|c| (c.run)(&c.meta, a)).collect()
+}

@@ -1,0 +1,166 @@
+//! Every check against a fail fixture (the demo account, whose README lists the seeded
+//! violations) and a pass fixture (`tests/fixtures/clean`, a small compliant account).
+
+#![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
+
+use std::path::Path;
+
+use phiward_access::AccessModel;
+use phiward_checks::{run_all, Audit, Config, CHECKS};
+use phiward_report::{Finding, Status};
+
+fn audit(dir: &str) -> Vec<Finding> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let loaded = phiward_snapshot::load(&path).unwrap();
+    let snap = &loaded.snapshot;
+    let access = AccessModel::new(snap);
+    let config = Config::default();
+    let audit = Audit {
+        snapshot: snap,
+        access: &access,
+        now: snap.as_of.unwrap_or(snap.created),
+        config: &config,
+    };
+    run_all(&audit)
+}
+
+fn failing<'a>(findings: &'a [Finding], check: &str) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| f.check == check && f.status == Status::Fail)
+        .collect()
+}
+
+#[test]
+fn every_check_passes_on_the_clean_account() {
+    let findings = audit("tests/fixtures/clean");
+    for c in CHECKS {
+        let mine: Vec<_> = findings.iter().filter(|f| f.check == c.meta.id).collect();
+        assert!(!mine.is_empty(), "{} produced nothing", c.meta.id);
+        for f in mine {
+            assert_eq!(f.status, Status::Pass, "{}: {}", f.check, f.message);
+        }
+    }
+}
+
+#[test]
+fn every_check_fails_on_the_demo_account_where_its_readme_says() {
+    let findings = audit("../../examples/demo-account");
+    for c in CHECKS {
+        assert!(
+            !failing(&findings, c.meta.id).is_empty(),
+            "{} found nothing to fail",
+            c.meta.id
+        );
+    }
+    let names = |check: &str| -> Vec<String> {
+        failing(&findings, check)
+            .iter()
+            .filter_map(|f| f.principal.clone())
+            .collect()
+    };
+    // Practice 3: console users without MFA.
+    let no_mfa = names("MFA-001");
+    for u in ["nurse-bo", "pa-fischer", "intern-2025", "backup-admin-tom"] {
+        assert!(
+            no_mfa.iter().any(|a| a.ends_with(&format!("/{u}"))),
+            "{u}: {no_mfa:?}"
+        );
+    }
+    // Practice 1: five admin users plus admin roles, more than three.
+    let admin = failing(&findings, "ADMIN-001");
+    assert!(
+        admin[0].message.starts_with("8 administrator"),
+        "{}",
+        admin[0].message
+    );
+    for u in [
+        "it-admin",
+        "ops-admin-raj",
+        "cloud-admin-mei",
+        "backup-admin-tom",
+        "contractor-admin",
+    ] {
+        assert!(
+            admin[0]
+                .evidence
+                .iter()
+                .any(|e| e.detail.contains(&format!("user/{u} "))),
+            "{u}"
+        );
+    }
+    // Practice 7: the deploy pipeline passes any role; administrators are left to ADMIN-001.
+    let pass = names("AUTO-001");
+    assert!(
+        pass.iter()
+            .any(|a| a.ends_with("user/automation/deploy-bot")),
+        "{pass:?}"
+    );
+    assert!(!pass.iter().any(|a| a.ends_with("user/it-admin")));
+    let deploy = failing(&findings, "AUTO-001")
+        .into_iter()
+        .find(|f| f.message.contains("deploy-bot"))
+        .unwrap();
+    assert_eq!(deploy.evidence[0].line, Some(13));
+    // Practice 5: the main trail does not validate its files; the data-events trail does.
+    let logs = failing(&findings, "LOG-002");
+    assert_eq!(logs.len(), 1);
+    assert!(logs[0].resource.ends_with("trail/mercy-main-trail"));
+}
+
+#[test]
+fn missing_data_is_not_evaluated_never_pass() {
+    let dir = std::env::temp_dir().join(format!("phiward-checks-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("phiward-export.json"),
+        r#"{"exported_at": "2026-11-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let loaded = phiward_snapshot::load(&dir).unwrap();
+    let access = AccessModel::new(&loaded.snapshot);
+    let config = Config::default();
+    let audit = Audit {
+        snapshot: &loaded.snapshot,
+        access: &access,
+        now: loaded.snapshot.created,
+        config: &config,
+    };
+    let findings = run_all(&audit);
+    assert_eq!(findings.len(), CHECKS.len());
+    assert!(
+        findings.iter().all(|f| f.status == Status::NotEvaluated),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn check_ids_are_unique_and_cite_hipaa() {
+    let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.meta.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), CHECKS.len());
+    for c in CHECKS {
+        assert!(
+            c.meta.hipaa.iter().all(|h| h.starts_with("164.")),
+            "{}",
+            c.meta.id
+        );
+        assert!((1..=7).contains(&c.meta.practice));
+        assert!(!c.meta.remediation.is_empty());
+    }
+}
+
+#[test]
+fn docs_list_every_check() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/audit.md"))
+            .unwrap();
+    for c in CHECKS {
+        assert!(
+            doc.contains(&format!("| {} |", c.meta.id)),
+            "docs/audit.md lacks {}",
+            c.meta.id
+        );
+    }
+}

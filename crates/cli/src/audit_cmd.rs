@@ -1,0 +1,96 @@
+//! `phiward audit`: the HIPAA checks on a snapshot, as text or JSON.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use phiward_access::AccessModel;
+use phiward_checks::{run_all, Audit, Config};
+use phiward_report::{Report, Severity, SCHEMA_VERSION};
+
+use crate::exit;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Grouped by practice, failures with their evidence and fix.
+    Text,
+    /// One JSON document with every finding, passing ones included (docs/audit.md).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  phiward audit examples/demo-account\n  \
+phiward audit /path/to/snapshot --format json > audit.json\n\n\
+Exit status: 2 if some input could not be read (the report says what was skipped), else 1 \
+if a failing finding is at or above --fail-on, else 0.")]
+pub struct Args {
+    /// A snapshot folder or a folder of raw AWS CLI exports.
+    snapshot: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 when a failing finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    fail_on: FailOn,
+}
+
+pub fn run(args: &Args) -> Result<u8> {
+    let loaded = phiward_snapshot::load(&args.snapshot)
+        .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
+    let snap = &loaded.snapshot;
+    let access = AccessModel::new(snap);
+    let mut skipped: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
+    skipped.extend(
+        access
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.place, s.reason)),
+    );
+    let config = Config::default();
+    let now = snap.as_of.unwrap_or(snap.created);
+    let audit = Audit {
+        snapshot: snap,
+        access: &access,
+        now,
+        config: &config,
+    };
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
+        account: snap.account.id.clone(),
+        as_of: now.to_rfc3339(),
+        findings: run_all(&audit),
+        skipped,
+    };
+    let mut o = std::io::stdout().lock();
+    match args.format {
+        Format::Json => writeln!(o, "{}", phiward_report::json::render(&report)?)?,
+        Format::Text => {
+            let colour = std::io::stdout().is_terminal();
+            write!(o, "{}", phiward_report::text::render(&report, colour))?;
+        }
+    }
+    let bar = match args.fail_on {
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    };
+    Ok(if !report.skipped.is_empty() {
+        exit::INPUT
+    } else if report.fails(bar) {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}

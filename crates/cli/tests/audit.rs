@@ -1,0 +1,75 @@
+//! `phiward audit` end to end: report shape, exit codes.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test on unexpected errors"
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn phiward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_phiward"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .output()
+        .expect("run phiward")
+}
+
+#[test]
+fn the_demo_account_fails_with_every_status_in_the_json() {
+    let o = phiward(&["audit", "examples/demo-account", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["account"], "111122223333");
+    assert_eq!(v["as_of"], "2026-11-01T00:00:00+00:00");
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["status"] == "pass"),
+        "passing findings are kept"
+    );
+    let root = findings
+        .iter()
+        .find(|f| f["check"] == "ROOT-001")
+        .expect("ROOT-001");
+    assert_eq!(root["status"], "fail");
+    assert_eq!(root["severity"], "critical");
+    assert_eq!(root["practice"], 1);
+    assert_eq!(root["hipaa"][0], "164.312(d)");
+    assert!(root["remediation"].as_str().is_some_and(|r| !r.is_empty()));
+}
+
+#[test]
+fn fail_on_sets_the_bar_and_text_groups_by_practice() {
+    let o = phiward(&[
+        "audit",
+        "crates/checks/tests/fixtures/clean",
+        "--fail-on",
+        "critical",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("1. Roles, not root") && out.contains("7. Automation"));
+    assert!(out.contains(" 0 fail,"), "{out}");
+    let o = phiward(&["audit", "examples/demo-account", "--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(1), "root without MFA is critical");
+}
+
+#[test]
+fn an_unreadable_snapshot_exits_2() {
+    let o = phiward(&["audit", "/nonexistent/phiward-snapshot"]);
+    assert_eq!(o.status.code(), Some(2));
+}
