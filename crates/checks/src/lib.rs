@@ -5,10 +5,13 @@
 //! never by pattern-matching policy text. A check whose data was not collected says
 //! `not_evaluated`, never `pass`.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
-use phiward_access::AccessModel;
+use phiward_access::{AccessModel, PrincipalType, Step};
 use phiward_report::{Evidence, Finding, Severity, Status};
 use phiward_snapshot::Snapshot;
+use rayon::prelude::*;
 
 mod checks;
 
@@ -49,9 +52,46 @@ pub struct Audit<'a> {
     pub now: DateTime<Utc>,
     /// Thresholds.
     pub config: &'a Config,
+    /// Per principal of `access`, whether it is administrator-equivalent and why;
+    /// computed once, in parallel, for every check that asks.
+    admins: OnceLock<Vec<Option<Step>>>,
 }
 
 impl<'a> Audit<'a> {
+    /// An audit of `snapshot` measured from `now`.
+    pub fn new(
+        snapshot: &'a Snapshot,
+        access: &'a AccessModel,
+        now: DateTime<Utc>,
+        config: &'a Config,
+    ) -> Audit<'a> {
+        Audit {
+            snapshot,
+            access,
+            now,
+            config,
+            admins: OnceLock::new(),
+        }
+    }
+
+    /// The administrator grant of each principal of the access model (same order), or
+    /// `None` for principals that are not administrator-equivalent.
+    pub fn admins(&self) -> &[Option<Step>] {
+        self.admins.get_or_init(|| {
+            self.access
+                .principals
+                .par_iter()
+                .map(|p| {
+                    if p.service_linked || p.kind == PrincipalType::External {
+                        None
+                    } else {
+                        phiward_access::admin_grant(self.access, p)
+                    }
+                })
+                .collect()
+        })
+    }
+
     /// The account's resource name for account-wide findings.
     pub fn account_resource(&self) -> String {
         format!(

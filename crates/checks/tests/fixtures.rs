@@ -15,12 +15,7 @@ fn audit(dir: &str) -> Vec<Finding> {
     let snap = &loaded.snapshot;
     let access = AccessModel::new(snap);
     let config = Config::default();
-    let audit = Audit {
-        snapshot: snap,
-        access: &access,
-        now: snap.as_of.unwrap_or(snap.created),
-        config: &config,
-    };
+    let audit = Audit::new(snap, &access, snap.as_of.unwrap_or(snap.created), &config);
     run_all(&audit)
 }
 
@@ -120,12 +115,7 @@ fn missing_data_is_not_evaluated_never_pass() {
     let loaded = phiward_snapshot::load(&dir).unwrap();
     let access = AccessModel::new(&loaded.snapshot);
     let config = Config::default();
-    let audit = Audit {
-        snapshot: &loaded.snapshot,
-        access: &access,
-        now: loaded.snapshot.created,
-        config: &config,
-    };
+    let audit = Audit::new(&loaded.snapshot, &access, loaded.snapshot.created, &config);
     let findings = run_all(&audit);
     assert_eq!(findings.len(), CHECKS.len());
     assert!(

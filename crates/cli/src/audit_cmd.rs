@@ -57,12 +57,7 @@ pub fn run(args: &Args) -> Result<u8> {
     );
     let config = Config::default();
     let now = snap.as_of.unwrap_or(snap.created);
-    let audit = Audit {
-        snapshot: snap,
-        access: &access,
-        now,
-        config: &config,
-    };
+    let audit = Audit::new(snap, &access, now, &config);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),

@@ -8,7 +8,6 @@
 //! (164.308(a)(4)(ii)(B)); every extra administrator can reach every PHI store.
 //! Fix: remove administrator access from the principals that do not need it.
 
-use phiward_access::PrincipalType;
 use phiward_report::{Finding, Severity, Status};
 
 use crate::{statements, Audit, Check, Meta};
@@ -34,8 +33,8 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .access
         .principals
         .iter()
-        .filter(|p| !p.service_linked && p.kind != PrincipalType::External)
-        .filter_map(|p| phiward_access::admin_grant(a.access, p).map(|s| (p, s)))
+        .zip(a.admins())
+        .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
         .collect();
     let n = admins.len();
     let (lo, hi) = (a.config.admin_min, a.config.admin_max);

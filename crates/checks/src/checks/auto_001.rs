@@ -9,6 +9,7 @@
 
 use phiward_access::{decide_one, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
+use rayon::prelude::*;
 
 use crate::{statements, Audit, Check, Meta};
 
@@ -31,10 +32,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     }
     a.access
         .principals
-        .iter()
-        .filter(|p| !p.service_linked && p.kind != PrincipalType::External)
-        .map(|p| {
-            if phiward_access::admin_grant(a.access, p).is_some() {
+        .par_iter()
+        .zip(a.admins())
+        .filter(|(p, _)| !p.service_linked && p.kind != PrincipalType::External)
+        .map(|(p, admin)| {
+            if admin.is_some() {
                 let mut f = m.finding(
                     Status::Pass,
                     &p.arn,
