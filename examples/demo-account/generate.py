@@ -234,11 +234,23 @@ groups = {
 users = {}
 
 
+# Violation 6: principals nobody owns, so nobody recertifies them (CERT-001). Every other
+# user and role carries an `owner` tag naming the manager who approves its access.
+NO_OWNER = {"contractor-admin", "intern-2025", "reporting-svc", "PartnerClaimsAccess"}
+
+
+def owned(name, tags):
+    tags = dict(tags or {})
+    if name not in NO_OWNER:
+        tags.setdefault("owner", "it-security@mercy.example" if "admin" in name.lower() else "manager@mercy.example")
+    return tags
+
+
 def user(name, groups_=(), created=700, console=True, mfa=True, last_login=2, keys=(), policies_=(), inline=(),
          boundary=None, tags=None, path="/"):
     users[name] = dict(groups=list(groups_), created=created, console=console, mfa=mfa, last_login=last_login,
                        keys=list(keys), policies=list(policies_), inline=list(inline), boundary=boundary,
-                       tags=tags or {}, path=path)
+                       tags=owned(name, tags), path=path)
 
 
 # Violation 1: five administrators, all IAM users; violation 3: one without MFA.
@@ -310,7 +322,7 @@ def trust(principal, condition=None, action="sts:AssumeRole"):
 def role(name, trust_doc, policies_=(), inline=(), path="/", last_used=3, profile=False, boundary=None, tags=None,
          description=None):
     roles[name] = dict(trust=trust_doc, policies=list(policies_), inline=list(inline), path=path, last_used=last_used,
-                       profile=profile, boundary=boundary, tags=tags or {}, description=description)
+                       profile=profile, boundary=boundary, tags=owned(name, tags), description=description)
 
 
 ACCOUNT_ROOT = {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
@@ -499,8 +511,12 @@ buckets = {
     # Violation 2: a PHI bucket with no policy at all.
     "mercy-phi-claims-exports": dict(tags={"data-classification": "phi", "owner": "billing"}, policy=None,
                                      versioning={"Status": "Suspended", "MFADelete": "Disabled"}, logging=False, kms=None),
+    # Violation 2: a PHI bucket another account (a university research partner, no business
+    # associate agreement on file) can read directly, with the TLS deny but no network limit.
     "mercy-research": dict(tags={"data-classification": "phi", "owner": "research", "deidentified": "partial"}, policy=doc(
         with_resource(TLS_DENY, "mercy-research"),
+        {"Sid": "UniversityPartnerRead", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::888899990000:root"},
+         "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": ["arn:aws:s3:::mercy-research", "arn:aws:s3:::mercy-research/*"]},
     ), versioning={}, logging=False, kms=None),
     AUDIT_BUCKET: dict(tags={"data-classification": "audit", "owner": "security"}, policy=doc(
         {"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},

@@ -457,3 +457,55 @@ pub fn decide_one(
     let req = request_for(m, p, action, resource, extra)?;
     decide(&set, &req)
 }
+
+/// Decides a request of a principal outside the model (any ARN the engine reads, or
+/// `anonymous`) whose own identity policies allow everything, with `known` context keys
+/// set and every other key unknown: what the resource's policy, the RCPs and the account's
+/// SCPs (for principals of the account) let through. Checks use it to ask, for example,
+/// whether a bucket policy denies requests without TLS.
+pub fn decide_as(
+    m: &AccessModel,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    known: &[(&str, &str)],
+) -> Option<Decided> {
+    let mut ctx = Context::new();
+    for (k, v) in known {
+        ctx.insert(k, CtxValue::One((*v).to_string()));
+    }
+    ctx.unknown_by_default();
+    let rp = RequestPrincipal::parse(principal, &ctx).ok()?;
+    let own_account = principal.split(':').nth(4).filter(|a| !a.is_empty()) == m.account.as_deref();
+    let mut set = set_for(m, None, m.resource_for_action(resource, action));
+    if !own_account {
+        set.scps.clear();
+    }
+    if principal != "anonymous" {
+        let allow_all = phiward_policy::parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            PolicyKind::Identity,
+        )
+        .ok()?;
+        set.identity.push(allow_all);
+        let resource_name = m
+            .resource_for_action(resource, action)
+            .and_then(|r| r.policy.as_ref())
+            .map(|n| n.name.to_string());
+        let level_name = |levels: &[Vec<Named>], l: usize, i: usize| {
+            levels
+                .get(l)
+                .and_then(|x| x.get(i))
+                .map(|n| n.name.to_string())
+        };
+        set.name_policies(|kind, l, i| match kind {
+            PolicyKind::Identity => Some("(identity policies allowing everything)".into()),
+            PolicyKind::Resource => resource_name.clone(),
+            PolicyKind::Scp => level_name(&m.scps, l, i),
+            PolicyKind::Rcp => level_name(&m.rcps, l, i),
+            _ => None,
+        });
+    }
+    let req = Request::new(rp, action, resource, m.account.clone(), ctx);
+    decide(&set, &req)
+}

@@ -184,6 +184,25 @@ pub fn fact(source: &str, detail: impl Into<String>) -> Evidence {
     }
 }
 
+/// The buckets holding PHI: tagged `data-classification=phi` (the default selector);
+/// `None` when buckets were not collected. A bucket whose tags were not collected counts,
+/// so that it is checked rather than skipped.
+pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model::data::Bucket>> {
+    let buckets = a.snapshot.buckets.get()?;
+    Some(
+        buckets
+            .iter()
+            .filter(|b| match b.tags.get() {
+                Some(tags) => tags.iter().any(|t| {
+                    t.key.eq_ignore_ascii_case("data-classification")
+                        && t.value.eq_ignore_ascii_case("phi")
+                }),
+                None => true,
+            })
+            .collect(),
+    )
+}
+
 /// Runs every check.
 pub fn run_all(a: &Audit<'_>) -> Vec<Finding> {
     CHECKS.iter().flat_map(|c| (c.run)(&c.meta, a)).collect()

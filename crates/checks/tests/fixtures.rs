@@ -41,10 +41,15 @@ fn every_check_passes_on_the_clean_account() {
 #[test]
 fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     let findings = audit("../../examples/demo-account");
+    // The demo's main trail is multi-region and logs all management events: LOG-001's
+    // failing fixture is `tests/fixtures/single-region-trail`.
+    let passing_on_demo = ["LOG-001"];
     for c in CHECKS {
-        assert!(
-            !failing(&findings, c.meta.id).is_empty(),
-            "{} found nothing to fail",
+        let fails = !failing(&findings, c.meta.id).is_empty();
+        assert_eq!(
+            fails,
+            !passing_on_demo.contains(&c.meta.id),
+            "{}",
             c.meta.id
         );
     }
@@ -97,6 +102,35 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
         .find(|f| f.message.contains("deploy-bot"))
         .unwrap();
     assert_eq!(deploy.evidence[0].line, Some(13));
+    // Practice 2: the research bucket is open to the university partner; two PHI buckets
+    // have no TLS deny.
+    let open = failing(&findings, "LP-005");
+    assert_eq!(open.len(), 1);
+    assert!(
+        open[0].message.contains("888899990000"),
+        "{}",
+        open[0].message
+    );
+    let tls: Vec<&str> = failing(&findings, "LP-007")
+        .iter()
+        .map(|f| f.resource.as_str())
+        .collect();
+    let mut tls = tls;
+    tls.sort_unstable();
+    assert_eq!(
+        tls,
+        [
+            "arn:aws:s3:::mercy-phi-claims-exports",
+            "arn:aws:s3:::mercy-phi-imaging"
+        ]
+    );
+    // Practice 6: the four unowned principals, and no others.
+    let mut unowned = names("CERT-001");
+    unowned.sort();
+    assert_eq!(unowned.len(), 4, "{unowned:?}");
+    assert!(unowned
+        .iter()
+        .any(|a| a.ends_with("role/PartnerClaimsAccess")));
     // Practice 5: the main trail does not validate its files; the data-events trail does.
     let logs = failing(&findings, "LOG-002");
     assert_eq!(logs.len(), 1);
@@ -153,4 +187,15 @@ fn docs_list_every_check() {
             c.meta.id
         );
     }
+}
+
+#[test]
+fn a_single_region_trail_fails_log_001() {
+    let findings = audit("tests/fixtures/single-region-trail");
+    let log = failing(&findings, "LOG-001");
+    assert_eq!(log.len(), 1);
+    assert!(log[0]
+        .evidence
+        .iter()
+        .any(|e| e.detail.contains("multi-region Some(false)")));
 }

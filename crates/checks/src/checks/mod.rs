@@ -4,9 +4,14 @@ use crate::Check;
 
 mod admin_001;
 mod auto_001;
+mod cert_001;
 mod key_001;
+mod log_001;
 mod log_002;
+mod lp_005;
+mod lp_007;
 mod mfa_001;
+mod mfa_006;
 mod root_001;
 mod root_002;
 mod root_003;
@@ -17,8 +22,13 @@ pub static CHECKS: &[&Check] = &[
     &root_002::CHECK,
     &root_003::CHECK,
     &admin_001::CHECK,
+    &lp_005::CHECK,
+    &lp_007::CHECK,
     &mfa_001::CHECK,
+    &mfa_006::CHECK,
     &key_001::CHECK,
+    &log_001::CHECK,
     &log_002::CHECK,
+    &cert_001::CHECK,
     &auto_001::CHECK,
 ];

@@ -1,0 +1,91 @@
+//! LP-005: PHI buckets are neither public nor open to other accounts.
+//!
+//! What: for each bucket tagged `data-classification=phi`, `who-can s3:GetObject` on its
+//! objects, decided by the engine with the bucket policy and the RCPs; every principal
+//! outside the account it lets read (anyone, another account, another account's role or
+//! user) fails the bucket, with the statements and any conditions.
+//! Why: PHI may only reach the covered entity and its business associates under
+//! agreement; a bucket policy grant to `*` or to an unknown account is a disclosure
+//! (164.312(a)(1), 164.308(b)(1)).
+//! Fix: remove the grant, or name the business associate's role and constrain it
+//! (`aws:PrincipalOrgID`, `aws:SourceVpce`).
+
+use phiward_access::{who_can, PrincipalType, Reach};
+use phiward_report::{Finding, Severity, Status};
+
+use crate::{phi_buckets, statements, Audit, Check, Meta};
+
+pub static CHECK: Check = Check {
+    meta: Meta {
+        id: "LP-005",
+        title: "PHI buckets are not public or open to other accounts",
+        severity: Severity::Critical,
+        practice: 2,
+        hipaa: &["164.312(a)(1)", "164.308(b)(1)"],
+        cis: Some("2.1.4"),
+        remediation: "remove bucket-policy grants to `*` and to accounts without a business associate agreement; constrain the rest by organization or VPC endpoint",
+    },
+    run,
+};
+
+fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
+    let Some(buckets) = phi_buckets(a) else {
+        return vec![m.not_evaluated(a, "S3 buckets")];
+    };
+    buckets
+        .iter()
+        .map(|b| {
+            let arn = format!("arn:aws:s3:::{}", b.name);
+            if b.policy.get().is_none() {
+                return m.finding(
+                    Status::NotEvaluated,
+                    &arn,
+                    format!("the policy of PHI bucket `{}` was not collected", b.name),
+                );
+            }
+            let object = format!("{arn}/*");
+            let answer = who_can(
+                a.access,
+                "s3:GetObject",
+                &["s3:GetObject".to_string()],
+                &object,
+            );
+            let outside: Vec<_> = answer
+                .principals
+                .iter()
+                .filter(|g| g.kind == PrincipalType::External)
+                .collect();
+            if outside.is_empty() {
+                return m.finding(
+                    Status::Pass,
+                    &arn,
+                    format!(
+                        "PHI bucket `{}` is readable only inside the account",
+                        b.name
+                    ),
+                );
+            }
+            let names: Vec<String> = outside
+                .iter()
+                .map(|g| match g.access {
+                    Reach::Allowed => g.arn.clone(),
+                    Reach::Conditional => format!("{} (under conditions)", g.arn),
+                })
+                .collect();
+            let mut f = m.finding(
+                Status::Fail,
+                &arn,
+                format!(
+                    "PHI bucket `{}` can be read by {}",
+                    b.name,
+                    names.join(", ")
+                ),
+            );
+            for g in outside {
+                f.evidence
+                    .extend(statements(&g.via, &format!("lets {} read objects", g.arn)));
+            }
+            f
+        })
+        .collect()
+}
