@@ -55,6 +55,8 @@ pub struct Audit<'a> {
     /// Per principal of `access`, whether it is administrator-equivalent and why;
     /// computed once, in parallel, for every check that asks.
     admins: OnceLock<Vec<Option<Step>>>,
+    /// The escalation graph, built on first use.
+    graph: OnceLock<phiward_access::Graph>,
 }
 
 impl<'a> Audit<'a> {
@@ -71,7 +73,14 @@ impl<'a> Audit<'a> {
             now,
             config,
             admins: OnceLock::new(),
+            graph: OnceLock::new(),
         }
+    }
+
+    /// The account's escalation graph (`phiward paths`), built once for every check.
+    pub fn graph(&self) -> &phiward_access::Graph {
+        self.graph
+            .get_or_init(|| phiward_access::graph(self.access))
     }
 
     /// The administrator grant of each principal of the access model (same order), or

@@ -44,6 +44,8 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     // The demo's main trail is multi-region and logs all management events: LOG-001's
     // failing fixture is `tests/fixtures/single-region-trail`.
     let passing_on_demo = ["LOG-001"];
+    // LP-003 and AUTO-002 report real paths: the NotAction grant lets researchers assume
+    // the break-glass role; the deploy pipeline passes the CloudFormation admin role.
     for c in CHECKS {
         let fails = !failing(&findings, c.meta.id).is_empty();
         assert_eq!(
@@ -123,6 +125,20 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
             "arn:aws:s3:::mercy-phi-claims-exports",
             "arn:aws:s3:::mercy-phi-imaging"
         ]
+    );
+    let escalate = names("LP-003");
+    for p in [
+        "user/researcher-kim",
+        "user/automation/deploy-bot",
+        "role/GitHubActionsDeploy",
+    ] {
+        assert!(escalate.iter().any(|a| a.ends_with(p)), "{p}: {escalate:?}");
+    }
+    let cfn = names("AUTO-002");
+    assert!(
+        cfn.iter()
+            .any(|a| a.ends_with("user/automation/deploy-bot")),
+        "{cfn:?}"
     );
     // Practice 6: the four unowned principals, and no others.
     let mut unowned = names("CERT-001");

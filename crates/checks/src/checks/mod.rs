@@ -4,10 +4,14 @@ use crate::Check;
 
 mod admin_001;
 mod auto_001;
+mod auto_002;
 mod cert_001;
 mod key_001;
 mod log_001;
 mod log_002;
+mod log_008;
+mod log_010;
+mod lp_003;
 mod lp_005;
 mod lp_007;
 mod mfa_001;
@@ -22,6 +26,7 @@ pub static CHECKS: &[&Check] = &[
     &root_002::CHECK,
     &root_003::CHECK,
     &admin_001::CHECK,
+    &lp_003::CHECK,
     &lp_005::CHECK,
     &lp_007::CHECK,
     &mfa_001::CHECK,
@@ -29,6 +34,9 @@ pub static CHECKS: &[&Check] = &[
     &key_001::CHECK,
     &log_001::CHECK,
     &log_002::CHECK,
+    &log_008::CHECK,
+    &log_010::CHECK,
     &cert_001::CHECK,
     &auto_001::CHECK,
+    &auto_002::CHECK,
 ];
