@@ -196,7 +196,27 @@ struct Asker<'m> {
 }
 
 impl Asker<'_> {
+    /// Whether some Allow statement of the principal's own policies could grant `action`
+    /// on `resource` (a cheap filter: the engine still decides). Without one, only a
+    /// resource-based policy could grant it, and only `sts:AssumeRole` on a role has one
+    /// here.
+    fn may(&self, action: &str, resource: &str) -> bool {
+        self.set.identity.iter().any(|p| {
+            p.statements.iter().any(|s| {
+                s.effect == phiward_policy::Effect::Allow
+                    && s.action.applies_to(action)
+                    && s.resource.as_ref().is_none_or(|r| r.may_apply_to(resource))
+            })
+        })
+    }
+
     fn ask(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
+        let sts = action
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
+        if !sts && !self.may(action, resource) {
+            return None;
+        }
         with_resource(&mut self.set, self.m.resource_for_action(resource, action));
         let req = request_for(self.m, self.p, action, resource, extra)?;
         decide(&self.set, &req).map(|d| step(action, resource, d))
@@ -318,7 +338,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                         role_edges(
                             &mut a,
                             &caps,
-                            (i, j),
+                            (i, j, named),
                             q,
                             trust.map(Vec::as_slice).unwrap_or(&[]),
                             &mut out,
@@ -481,13 +501,16 @@ fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Ve
 fn role_edges(
     a: &mut Asker<'_>,
     caps: &Caps,
-    (i, j): (usize, usize),
+    (i, j, named): (usize, usize, bool),
     q: &Principal,
     trust: &[bool],
     out: &mut Vec<Edge>,
 ) {
-    if let Some(s) = a.ask("sts:AssumeRole", &q.arn, &[]) {
-        out.push(edge(i, j, Technique::AssumeRole, vec![s]));
+    // A same-account trust policy naming the principal grants without its own policies.
+    if named || a.may("sts:AssumeRole", &q.arn) {
+        if let Some(s) = a.ask("sts:AssumeRole", &q.arn, &[]) {
+            out.push(edge(i, j, Technique::AssumeRole, vec![s]));
+        }
     }
     if caps.update_trust {
         if let Some(s) = a.ask("iam:UpdateAssumeRolePolicy", &q.arn, &[]) {

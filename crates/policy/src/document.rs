@@ -205,6 +205,20 @@ pub struct ResourceElement {
     pub(crate) patterns: Vec<ResourceMatcher>,
 }
 
+impl ResourceElement {
+    /// Whether the element could name `resource` in some request context: exact for
+    /// patterns without policy variables; patterns with variables, and `NotResource`,
+    /// may name anything. For pre-filtering before a full evaluation, which stays the
+    /// judge.
+    pub fn may_apply_to(&self, resource: &str) -> bool {
+        if self.negated {
+            return true;
+        }
+        let req = crate::resource::RequestResource::new(resource);
+        self.patterns.iter().any(|p| p.may_match(&req))
+    }
+}
+
 /// `Principal` / `NotPrincipal`.
 #[derive(Clone, Debug)]
 pub struct PrincipalElement {
@@ -311,4 +325,30 @@ pub(crate) enum Compiled {
     Binary(String),
     Ip(Option<crate::condition::IpValue>),
     Null(Option<bool>),
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse_policy, PolicyKind};
+
+    #[test]
+    fn resource_prefilter_is_exact_without_variables_and_open_with_them() {
+        let p = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/app-*"},
+                {"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::${aws:username}/*"},
+                {"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::x"}]}"#,
+            PolicyKind::Identity,
+        )
+        .unwrap();
+        let r = |i: usize| p.statements[i].resource.as_ref().unwrap();
+        assert!(r(0).may_apply_to("arn:aws:iam::111122223333:role/app-web"));
+        assert!(!r(0).may_apply_to("arn:aws:iam::111122223333:role/Admin"));
+        assert!(!r(0).may_apply_to("*"));
+        assert!(r(1).may_apply_to("arn:aws:s3:::bob/k"));
+        assert!(r(2).may_apply_to("arn:aws:s3:::x"));
+        assert!(p.statements[0].action.applies_to("STS:assumerole"));
+        assert!(!p.statements[2].action.applies_to("iam:CreateUser"));
+        assert!(p.statements[2].action.applies_to("s3:GetObject"));
+    }
 }

@@ -83,6 +83,21 @@ impl RequestResource {
 }
 
 impl ResourceMatcher {
+    /// Whether the pattern could name `req` in some request context: exact without policy
+    /// variables; a pattern with variables may match anything.
+    pub(crate) fn may_match(&self, req: &RequestResource) -> bool {
+        match self {
+            ResourceMatcher::All | ResourceMatcher::Rejected => true,
+            ResourceMatcher::Nothing => false,
+            ResourceMatcher::Arn(a) => match a.rest {
+                Rest::Dynamic(_) => true,
+                Rest::Static(_) => {
+                    a.matches(req, &Context::new(), &mut Vec::new()) == EntryMatch::Match
+                }
+            },
+        }
+    }
+
     /// Compiles one pattern of a policy of `kind`; `vars` enables policy variables.
     pub(crate) fn new(pattern: &str, kind: PolicyKind, vars: bool) -> ResourceMatcher {
         if pattern == "*" {
