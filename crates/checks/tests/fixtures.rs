@@ -41,9 +41,10 @@ fn every_check_passes_on_the_clean_account() {
 #[test]
 fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     let findings = audit("../../examples/demo-account");
-    // The demo's main trail is multi-region and logs all management events: LOG-001's
-    // failing fixture is `tests/fixtures/single-region-trail`.
-    let passing_on_demo = ["LOG-001"];
+    // The demo's main trail is multi-region and logs all management events, and its root
+    // user has no certificate: LOG-001's and ROOT-004's failing fixture is
+    // `tests/fixtures/extra-failures`.
+    let passing_on_demo = ["LOG-001", "ROOT-004"];
     // LP-003 and AUTO-002 report real paths: the NotAction grant lets researchers assume
     // the break-glass role; the deploy pipeline passes the CloudFormation admin role.
     for c in CHECKS {
@@ -126,6 +127,27 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
             "arn:aws:s3:::mercy-phi-imaging"
         ]
     );
+    // Practice 1: the five administrator users; practice 2: the inactive users the README
+    // lists; practice 3: RequireMFA's Bool deny; practice 4: the never-used key.
+    assert_eq!(names("ADMIN-002").len(), 5);
+    let inactive = names("LP-009");
+    for u in ["user/dr-okafor", "user/nurse-harris", "user/intern-2025"] {
+        assert!(inactive.iter().any(|a| a.ends_with(u)), "{u}: {inactive:?}");
+    }
+    assert!(
+        !inactive.iter().any(|a| a.ends_with("user/billing-greg")),
+        "30 days is not inactive"
+    );
+    let bool_deny = failing(&findings, "MFA-007");
+    assert!(bool_deny
+        .iter()
+        .any(|f| f.resource.contains("policy/RequireMFA")));
+    assert!(bool_deny
+        .iter()
+        .all(|f| f.evidence.iter().all(|e| e.line.is_some())));
+    assert!(names("KEY-003")
+        .iter()
+        .any(|a| a.ends_with("user/backup-svc")));
     let escalate = names("LP-003");
     for p in [
         "user/researcher-kim",
@@ -206,8 +228,9 @@ fn docs_list_every_check() {
 }
 
 #[test]
-fn a_single_region_trail_fails_log_001() {
-    let findings = audit("tests/fixtures/single-region-trail");
+fn a_single_region_trail_and_a_root_certificate_fail() {
+    let findings = audit("tests/fixtures/extra-failures");
+    assert_eq!(failing(&findings, "ROOT-004").len(), 1);
     let log = failing(&findings, "LOG-001");
     assert_eq!(log.len(), 1);
     assert!(log[0]
