@@ -14,32 +14,10 @@ use phiward_snapshot::Snapshot;
 use rayon::prelude::*;
 
 mod checks;
+pub mod config;
 
 pub use checks::CHECKS;
-
-/// Thresholds the checks use (`phiward.toml` will set them; these are the defaults).
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Fewest administrator-equivalent principals (ADMIN-001).
-    pub admin_min: usize,
-    /// Most administrator-equivalent principals (ADMIN-001).
-    pub admin_max: usize,
-    /// Root must not have been used for this many days (ROOT-003).
-    pub root_unused_days: i64,
-    /// Oldest an active access key may be, in days (KEY-001; CIS: 90).
-    pub max_key_age_days: i64,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            admin_min: 2,
-            admin_max: 3,
-            root_unused_days: 90,
-            max_key_age_days: 90,
-        }
-    }
-}
+pub use config::{Config, ConfigError};
 
 /// What a check reads.
 #[derive(Debug)]
@@ -149,6 +127,7 @@ impl Meta {
             message: message.into(),
             evidence: Vec::new(),
             remediation: self.remediation,
+            suppressed: None,
         }
     }
 
@@ -193,7 +172,7 @@ pub fn fact(source: &str, detail: impl Into<String>) -> Evidence {
     }
 }
 
-/// The buckets holding PHI: tagged `data-classification=phi` (the default selector);
+/// The buckets holding PHI: tagged as `[phi]` says (default `data-classification=phi`);
 /// `None` when buckets were not collected. A bucket whose tags were not collected counts,
 /// so that it is checked rather than skipped.
 pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model::data::Bucket>> {
@@ -203,8 +182,8 @@ pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model:
             .iter()
             .filter(|b| match b.tags.get() {
                 Some(tags) => tags.iter().any(|t| {
-                    t.key.eq_ignore_ascii_case("data-classification")
-                        && t.value.eq_ignore_ascii_case("phi")
+                    t.key.eq_ignore_ascii_case(&a.config.phi.tag_key)
+                        && t.value.eq_ignore_ascii_case(&a.config.phi.tag_value)
                 }),
                 None => true,
             })
@@ -212,7 +191,24 @@ pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model:
     )
 }
 
-/// Runs every check.
+/// Runs every check, then marks the failures that an unexpired `[[suppress]]` entry
+/// covers (they stay failures in the report, with who accepted them, why and until when,
+/// and no longer count against `--fail-on`).
 pub fn run_all(a: &Audit<'_>) -> Vec<Finding> {
-    CHECKS.iter().flat_map(|c| (c.run)(&c.meta, a)).collect()
+    let mut findings: Vec<Finding> = CHECKS.iter().flat_map(|c| (c.run)(&c.meta, a)).collect();
+    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        if let Some(s) = a
+            .config
+            .suppress
+            .iter()
+            .find(|s| s.covers(f.check, &f.resource, a.now))
+        {
+            f.suppressed = Some(phiward_report::Suppressed {
+                reason: s.reason.clone(),
+                owner: s.owner.clone(),
+                expires: s.expires.to_string(),
+            });
+        }
+    }
+    findings
 }

@@ -41,6 +41,30 @@ pub struct Args {
     /// Exit 1 when a failing finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
     fail_on: FailOn,
+    /// The configuration (default: `phiward.toml` in the snapshot folder, else in the
+    /// working directory, else the documented defaults).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// The configuration `--config` names, or the first `phiward.toml` found.
+fn config(args: &Args) -> Result<Config> {
+    let candidates = match &args.config {
+        Some(p) => vec![p.clone()],
+        None => vec![
+            args.snapshot.join("phiward.toml"),
+            PathBuf::from("phiward.toml"),
+        ],
+    };
+    for path in candidates {
+        if args.config.is_none() && !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the configuration `{}`", path.display()))?;
+        return Ok(Config::parse(&text, &path.display().to_string())?);
+    }
+    Ok(Config::default())
 }
 
 pub fn run(args: &Args) -> Result<u8> {
@@ -55,7 +79,7 @@ pub fn run(args: &Args) -> Result<u8> {
             .iter()
             .map(|s| format!("{}: {}", s.place, s.reason)),
     );
-    let config = Config::default();
+    let config = config(args)?;
     let now = snap.as_of.unwrap_or(snap.created);
     let audit = Audit::new(snap, &access, now, &config);
     let report = Report {

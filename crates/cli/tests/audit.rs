@@ -73,3 +73,42 @@ fn an_unreadable_snapshot_exits_2() {
     let o = phiward(&["audit", "/nonexistent/phiward-snapshot"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_config_file_next_to_the_snapshot_is_read_and_a_bad_one_exits_2() {
+    let dir = std::env::temp_dir().join(format!("phiward-audit-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(root.join("crates/checks/tests/fixtures/clean"))
+        .arg(&dir)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let d = dir.to_str().expect("utf-8 path");
+    // Three administrators are required: the clean account's two now fail ADMIN-001.
+    std::fs::write(dir.join("phiward.toml"), "[admins]\nmin = 3\n").expect("write");
+    let o = phiward(&["audit", d, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let admin = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["check"] == "ADMIN-001")
+        .expect("ADMIN-001");
+    assert_eq!(admin["status"], "fail");
+    // Suppressed, it no longer fails the run.
+    std::fs::write(
+        dir.join("phiward.toml"),
+        "[admins]\nmin = 3\n[[suppress]]\ncheck = \"ADMIN-001\"\nresource = \"*\"\nreason = \"hiring\"\nowner = \"ciso\"\nexpires = \"2027-03-31\"\n",
+    )
+    .expect("write");
+    assert_eq!(phiward(&["audit", d]).status.code(), Some(0));
+    std::fs::write(dir.join("phiward.toml"), "[admins]\nminimum = 3\n").expect("write");
+    let o = phiward(&["audit", d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("phiward.toml"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -122,6 +122,20 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// How to fix it (failing findings).
     pub remediation: &'static str,
+    /// A failure accepted in `phiward.toml`: it does not count against `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
+}
+
+/// Who accepted a failing finding, why, and until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub owner: String,
+    /// Last day (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// An audit's findings, with what could not be read.
@@ -149,6 +163,6 @@ impl Report {
     pub fn fails(&self, bar: Severity) -> bool {
         self.findings
             .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= bar)
+            .any(|f| f.status == Status::Fail && f.suppressed.is_none() && f.severity >= bar)
     }
 }

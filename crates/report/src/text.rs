@@ -41,6 +41,7 @@ pub fn render(report: &Report, colour: bool) -> String {
         let _ = writeln!(o, "{}", paint("1", name));
         for f in &shown {
             let status = match f.status {
+                Status::Fail if f.suppressed.is_some() => paint("36", "SUPPRESSED"),
                 Status::Fail => paint("31", "FAIL"),
                 Status::Error => paint("35", "ERROR"),
                 Status::NotEvaluated => paint("33", "NOT EVALUATED"),
@@ -61,7 +62,13 @@ pub fn render(report: &Report, colour: bool) -> String {
                 };
                 let _ = writeln!(o, "      {}{at}: {}", e.source, e.detail);
             }
-            if f.status == Status::Fail {
+            if let Some(s) = &f.suppressed {
+                let _ = writeln!(
+                    o,
+                    "      accepted by {} until {}: {}",
+                    s.owner, s.expires, s.reason
+                );
+            } else if f.status == Status::Fail {
                 let _ = writeln!(o, "      fix: {}", f.remediation);
             }
         }

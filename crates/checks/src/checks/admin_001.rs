@@ -37,7 +37,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
         .collect();
     let n = admins.len();
-    let (lo, hi) = (a.config.admin_min, a.config.admin_max);
+    let (lo, hi) = (a.config.admins.min, a.config.admins.max);
     let status = if (lo..=hi).contains(&n) {
         Status::Pass
     } else {

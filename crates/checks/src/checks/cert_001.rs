@@ -11,9 +11,6 @@ use phiward_report::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Check, Meta};
 
-/// Tags that name the person who recertifies a principal.
-const OWNER_TAGS: &[&str] = &["owner", "manager"];
-
 pub static CHECK: Check = Check {
     meta: Meta {
         id: "CERT-001",
@@ -36,10 +33,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .iter()
         .filter(|p| !p.service_linked && p.kind != PrincipalType::External)
         .map(|p| {
-            let owner = p
-                .tags
-                .iter()
-                .find(|t| OWNER_TAGS.iter().any(|o| t.key.eq_ignore_ascii_case(o)));
+            let owner = p.tags.iter().find(|t| {
+                a.config
+                    .recertification
+                    .owner_tags
+                    .iter()
+                    .any(|o| t.key.eq_ignore_ascii_case(o))
+            });
             let mut f = match owner {
                 Some(t) => {
                     let mut f = m.finding(

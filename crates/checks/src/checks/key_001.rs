@@ -30,7 +30,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {
         return vec![m.not_evaluated(a, "the credential report")];
     };
-    let max = a.config.max_key_age_days;
+    let max = a.config.thresholds.max_key_age_days;
     let mut out = Vec::new();
     for r in report.rows.iter().filter(|r| r.user != "<root_account>") {
         for (n, active, rotated) in [

@@ -11,9 +11,6 @@ use phiward_report::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Check, Meta};
 
-/// Days without use after which an active key is reported.
-const DAYS: i64 = 90;
-
 pub static CHECK: Check = Check {
     meta: Meta {
         id: "KEY-003",
@@ -31,7 +28,8 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {
         return vec![m.not_evaluated(a, "the credential report")];
     };
-    let since = a.now - Duration::days(DAYS);
+    let days = a.config.thresholds.unused_key_days;
+    let since = a.now - Duration::days(days);
     let mut out = Vec::new();
     for r in report.rows.iter().filter(|r| r.user != "<root_account>") {
         for (n, active, rotated, used) in [
@@ -64,7 +62,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 _ if created.is_some_and(|c| c > since) => (
                     Status::Pass,
                     format!(
-                        "access key {n} of `{}` is less than {DAYS} days old",
+                        "access key {n} of `{}` is less than {days} days old",
                         r.user
                     ),
                 ),

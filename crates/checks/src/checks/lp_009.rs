@@ -13,9 +13,6 @@ use phiward_report::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Check, Meta};
 
-/// Days without use after which a principal counts as inactive.
-const DAYS: i64 = 90;
-
 pub static CHECK: Check = Check {
     meta: Meta {
         id: "LP-009",
@@ -30,12 +27,17 @@ pub static CHECK: Check = Check {
 };
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let since = a.now - Duration::days(DAYS);
+    let days = a.config.thresholds.inactive_days;
+    let since = a.now - Duration::days(days);
     let mut out = Vec::new();
     match a.snapshot.credential_report.get() {
         None => out.push(m.not_evaluated(a, "the credential report")),
         Some(report) => {
-            for r in report.rows.iter().filter(|r| r.user != "<root_account>") {
+            for r in report
+                .rows
+                .iter()
+                .filter(|r| r.user != "<root_account>" && !a.config.is_break_glass(&r.user, &r.arn))
+            {
                 let last = [
                     r.password_last_used.get(),
                     r.access_key_1_last_used_date.get(),
@@ -53,7 +55,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     ),
                     _ if young => (
                         Status::Pass,
-                        format!("`{}` was created less than {DAYS} days ago", r.user),
+                        format!("`{}` was created less than {days} days ago", r.user),
                     ),
                     Some(t) => (
                         Status::Fail,
@@ -75,7 +77,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         }
     }
     if let Some(iam) = a.snapshot.iam.get() {
-        for role in iam.roles.iter().filter(|r| !r.is_service_linked()) {
+        for role in iam
+            .roles
+            .iter()
+            .filter(|r| !r.is_service_linked() && !a.config.is_break_glass(&r.role_name, &r.arn))
+        {
             let last = role.role_last_used.as_ref().and_then(|u| u.last_used_date);
             let young = role.create_date.is_some_and(|c| c > since);
             let (status, msg) = match last {
@@ -86,7 +92,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 _ if young => (
                     Status::Pass,
                     format!(
-                        "role `{}` was created less than {DAYS} days ago",
+                        "role `{}` was created less than {days} days ago",
                         role.role_name
                     ),
                 ),

@@ -29,7 +29,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(row) = a.snapshot.credential_report.get().and_then(|r| r.root()) else {
         return vec![m.not_evaluated(a, "the root row of the credential report")];
     };
-    let since = a.now - Duration::days(a.config.root_unused_days);
+    let since = a.now - Duration::days(a.config.thresholds.root_unused_days);
     let uses = [
         ("password_last_used", row.password_last_used.get()),
         (
@@ -45,7 +45,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .iter()
         .filter_map(|(k, t)| t.filter(|t| *t >= since).map(|t| (*k, t)))
         .collect();
-    let days = a.config.root_unused_days;
+    let days = a.config.thresholds.root_unused_days;
     if recent.is_empty() {
         return vec![m.finding(
             Status::Pass,
