@@ -16,6 +16,10 @@ enum Format {
     Text,
     /// One JSON document with every finding, passing ones included (docs/audit.md).
     Json,
+    /// SARIF 2.1.0: failing findings, with the resource as a logical location.
+    Sarif,
+    /// One row per finding.
+    Csv,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,9 +39,12 @@ if a failing finding is at or above --fail-on, else 0.")]
 pub struct Args {
     /// A snapshot folder or a folder of raw AWS CLI exports.
     snapshot: PathBuf,
-    /// Output format.
+    /// Output format (to standard output).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write a format to a file, `FORMAT=PATH` (repeatable): `json=audit.json`.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    output: Vec<String>,
     /// Exit 1 when a failing finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
     fail_on: FailOn,
@@ -67,6 +74,15 @@ fn config(args: &Args) -> Result<Config> {
     Ok(Config::default())
 }
 
+fn render(report: &Report, format: Format, colour: bool) -> Result<String> {
+    Ok(match format {
+        Format::Text => phiward_report::text::render(report, colour),
+        Format::Json => phiward_report::json::render(report)? + "\n",
+        Format::Sarif => phiward_report::sarif::render(report)? + "\n",
+        Format::Csv => phiward_report::csv::render(report),
+    })
+}
+
 pub fn run(args: &Args) -> Result<u8> {
     let loaded = phiward_snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
@@ -90,14 +106,21 @@ pub fn run(args: &Args) -> Result<u8> {
         findings: run_all(&audit),
         skipped,
     };
-    let mut o = std::io::stdout().lock();
-    match args.format {
-        Format::Json => writeln!(o, "{}", phiward_report::json::render(&report)?)?,
-        Format::Text => {
-            let colour = std::io::stdout().is_terminal();
-            write!(o, "{}", phiward_report::text::render(&report, colour))?;
-        }
+    for spec in &args.output {
+        let Some((name, path)) = spec.split_once('=') else {
+            anyhow::bail!("`--output {spec}`: expected FORMAT=PATH");
+        };
+        let format = <Format as clap::ValueEnum>::from_str(name, true)
+            .map_err(|_| anyhow::anyhow!("`--output {spec}`: unknown format `{name}`"))?;
+        std::fs::write(path, render(&report, format, false)?)
+            .with_context(|| format!("cannot write `{path}`"))?;
     }
+    let colour = std::io::stdout().is_terminal();
+    write!(
+        std::io::stdout().lock(),
+        "{}",
+        render(&report, args.format, colour)?
+    )?;
     let bar = match args.fail_on {
         FailOn::Info => Severity::Info,
         FailOn::Low => Severity::Low,

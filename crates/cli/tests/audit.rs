@@ -112,3 +112,51 @@ fn a_config_file_next_to_the_snapshot_is_read_and_a_bad_one_exits_2() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("phiward.toml"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sarif_csv_and_several_outputs_at_once() {
+    let dir = std::env::temp_dir().join(format!("phiward-audit-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let csv = dir.join("a.csv");
+    let json = dir.join("a.json");
+    let o = phiward(&[
+        "audit",
+        "examples/demo-account",
+        "--format",
+        "sarif",
+        "--output",
+        &format!("csv={}", csv.display()),
+        "--output",
+        &format!("JSON={}", json.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&o.stdout).expect("sarif");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert!(results.iter().all(|r| {
+        let i = r["ruleIndex"].as_u64().expect("index") as usize;
+        rules[i]["id"] == r["ruleId"]
+    }));
+    let pass_role = results
+        .iter()
+        .find(|r| r["ruleId"] == "AUTO-001")
+        .expect("AUTO-001 result");
+    assert_eq!(pass_role["level"], "error");
+    assert!(
+        pass_role["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("arn:aws:iam::111122223333:"))
+    );
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    assert!(text.starts_with("check,title,severity,practice,status,"));
+    assert!(text.contains("\r\nROOT-001,The root user has MFA,critical,1,fail,"));
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    let o = phiward(&["audit", "examples/demo-account", "--output", "pdf=/tmp/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown format `pdf`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

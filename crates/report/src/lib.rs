@@ -6,7 +6,9 @@
 
 use serde::Serialize;
 
+pub mod csv;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 /// The JSON report's schema version; see `docs/audit.md`.
