@@ -214,20 +214,6 @@ fn check_ids_are_unique_and_cite_hipaa() {
 }
 
 #[test]
-fn docs_list_every_check() {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/audit.md"))
-            .unwrap();
-    for c in CHECKS {
-        assert!(
-            doc.contains(&format!("| {} |", c.meta.id)),
-            "docs/audit.md lacks {}",
-            c.meta.id
-        );
-    }
-}
-
-#[test]
 fn a_single_region_trail_and_a_root_certificate_fail() {
     let findings = audit("tests/fixtures/extra-failures");
     assert_eq!(failing(&findings, "ROOT-004").len(), 1);
@@ -237,4 +223,57 @@ fn a_single_region_trail_and_a_root_certificate_fail() {
         .evidence
         .iter()
         .any(|e| e.detail.contains("multi-region Some(false)")));
+}
+
+/// `docs/checks/ID.md` is generated from each check's metadata and doc comment; this test
+/// fails when a page is stale. `UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks` rewrites
+/// them.
+#[test]
+fn check_pages_are_current() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks");
+    let update = std::env::var_os("UPDATE_CHECK_DOCS").is_some();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let mut index = String::from("# Checks\n\nGenerated from `crates/checks/src/checks/` by `UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks`.\n\n| id | practice | severity | title |\n| --- | --- | --- | --- |\n");
+    for c in CHECKS {
+        let m = &c.meta;
+        let doc = m.doc();
+        for part in ["What:", "Why:", "Fix:"] {
+            assert!(
+                doc.contains(part),
+                "{} lacks `{part}` in its doc comment",
+                m.id
+            );
+        }
+        index.push_str(&format!(
+            "| [{id}]({id}.md) | {} | {} | {} |\n",
+            m.practice,
+            m.severity.as_str(),
+            m.title,
+            id = m.id
+        ));
+        let path = dir.join(format!("{}.md", m.id));
+        if update {
+            std::fs::write(&path, m.page()).unwrap();
+        } else {
+            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+            assert_eq!(
+                on_disk,
+                m.page(),
+                "{} is stale: run UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks",
+                path.display()
+            );
+        }
+    }
+    let path = dir.join("README.md");
+    if update {
+        std::fs::write(&path, &index).unwrap();
+    } else {
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            index,
+            "docs/checks/README.md is stale"
+        );
+    }
 }

@@ -8,6 +8,7 @@ mod access_cmd;
 mod actions;
 mod audit_cmd;
 mod explain;
+mod explain_cmd;
 mod lint;
 mod paths_cmd;
 mod simulate;
@@ -30,6 +31,8 @@ struct Cli {
 enum Command {
     /// Audit a snapshot against the HIPAA checks, practice by practice.
     Audit(Box<audit_cmd::Args>),
+    /// Print a check's documentation (or, without an id, the list of checks).
+    Explain(Box<explain_cmd::Args>),
     /// Decide AWS authorization requests exactly as AWS does, and explain why.
     Simulate(Box<simulate::Args>),
     /// Lint IAM policies: grammar, AWS pitfalls, redundant statements and risky grants.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Audit(args) => audit_cmd::run(&args),
+        Command::Explain(args) => explain_cmd::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Lint(args) => lint::run(&args),
         Command::Actions(args) => actions::run(&args),

@@ -160,3 +160,18 @@ fn sarif_csv_and_several_outputs_at_once() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown format `pdf`"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_prints_a_checks_page_and_lists_them() {
+    let o = phiward(&["explain", "auto-001"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("# AUTO-001: iam:PassRole is limited to named roles"),
+        "{out}"
+    );
+    assert!(out.contains("**Why:**") && out.contains("164.308(a)(4)(ii)(B)"));
+    let list = phiward(&["explain"]);
+    assert!(String::from_utf8_lossy(&list.stdout).lines().count() >= 22);
+    assert_eq!(phiward(&["explain", "NOPE-1"]).status.code(), Some(2));
+}

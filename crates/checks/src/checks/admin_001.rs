@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(3)(ii)(A)"],
         cis: None,
+        source: include_str!("admin_001.rs"),
         remediation: "keep administrator access for the configured few (break-glass and named administrators) and remove it from everyone else",
     },
     run,

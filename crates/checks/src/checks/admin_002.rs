@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.312(a)(2)(i)", "164.312(d)"],
         cis: None,
+        source: include_str!("admin_002.rs"),
         remediation: "administer through a federated role (SAML or IAM Identity Center) and remove administrator access from the IAM user",
     },
     run,

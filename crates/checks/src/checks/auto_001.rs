@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
+        source: include_str!("auto_001.rs"),
         remediation: "grant iam:PassRole only on the role ARNs the principal must pass, with an iam:PassedToService condition",
     },
     run,

@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
+        source: include_str!("auto_002.rs"),
         remediation: "scope the CloudFormation service role to what its stacks deploy, and allow iam:PassRole on it only to the release pipeline",
     },
     run,

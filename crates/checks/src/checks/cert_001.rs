@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         practice: 6,
         hipaa: &["164.308(a)(4)(ii)(C)", "164.308(a)(1)(ii)(D)"],
         cis: None,
+        source: include_str!("cert_001.rs"),
         remediation: "tag the user or role with owner=<the manager who approves its access>",
     },
     run,

@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         practice: 4,
         hipaa: &["164.308(a)(5)(ii)(D)", "164.312(a)(1)"],
         cis: Some("1.14"),
+        source: include_str!("key_001.rs"),
         remediation: "rotate the key: create a second key, switch the workload to it, then deactivate and delete the old one",
     },
     run,

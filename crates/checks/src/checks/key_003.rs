@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         practice: 4,
         hipaa: &["164.308(a)(4)(ii)(C)", "164.308(a)(5)(ii)(D)"],
         cis: Some("1.12"),
+        source: include_str!("key_003.rs"),
         remediation: "deactivate the unused key, then delete it once nothing breaks",
     },
     run,

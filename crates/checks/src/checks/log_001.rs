@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.1"),
+        source: include_str!("log_001.rs"),
         remediation: "create a multi-region trail logging all management events (read and write) and start logging",
     },
     run,

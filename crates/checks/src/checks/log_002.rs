@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         practice: 5,
         hipaa: &["164.312(b)", "164.312(c)(1)"],
         cis: Some("3.2"),
+        source: include_str!("log_002.rs"),
         remediation: "enable log file validation: aws cloudtrail update-trail --name TRAIL --enable-log-file-validation",
     },
     run,

@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(8)"],
         cis: Some("3.3"),
+        source: include_str!("log_008.rs"),
         remediation: "record all supported resource types including global ones, add a delivery channel, and start the recorder",
     },
     run,

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.4"),
+        source: include_str!("log_010.rs"),
         remediation: "aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN --cloud-watch-logs-role-arn ROLE",
     },
     run,

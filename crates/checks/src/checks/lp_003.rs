@@ -23,6 +23,7 @@ pub static CHECK: Check = Check {
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)"],
         cis: None,
+        source: include_str!("lp_003.rs"),
         remediation: "break a step of the path: narrow the role's trust policy, the iam:PassRole resources, or the IAM actions the principal has on others",
     },
     run,

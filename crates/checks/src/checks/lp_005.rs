@@ -23,6 +23,7 @@ pub static CHECK: Check = Check {
         practice: 2,
         hipaa: &["164.312(a)(1)", "164.308(b)(1)"],
         cis: Some("2.1.4"),
+        source: include_str!("lp_005.rs"),
         remediation: "remove bucket-policy grants to `*` and to accounts without a business associate agreement; constrain the rest by organization or VPC endpoint",
     },
     run,

@@ -22,6 +22,7 @@ pub static CHECK: Check = Check {
         practice: 2,
         hipaa: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
         cis: Some("2.1.1"),
+        source: include_str!("lp_007.rs"),
         remediation: "add a bucket-policy statement denying s3:* to Principal \"*\" when aws:SecureTransport is false",
     },
     run,

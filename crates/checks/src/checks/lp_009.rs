@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         practice: 2,
         hipaa: &["164.308(a)(3)(ii)(C)", "164.308(a)(4)(ii)(C)"],
         cis: Some("1.12"),
+        source: include_str!("lp_009.rs"),
         remediation: "confirm with the owner, then remove the console password and access keys (users) or delete the role",
     },
     run,

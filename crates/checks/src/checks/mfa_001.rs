@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         practice: 3,
         hipaa: &["164.312(d)"],
         cis: Some("1.10"),
+        source: include_str!("mfa_001.rs"),
         remediation: "enroll an MFA device for the user, or remove the console password and sign in through the identity provider",
     },
     run,

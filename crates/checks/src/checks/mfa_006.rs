@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 3,
         hipaa: &["164.308(a)(5)(ii)(D)"],
         cis: Some("1.8, 1.9"),
+        source: include_str!("mfa_006.rs"),
         remediation: "aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24 --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters",
     },
     run,

@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         practice: 3,
         hipaa: &["164.312(d)"],
         cis: None,
+        source: include_str!("mfa_007.rs"),
         remediation:
             "write the MFA deny with \"BoolIfExists\": {\"aws:MultiFactorAuthPresent\": \"false\"}",
     },

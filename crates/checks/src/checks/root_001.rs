@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.312(d)", "164.312(a)(1)"],
         cis: Some("1.5"),
+        source: include_str!("root_001.rs"),
         remediation: "enable a hardware MFA device on the root user (IAM console, Security credentials of the root user)",
     },
     run,

@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.312(a)(1)", "164.308(a)(4)(ii)(B)"],
         cis: Some("1.4"),
+        source: include_str!("root_002.rs"),
         remediation: "delete the root user's access keys and move any automation to IAM roles",
     },
     run,

@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.312(a)(2)(i)", "164.308(a)(3)(ii)(A)"],
         cis: Some("1.7"),
+        source: include_str!("root_003.rs"),
         remediation: "stop using the root user: do daily administration through federated roles, keep root for the few tasks that need it, and alarm on its use",
     },
     run,

@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         practice: 1,
         hipaa: &["164.312(a)(1)"],
         cis: None,
+        source: include_str!("root_004.rs"),
         remediation: "delete the root user's signing certificates",
     },
     run,
