@@ -15,6 +15,9 @@ use phiward_policy::{parse_policy, Context, Effect, PolicyKind, Request, Request
 use crate::model::{AccessModel, Named, PrincipalType, Resource};
 use crate::query::{decide, merge, set_for, Grant};
 
+/// The name of the stand-in below.
+const STAND_IN: &str = "(the other account's own policies, assumed to allow)";
+
 /// The identity-policy stand-in for an account phiward cannot see.
 const OTHER_ACCOUNT_ALLOWS: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
@@ -105,9 +108,7 @@ pub(crate) fn grants(
         let resource_name = r.policy.as_ref().map(|p| p.name.to_string());
         let rcps: Vec<Vec<Named>> = m.rcps.clone();
         base.name_policies(|kind, level, i| match kind {
-            PolicyKind::Identity => {
-                Some("(the other account's own policies, assumed to allow)".into())
-            }
+            PolicyKind::Identity => Some(STAND_IN.into()),
             PolicyKind::Resource => resource_name.clone(),
             PolicyKind::Rcp => rcps
                 .get(level)
@@ -123,7 +124,10 @@ pub(crate) fn grants(
                 continue;
             };
             let req = Request::new(rp, a, resource, m.account.clone(), ctx);
-            if let Some(d) = decide(&base, &req) {
+            if let Some(mut d) = decide(&base, &req) {
+                // The stand-in for the other account's policies is an assumption, not a
+                // statement of this account: the evidence is the resource policy.
+                d.via.retain(|v| v.policy != STAND_IN);
                 merge(&mut grant, &label, PrincipalType::External, a, d);
             }
         }

@@ -148,6 +148,19 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     assert!(names("KEY-003")
         .iter()
         .any(|a| a.ends_with("user/backup-svc")));
+    // Practice 2: the NotAction research policy; the partner role without ExternalId (the
+    // vendor role has one and passes).
+    assert!(failing(&findings, "LP-010")
+        .iter()
+        .any(|f| f.resource.contains("ResearchAnalytics")));
+    let trust: Vec<&str> = failing(&findings, "LP-011")
+        .iter()
+        .map(|f| f.resource.as_str())
+        .collect();
+    assert_eq!(
+        trust,
+        ["arn:aws:iam::111122223333:role/PartnerClaimsAccess"]
+    );
     let escalate = names("LP-003");
     for p in [
         "user/researcher-kim",

@@ -17,6 +17,8 @@ mod lp_003;
 mod lp_005;
 mod lp_007;
 mod lp_009;
+mod lp_010;
+mod lp_011;
 mod mfa_001;
 mod mfa_006;
 mod mfa_007;
@@ -37,6 +39,8 @@ pub static CHECKS: &[&Check] = &[
     &lp_005::CHECK,
     &lp_007::CHECK,
     &lp_009::CHECK,
+    &lp_010::CHECK,
+    &lp_011::CHECK,
     &mfa_001::CHECK,
     &mfa_006::CHECK,
     &mfa_007::CHECK,
