@@ -460,7 +460,7 @@ pub fn decide_one(
 
 /// Decides a request of a principal outside the model (any ARN the engine reads, or
 /// `anonymous`) whose own identity policies allow everything, with `known` context keys
-/// set and every other key unknown: what the resource's policy, the RCPs and the account's
+/// set, `absent` keys known to be missing, and every other key unknown: what the resource's policy, the RCPs and the account's
 /// SCPs (for principals of the account) let through. Checks use it to ask, for example,
 /// whether a bucket policy denies requests without TLS.
 pub fn decide_as(
@@ -469,10 +469,23 @@ pub fn decide_as(
     action: &str,
     resource: &str,
     known: &[(&str, &str)],
+    absent: &[&str],
 ) -> Option<Decided> {
     let mut ctx = Context::new();
     for (k, v) in known {
         ctx.insert(k, CtxValue::One((*v).to_string()));
+    }
+    for k in absent {
+        ctx.set_absent(k);
+    }
+    // A request to a resource goes to the resource's region.
+    if let Some(region) = m.resource_for(resource).and_then(|r| r.region.as_deref()) {
+        if !known
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("aws:RequestedRegion"))
+        {
+            ctx.insert("aws:RequestedRegion", CtxValue::One(region.to_string()));
+        }
     }
     ctx.unknown_by_default();
     let rp = RequestPrincipal::parse(principal, &ctx).ok()?;

@@ -148,6 +148,21 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     assert!(names("KEY-003")
         .iter()
         .any(|a| a.ends_with("user/backup-svc")));
+    // Practice 2: PHI buckets without a network restriction, as the README lists them
+    // (the records bucket denies outside 198.51.100.0/24 and its VPC endpoint).
+    let mut network: Vec<&str> = failing(&findings, "LP-006")
+        .iter()
+        .map(|f| f.resource.as_str())
+        .collect();
+    network.sort_unstable();
+    assert_eq!(
+        network,
+        [
+            "arn:aws:s3:::mercy-phi-claims-exports",
+            "arn:aws:s3:::mercy-phi-imaging",
+            "arn:aws:s3:::mercy-research"
+        ]
+    );
     // Practice 2: the NotAction research policy; the partner role without ExternalId (the
     // vendor role has one and passes).
     assert!(failing(&findings, "LP-010")

@@ -23,6 +23,9 @@ pub struct Context {
     unknown: Vec<(Box<str>, Box<str>)>,
     /// Every key without a value is unknown (see [`Context::unknown_by_default`]).
     open_world: bool,
+    /// Keys known to be absent from the request, even in an open-world context
+    /// (lowercase).
+    absent: Vec<Box<str>>,
 }
 
 impl Context {
@@ -60,10 +63,22 @@ impl Context {
         self.open_world = true;
     }
 
+    /// Declares a key absent from the request: conditions on it are decided as for a
+    /// missing key, even in an open-world context (a request from the internet carries no
+    /// `aws:SourceVpce`).
+    pub fn set_absent(&mut self, key: &str) {
+        let k = key.to_lowercase();
+        self.map.remove(k.as_str());
+        self.unknown.retain(|(u, _)| **u != *k);
+        self.absent.push(k.into());
+    }
+
     /// Whether a key (lowercase) is unknown: declared so, or without a value in an
-    /// open-world context.
+    /// open-world context and not declared absent.
     pub fn is_unknown(&self, key_lc: &str) -> bool {
-        (self.open_world && !self.map.contains_key(key_lc))
+        (self.open_world
+            && !self.map.contains_key(key_lc)
+            && !self.absent.iter().any(|a| **a == *key_lc))
             || self.unknown.iter().any(|(u, _)| **u == *key_lc)
     }
 
@@ -123,6 +138,9 @@ mod tests {
         c.unknown_by_default();
         assert!(c.is_unknown("aws:multifactorauthpresent"));
         assert!(!c.is_unknown("aws:username"));
+        c.set_absent("aws:SourceVpce");
+        assert!(!c.is_unknown("aws:sourcevpce"));
+        assert!(c.get("aws:sourcevpce").is_none());
     }
 
     #[test]

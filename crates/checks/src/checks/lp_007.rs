@@ -57,6 +57,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 "s3:GetObject",
                 &object,
                 &[("aws:SecureTransport", "false")],
+                &[],
             );
             match d {
                 None => m.finding(

@@ -15,6 +15,7 @@ mod log_008;
 mod log_010;
 mod lp_003;
 mod lp_005;
+mod lp_006;
 mod lp_007;
 mod lp_009;
 mod lp_010;
@@ -37,6 +38,7 @@ pub static CHECKS: &[&Check] = &[
     &admin_002::CHECK,
     &lp_003::CHECK,
     &lp_005::CHECK,
+    &lp_006::CHECK,
     &lp_007::CHECK,
     &lp_009::CHECK,
     &lp_010::CHECK,
