@@ -251,6 +251,77 @@ pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model:
     )
 }
 
+/// Every policy document of the account linted with the given `phiward lint` rules: one
+/// failing finding per document that has hits, with each hit's line as evidence, or one
+/// passing account-wide finding (`pass`) when none has.
+pub fn lint_documents(
+    m: &Meta,
+    a: &Audit<'_>,
+    rules: &[&str],
+    what: &str,
+    pass: &str,
+) -> Vec<Finding> {
+    if a.snapshot.iam.get().is_none() {
+        return vec![m.not_evaluated(a, "IAM")];
+    }
+    let mut out = Vec::new();
+    for d in phiward_snapshot::policies::documents(a.snapshot) {
+        let opts = phiward_lint::Options::kind(d.kind);
+        let hits: Vec<_> = phiward_lint::lint_text(d.text.as_str(), &opts, None)
+            .into_iter()
+            .filter(|f| rules.contains(&f.id))
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let mut f = m.finding(
+            Status::Fail,
+            d.place.clone(),
+            format!("{}: {what}", d.place),
+        );
+        f.evidence = hits
+            .iter()
+            .map(|h| Evidence {
+                source: d.place.clone(),
+                statement: None,
+                line: Some(h.line),
+                detail: h.message.clone(),
+            })
+            .collect();
+        out.push(f);
+    }
+    if out.is_empty() {
+        out.push(m.finding(Status::Pass, a.account_resource(), pass));
+    }
+    out
+}
+
+/// One finding per PHI bucket: `not_evaluated` when its policy was not collected, else
+/// what `decide` says for the bucket (its ARN is passed along).
+pub fn per_phi_bucket(
+    m: &Meta,
+    a: &Audit<'_>,
+    mut decide: impl FnMut(&phiward_snapshot::model::data::Bucket, &str) -> Finding,
+) -> Vec<Finding> {
+    let Some(buckets) = phi_buckets(a) else {
+        return vec![m.not_evaluated(a, "S3 buckets")];
+    };
+    buckets
+        .iter()
+        .map(|b| {
+            let arn = format!("arn:aws:s3:::{}", b.name);
+            if b.policy.get().is_none() {
+                return m.finding(
+                    Status::NotEvaluated,
+                    &arn,
+                    format!("the policy of PHI bucket `{}` was not collected", b.name),
+                );
+            }
+            decide(b, &arn)
+        })
+        .collect()
+}
+
 /// Runs every check, then marks the failures that an unexpired `[[suppress]]` entry
 /// covers (they stay failures in the report, with who accepted them, why and until when,
 /// and no longer count against `--fail-on`).

@@ -1,22 +1,9 @@
 //! `phiward who-can` and `phiward can` end to end on the demo account.
 
-#![expect(
-    clippy::expect_used,
-    reason = "test helpers fail the test on unexpected errors"
-)]
-
-use std::path::Path;
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn phiward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_phiward"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .output()
-        .expect("run phiward")
-}
+mod common;
+use common::phiward;
 
 const DEMO: &str = "examples/demo-account";
 

@@ -1,22 +1,12 @@
 //! `phiward audit` end to end: report shape, exit codes.
 
-#![expect(
-    clippy::expect_used,
-    reason = "test helpers fail the test on unexpected errors"
-)]
-
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn phiward(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_phiward"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .output()
-        .expect("run phiward")
-}
+mod common;
+use common::phiward;
 
 #[test]
 fn the_demo_account_fails_with_every_status_in_the_json() {

@@ -13,7 +13,7 @@
 use phiward_access::{who_can, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{phi_buckets, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -30,63 +30,44 @@ pub static CHECK: Check = Check {
 };
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let Some(buckets) = phi_buckets(a) else {
-        return vec![m.not_evaluated(a, "S3 buckets")];
-    };
-    buckets
-        .iter()
-        .map(|b| {
-            let arn = format!("arn:aws:s3:::{}", b.name);
-            if b.policy.get().is_none() {
-                return m.finding(
-                    Status::NotEvaluated,
-                    &arn,
-                    format!("the policy of PHI bucket `{}` was not collected", b.name),
-                );
-            }
-            let object = format!("{arn}/*");
-            let answer = who_can(
-                a.access,
-                "s3:GetObject",
-                &["s3:GetObject".to_string()],
-                &object,
-            );
-            let outside: Vec<_> = answer
-                .principals
-                .iter()
-                .filter(|g| g.kind == PrincipalType::External)
-                .collect();
-            if outside.is_empty() {
-                return m.finding(
-                    Status::Pass,
-                    &arn,
-                    format!(
-                        "PHI bucket `{}` is readable only inside the account",
-                        b.name
-                    ),
-                );
-            }
-            let names: Vec<String> = outside
-                .iter()
-                .map(|g| match g.access {
-                    Reach::Allowed => g.arn.clone(),
-                    Reach::Conditional => format!("{} (under conditions)", g.arn),
-                })
-                .collect();
-            let mut f = m.finding(
-                Status::Fail,
-                &arn,
+    let action = ["s3:GetObject".to_string()];
+    per_phi_bucket(m, a, |b, arn| {
+        let answer = who_can(a.access, "s3:GetObject", &action, &format!("{arn}/*"));
+        let outside: Vec<_> = answer
+            .principals
+            .iter()
+            .filter(|g| g.kind == PrincipalType::External)
+            .collect();
+        if outside.is_empty() {
+            return m.finding(
+                Status::Pass,
+                arn,
                 format!(
-                    "PHI bucket `{}` can be read by {}",
-                    b.name,
-                    names.join(", ")
+                    "PHI bucket `{}` is readable only inside the account",
+                    b.name
                 ),
             );
-            for g in outside {
-                f.evidence
-                    .extend(statements(&g.via, &format!("lets {} read objects", g.arn)));
-            }
-            f
-        })
-        .collect()
+        }
+        let names: Vec<String> = outside
+            .iter()
+            .map(|g| match g.access {
+                Reach::Allowed => g.arn.clone(),
+                Reach::Conditional => format!("{} (under conditions)", g.arn),
+            })
+            .collect();
+        let mut f = m.finding(
+            Status::Fail,
+            arn,
+            format!(
+                "PHI bucket `{}` can be read by {}",
+                b.name,
+                names.join(", ")
+            ),
+        );
+        for g in outside {
+            f.evidence
+                .extend(statements(&g.via, &format!("lets {} read objects", g.arn)));
+        }
+        f
+    })
 }

@@ -15,7 +15,7 @@
 use phiward_access::{decide_as, Reach};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{phi_buckets, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Check, Meta};
 
 /// Addresses no organisation owns (RFC 5737 TEST-NETs, then public resolvers); the probe
 /// is the first outside every range the bucket policy names.
@@ -69,9 +69,6 @@ pub static CHECK: Check = Check {
 };
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let Some(buckets) = phi_buckets(a) else {
-        return vec![m.not_evaluated(a, "S3 buckets")];
-    };
     let account = a
         .snapshot
         .account
@@ -79,57 +76,41 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .clone()
         .unwrap_or_else(|| "000000000000".into());
     let caller = format!("arn:aws:iam::{account}:role/phiward-probe");
-    buckets
-        .iter()
-        .map(|b| {
-            let arn = format!("arn:aws:s3:::{}", b.name);
-            if b.policy.get().is_none() {
-                return m.finding(
-                    Status::NotEvaluated,
-                    &arn,
-                    format!("the policy of PHI bucket `{}` was not collected", b.name),
-                );
-            }
-            let policy = a
-                .access
-                .resource_for(&arn)
-                .and_then(|r| r.policy.as_ref())
-                .map(|n| &n.policy);
-            let address = internet_address(policy);
-            let d = decide_as(
-                a.access,
-                &caller,
-                "s3:GetObject",
-                &format!("{arn}/*"),
-                &[("aws:SourceIp", address), ("aws:SecureTransport", "true")],
-                &["aws:SourceVpce", "aws:SourceVpc", "aws:VpcSourceIp"],
-            );
-            match d {
-                None => m.finding(
-                    Status::Pass,
-                    &arn,
+    per_phi_bucket(m, a, |b, arn| {
+        let policy = a
+            .access
+            .resource_for(arn)
+            .and_then(|r| r.policy.as_ref())
+            .map(|n| &n.policy);
+        let address = internet_address(policy);
+        let known = [("aws:SourceIp", address), ("aws:SecureTransport", "true")];
+        let absent = ["aws:SourceVpce", "aws:SourceVpc", "aws:VpcSourceIp"];
+        let object = format!("{arn}/*");
+        match decide_as(a.access, &caller, "s3:GetObject", &object, &known, &absent) {
+            None => m.finding(
+                Status::Pass,
+                arn,
+                format!(
+                    "PHI bucket `{}` denies requests from outside the network",
+                    b.name
+                ),
+            ),
+            Some(d) => {
+                let how = match d.reach {
+                    Reach::Allowed => "",
+                    Reach::Conditional => " unless other conditions stop it",
+                };
+                let mut f = m.finding(
+                    Status::Fail,
+                    arn,
                     format!(
-                        "PHI bucket `{}` denies requests from outside the network",
+                        "PHI bucket `{}` answers a request from the internet ({address}){how}",
                         b.name
                     ),
-                ),
-                Some(d) => {
-                    let how = match d.reach {
-                        Reach::Allowed => "",
-                        Reach::Conditional => " unless other conditions stop it",
-                    };
-                    let mut f = m.finding(
-                        Status::Fail,
-                        &arn,
-                        format!(
-                            "PHI bucket `{}` answers a request from the internet ({address}){how}",
-                            b.name
-                        ),
-                    );
-                    f.evidence = statements(&d.via, "allows the request from outside the network");
-                    f
-                }
+                );
+                f.evidence = statements(&d.via, "allows the request from outside the network");
+                f
             }
-        })
-        .collect()
+        }
+    })
 }

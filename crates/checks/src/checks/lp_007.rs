@@ -12,7 +12,7 @@
 use phiward_access::decide_as;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{phi_buckets, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -29,9 +29,6 @@ pub static CHECK: Check = Check {
 };
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let Some(buckets) = phi_buckets(a) else {
-        return vec![m.not_evaluated(a, "S3 buckets")];
-    };
     let account = a
         .snapshot
         .account
@@ -39,42 +36,24 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .clone()
         .unwrap_or_else(|| "000000000000".into());
     let caller = format!("arn:aws:iam::{account}:role/phiward-probe");
-    buckets
-        .iter()
-        .map(|b| {
-            let arn = format!("arn:aws:s3:::{}", b.name);
-            if b.policy.get().is_none() {
-                return m.finding(
-                    Status::NotEvaluated,
-                    &arn,
-                    format!("the policy of PHI bucket `{}` was not collected", b.name),
+    per_phi_bucket(m, a, |b, arn| {
+        let object = format!("{arn}/*");
+        let known = [("aws:SecureTransport", "false")];
+        match decide_as(a.access, &caller, "s3:GetObject", &object, &known, &[]) {
+            None => m.finding(
+                Status::Pass,
+                arn,
+                format!("PHI bucket `{}` denies requests without TLS", b.name),
+            ),
+            Some(d) => {
+                let mut f = m.finding(
+                    Status::Fail,
+                    arn,
+                    format!("PHI bucket `{}` does not deny requests without TLS", b.name),
                 );
+                f.evidence = statements(&d.via, "a request without TLS is still allowed");
+                f
             }
-            let object = format!("{arn}/*");
-            let d = decide_as(
-                a.access,
-                &caller,
-                "s3:GetObject",
-                &object,
-                &[("aws:SecureTransport", "false")],
-                &[],
-            );
-            match d {
-                None => m.finding(
-                    Status::Pass,
-                    &arn,
-                    format!("PHI bucket `{}` denies requests without TLS", b.name),
-                ),
-                Some(d) => {
-                    let mut f = m.finding(
-                        Status::Fail,
-                        &arn,
-                        format!("PHI bucket `{}` does not deny requests without TLS", b.name),
-                    );
-                    f.evidence = statements(&d.via, "a request without TLS is still allowed");
-                    f
-                }
-            }
-        })
-        .collect()
+        }
+    })
 }
