@@ -6,19 +6,31 @@
 //! min = 2
 //! max = 3
 //! break_glass = ["BreakGlassAdmin"]    # names or ARNs: exempt from inactivity
+//! principals = ["Admin-Ana", "Admin-Ben"] # the approved administrators (users, roles, groups)
+//! automation = ["ci-deploy"]           # roles that may change IAM policies (LOG detections)
 //!
 //! [thresholds]
 //! root_unused_days = 90
 //! max_key_age_days = 90
 //! inactive_days = 90
 //! unused_key_days = 90
+//! key_overlap_days = 2
+//! unused_permission_days = 90
+//! unused_password_days = 90
+//! secret_rotation_days = 90
+//! log_retention_days = 2190
 //!
 //! [phi]
 //! tag_key = "data-classification"
 //! tag_value = "phi"
+//! approved = ["role/PhiReader"]          # who may reach PHI besides administrators (LP-004)
+//! approved_for = { "research-data" = ["group/Research"] }  # per bucket
+//! audit_roles = ["*Audit*", "*ReadOnly*"] # roles that must not write (LP-012)
 //!
 //! [recertification]
 //! owner_tags = ["owner", "manager"]
+//! end_tags = ["contract-end", "end-date"]
+//! period_days = 90
 //!
 //! [[suppress]]
 //! check = "LP-009"
@@ -68,6 +80,11 @@ pub struct Admins {
     /// Break-glass principals (names or ARNs): kept unused on purpose, so exempt from
     /// inactivity (LP-009).
     pub break_glass: Vec<String>,
+    /// The approved administrators (names or ARNs of users, roles or groups). Empty means
+    /// the holders of AWS's `AdministratorAccess` policy (LP-001).
+    pub principals: Vec<String>,
+    /// Automation principals (names or ARNs) expected to change IAM.
+    pub automation: Vec<String>,
 }
 
 /// `[thresholds]`.
@@ -83,6 +100,16 @@ pub struct Thresholds {
     pub inactive_days: i64,
     /// Days without use after which an active key is reported (KEY-003).
     pub unused_key_days: i64,
+    /// Days both keys of a user may be active at once while rotating (KEY-002).
+    pub key_overlap_days: i64,
+    /// Days without use after which a granted service is unused (LP-008).
+    pub unused_permission_days: i64,
+    /// Days without a console sign-in after which a password is unused (KEY-006).
+    pub unused_password_days: i64,
+    /// Longest a secret may go unrotated (KEY-005).
+    pub secret_rotation_days: i64,
+    /// Shortest retention of audit logs, in days (LOG-011; six years by default).
+    pub log_retention_days: i64,
 }
 
 /// `[phi]`.
@@ -93,6 +120,15 @@ pub struct Phi {
     pub tag_key: String,
     /// Its value.
     pub tag_value: String,
+    /// Principals (names or ARNs of users, roles or groups) approved to reach PHI besides
+    /// the administrators (LP-004). Empty: LP-004 reports every non-administrator reaching
+    /// PHI as `not_evaluated` advice instead of failing.
+    pub approved: Vec<String>,
+    /// Further approvals per bucket name (`"mercy-research" = ["group/Research"]`).
+    pub approved_for: std::collections::BTreeMap<String, Vec<String>>,
+    /// Name patterns (`*` wildcards, case-insensitive) of audit and read-only roles that
+    /// must not be able to write (LP-012).
+    pub audit_roles: Vec<String>,
 }
 
 /// `[recertification]`.
@@ -101,6 +137,10 @@ pub struct Phi {
 pub struct Recertification {
     /// Tags naming who recertifies a principal (CERT-001).
     pub owner_tags: Vec<String>,
+    /// Tags holding the date (`YYYY-MM-DD`) a principal's access ends (CERT-003).
+    pub end_tags: Vec<String>,
+    /// Longest time between two recertifications of a principal, in days (CERT-002).
+    pub period_days: i64,
 }
 
 /// `[[suppress]]`: a finding accepted, by whom, why and until when. An expired
@@ -135,6 +175,8 @@ impl Default for Admins {
             min: 2,
             max: 3,
             break_glass: Vec::new(),
+            principals: Vec::new(),
+            automation: Vec::new(),
         }
     }
 }
@@ -146,6 +188,11 @@ impl Default for Thresholds {
             max_key_age_days: 90,
             inactive_days: 90,
             unused_key_days: 90,
+            key_overlap_days: 2,
+            unused_permission_days: 90,
+            unused_password_days: 90,
+            secret_rotation_days: 90,
+            log_retention_days: 6 * 365,
         }
     }
 }
@@ -155,6 +202,9 @@ impl Default for Phi {
         Phi {
             tag_key: "data-classification".into(),
             tag_value: "phi".into(),
+            approved: Vec::new(),
+            approved_for: std::collections::BTreeMap::new(),
+            audit_roles: vec!["*audit*".into(), "*readonly*".into(), "*read-only*".into()],
         }
     }
 }
@@ -163,6 +213,8 @@ impl Default for Recertification {
     fn default() -> Self {
         Recertification {
             owner_tags: vec!["owner".into(), "manager".into()],
+            end_tags: vec!["contract-end".into(), "end-date".into(), "expires".into()],
+            period_days: 90,
         }
     }
 }
@@ -184,6 +236,19 @@ impl Config {
             });
         }
         Ok(c)
+    }
+
+    /// Whether a principal is named in `list` (by name, ARN, `user/NAME`, `role/NAME`, or
+    /// one of its groups' names or ARNs).
+    pub fn names(list: &[String], name: &str, arn: &str, groups: &[String]) -> bool {
+        list.iter().any(|b| {
+            b == name
+                || b == arn
+                || arn.ends_with(&format!(":{b}"))
+                || groups
+                    .iter()
+                    .any(|g| b == g || b.strip_prefix("group/") == Some(g.as_str()))
+        })
     }
 
     /// Whether a principal (name or ARN) is a break-glass account.

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 mod checks;
 pub mod config;
+pub mod probe;
 
 pub use checks::CHECKS;
 pub use config::{Config, ConfigError};

@@ -29,7 +29,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {
         return vec![m.not_evaluated(a, "the credential report")];
     };
-    report
+    let mut out: Vec<Finding> = report
         .rows
         .iter()
         .filter(|r| r.user != "<root_account>")
@@ -56,5 +56,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             ));
             f
         })
-        .collect()
+        .collect();
+    if out.is_empty() {
+        out.push(m.finding(
+            Status::Pass,
+            a.account_resource(),
+            "no IAM user has a console password",
+        ));
+    }
+    out
 }

@@ -1,0 +1,134 @@
+//! AUTO-004: only administrators can edit what automation runs with.
+//!
+//! What: each automation role (one that CloudFormation, CodeBuild, CodePipeline, Lambda,
+//! EC2, ECS tasks, Glue or SageMaker can assume, and those listed in `[admins]
+//! automation`): the engine decides who may rewrite it (`iam:PutRolePolicy`,
+//! `AttachRolePolicy`, `DeleteRolePolicy`, `DetachRolePolicy`, `UpdateAssumeRolePolicy`,
+//! `PutRolePermissionsBoundary`, `DeleteRolePermissionsBoundary` on the role) or the
+//! customer managed policies attached to it (`iam:CreatePolicyVersion`,
+//! `SetDefaultPolicyVersion`). Principals other than administrators and service-linked
+//! roles fail.
+//! Why: editing the policy a pipeline runs with grants its power to the editor without
+//! touching their own permissions (164.308(a)(4)(ii)(B)-(C)).
+//! Fix: remove these actions from non-administrators, or scope them with a boundary or
+//! an SCP that protects automation roles by path or tag.
+
+use std::collections::HashSet;
+
+use phiward_access::{decide_as, who_can, PrincipalType};
+use phiward_report::{Finding, Severity, Status};
+
+use crate::checks::auto_003::COMPUTE;
+use crate::{statements, Audit, Check, Config, Meta};
+
+pub static CHECK: Check = Check {
+    meta: Meta {
+        id: "AUTO-004",
+        title: "Only administrators edit automation's policies",
+        severity: Severity::High,
+        practice: 7,
+        hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
+        cis: None,
+        source: include_str!("auto_004.rs"),
+        remediation: "remove role- and policy-editing actions on automation roles from non-administrators (or protect automation roles by path with a boundary or SCP)",
+    },
+    run,
+};
+
+const DEPLOYERS: [&str; 3] = [
+    "cloudformation.amazonaws.com",
+    "codepipeline.amazonaws.com",
+    "codebuild.amazonaws.com",
+];
+const ROLE_EDITS: [&str; 7] = [
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+];
+const POLICY_EDITS: [&str; 2] = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"];
+
+fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
+    let Some(iam) = a.snapshot.iam.get() else {
+        return vec![m.not_evaluated(a, "IAM")];
+    };
+    let allowed: HashSet<&str> = a
+        .access
+        .principals
+        .iter()
+        .zip(a.admins())
+        .filter(|(p, s)| s.is_some() || p.service_linked)
+        .map(|(p, _)| p.arn.as_str())
+        .collect();
+    let list = |x: &[&str]| x.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    for p in a
+        .access
+        .principals
+        .iter()
+        .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
+    {
+        let automation = Config::names(&a.config.admins.automation, &p.name, &p.arn, &[])
+            || DEPLOYERS
+                .iter()
+                .chain(COMPUTE.iter())
+                .any(|svc| decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some());
+        if !automation {
+            continue;
+        }
+        let mut editors = who_can(a.access, "edit role", &list(&ROLE_EDITS), &p.arn).principals;
+        if let Some(role) = iam.roles.iter().find(|r| r.arn == p.arn) {
+            for pol in role
+                .attached_managed_policies
+                .iter()
+                .filter(|x| !x.policy_arn.starts_with("arn:aws:iam::aws:"))
+            {
+                editors.extend(
+                    who_can(
+                        a.access,
+                        "edit policy",
+                        &list(&POLICY_EDITS),
+                        &pol.policy_arn,
+                    )
+                    .principals,
+                );
+            }
+        }
+        editors.retain(|g| !allowed.contains(g.arn.as_str()) && g.arn != p.arn);
+        let mut names: Vec<&str> = editors.iter().map(|g| g.arn.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut f = if names.is_empty() {
+            m.finding(
+                Status::Pass,
+                &p.arn,
+                format!("only administrators can edit automation role `{}`", p.name),
+            )
+        } else {
+            m.finding(
+                Status::Fail,
+                &p.arn,
+                format!(
+                    "non-administrators can edit automation role `{}` or its policies: {}",
+                    p.name,
+                    names.join(", ")
+                ),
+            )
+        };
+        f.principal = Some(p.arn.clone());
+        for g in &editors {
+            f.evidence.extend(statements(
+                &g.via,
+                &format!("allows {} {}", g.arn, g.actions.join(", ")),
+            ));
+        }
+        out.push(f);
+    }
+    if out.is_empty() {
+        out.push(m.finding(Status::Pass, a.account_resource(), "no automation role"));
+    }
+    out
+}

@@ -1,0 +1,152 @@
+//! MFA-002: administrator-capable principals cannot be used without MFA.
+//!
+//! What: each administrator-equivalent principal (as ADMIN-001 finds them). A user fails
+//! when it has no MFA device, or holds an active access key that signs requests without
+//! MFA, unless the engine finds its administrator grant conditional on
+//! `aws:MultiFactorAuthPresent`. A role fails when a principal of this or another account
+//! may assume it (decided by the engine on its trust policy, SCPs and the caller's
+//! policies) without an MFA condition; roles federated through SAML or OIDC leave MFA to
+//! the identity provider, and roles only services assume have no human session.
+//! Why: administrator credentials without a second factor are the shortest way to every
+//! PHI store (164.312(d)); CIS 1.5 and 1.10.
+//! Fix: enroll MFA for administrator users and remove their access keys, or administer
+//! through roles whose trust policy requires `aws:MultiFactorAuthPresent`.
+
+use phiward_access::{who_can, PrincipalType, Reach};
+use phiward_report::{Finding, Severity, Status};
+
+use crate::probe::needs_mfa;
+use crate::{fact, statements, Audit, Check, Meta};
+
+pub static CHECK: Check = Check {
+    meta: Meta {
+        id: "MFA-002",
+        title: "Administrators need MFA",
+        severity: Severity::Critical,
+        practice: 3,
+        hipaa: &["164.312(d)", "164.308(a)(5)(ii)(D)"],
+        cis: Some("1.10"),
+        source: include_str!("mfa_002.rs"),
+        remediation: "enroll MFA for administrator users and remove their access keys, or administer through roles whose trust policy requires aws:MultiFactorAuthPresent",
+    },
+    run,
+};
+
+fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
+    if a.snapshot.iam.get().is_none() {
+        return vec![m.not_evaluated(a, "IAM")];
+    }
+    let report = a.snapshot.credential_report.get();
+    let mut out = Vec::new();
+    for (p, step) in a
+        .access
+        .principals
+        .iter()
+        .zip(a.admins())
+        .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
+    {
+        let mut f = if step.access == Reach::Conditional && needs_mfa(&step.conditions) {
+            m.finding(
+                Status::Pass,
+                &p.arn,
+                format!("`{}` is an administrator only with MFA", p.name),
+            )
+        } else if p.kind == PrincipalType::User {
+            let Some(row) = report.and_then(|r| r.rows.iter().find(|r| r.arn == p.arn)) else {
+                let mut f = m.finding(
+                    Status::NotEvaluated,
+                    &p.arn,
+                    format!("the credential report has no row for `{}`", p.name),
+                );
+                f.principal = Some(p.arn.clone());
+                out.push(f);
+                continue;
+            };
+            let mfa = row.mfa_active.get() == Some(true);
+            let keys = [&row.access_key_1_active, &row.access_key_2_active]
+                .iter()
+                .filter(|k| k.get() == Some(true))
+                .count();
+            let mut f = if !mfa {
+                m.finding(
+                    Status::Fail,
+                    &p.arn,
+                    format!("administrator user `{}` has no MFA device", p.name),
+                )
+            } else if keys > 0 {
+                m.finding(
+                    Status::Fail,
+                    &p.arn,
+                    format!(
+                        "administrator user `{}` has {keys} active access key(s), which sign requests without MFA",
+                        p.name
+                    ),
+                )
+            } else {
+                m.finding(
+                    Status::Pass,
+                    &p.arn,
+                    format!("administrator user `{}` has MFA and no access keys", p.name),
+                )
+            };
+            f.evidence.push(fact(
+                "credential report",
+                format!("mfa_active {mfa}, active access keys {keys}"),
+            ));
+            f
+        } else {
+            let w = who_can(
+                a.access,
+                "sts:AssumeRole",
+                &["sts:AssumeRole".to_string()],
+                &p.arn,
+            );
+            let without: Vec<_> = w
+                .principals
+                .iter()
+                .filter(|g| g.arn != p.arn && !g.arn.ends_with(".amazonaws.com"))
+                .filter(|g| g.access == Reach::Allowed || !needs_mfa(&g.conditions))
+                .collect();
+            if without.is_empty() {
+                m.finding(
+                    Status::Pass,
+                    &p.arn,
+                    format!(
+                        "administrator role `{}` cannot be assumed without MFA (federated or service roles leave MFA to the identity provider)",
+                        p.name
+                    ),
+                )
+            } else {
+                let names: Vec<&str> = without.iter().map(|g| g.arn.as_str()).collect();
+                let mut f = m.finding(
+                    Status::Fail,
+                    &p.arn,
+                    format!(
+                        "administrator role `{}` can be assumed without MFA by {}",
+                        p.name,
+                        names.join(", ")
+                    ),
+                );
+                for g in without {
+                    f.evidence
+                        .extend(statements(&g.via, &format!("lets {} assume it", g.arn)));
+                }
+                f
+            }
+        };
+        f.principal = Some(p.arn.clone());
+        f.evidence.extend(statements(
+            &step.via,
+            &format!("administrator through {}", step.action),
+        ));
+        out.push(f);
+    }
+    if out.is_empty() {
+        out.push(m.finding(
+            Status::Pass,
+            a.account_resource(),
+            "no administrator-equivalent principal",
+        ));
+    }
+    out
+}
