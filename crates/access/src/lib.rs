@@ -21,6 +21,6 @@ pub use escalation::{admin_grant, graph, Edge, Graph, Node, Step, Technique};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use query::{
-    can, decide_as, decide_one, who_can, Can, Capability, Condition, Decided, Grant, Reach, Via,
-    WhoCan,
+    can, decide_as, decide_one, who_can, who_can_each, who_can_external, Can, Capability,
+    Condition, Decided, Grant, Reach, Via, WhoCan,
 };

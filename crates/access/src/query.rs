@@ -9,6 +9,7 @@ use phiward_policy::{
     evaluate_partial, Access, Context, CtxValue, Effect, PolicyKind, PolicySet, Request,
     RequestPrincipal,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{AccessModel, Named, Principal, PrincipalType, Resource};
@@ -372,22 +373,41 @@ fn finish(g: &mut Grant) {
 /// Who can perform `actions` (the expansion of the pattern asked about) on `resource`.
 pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &str) -> WhoCan {
     let res = m.resource_for(resource);
-    let mut principals = Vec::new();
     let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-    for p in &m.principals {
-        let mut set = set_for_actions(m, Some(p), None, Some(&only));
-        let mut grant = None;
-        for a in actions {
-            with_resource(&mut set, m.resource_for_action(resource, a));
-            let Some(req) = request_for(m, p, a, resource, &[]) else {
-                continue;
-            };
-            if let Some(d) = decide(&set, &req) {
-                merge(&mut grant, &p.arn, p.kind, a, d);
+    // A principal none of whose identity statements names the actions can only be
+    // granted by the resource's own policy: without one, it is denied and not asked.
+    let resource_policy = actions.iter().any(|a| {
+        m.resource_for_action(resource, a)
+            .is_some_and(|r| r.policy.is_some())
+    });
+    let mut principals: Vec<Grant> = m
+        .principals
+        .par_iter()
+        .filter_map(|p| {
+            if !resource_policy
+                && !p.identity.iter().any(|n| {
+                    n.policy
+                        .statements
+                        .iter()
+                        .any(|s| only.iter().any(|a| s.action.applies_to(a)))
+                })
+            {
+                return None;
             }
-        }
-        principals.extend(grant);
-    }
+            let mut set = set_for_actions(m, Some(p), None, Some(&only));
+            let mut grant = None;
+            for a in actions {
+                with_resource(&mut set, m.resource_for_action(resource, a));
+                let Some(req) = request_for(m, p, a, resource, &[]) else {
+                    continue;
+                };
+                if let Some(d) = decide(&set, &req) {
+                    merge(&mut grant, &p.arn, p.kind, a, d);
+                }
+            }
+            grant
+        })
+        .collect();
     let sts = actions
         .iter()
         .any(|a| a.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:")));
@@ -406,6 +426,91 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
         principals,
         notes: m.notes.clone(),
     }
+}
+
+/// [`who_can`] for many resources at once, principal by principal: each principal's
+/// policies are cut to the actions once, and a resource is decided only when one of the
+/// principal's `Allow` statements could name it or the resource has its own policy (the
+/// engine still decides every pair that remains). One answer per resource, in order;
+/// principals of the account only (see [`who_can_external`] for the others).
+pub fn who_can_each(m: &AccessModel, actions: &[String], resources: &[String]) -> Vec<Vec<Grant>> {
+    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
+    let with_policy: Vec<bool> = resources
+        .iter()
+        .map(|r| {
+            actions.iter().any(|a| {
+                m.resource_for_action(r, a)
+                    .is_some_and(|x| x.policy.is_some())
+            })
+        })
+        .collect();
+    let per_principal: Vec<Vec<(usize, Grant)>> = m
+        .principals
+        .par_iter()
+        .map(|p| {
+            let mut set = set_for_actions(m, Some(p), None, Some(&only));
+            let asked: Vec<usize> = {
+                let allows: Vec<&phiward_policy::Statement> = set
+                    .identity
+                    .iter()
+                    .flat_map(|x| x.statements.iter())
+                    .filter(|s| s.effect == Effect::Allow)
+                    .collect();
+                (0..resources.len())
+                    .filter(|&i| {
+                        with_policy.get(i).copied().unwrap_or(true)
+                            || resources.get(i).is_some_and(|r| {
+                                allows
+                                    .iter()
+                                    .any(|s| s.resource.as_ref().is_none_or(|x| x.may_apply_to(r)))
+                            })
+                    })
+                    .collect()
+            };
+            let mut out = Vec::new();
+            for i in asked {
+                let Some(resource) = resources.get(i) else {
+                    continue;
+                };
+                let mut grant = None;
+                for a in actions {
+                    with_resource(&mut set, m.resource_for_action(resource, a));
+                    let Some(req) = request_for(m, p, a, resource, &[]) else {
+                        continue;
+                    };
+                    if let Some(d) = decide(&set, &req) {
+                        merge(&mut grant, &p.arn, p.kind, a, d);
+                    }
+                }
+                if let Some(mut g) = grant {
+                    finish(&mut g);
+                    out.push((i, g));
+                }
+            }
+            out
+        })
+        .collect();
+    let mut answers: Vec<Vec<Grant>> = resources.iter().map(|_| Vec::new()).collect();
+    for (i, g) in per_principal.into_iter().flatten() {
+        if let Some(a) = answers.get_mut(i) {
+            a.push(g);
+        }
+    }
+    answers
+}
+
+/// The principals outside the account (other accounts, `*`, services) that the resource's
+/// own policy lets perform any of `actions` on `resource`: the external part of
+/// [`who_can`], without deciding every principal of the account.
+pub fn who_can_external(m: &AccessModel, actions: &[String], resource: &str) -> Vec<Grant> {
+    let Some(r) = m.resource_for(resource) else {
+        return Vec::new();
+    };
+    let mut out = crate::external::grants(m, r, actions, resource);
+    for g in &mut out {
+        finish(g);
+    }
+    out
 }
 
 /// What `principal` can do: each of `actions` on each of `resources`.

@@ -327,7 +327,15 @@ pub fn per_phi_bucket(
 /// covers (they stay failures in the report, with who accepted them, why and until when,
 /// and no longer count against `--fail-on`).
 pub fn run_all(a: &Audit<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = CHECKS.iter().flat_map(|c| (c.run)(&c.meta, a)).collect();
+    let mut findings: Vec<Finding> = CHECKS
+        .iter()
+        .flat_map(|c| {
+            let t = std::time::Instant::now();
+            let r = (c.run)(&c.meta, a);
+            eprintln!("{} {:?}", c.meta.id, t.elapsed());
+            r
+        })
+        .collect();
     for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
         if let Some(s) = a
             .config

@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use phiward_access::{decide_as, who_can, PrincipalType};
+use phiward_access::{decide_as, who_can_each, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::checks::auto_003::COMPUTE;
@@ -64,37 +64,48 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .map(|(p, _)| p.arn.as_str())
         .collect();
     let list = |x: &[&str]| x.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
-    let mut out = Vec::new();
-    for p in a
+    // The automation roles, then every target whose editors are asked: the role itself
+    // and its customer managed policies.
+    let roles: Vec<_> = a
         .access
         .principals
         .iter()
         .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
-    {
-        let automation = Config::names(&a.config.admins.automation, &p.name, &p.arn, &[])
-            || DEPLOYERS
+        .filter(|p| {
+            Config::names(&a.config.admins.automation, &p.name, &p.arn, &[])
+                || DEPLOYERS.iter().chain(COMPUTE.iter()).any(|svc| {
+                    decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some()
+                })
+        })
+        .collect();
+    let mut targets: Vec<String> = roles.iter().map(|p| p.arn.clone()).collect();
+    let policies: Vec<Vec<String>> = roles
+        .iter()
+        .map(|p| {
+            iam.roles
                 .iter()
-                .chain(COMPUTE.iter())
-                .any(|svc| decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some());
-        if !automation {
-            continue;
-        }
-        let mut editors = who_can(a.access, "edit role", &list(&ROLE_EDITS), &p.arn).principals;
-        if let Some(role) = iam.roles.iter().find(|r| r.arn == p.arn) {
-            for pol in role
-                .attached_managed_policies
-                .iter()
-                .filter(|x| !x.policy_arn.starts_with("arn:aws:iam::aws:"))
-            {
-                editors.extend(
-                    who_can(
-                        a.access,
-                        "edit policy",
-                        &list(&POLICY_EDITS),
-                        &pol.policy_arn,
-                    )
-                    .principals,
-                );
+                .find(|r| r.arn == p.arn)
+                .map(|r| {
+                    r.attached_managed_policies
+                        .iter()
+                        .filter(|x| !x.policy_arn.starts_with("arn:aws:iam::aws:"))
+                        .map(|x| x.policy_arn.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut policy_targets: Vec<String> = policies.iter().flatten().cloned().collect();
+    policy_targets.sort();
+    policy_targets.dedup();
+    let role_editors = who_can_each(a.access, &list(&ROLE_EDITS), &targets);
+    let policy_editors = who_can_each(a.access, &list(&POLICY_EDITS), &policy_targets);
+    targets.clear();
+    let mut out = Vec::new();
+    for ((p, mut editors), pols) in roles.iter().zip(role_editors).zip(&policies) {
+        for pol in pols {
+            if let Ok(i) = policy_targets.binary_search(pol) {
+                editors.extend(policy_editors.get(i).cloned().unwrap_or_default());
             }
         }
         editors.retain(|g| !allowed.contains(g.arn.as_str()) && g.arn != p.arn);

@@ -12,10 +12,10 @@
 
 use std::collections::HashSet;
 
-use phiward_access::{who_can, PrincipalType, Reach};
+use phiward_access::{who_can_each, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{per_phi_bucket, statements, Audit, Check, Config, Meta};
+use crate::{per_phi_bucket, phi_buckets, statements, Audit, Check, Config, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -41,16 +41,21 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .map(|(p, _)| p.arn.as_str())
         .collect();
     let approved = &a.config.phi.approved;
+    // Every PHI bucket's readers at once: each principal's policies are read once.
+    let objects: Vec<String> = phi_buckets(a)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("arn:aws:s3:::{}/phiward-probe", b.name))
+        .collect();
+    let answers = who_can_each(a.access, &["s3:GetObject".to_string()], &objects);
     per_phi_bucket(m, a, |b, arn| {
         let object = format!("{arn}/phiward-probe");
-        let w = who_can(
-            a.access,
-            "s3:GetObject",
-            &["s3:GetObject".to_string()],
-            &object,
-        );
+        let w: &[phiward_access::Grant] = objects
+            .iter()
+            .position(|o| *o == object)
+            .and_then(|i| answers.get(i))
+            .map_or(&[], Vec::as_slice);
         let readers: Vec<_> = w
-            .principals
             .iter()
             .filter(|g| g.kind != PrincipalType::External && !admins.contains(g.arn.as_str()))
             .filter(|g| {

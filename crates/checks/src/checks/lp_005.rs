@@ -10,7 +10,7 @@
 //! Fix: remove the grant, or name the business associate's role and constrain it
 //! (`aws:PrincipalOrgID`, `aws:SourceVpce`).
 
-use phiward_access::{who_can, PrincipalType, Reach};
+use phiward_access::{who_can_external, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::{per_phi_bucket, statements, Audit, Check, Meta};
@@ -32,9 +32,8 @@ pub static CHECK: Check = Check {
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let action = ["s3:GetObject".to_string()];
     per_phi_bucket(m, a, |b, arn| {
-        let answer = who_can(a.access, "s3:GetObject", &action, &format!("{arn}/*"));
+        let answer = who_can_external(a.access, &action, &format!("{arn}/*"));
         let outside: Vec<_> = answer
-            .principals
             .iter()
             .filter(|g| g.kind == PrincipalType::External)
             .collect();

@@ -8,7 +8,7 @@
 //! Fix: add `"Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the
 //! partner>"}}`, and name the partner's role rather than its account.
 
-use phiward_access::{who_can, PrincipalType};
+use phiward_access::{who_can_external, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::{statements, Audit, Check, Meta};
@@ -37,9 +37,8 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .iter()
         .filter(|r| !r.is_service_linked())
         .filter_map(|r| {
-            let answer = who_can(a.access, "sts:AssumeRole", &action, &r.arn);
+            let answer = who_can_external(a.access, &action, &r.arn);
             let outside: Vec<_> = answer
-                .principals
                 .iter()
                 .filter(|g| g.kind == PrincipalType::External && !g.arn.ends_with(".amazonaws.com"))
                 .collect();
