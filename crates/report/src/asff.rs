@@ -1,0 +1,182 @@
+//! AWS Security Finding Format (ASFF, schema `2018-10-08`), the input of Security Hub's
+//! `BatchImportFindings`: a JSON array with one finding per check and resource, passing
+//! ones included, so that a later import of a passing result resolves the earlier failure
+//! (Security Hub matches findings by `ProductArn` and `Id`, hence stable ids).
+//!
+//! Field limits follow the `AwsSecurityFinding` API reference: `Id` ≤ 512, `Title` ≤ 256,
+//! `Description` ≤ 1024, `Remediation.Recommendation.Text` ≤ 512 characters, at most 32
+//! `RelatedRequirements`, 50 `ProductFields` with values ≤ 2048 characters. Text longer
+//! than a limit is cut on a character boundary and ends with `…`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{json, Value};
+
+use crate::aws::{evidence_lines, finding_hash, resource, truncate};
+use crate::{Finding, Report, Severity, Status};
+
+/// The ASFF schema version Security Hub accepts.
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+/// The finding type: namespace/category/classifier of the ASFF types taxonomy.
+pub const FINDING_TYPE: &str =
+    "Software and Configuration Checks/Industry and Regulatory Standards/HIPAA Controls";
+/// `Title` limit.
+pub const TITLE_MAX: usize = 256;
+/// `Description` limit.
+pub const DESCRIPTION_MAX: usize = 1024;
+/// `Remediation.Recommendation.Text` limit.
+pub const RECOMMENDATION_MAX: usize = 512;
+/// `ProductFields` value limit.
+pub const PRODUCT_FIELD_MAX: usize = 2048;
+/// `Compliance.RelatedRequirements` count limit.
+pub const REQUIREMENTS_MAX: usize = 32;
+
+/// Why an ASFF report cannot be written.
+#[derive(Debug)]
+pub enum Error {
+    /// `AwsAccountId` and `ProductArn` need the account, and the snapshot did not say it.
+    NoAccount,
+    /// Serialization failed.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoAccount => {
+                f.write_str("ASFF needs the account id, and the snapshot does not say it")
+            }
+            Error::Json(e) => write!(f, "cannot write ASFF: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Severity.Label`: a passing finding is informational whatever the check's severity
+/// (as Security Hub's own controls report them); `Severity.Original` keeps the check's.
+fn label(f: &Finding) -> &'static str {
+    if f.status == Status::Pass {
+        return "INFORMATIONAL";
+    }
+    match f.severity {
+        Severity::Info => "INFORMATIONAL",
+        Severity::Low => "LOW",
+        Severity::Medium => "MEDIUM",
+        Severity::High => "HIGH",
+        Severity::Critical => "CRITICAL",
+    }
+}
+
+/// `Compliance.Status`: WARNING is "information is missing", NOT_AVAILABLE "the check
+/// could not be performed".
+fn compliance(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "PASSED",
+        Status::Fail => "FAILED",
+        Status::NotEvaluated => "WARNING",
+        Status::Error => "NOT_AVAILABLE",
+    }
+}
+
+/// `Workflow.Status`: failures are NEW (or SUPPRESSED when accepted in `phiward.toml`),
+/// passes RESOLVED, so that re-importing closes what was fixed.
+fn workflow(f: &Finding) -> &'static str {
+    match (f.status, &f.suppressed) {
+        (Status::Pass, _) => "RESOLVED",
+        (_, Some(_)) => "SUPPRESSED",
+        _ => "NEW",
+    }
+}
+
+/// The partition of the Security Hub region the findings go to.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+fn description(f: &Finding) -> String {
+    let mut d = f.message.trim().to_string();
+    if d.is_empty() {
+        d = f.title.to_string();
+    }
+    let lines = evidence_lines(f);
+    if !lines.is_empty() {
+        d.push_str(". Evidence: ");
+        d.push_str(&lines.join("; "));
+    }
+    truncate(&d, DESCRIPTION_MAX)
+}
+
+fn finding(f: &Finding, report: &Report, account: &str, region: &str) -> Value {
+    let r = resource(&f.resource);
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert("phiward/check", f.check.to_string());
+    product_fields.insert("phiward/practice", f.practice.to_string());
+    product_fields.insert("phiward/status", f.status.as_str().to_string());
+    product_fields.insert("phiward/resource", truncate(&f.resource, PRODUCT_FIELD_MAX));
+    if let Some(p) = &f.principal {
+        product_fields.insert("phiward/principal", truncate(p, PRODUCT_FIELD_MAX));
+    }
+    let evidence = evidence_lines(f).join("\n");
+    if !evidence.is_empty() {
+        product_fields.insert("phiward/evidence", truncate(&evidence, PRODUCT_FIELD_MAX));
+    }
+    if let Some(s) = &f.suppressed {
+        let text = format!("{} ({}, until {})", s.reason, s.owner, s.expires);
+        product_fields.insert("phiward/suppressed", truncate(&text, PRODUCT_FIELD_MAX));
+    }
+    let mut res = json!({"Type": r.asff_type, "Id": r.id, "Partition": r.partition,
+        "Region": r.region.as_deref().unwrap_or(region)});
+    if r.asff_type == "Other" && r.id != f.resource {
+        // Keep the full description (`managed policy ARN version v1`) beside the ARN.
+        res["Details"] = json!({"Other": {"phiward/resource": truncate(&f.resource, 1024)}});
+    }
+    let requirements: Vec<String> = f
+        .hipaa
+        .iter()
+        .take(REQUIREMENTS_MAX)
+        .map(|c| format!("HIPAA {c}"))
+        .collect();
+    json!({
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": format!("phiward/{account}/{}/{}", f.check, finding_hash(f)),
+        "ProductArn": format!("arn:{}:securityhub:{region}:{account}:product/{account}/default", partition(region)),
+        "ProductName": "phiward",
+        "CompanyName": "phiward",
+        "GeneratorId": f.check,
+        "AwsAccountId": account,
+        "Types": [FINDING_TYPE],
+        "CreatedAt": report.as_of,
+        "UpdatedAt": report.as_of,
+        "Severity": {"Label": label(f), "Original": f.severity.as_str()},
+        "Title": truncate(&format!("{} {}", f.check, f.title), TITLE_MAX),
+        "Description": description(f),
+        "Remediation": {"Recommendation": {"Text": truncate(f.remediation, RECOMMENDATION_MAX)}},
+        "Resources": [res],
+        "Compliance": {"Status": compliance(f.status), "RelatedRequirements": requirements},
+        "Workflow": {"Status": workflow(f)},
+        "RecordState": "ACTIVE",
+        "ProductFields": product_fields,
+    })
+}
+
+/// The report as a `BatchImportFindings` array. `region` is the Security Hub region the
+/// findings are imported into (it is part of `ProductArn`, and the region of resources
+/// whose ARN has none, such as IAM's). Security Hub takes at most 100 findings per call:
+/// split the array when importing.
+pub fn render(report: &Report, region: &str) -> Result<String, Error> {
+    let account = report.account.as_deref().ok_or(Error::NoAccount)?;
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| finding(f, report, account, region))
+        .collect();
+    serde_json::to_string_pretty(&findings).map_err(Error::Json)
+}
