@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde_json::{json, Value};
 
-use crate::aws::{evidence_lines, finding_hash, resource, truncate};
+use crate::aws::{evidence_lines, finding_hashes, resource, truncate};
 use crate::{Finding, Report, Severity, Status};
 
 /// The ASFF schema version Security Hub accepts.
@@ -114,7 +114,7 @@ fn description(f: &Finding) -> String {
     truncate(&d, DESCRIPTION_MAX)
 }
 
-fn finding(f: &Finding, report: &Report, account: &str, region: &str) -> Value {
+fn finding(f: &Finding, hash: &str, report: &Report, account: &str, region: &str) -> Value {
     let r = resource(&f.resource);
     let mut product_fields = BTreeMap::new();
     product_fields.insert("phiward/check", f.check.to_string());
@@ -146,7 +146,7 @@ fn finding(f: &Finding, report: &Report, account: &str, region: &str) -> Value {
         .collect();
     json!({
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": format!("phiward/{account}/{}/{}", f.check, finding_hash(f)),
+        "Id": format!("phiward/{account}/{}/{hash}", f.check),
         "ProductArn": format!("arn:{}:securityhub:{region}:{account}:product/{account}/default", partition(region)),
         "ProductName": "phiward",
         "CompanyName": "phiward",
@@ -173,10 +173,12 @@ fn finding(f: &Finding, report: &Report, account: &str, region: &str) -> Value {
 /// split the array when importing.
 pub fn render(report: &Report, region: &str) -> Result<String, Error> {
     let account = report.account.as_deref().ok_or(Error::NoAccount)?;
+    let hashes = finding_hashes(&report.findings);
     let findings: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| finding(f, report, account, region))
+        .zip(&hashes)
+        .map(|(f, h)| finding(f, h, report, account, region))
         .collect();
     serde_json::to_string_pretty(&findings).map_err(Error::Json)
 }

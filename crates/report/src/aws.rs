@@ -3,6 +3,8 @@
 //! from one run to the next, so that Security Hub or a data lake updates a finding instead
 //! of piling up copies.
 
+use std::collections::HashMap;
+
 use crate::Finding;
 
 /// A finding's resource as the interchange formats name it.
@@ -91,18 +93,35 @@ fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-/// A stable id for a finding: 128 bits of hash over the check, resource and principal
+/// A stable id for each finding: 128 bits of hash over the check, resource and principal
 /// (NUL-separated, so that `("a", "bc")` and `("ab", "c")` differ), as 32 hex digits.
-pub fn finding_hash(f: &Finding) -> String {
-    let mut key = Vec::with_capacity(f.check.len() + f.resource.len() + 64);
-    key.extend_from_slice(f.check.as_bytes());
-    key.push(0);
-    key.extend_from_slice(f.resource.as_bytes());
-    key.push(0);
-    key.extend_from_slice(f.principal.as_deref().unwrap_or("").as_bytes());
-    let a = fnv1a(0xcbf2_9ce4_8422_2325, &key);
-    let b = fnv1a(0x6c62_272e_07bb_0142, &key);
-    format!("{a:016x}{b:016x}")
+/// A check may give several findings on one resource and principal (KEY-001 on each of a
+/// user's two keys); the n-th repeat, in report order (which checks keep stable), also
+/// hashes its rank, so ids stay unique and the first one keeps its plain id.
+pub fn finding_hashes(findings: &[Finding]) -> Vec<String> {
+    let mut seen: HashMap<(&str, &str, Option<&str>), u32> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let rank = seen
+                .entry((f.check, &f.resource, f.principal.as_deref()))
+                .or_insert(0);
+            let mut key = Vec::with_capacity(f.check.len() + f.resource.len() + 64);
+            key.extend_from_slice(f.check.as_bytes());
+            key.push(0);
+            key.extend_from_slice(f.resource.as_bytes());
+            key.push(0);
+            key.extend_from_slice(f.principal.as_deref().unwrap_or("").as_bytes());
+            if *rank > 0 {
+                key.push(0);
+                key.extend_from_slice(rank.to_string().as_bytes());
+            }
+            *rank += 1;
+            let a = fnv1a(0xcbf2_9ce4_8422_2325, &key);
+            let b = fnv1a(0x6c62_272e_07bb_0142, &key);
+            format!("{a:016x}{b:016x}")
+        })
+        .collect()
 }
 
 /// `s` cut to at most `max` characters, on a character boundary, ending with `…` when

@@ -283,7 +283,8 @@ fn summary(report: &Report) -> String {
         o.push_str("</ul>");
     }
     o.push_str("</section>");
-    o
+    // One table row a line, for readable diffs of saved reports.
+    o.replace("</tr>", "</tr>\n")
 }
 
 /// Replaces each `{{name}}` of `template` once, in one pass, so that a value that happens

@@ -17,7 +17,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::aws::{finding_hash, resource};
+use crate::aws::{finding_hashes, resource};
 use crate::{Finding, Report, Severity, Status};
 
 /// The OCSF schema version followed: 1.3.0 (Detection Finding, class 2004, with the
@@ -64,7 +64,7 @@ pub fn epoch_ms(rfc3339: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(rfc3339).map_or(0, |t| t.timestamp_millis())
 }
 
-fn event(f: &Finding, report: &Report, time: i64, product_version: &str) -> Value {
+fn event(f: &Finding, hash: &str, report: &Report, time: i64, product_version: &str) -> Value {
     let r = resource(&f.resource);
     let (severity_id, severity_name) = severity(f.severity);
     let (activity_id, activity_name, status_id, status) = activity(f);
@@ -106,7 +106,7 @@ fn event(f: &Finding, report: &Report, time: i64, product_version: &str) -> Valu
         "status": status,
         "message": f.message,
         "finding_info": {
-            "uid": format!("phiward-{}-{}", f.check, finding_hash(f)),
+            "uid": format!("phiward-{}-{hash}", f.check),
             "title": format!("{} {}", f.check, f.title),
             "desc": f.message,
             "types": [crate::asff::FINDING_TYPE],
@@ -142,10 +142,12 @@ fn event(f: &Finding, report: &Report, time: i64, product_version: &str) -> Valu
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {
     let time = epoch_ms(&report.as_of);
     let version = report.tool.trim_start_matches("phiward ");
+    let hashes = finding_hashes(&report.findings);
     let events: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| event(f, report, time, version))
+        .zip(&hashes)
+        .map(|(f, h)| event(f, h, report, time, version))
         .collect();
     serde_json::to_string_pretty(&events)
 }
