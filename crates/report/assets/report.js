@@ -19,6 +19,7 @@
   var matchedCount = 0;
   var page = 0;
   var open = -1; // the finding whose evidence is shown
+  var lastFilterMs = 0; // how long the last filtering and rendering took (self-test)
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, text, cls) {
@@ -49,6 +50,7 @@
 
   // Applies every filter; search terms separated by spaces must all match.
   function applyFilters() {
+    var started = performance.now();
     var terms = $('q').value.toLowerCase().split(/\s+/).filter(Boolean);
     var st = $('f-status').value, sv = $('f-severity').value;
     var pr = $('f-practice').value, ck = $('f-check').value;
@@ -73,6 +75,7 @@
     page = 0;
     open = -1;
     render();
+    lastFilterMs = performance.now() - started;
   }
 
   function detailRow(i) {
@@ -139,10 +142,15 @@
   }
 
   var timer = null;
+  function searchNow() {
+    clearTimeout(timer);
+    timer = null;
+    applyFilters();
+  }
   // Typing re-filters after a short pause, not on every key, for large reports.
   $('q').addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(applyFilters, F.length > 20000 ? 150 : 30);
+    timer = setTimeout(searchNow, F.length > 20000 ? 150 : 30);
   });
   ['f-status', 'f-severity', 'f-practice', 'f-check'].forEach(function (id) {
     $(id).addEventListener('change', applyFilters);
@@ -200,30 +208,35 @@
   q.focus();
   q.value = term;
   q.dispatchEvent(new Event('input', { bubbles: true }));
-  setTimeout(function () {
-    out.matched_after = +$('page-info').getAttribute('data-matched');
-    out.rows_after = $('rows').querySelectorAll('tr.finding').length;
-    q.value = '';
-    var status = $('f-status');
-    status.value = '1';
-    status.dispatchEvent(new Event('change', { bubbles: true }));
-    out.matched_fail = +$('page-info').getAttribute('data-matched');
-    out.expected_fail = counts['status-fail'] || 0;
-    var first = $('rows').querySelector('tr.finding');
-    if (first) {
-      first.querySelector('td').click();
-      var detail = $('rows').querySelector('tr.detail');
-      out.detail_evidence_rows = detail ? detail.querySelectorAll('.evidence tr').length - 1 : -1;
-    }
-    out.scripts = document.scripts.length;
-    out.pwned = !!window.__pwned;
-    out.errors = window.__phiwardErrors;
-    var pre = $('selftest');
-    // No <, > or & in the output, so that the dumped DOM holds it verbatim.
-    pre.textContent = JSON.stringify(out).replace(/[<>&]/g, function (ch) {
-      return '\\u' + ('000' + ch.charCodeAt(0).toString(16)).slice(-4);
-    });
-    pre.hidden = false;
-    pre.setAttribute('data-done', '1');
-  }, 1000);
+  // Runs synchronously, before the load event that ends `chromium --dump-dom`, and
+  // without virtual time (which would stop performance.now): the pending debounced
+  // search is run now rather than after its pause.
+  out.search_pending = timer !== null;
+  searchNow();
+  out.matched_after = +$('page-info').getAttribute('data-matched');
+  out.rows_after = $('rows').querySelectorAll('tr.finding').length;
+  out.search_ms = Math.round(lastFilterMs);
+  q.value = '';
+  var status = $('f-status');
+  status.value = '1';
+  status.dispatchEvent(new Event('change', { bubbles: true }));
+  out.matched_fail = +$('page-info').getAttribute('data-matched');
+  out.expected_fail = counts['status-fail'] || 0;
+  out.status_filter_ms = Math.round(lastFilterMs);
+  var first = $('rows').querySelector('tr.finding');
+  if (first) {
+    first.querySelector('td').click();
+    var detail = $('rows').querySelector('tr.detail');
+    out.detail_evidence_rows = detail ? detail.querySelectorAll('.evidence tr').length - 1 : -1;
+  }
+  out.scripts = document.scripts.length;
+  out.pwned = !!window.__pwned;
+  out.errors = window.__phiwardErrors;
+  var pre = $('selftest');
+  // No <, > or & in the output, so that the dumped DOM holds it verbatim.
+  pre.textContent = JSON.stringify(out).replace(/[<>&]/g, function (ch) {
+    return '\\u' + ('000' + ch.charCodeAt(0).toString(16)).slice(-4);
+  });
+  pre.hidden = false;
+  pre.setAttribute('data-done', '1');
 })();

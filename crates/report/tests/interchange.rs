@@ -1,6 +1,8 @@
 //! The ASFF, OCSF and HTML renderers on a small fixed report: snapshots, the fields each
 //! format requires, its length limits, stable ids and escaping.
 
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
 use std::collections::HashSet;
 
 use phiward_report::{asff, html, ocsf, Evidence, Finding, Report, Severity, Status, Suppressed};
