@@ -15,10 +15,10 @@
 //! *Suppressed*); a passing one is a *Close* activity with status *Resolved*, so that a
 //! consumer keyed on `finding_info.uid` closes what was fixed.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use crate::aws::{finding_hashes, resource};
-use crate::{Finding, Report, Severity, Status};
+use crate::{Evidence, Finding, Report, Severity, Status, Suppressed};
 
 /// The OCSF schema version followed: 1.3.0 (Detection Finding, class 2004, with the
 /// `cloud` profile).
@@ -64,90 +64,234 @@ pub fn epoch_ms(rfc3339: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(rfc3339).map_or(0, |t| t.timestamp_millis())
 }
 
-fn event(f: &Finding, hash: &str, report: &Report, time: i64, product_version: &str) -> Value {
+// The event, typed: serializing borrowed fields is many times faster than building
+// `serde_json::Value` maps, which matters at 100,000 findings. Field order follows the
+// schema's groups (classification, occurrence, primary, context).
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u32,
+    activity_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    class_uid: u32,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    time: i64,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    message: &'a str,
+    finding_info: FindingInfo<'a>,
+    resources: [OcsfResource; 1],
+    cloud: Cloud<'a>,
+    metadata: Metadata<'a>,
+    remediation: Desc<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    evidences: Vec<EvidenceData<'a>>,
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: String,
+    title: String,
+    desc: &'a str,
+    types: [&'static str; 1],
+    analytic: Analytic,
+    created_time: i64,
+}
+
+#[derive(Serialize)]
+struct Analytic {
+    uid: &'static str,
+    name: &'static str,
+    type_id: u8,
+    r#type: &'static str,
+}
+
+#[derive(Serialize)]
+struct OcsfResource {
+    uid: String,
+    r#type: &'static str,
+    name: String,
+    cloud_partition: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Cloud<'a> {
+    provider: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
+}
+
+#[derive(Serialize)]
+struct Account<'a> {
+    uid: &'a str,
+    type_id: u8,
+    r#type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    profiles: [&'static str; 1],
+    product: Product<'a>,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    name: &'static str,
+    vendor_name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Desc<'a> {
+    desc: &'a str,
+}
+
+#[derive(Serialize)]
+struct EvidenceData<'a> {
+    data: &'a Evidence,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    compliance: ComplianceObject,
+    phiward: Phiward<'a>,
+}
+
+#[derive(Serialize)]
+struct ComplianceObject {
+    standards: [&'static str; 1],
+    requirements: &'static [&'static str],
+    control: &'static str,
+    status_id: u8,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct Phiward<'a> {
+    check: &'static str,
+    practice: u8,
+    status: &'static str,
+    resource: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a Suppressed>,
+}
+
+fn event<'a>(
+    f: &'a Finding,
+    hash: &str,
+    report: &'a Report,
+    time: i64,
+    product_version: &'a str,
+) -> Event<'a> {
     let r = resource(&f.resource);
     let (severity_id, severity_name) = severity(f.severity);
     let (activity_id, activity_name, status_id, status) = activity(f);
     let (compliance_id, compliance_name) = compliance_status(f.status);
-    let mut res = Map::new();
-    res.insert("uid".into(), json!(r.id));
-    res.insert("type".into(), json!(r.asff_type));
-    res.insert("name".into(), json!(r.name));
-    res.insert("cloud_partition".into(), json!(r.partition));
-    if let Some(region) = &r.region {
-        res.insert("region".into(), json!(region));
-    }
-    let evidences: Vec<Value> = f.evidence.iter().map(|e| json!({"data": e})).collect();
-    let mut cloud = json!({"provider": "AWS"});
-    if let Some(account) = &report.account {
-        cloud["account"] = json!({"uid": account, "type_id": 10, "type": "AWS Account"});
-    }
-    let mut phiward = json!({"check": f.check, "practice": f.practice,
-        "status": f.status.as_str(), "resource": f.resource});
-    if let Some(p) = &f.principal {
-        phiward["principal"] = json!(p);
-    }
-    if let Some(s) = &f.suppressed {
-        phiward["suppressed"] = json!(s);
-    }
-    let mut e = json!({
-        "activity_id": activity_id,
-        "activity_name": activity_name,
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "class_uid": CLASS_UID,
-        "class_name": "Detection Finding",
-        "type_uid": CLASS_UID * 100 + activity_id,
-        "type_name": format!("Detection Finding: {activity_name}"),
-        "time": time,
-        "severity_id": severity_id,
-        "severity": severity_name,
-        "status_id": status_id,
-        "status": status,
-        "message": f.message,
-        "finding_info": {
-            "uid": format!("phiward-{}-{hash}", f.check),
-            "title": format!("{} {}", f.check, f.title),
-            "desc": f.message,
-            "types": [crate::asff::FINDING_TYPE],
-            "analytic": {"uid": f.check, "name": f.title, "type_id": 1, "type": "Rule"},
-            "created_time": time,
+    Event {
+        activity_id,
+        activity_name,
+        category_uid: CATEGORY_UID,
+        category_name: "Findings",
+        class_uid: CLASS_UID,
+        class_name: "Detection Finding",
+        type_uid: CLASS_UID * 100 + activity_id,
+        type_name: if activity_id == 3 {
+            "Detection Finding: Close"
+        } else {
+            "Detection Finding: Create"
         },
-        "resources": [Value::Object(res)],
-        "cloud": cloud,
-        "metadata": {
-            "version": OCSF_VERSION,
-            "profiles": ["cloud"],
-            "product": {"name": "phiward", "vendor_name": "phiward", "version": product_version},
-        },
-        "remediation": {"desc": f.remediation},
-        "unmapped": {
-            "compliance": {
-                "standards": ["HIPAA Security Rule"],
-                "requirements": f.hipaa,
-                "control": f.check,
-                "status_id": compliance_id,
-                "status": compliance_name,
+        time,
+        severity_id,
+        severity: severity_name,
+        status_id,
+        status,
+        message: &f.message,
+        finding_info: FindingInfo {
+            uid: format!("phiward-{}-{hash}", f.check),
+            title: format!("{} {}", f.check, f.title),
+            desc: &f.message,
+            types: [crate::asff::FINDING_TYPE],
+            analytic: Analytic {
+                uid: f.check,
+                name: f.title,
+                type_id: 1,
+                r#type: "Rule",
             },
-            "phiward": phiward,
+            created_time: time,
         },
-    });
-    if !evidences.is_empty() {
-        e["evidences"] = json!(evidences);
+        resources: [OcsfResource {
+            uid: r.id,
+            r#type: r.asff_type,
+            name: r.name,
+            cloud_partition: r.partition,
+            region: r.region,
+        }],
+        cloud: Cloud {
+            provider: "AWS",
+            account: report.account.as_deref().map(|uid| Account {
+                uid,
+                type_id: 10,
+                r#type: "AWS Account",
+            }),
+        },
+        metadata: Metadata {
+            version: OCSF_VERSION,
+            profiles: ["cloud"],
+            product: Product {
+                name: "phiward",
+                vendor_name: "phiward",
+                version: product_version,
+            },
+        },
+        remediation: Desc {
+            desc: f.remediation,
+        },
+        evidences: f
+            .evidence
+            .iter()
+            .map(|data| EvidenceData { data })
+            .collect(),
+        unmapped: Unmapped {
+            compliance: ComplianceObject {
+                standards: ["HIPAA Security Rule"],
+                requirements: f.hipaa,
+                control: f.check,
+                status_id: compliance_id,
+                status: compliance_name,
+            },
+            phiward: Phiward {
+                check: f.check,
+                practice: f.practice,
+                status: f.status.as_str(),
+                resource: &f.resource,
+                principal: f.principal.as_deref(),
+                suppressed: f.suppressed.as_ref(),
+            },
+        },
     }
-    e
 }
 
-/// The report as a JSON array of Detection Finding events, passing findings included.
+/// The report as a JSON array of Detection Finding events, one a line, passing findings
+/// included.
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {
     let time = epoch_ms(&report.as_of);
     let version = report.tool.trim_start_matches("phiward ");
     let hashes = finding_hashes(&report.findings);
-    let events: Vec<Value> = report
-        .findings
-        .iter()
-        .zip(&hashes)
-        .map(|(f, h)| event(f, h, report, time, version))
-        .collect();
-    serde_json::to_string_pretty(&events)
+    crate::aws::json_lines(
+        report
+            .findings
+            .iter()
+            .zip(&hashes)
+            .map(|(f, h)| event(f, h, report, time, version)),
+    )
 }
