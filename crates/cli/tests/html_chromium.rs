@@ -130,7 +130,18 @@ fn assert_selftest(r: &Value, findings: u64, expected_fail: u64, term_matches: u
     assert_eq!(int(r, "rows_after"), term_matches.min(200), "{r}");
     assert_eq!(int(r, "matched_fail"), expected_fail, "{r}");
     assert_eq!(int(r, "expected_fail"), expected_fail, "{r}");
+    let filters = r["filters"].as_object().expect("filters");
+    assert_eq!(filters.len(), 3, "{r}");
+    for (id, counts) in filters {
+        let (shown, want) = (&counts[0], &counts[1]);
+        assert_eq!(shown, want, "{id}: {r}");
+        assert!(
+            want.as_u64().is_some_and(|n| n > 0 && n < findings),
+            "{id}: {r}"
+        );
+    }
     assert_eq!(int(r, "scripts"), 3, "no injected script: {r}");
+    assert_eq!(int(r, "injected"), 0, "no element from the data: {r}");
     assert_eq!(r["pwned"], false, "{r}");
 }
 

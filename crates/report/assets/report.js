@@ -119,6 +119,7 @@
       var i = matched[m], f = F[i], c = C[f[0]];
       var tr = el('tr', null, 'finding' + (i === open ? ' open' : ''));
       tr.setAttribute('data-i', i);
+      tr.tabIndex = 0; // reachable with the keyboard; Enter opens it
       var status = STATUS[f[1]] + (f[6] !== -1 ? ' (suppressed)' : '');
       tr.appendChild(el('td', status, 'st-' + STATUS[f[1]]));
       tr.appendChild(el('td', SEVERITY[c[2]]));
@@ -157,12 +158,18 @@
   });
   $('prev').addEventListener('click', function () { page--; render(); });
   $('next').addEventListener('click', function () { page++; render(); });
-  $('rows').addEventListener('click', function (e) {
+  function toggle(e) {
     var tr = e.target.closest('tr.finding');
     if (!tr) return;
     var i = +tr.getAttribute('data-i');
     open = open === i ? -1 : i;
     render();
+    var again = $('rows').querySelector('tr[data-i="' + i + '"]');
+    if (again && e.type === 'keydown') again.focus();
+  }
+  $('rows').addEventListener('click', toggle);
+  $('rows').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') toggle(e);
   });
 
   applyFilters();
@@ -193,6 +200,9 @@
   out.summary_cells = cells.length;
   out.summary_mismatches = mismatches;
   out.rows_before = $('rows').querySelectorAll('tr.finding').length;
+  // Markup from the data would show up as elements (the large test's first page holds
+  // names made of <script> and <img onerror>).
+  out.injected = document.querySelectorAll('main img, main script, main iframe').length;
   out.matched_before = +$('page-info').getAttribute('data-matched');
   var term = decodeURIComponent(location.hash.slice('#selftest='.length)) || C[F[0][0]][0];
   out.term = term;
@@ -223,6 +233,23 @@
   out.matched_fail = +$('page-info').getAttribute('data-matched');
   out.expected_fail = counts['status-fail'] || 0;
   out.status_filter_ms = Math.round(lastFilterMs);
+  // Each other filter alone, on its first choice, against an independent count.
+  status.value = '';
+  var columns = { 'f-severity': function (f, v) { return C[f[0]][2] === v; },
+    'f-practice': function (f, v) { return C[f[0]][3] === v; },
+    'f-check': function (f, v) { return f[0] === v; } };
+  out.filters = {};
+  Object.keys(columns).forEach(function (id) {
+    var select = $(id);
+    select.selectedIndex = 1;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    var v = +select.value, want = 0;
+    F.forEach(function (f) { if (columns[id](f, v)) want++; });
+    out.filters[id] = [+$('page-info').getAttribute('data-matched'), want];
+    select.value = '';
+  });
+  status.value = '1';
+  status.dispatchEvent(new Event('change', { bubbles: true }));
   var first = $('rows').querySelector('tr.finding');
   if (first) {
     first.querySelector('td').click();

@@ -106,8 +106,7 @@ impl<'a> Strings<'a> {
 /// `[id, title, severity 0-4 (info..critical), practice, hipaa, remediation]`, findings as
 /// `[check, status 0-3 (pass, fail, error, not_evaluated), resource, principal or -1,
 /// message, [source, statement or -1, line or -1, detail, ...], [reason, owner, expires]
-/// or -1]` with
-/// strings as indices into `strings`.
+/// or -1]`, with strings as indices into `strings`.
 fn data(report: &Report) -> Value {
     let mut strings = Strings::default();
     let mut checks: Vec<Value> = Vec::new();
