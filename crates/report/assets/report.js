@@ -201,10 +201,10 @@
   out.summary_mismatches = mismatches;
   out.rows_before = $('rows').querySelectorAll('tr.finding').length;
   // Markup from the data would show up as elements (the large test's first page holds
-  // names made of <script> and <img onerror>).
+  // names made of script and img tags).
   out.injected = document.querySelectorAll('main img, main script, main iframe').length;
   out.matched_before = +$('page-info').getAttribute('data-matched');
-  var term = decodeURIComponent(location.hash.slice('#selftest='.length)) || C[F[0][0]][0];
+  var term = decodeURIComponent(location.hash.slice('#selftest='.length)) || (F.length ? C[F[0][0]][0] : 'none');
   out.term = term;
   // Independent count of what the search should match: the plain fields, lowercase.
   var lower = term.toLowerCase(), expected = 0;
