@@ -1,4 +1,5 @@
-//! `phiward audit`: the HIPAA checks on a snapshot, as text or JSON.
+//! `phiward audit`: the HIPAA checks on a snapshot, as text, JSON, SARIF, CSV, ASFF, OCSF
+//! or HTML.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -20,6 +21,12 @@ enum Format {
     Sarif,
     /// One row per finding.
     Csv,
+    /// AWS Security Finding Format: a `BatchImportFindings` array for Security Hub.
+    Asff,
+    /// OCSF 1.3.0 Detection Finding events, as a JSON array.
+    Ocsf,
+    /// One self-contained HTML page: summary, charts, filterable table, evidence.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -33,7 +40,8 @@ enum FailOn {
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  phiward audit examples/demo-account\n  \
-phiward audit /path/to/snapshot --format json > audit.json\n\n\
+phiward audit /path/to/snapshot --format json > audit.json\n  \
+phiward audit S --output html=audit.html --output asff=asff.json --region eu-west-1\n\n\
 Exit status: 2 if some input could not be read (the report says what was skipped), else 1 \
 if a failing finding is at or above --fail-on, else 0.")]
 pub struct Args {
@@ -52,6 +60,10 @@ pub struct Args {
     /// working directory, else the documented defaults).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The Security Hub region ASFF findings are imported into (part of their
+    /// `ProductArn`, and the region of global resources such as IAM's).
+    #[arg(long, value_name = "REGION", default_value = "us-east-1")]
+    region: String,
 }
 
 /// The configuration `--config` names, or the first `phiward.toml` found.
@@ -74,12 +86,15 @@ fn config(args: &Args) -> Result<Config> {
     Ok(Config::default())
 }
 
-fn render(report: &Report, format: Format, colour: bool) -> Result<String> {
+fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result<String> {
     Ok(match format {
         Format::Text => phiward_report::text::render(report, colour),
         Format::Json => phiward_report::json::render(report)? + "\n",
         Format::Sarif => phiward_report::sarif::render(report)? + "\n",
         Format::Csv => phiward_report::csv::render(report),
+        Format::Asff => phiward_report::asff::render(report, region)? + "\n",
+        Format::Ocsf => phiward_report::ocsf::render(report)? + "\n",
+        Format::Html => phiward_report::html::render(report)?,
     })
 }
 
@@ -112,14 +127,14 @@ pub fn run(args: &Args) -> Result<u8> {
         };
         let format = <Format as clap::ValueEnum>::from_str(name, true)
             .map_err(|_| anyhow::anyhow!("`--output {spec}`: unknown format `{name}`"))?;
-        std::fs::write(path, render(&report, format, false)?)
+        std::fs::write(path, render(&report, format, false, &args.region)?)
             .with_context(|| format!("cannot write `{path}`"))?;
     }
     let colour = std::io::stdout().is_terminal();
     write!(
         std::io::stdout().lock(),
         "{}",
-        render(&report, args.format, colour)?
+        render(&report, args.format, colour, &args.region)?
     )?;
     let bar = match args.fail_on {
         FailOn::Info => Severity::Info,

@@ -165,3 +165,47 @@ fn explain_prints_a_checks_page_and_lists_them() {
     assert!(String::from_utf8_lossy(&list.stdout).lines().count() >= 22);
     assert_eq!(phiward(&["explain", "NOPE-1"]).status.code(), Some(2));
 }
+
+#[test]
+fn asff_ocsf_and_html_outputs() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (ocsf, html) = (dir.path().join("o.json"), dir.path().join("a.html"));
+    let o = phiward(&[
+        "audit",
+        "examples/demo-account",
+        "--format",
+        "asff",
+        "--region",
+        "eu-central-1",
+        "--output",
+        &format!("ocsf={}", ocsf.display()),
+        "--output",
+        &format!("html={}", html.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let asff: Value = serde_json::from_slice(&o.stdout).expect("asff");
+    let asff = asff.as_array().expect("an array of findings");
+    let json = phiward(&["audit", "examples/demo-account", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let count = json["findings"].as_array().map(Vec::len);
+    assert_eq!(Some(asff.len()), count, "one ASFF finding per finding");
+    let root = asff
+        .iter()
+        .find(|f| f["GeneratorId"] == "ROOT-001")
+        .expect("ROOT-001");
+    assert_eq!(root["Compliance"]["Status"], "FAILED");
+    assert_eq!(root["Severity"]["Label"], "CRITICAL");
+    assert_eq!(
+        root["ProductArn"],
+        "arn:aws:securityhub:eu-central-1:111122223333:product/111122223333/default"
+    );
+    assert_eq!(root["Resources"][0]["Type"], "AwsAccount");
+    let ocsf: Value =
+        serde_json::from_str(&std::fs::read_to_string(&ocsf).expect("ocsf written")).expect("ocsf");
+    assert_eq!(ocsf.as_array().map(Vec::len), count);
+    assert_eq!(ocsf[0]["class_uid"], 2004);
+    let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<td>1. Roles, not root</td>"));
+    assert!(page.contains(&format!("data-count=\"total\">{}</td>", count.unwrap_or(0))));
+}

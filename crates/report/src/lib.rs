@@ -6,8 +6,12 @@
 
 use serde::Serialize;
 
+pub mod asff;
+pub mod aws;
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod ocsf;
 pub mod sarif;
 pub mod text;
 
