@@ -193,6 +193,55 @@ struct Asker<'m> {
     m: &'m AccessModel,
     p: &'m Principal,
     set: phiward_policy::PolicySet,
+    /// Answers to requests on `*` (the same for every target: `ssm:SendCommand`, the
+    /// service actions of PassRole techniques), decided once.
+    memo: std::collections::HashMap<(String, String), Option<Step>>,
+    /// `sts:AssumeRole` answers per trust-policy class, when the principal's statements
+    /// on the action do not depend on the role's ARN (see [`Asker::assume`]).
+    assume_memo: std::collections::HashMap<u64, Option<(Step, std::sync::Arc<str>)>>,
+    /// Whether every statement of the principal's policy set that names
+    /// `sts:AssumeRole` applies to every resource (`Resource: "*"`): then the decision
+    /// depends on the role only through its trust policy.
+    assume_uniform: bool,
+    /// Whether some Allow statement names `sts:AssumeRole` (with `assume_uniform`, on
+    /// every resource).
+    assume_any: bool,
+    /// Per action, the resource elements of the Allow statements naming it ([`Asker::may`]).
+    may_cache:
+        std::collections::HashMap<String, Vec<Option<phiward_policy::document::ResourceElement>>>,
+}
+
+impl<'m> Asker<'m> {
+    fn new(m: &'m AccessModel, p: &'m Principal, set: phiward_policy::PolicySet) -> Asker<'m> {
+        let all_star = |pol: &phiward_policy::Policy| {
+            pol.statements
+                .iter()
+                .filter(|s| s.action.applies_to("sts:AssumeRole"))
+                .all(|s| {
+                    s.resource
+                        .as_ref()
+                        .is_none_or(|r| !r.negated && r.list.items.iter().all(|x| x == "*"))
+                })
+        };
+        let assume_uniform = set.identity.iter().all(all_star)
+            && set.boundary.iter().all(all_star)
+            && set.scps.iter().flatten().all(all_star);
+        let assume_any = set.identity.iter().any(|pol| {
+            pol.statements.iter().any(|s| {
+                s.effect == phiward_policy::Effect::Allow && s.action.applies_to("sts:AssumeRole")
+            })
+        });
+        Asker {
+            m,
+            p,
+            set,
+            memo: Default::default(),
+            assume_memo: Default::default(),
+            assume_uniform,
+            assume_any,
+            may_cache: Default::default(),
+        }
+    }
 }
 
 impl Asker<'_> {
@@ -200,17 +249,89 @@ impl Asker<'_> {
     /// on `resource` (a cheap filter: the engine still decides). Without one, only a
     /// resource-based policy could grant it, and only `sts:AssumeRole` on a role has one
     /// here.
-    fn may(&self, action: &str, resource: &str) -> bool {
-        self.set.identity.iter().any(|p| {
-            p.statements.iter().any(|s| {
-                s.effect == phiward_policy::Effect::Allow
-                    && s.action.applies_to(action)
-                    && s.resource.as_ref().is_none_or(|r| r.may_apply_to(resource))
-            })
-        })
+    fn may(&mut self, action: &str, resource: &str) -> bool {
+        // The Allow statements naming the action, found once per action: `None` for a
+        // statement without a `Resource` element or with `"*"` (names everything).
+        let set = &self.set;
+        let grants = self.may_cache.entry(action.to_string()).or_insert_with(|| {
+            set.identity
+                .iter()
+                .flat_map(|p| p.statements.iter())
+                .filter(|s| {
+                    s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action)
+                })
+                .map(|s| {
+                    s.resource
+                        .as_ref()
+                        .filter(|r| r.negated || r.list.items.iter().any(|x| x != "*"))
+                        .filter(|r| !r.list.items.iter().any(|x| x == "*"))
+                        .cloned()
+                })
+                .collect()
+        });
+        grants
+            .iter()
+            .any(|r| r.as_ref().is_none_or(|r| r.may_apply_to(resource)))
     }
 
     fn ask(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
+        if resource == "*" && extra.is_empty() {
+            let key = (action.to_string(), String::new());
+            if let Some(hit) = self.memo.get(&key) {
+                return hit.clone();
+            }
+            let answer = self.decide_now(action, resource, extra);
+            self.memo.insert(key, answer.clone());
+            return answer;
+        }
+        self.decide_now(action, resource, extra)
+    }
+
+    /// `sts:AssumeRole` on role `role` whose trust policy is in class `class`: decided
+    /// once per class when the principal's own statements do not depend on the role's
+    /// ARN, the answer then re-labelled for this role (its ARN, its trust policy's name).
+    /// AWS: IAM User Guide, "Policy evaluation logic": the decision is a function of the
+    /// request and the policies; same policies and an ARN no statement distinguishes give
+    /// the same decision.
+    fn assume(&mut self, role: &str, class: Option<u64>) -> Option<Step> {
+        let Some(class) = class.filter(|_| self.assume_uniform) else {
+            return self.ask("sts:AssumeRole", role, &[]);
+        };
+        let name: Option<std::sync::Arc<str>> = self
+            .m
+            .resource_for(role)
+            .and_then(|r| r.policy.as_ref())
+            .map(|n| n.name.clone());
+        if let Some(hit) = self.assume_memo.get(&class) {
+            let (step, old) = hit.as_ref()?;
+            let mut s = step.clone();
+            s.resource = role.to_string();
+            if let Some(new) = &name {
+                for v in &mut s.via {
+                    if *v.policy == **old {
+                        v.policy = new.to_string();
+                    }
+                }
+                for c in &mut s.conditions {
+                    if *c.policy == **old {
+                        c.policy = new.to_string();
+                    }
+                }
+            }
+            return Some(s);
+        }
+        let answer = self.ask("sts:AssumeRole", role, &[]);
+        let entry = match (&answer, name) {
+            (Some(s), Some(n)) => Some((s.clone(), n)),
+            (None, _) => None,
+            // No trust policy to re-label: do not share the answer.
+            (Some(_), None) => return answer,
+        };
+        self.assume_memo.insert(class, entry);
+        answer
+    }
+
+    fn decide_now(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
         let sts = action
             .get(..4)
             .is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
@@ -291,11 +412,26 @@ pub fn graph(m: &AccessModel) -> Graph {
     // Roles whose trust policy names a principal's ARN: same-account grants that need no
     // identity permission, so they are candidates even without `sts:AssumeRole` in the
     // principal's own policies.
-    let named_in_trust: Vec<Vec<String>> = m.principals.iter().map(|q| trust_arns(m, q)).collect();
-    let trusted_anywhere: std::collections::HashSet<&str> = named_in_trust
+    let mut named_in_trust: std::collections::HashMap<String, std::collections::HashSet<usize>> =
+        Default::default();
+    for (j, q) in m.principals.iter().enumerate() {
+        for arn in trust_arns(m, q) {
+            named_in_trust.entry(arn).or_default().insert(j);
+        }
+    }
+    let no_roles = std::collections::HashSet::new();
+    // Roles with identical trust policies form one class: for a principal whose own
+    // statements on sts:AssumeRole apply to every resource, one decision serves the class.
+    let mut classes: std::collections::HashMap<String, u64> = Default::default();
+    let trust_class: Vec<Option<u64>> = m
+        .principals
         .iter()
-        .flatten()
-        .map(String::as_str)
+        .map(|q| {
+            let r = m.resource_for(&q.arn).filter(|r| r.trust)?;
+            let text = format!("{:?}", r.policy.as_ref()?.policy.statements);
+            let next = classes.len() as u64;
+            Some(*classes.entry(text).or_insert(next))
+        })
         .collect();
     let role_index: Vec<Option<usize>> = (0..m.principals.len())
         .map(|j| roles.iter().position(|(k, _)| *k == j))
@@ -308,7 +444,7 @@ pub fn graph(m: &AccessModel) -> Graph {
         .enumerate()
         .map(|(i, p)| {
             let set = set_for_actions(m, Some(p), None, Some(&wanted));
-            let mut a = Asker { m, p, set };
+            let mut a = Asker::new(m, p, set);
             let mut out = Vec::new();
             if let Some(s) = admin_step(&mut a) {
                 // An administrator already holds every permission: its own edges add
@@ -316,7 +452,8 @@ pub fn graph(m: &AccessModel) -> Graph {
                 return (Some(s), out);
             }
             let caps = Caps::of(p);
-            if !caps.any() && !trusted_anywhere.contains(p.arn.as_str()) {
+            let names_me = named_in_trust.get(&p.arn).unwrap_or(&no_roles);
+            if !caps.any() && names_me.is_empty() {
                 return (None, out);
             }
             for (j, q) in m.principals.iter().enumerate() {
@@ -326,7 +463,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                 match q.kind {
                     PrincipalType::User if caps.users => user_edges(&mut a, i, j, q, &mut out),
                     PrincipalType::Role if !q.service_linked => {
-                        let named = named_in_trust.get(j).is_some_and(|t| t.contains(&p.arn));
+                        let named = names_me.contains(&j);
                         if !caps.roles && !named {
                             continue;
                         }
@@ -338,7 +475,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                         role_edges(
                             &mut a,
                             &caps,
-                            (i, j, named),
+                            (i, j, named, trust_class.get(j).copied().flatten()),
                             q,
                             trust.map(Vec::as_slice).unwrap_or(&[]),
                             &mut out,
@@ -501,14 +638,19 @@ fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Ve
 fn role_edges(
     a: &mut Asker<'_>,
     caps: &Caps,
-    (i, j, named): (usize, usize, bool),
+    (i, j, named, class): (usize, usize, bool, Option<u64>),
     q: &Principal,
     trust: &[bool],
     out: &mut Vec<Edge>,
 ) {
     // A same-account trust policy naming the principal grants without its own policies.
-    if named || a.may("sts:AssumeRole", &q.arn) {
-        if let Some(s) = a.ask("sts:AssumeRole", &q.arn, &[]) {
+    let may = if a.assume_uniform {
+        a.assume_any
+    } else {
+        a.may("sts:AssumeRole", &q.arn)
+    };
+    if named || may {
+        if let Some(s) = a.assume(&q.arn, class) {
             out.push(edge(i, j, Technique::AssumeRole, vec![s]));
         }
     }
@@ -542,6 +684,6 @@ fn role_edges(
 pub fn admin_grant(m: &AccessModel, p: &Principal) -> Option<Step> {
     let wanted = technique_actions();
     let set = set_for_actions(m, Some(p), None, Some(&wanted));
-    let mut a = Asker { m, p, set };
+    let mut a = Asker::new(m, p, set);
     admin_step(&mut a)
 }

@@ -327,12 +327,20 @@ pub fn per_phi_bucket(
 /// covers (they stay failures in the report, with who accepted them, why and until when,
 /// and no longer count against `--fail-on`).
 pub fn run_all(a: &Audit<'_>) -> Vec<Finding> {
+    run_all_timed(a, |_, _| {})
+}
+
+/// [`run_all`], telling `timed` how long each check took (`phiward audit --timings`).
+pub fn run_all_timed(
+    a: &Audit<'_>,
+    mut timed: impl FnMut(&Meta, std::time::Duration),
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = CHECKS
         .iter()
         .flat_map(|c| {
             let t = std::time::Instant::now();
             let r = (c.run)(&c.meta, a);
-            eprintln!("{} {:?}", c.meta.id, t.elapsed());
+            timed(&c.meta, t.elapsed());
             r
         })
         .collect();

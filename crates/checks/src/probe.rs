@@ -2,7 +2,7 @@
 
 use phiward_access::{decide_one, Decided, Principal, PrincipalType};
 use phiward_policy::{
-    evaluate_partial, parse_policy, Access, Context, PolicyKind, PolicySet, Request,
+    evaluate_partial, parse_policy, Access, Context, Policy, PolicyKind, PolicySet, Request,
     RequestPrincipal,
 };
 
@@ -24,15 +24,23 @@ pub fn full_access(a: &Audit<'_>, p: &Principal) -> Option<Decided> {
     Some(d)
 }
 
+/// A customer-written identity policy, parsed for [`policy_allows`]; `None` when it does
+/// not parse (the policy checks report unreadable documents).
+pub fn parse_identity(text: &str) -> Option<Policy> {
+    parse_policy(text, PolicyKind::Identity).ok()
+}
+
 /// The statements (index, line) of a standalone identity policy that allow `action` on
 /// `resource` for a principal of `account`, with nothing else consulted; empty when it
-/// does not allow it (or cannot be read).
-pub fn policy_allows(text: &str, account: &str, action: &str, resource: &str) -> Vec<(usize, u32)> {
-    let Ok(policy) = parse_policy(text, PolicyKind::Identity) else {
-        return Vec::new();
-    };
+/// does not allow it.
+pub fn policy_allows(
+    policy: &Policy,
+    account: &str,
+    action: &str,
+    resource: &str,
+) -> Vec<(usize, u32)> {
     let mut set = PolicySet::default();
-    set.identity.push(policy);
+    set.identity.push(policy.only_for(&[action]));
     let mut ctx = Context::new();
     ctx.unknown_by_default();
     let principal = format!("arn:aws:iam::{account}:user/phiward-probe");

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use phiward_access::AccessModel;
-use phiward_checks::{run_all, Audit, Config};
+use phiward_checks::{run_all_timed, Audit, Config};
 use phiward_report::{Report, Severity, SCHEMA_VERSION};
 
 use crate::exit;
@@ -64,6 +64,9 @@ pub struct Args {
     /// `ProductArn`, and the region of global resources such as IAM's).
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
     region: String,
+    /// Print how long each check took to standard error, slowest first.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// The configuration `--config` names, or the first `phiward.toml` found.
@@ -113,14 +116,21 @@ pub fn run(args: &Args) -> Result<u8> {
     let config = config(args)?;
     let now = snap.as_of.unwrap_or(snap.created);
     let audit = Audit::new(snap, &access, now, &config);
+    let mut timings = Vec::new();
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
         account: snap.account.id.clone(),
         as_of: now.to_rfc3339(),
-        findings: run_all(&audit),
+        findings: run_all_timed(&audit, |m, t| timings.push((t, m.id))),
         skipped,
     };
+    if args.timings {
+        timings.sort_unstable_by(|a, b| b.cmp(a));
+        for (t, id) in &timings {
+            eprintln!("{id:<10} {:>10.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
     for spec in &args.output {
         let Some((name, path)) = spec.split_once('=') else {
             anyhow::bail!("`--output {spec}`: expected FORMAT=PATH");

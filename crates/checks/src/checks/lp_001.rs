@@ -15,7 +15,9 @@ use phiward_report::{Evidence, Finding, Severity, Status};
 
 use phiward_snapshot::model::iam::{AttachedPolicy, Iam};
 
-use crate::probe::{approved_admin, full_access, policy_allows, ANY_ACTION};
+use rayon::prelude::*;
+
+use crate::probe::{approved_admin, full_access, parse_identity, policy_allows, ANY_ACTION};
 use crate::{statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -69,11 +71,19 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         out.push(f);
     }
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
-    for (place, source, text, holders) in documents(iam) {
-        let hits = policy_allows(text, account, ANY_ACTION, "*");
-        if hits.is_empty() || policy_allows(text, account, "iam:PutUserPolicy", "*").is_empty() {
-            continue;
-        }
+    let docs = documents(iam);
+    let full: Vec<_> = docs
+        .par_iter()
+        .map(|(_, _, text, _)| {
+            let policy = parse_identity(text)?;
+            let hits = policy_allows(&policy, account, ANY_ACTION, "*");
+            (!hits.is_empty()
+                && !policy_allows(&policy, account, "iam:PutUserPolicy", "*").is_empty())
+            .then_some(hits)
+        })
+        .collect();
+    for ((place, source, _, holders), hits) in docs.into_iter().zip(full) {
+        let Some(hits) = hits else { continue };
         let outside: Vec<&str> = holders
             .iter()
             .filter(|arn| {

@@ -12,7 +12,9 @@
 
 use phiward_report::{Evidence, Finding, Severity, Status};
 
-use crate::probe::{policy_allows, ANY_ACTION};
+use rayon::prelude::*;
+
+use crate::probe::{parse_identity, policy_allows, ANY_ACTION};
 use crate::{Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -51,27 +53,37 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         return vec![m.not_evaluated(a, "IAM")];
     };
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
-    let mut out = Vec::new();
-    for (place, source, text, holders) in super::lp_001::documents(iam) {
-        if !policy_allows(text, account, ANY_ACTION, "*").is_empty() {
-            continue;
-        }
-        let mut evidence = Vec::new();
-        let mut services = Vec::new();
-        for svc in candidates(text) {
-            let probe = format!("{svc}:PhiwardProbeNoSuchAction");
-            let hits = policy_allows(text, account, &probe, "*");
-            if hits.is_empty() {
-                continue;
+    let docs = super::lp_001::documents(iam);
+    let found: Vec<(Vec<String>, Vec<Evidence>)> = docs
+        .par_iter()
+        .map(|(_, source, text, _)| {
+            let mut evidence = Vec::new();
+            let mut services = Vec::new();
+            let Some(policy) = parse_identity(text) else {
+                return (services, evidence);
+            };
+            if !policy_allows(&policy, account, ANY_ACTION, "*").is_empty() {
+                return (services, evidence);
             }
-            services.push(format!("{svc}:*"));
-            evidence.extend(hits.into_iter().map(|(statement, line)| Evidence {
-                source: source.clone(),
-                statement: Some(statement),
-                line: Some(line),
-                detail: format!("allows {svc}:* on *"),
-            }));
-        }
+            for svc in candidates(text) {
+                let probe = format!("{svc}:PhiwardProbeNoSuchAction");
+                let hits = policy_allows(&policy, account, &probe, "*");
+                if hits.is_empty() {
+                    continue;
+                }
+                services.push(format!("{svc}:*"));
+                evidence.extend(hits.into_iter().map(|(statement, line)| Evidence {
+                    source: source.clone(),
+                    statement: Some(statement),
+                    line: Some(line),
+                    detail: format!("allows {svc}:* on *"),
+                }));
+            }
+            (services, evidence)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for ((place, source, _, holders), (services, evidence)) in docs.into_iter().zip(found) {
         if services.is_empty() {
             continue;
         }
