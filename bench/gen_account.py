@@ -11,7 +11,10 @@ At scale 1 (the distribution issue 4 asks for):
   the account root with MFA or through a SAML provider.
 - 10,000 customer managed policies of 3-15 statements: about 25% of statements carry
   conditions (MFA, source IP, VPC endpoint, principal tags, time), 10% wildcard actions
-  (`s3:*`, `ec2:Describe*`), 5% NotAction or NotResource; actions drawn from 30 services.
+  (`s3:*`, `ec2:Describe*`), 5% NotAction or NotResource (NotAction mostly "all but the
+  destructive calls on one bucket", one in ten PowerUser-like: all but IAM on `*`); actions drawn from 30 services,
+  weighted as real policies are (S3 20%, DynamoDB/Lambda/EC2/Logs 8% each, ... IAM, STS
+  and SSM 2% each; see WEIGHTS).
 - 2-8 managed policies per principal (users through their groups count), plus inline
   policies on 10% of principals, permissions boundaries on 5% of roles.
 - 350 PHI resources with resource policies: 250 buckets tagged `data-classification=phi`
@@ -65,6 +68,13 @@ SERVICES = [
     ("elasticache", ["DescribeCacheClusters"]),
     ("es", ["ESHttpGet", "ESHttpPost"]),
 ]
+# How often a statement is about each service: data and compute services dominate real
+# policies; IAM, STS and SSM (the escalation techniques) are rarer.
+WEIGHTS = {"s3": 20, "dynamodb": 8, "lambda": 8, "ec2": 8, "logs": 8, "kms": 6, "sqs": 5, "sns": 4,
+           "cloudwatch": 4, "rds": 3, "athena": 3, "glue": 3, "ecs": 3, "ecr": 3, "secretsmanager": 3,
+           "states": 2, "kinesis": 2, "firehose": 2, "elasticloadbalancing": 2, "cloudformation": 2,
+           "codebuild": 1, "iam": 2, "sts": 2, "ssm": 2, "route53": 1, "cloudtrail": 1, "config": 1,
+           "sagemaker": 1, "elasticache": 1, "es": 1}
 COMPUTE = ["lambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com",
            "codebuild.amazonaws.com", "glue.amazonaws.com"]
 
@@ -101,8 +111,16 @@ class Gen:
             return r.choice([f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*", f"arn:aws:s3:::{b}/data/*"])
         if svc == "kms":
             return f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{r.choice(self.keys)}"
-        if svc == "iam":
-            return arn("role", r.choice(self.roles))
+        if svc in ("iam", "sts"):
+            # Mostly named roles, as role-chaining and PassRole grants are written.
+            roll = r.random()
+            if roll < 0.8:
+                return arn("role", r.choice(self.roles))
+            return arn("role", "*") if roll < 0.9 else "*"
+        if svc == "ssm":
+            if r.random() < 0.9:
+                return f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-{r.randint(0, 9999):017x}"
+            return "*"
         if svc == "dynamodb":
             return f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/t-{r.randint(0, 299):03d}"
         if svc == "lambda":
@@ -124,7 +142,7 @@ class Gen:
 
     def statement(self):
         r = self.rng
-        svc, acts = r.choice(SERVICES)
+        svc, acts = r.choices(SERVICES, weights=[WEIGHTS[x] for x, _ in SERVICES])[0]
         st = {"Effect": "Allow"}
         roll = r.random()
         if roll < 0.10:
@@ -133,9 +151,16 @@ class Gen:
             st["Action"] = [f"{svc}:{a}" for a in r.sample(acts, r.randint(1, len(acts)))]
         if r.random() < 0.05:
             if r.random() < 0.5:
+                # Everything on one bucket but the destructive calls, as NotAction is
+                # usually written; one in ten is PowerUser-like (all but IAM, on *).
                 st.pop("Action")
-                st["NotAction"] = ["iam:*", "organizations:*"]
-                st["Resource"] = "*"
+                if r.random() < 0.1:
+                    st["NotAction"] = ["iam:*", "organizations:*"]
+                    st["Resource"] = "*"
+                else:
+                    st["NotAction"] = ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
+                    b = r.choice(self.phi_buckets + self.other_buckets)
+                    st["Resource"] = [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"]
             else:
                 st["NotResource"] = [self.resource("s3")]
         else:

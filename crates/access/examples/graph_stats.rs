@@ -13,6 +13,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let model = phiward_access::AccessModel::new(&loaded.snapshot);
     let build = t.elapsed();
+    // who-can for every PHI resource: reading each bucket's objects, using each key.
+    let t = Instant::now();
+    let objects: Vec<String> = model
+        .resources
+        .iter()
+        .filter(|r| {
+            r.arn.starts_with("arn:aws:s3:::phi-") || r.arn.starts_with("arn:aws:s3:::mercy-phi")
+        })
+        .map(|r| format!("{}/x", r.arn))
+        .collect();
+    let keys: Vec<String> = model
+        .resources
+        .iter()
+        .filter(|r| r.arn.contains(":kms:"))
+        .map(|r| r.arn.clone())
+        .collect();
+    let readers = phiward_access::who_can_each(&model, &["s3:GetObject".to_string()], &objects);
+    let users = phiward_access::who_can_each(&model, &["kms:Decrypt".to_string()], &keys);
+    let grants: usize = readers.iter().chain(&users).map(Vec::len).sum();
+    let who = t.elapsed();
     let t = Instant::now();
     let g = phiward_access::graph(&model);
     let graph = t.elapsed();
@@ -22,6 +42,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .filter(|e| e.access == phiward_access::query::Reach::Conditional)
         .count();
+    println!(
+        "who-can on {} PHI buckets and {} keys: {grants} grants in {who:.2?}",
+        objects.len(),
+        keys.len()
+    );
     println!(
         "{} principals, {} nodes ({admins} admin), {} edges ({conditional} conditional); load {load:.2?}, model {build:.2?}, graph {graph:.2?}",
         model.principals.len(),

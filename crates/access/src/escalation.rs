@@ -7,13 +7,14 @@
 //! or other context is `conditional` and says so. Techniques follow the public catalogues
 //! of IAM privilege escalation (Rhino Security Labs; PMapper's edge checkers).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::asker::{technique_actions, Asker, Caps, Need};
 use crate::model::{AccessModel, Principal, PrincipalType};
-use crate::query::{
-    decide, request_for, set_for, set_for_actions, with_resource, Capability, Decided, Reach,
-};
+use crate::query::{decide, set_for, set_for_actions, Capability, Reach};
 
 /// How one principal gains another's power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -53,7 +54,7 @@ pub enum Technique {
 
 /// A service that runs code with a passed role: the technique, the service principal the
 /// role must trust, and the actions (on `*`) that start the code.
-const PASS_ROLE: &[(Technique, &str, &[&str])] = &[
+pub(crate) const PASS_ROLE: &[(Technique, &str, &[&str])] = &[
     (
         Technique::PassRoleEc2,
         "ec2.amazonaws.com",
@@ -122,8 +123,14 @@ pub struct Edge {
     pub technique: Technique,
     /// Allowed when every step is; else conditional.
     pub access: Reach,
-    /// The permissions it uses, with their evidence.
-    pub steps: Vec<Step>,
+    /// The permissions it uses, as decided; read them through [`Graph::steps`], which
+    /// names this edge's target in steps decided once for a class of targets.
+    #[serde(skip)]
+    pub(crate) shared: Arc<Vec<Step>>,
+    /// For steps decided once for a class of targets: the trust policy name the shared
+    /// steps carry, to be replaced by the target's own.
+    #[serde(skip)]
+    pub(crate) relabel: Option<Arc<str>>,
     /// What the edge assumes beyond the snapshot (an instance running with the profile).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assumes: Option<&'static str>,
@@ -142,6 +149,9 @@ pub struct Node {
     /// The decided permission that makes it one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_by: Option<Step>,
+    /// A role's trust policy name, as evidence names it.
+    #[serde(skip)]
+    pub(crate) trust: Option<Arc<str>>,
 }
 
 /// The escalation graph of an account.
@@ -156,157 +166,14 @@ pub struct Graph {
     pub notes: Vec<String>,
 }
 
-fn step(action: &str, resource: &str, d: Decided) -> Step {
-    Step {
-        action: action.to_string(),
-        resource: resource.to_string(),
-        access: d.reach,
-        conditions: d.conditions,
-        via: d.via,
-    }
-}
-
-/// Every action the graph asks about.
-fn technique_actions() -> Vec<&'static str> {
-    let mut v = vec![
-        "sts:AssumeRole",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:CreateAccessKey",
-        "iam:CreateLoginProfile",
-        "iam:UpdateLoginProfile",
-        "iam:PassRole",
-        "ssm:SendCommand",
-        "iam:PutUserPolicy",
-        "iam:AttachUserPolicy",
-        "iam:PutRolePolicy",
-        "iam:AttachRolePolicy",
-    ];
-    v.extend(PASS_ROLE.iter().flat_map(|(_, _, a)| a.iter().copied()));
-    v
-}
-
-/// A permission to decide: action, resource, and extra context keys known.
-type Need<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
-
-/// Decides for one principal with a cached policy set.
-struct Asker<'m> {
-    m: &'m AccessModel,
-    p: &'m Principal,
-    set: phiward_policy::PolicySet,
-    /// Answers to requests on `*` (the same for every target: `ssm:SendCommand`, the
-    /// service actions of PassRole techniques), decided once.
-    memo: std::collections::HashMap<(String, String), Option<Step>>,
-    /// `sts:AssumeRole` answers per trust-policy class, when the principal's statements
-    /// on the action do not depend on the role's ARN (see [`Asker::assume`]).
-    assume_memo: std::collections::HashMap<u64, Option<(Step, std::sync::Arc<str>)>>,
-    /// Whether every statement of the principal's policy set that names
-    /// `sts:AssumeRole` applies to every resource (`Resource: "*"`): then the decision
-    /// depends on the role only through its trust policy.
-    assume_uniform: bool,
-    /// Whether some Allow statement names `sts:AssumeRole` (with `assume_uniform`, on
-    /// every resource).
-    assume_any: bool,
-    /// Per action, the resource elements of the Allow statements naming it ([`Asker::may`]).
-    may_cache:
-        std::collections::HashMap<String, Vec<Option<phiward_policy::document::ResourceElement>>>,
-}
-
-impl<'m> Asker<'m> {
-    fn new(m: &'m AccessModel, p: &'m Principal, set: phiward_policy::PolicySet) -> Asker<'m> {
-        let all_star = |pol: &phiward_policy::Policy| {
-            pol.statements
-                .iter()
-                .filter(|s| s.action.applies_to("sts:AssumeRole"))
-                .all(|s| {
-                    s.resource
-                        .as_ref()
-                        .is_none_or(|r| !r.negated && r.list.items.iter().all(|x| x == "*"))
-                })
-        };
-        let assume_uniform = set.identity.iter().all(all_star)
-            && set.boundary.iter().all(all_star)
-            && set.scps.iter().flatten().all(all_star);
-        let assume_any = set.identity.iter().any(|pol| {
-            pol.statements.iter().any(|s| {
-                s.effect == phiward_policy::Effect::Allow && s.action.applies_to("sts:AssumeRole")
-            })
-        });
-        Asker {
-            m,
-            p,
-            set,
-            memo: Default::default(),
-            assume_memo: Default::default(),
-            assume_uniform,
-            assume_any,
-            may_cache: Default::default(),
-        }
-    }
-}
-
-impl Asker<'_> {
-    /// Whether some Allow statement of the principal's own policies could grant `action`
-    /// on `resource` (a cheap filter: the engine still decides). Without one, only a
-    /// resource-based policy could grant it, and only `sts:AssumeRole` on a role has one
-    /// here.
-    fn may(&mut self, action: &str, resource: &str) -> bool {
-        // The Allow statements naming the action, found once per action: `None` for a
-        // statement without a `Resource` element or with `"*"` (names everything).
-        let set = &self.set;
-        let grants = self.may_cache.entry(action.to_string()).or_insert_with(|| {
-            set.identity
-                .iter()
-                .flat_map(|p| p.statements.iter())
-                .filter(|s| {
-                    s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action)
-                })
-                .map(|s| {
-                    s.resource
-                        .as_ref()
-                        .filter(|r| r.negated || r.list.items.iter().any(|x| x != "*"))
-                        .filter(|r| !r.list.items.iter().any(|x| x == "*"))
-                        .cloned()
-                })
-                .collect()
-        });
-        grants
-            .iter()
-            .any(|r| r.as_ref().is_none_or(|r| r.may_apply_to(resource)))
-    }
-
-    fn ask(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
-        if resource == "*" && extra.is_empty() {
-            let key = (action.to_string(), String::new());
-            if let Some(hit) = self.memo.get(&key) {
-                return hit.clone();
-            }
-            let answer = self.decide_now(action, resource, extra);
-            self.memo.insert(key, answer.clone());
-            return answer;
-        }
-        self.decide_now(action, resource, extra)
-    }
-
-    /// `sts:AssumeRole` on role `role` whose trust policy is in class `class`: decided
-    /// once per class when the principal's own statements do not depend on the role's
-    /// ARN, the answer then re-labelled for this role (its ARN, its trust policy's name).
-    /// AWS: IAM User Guide, "Policy evaluation logic": the decision is a function of the
-    /// request and the policies; same policies and an ARN no statement distinguishes give
-    /// the same decision.
-    fn assume(&mut self, role: &str, class: Option<u64>) -> Option<Step> {
-        let Some(class) = class.filter(|_| self.assume_uniform) else {
-            return self.ask("sts:AssumeRole", role, &[]);
-        };
-        let name: Option<std::sync::Arc<str>> = self
-            .m
-            .resource_for(role)
-            .and_then(|r| r.policy.as_ref())
-            .map(|n| n.name.clone());
-        if let Some(hit) = self.assume_memo.get(&class) {
-            let (step, old) = hit.as_ref()?;
-            let mut s = step.clone();
-            s.resource = role.to_string();
-            if let Some(new) = &name {
+impl Graph {
+    /// The permissions an edge uses, with their evidence, naming the edge's target.
+    pub fn steps(&self, e: &Edge) -> Vec<Step> {
+        let mut steps: Vec<Step> = e.shared.as_ref().clone();
+        if let (Some(old), Some(to)) = (&e.relabel, self.nodes.get(e.to)) {
+            let new = to.trust.as_deref().unwrap_or(old);
+            for s in steps.iter_mut().filter(|s| s.resource != "*") {
+                s.resource = to.arn.clone();
                 for v in &mut s.via {
                     if *v.policy == **old {
                         v.policy = new.to_string();
@@ -318,38 +185,18 @@ impl Asker<'_> {
                     }
                 }
             }
-            return Some(s);
         }
-        let answer = self.ask("sts:AssumeRole", role, &[]);
-        let entry = match (&answer, name) {
-            (Some(s), Some(n)) => Some((s.clone(), n)),
-            (None, _) => None,
-            // No trust policy to re-label: do not share the answer.
-            (Some(_), None) => return answer,
-        };
-        self.assume_memo.insert(class, entry);
-        answer
-    }
-
-    fn decide_now(&mut self, action: &str, resource: &str, extra: &[(&str, &str)]) -> Option<Step> {
-        let sts = action
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("sts:"));
-        if !sts && !self.may(action, resource) {
-            return None;
-        }
-        with_resource(&mut self.set, self.m.resource_for_action(resource, action));
-        let req = request_for(self.m, self.p, action, resource, extra)?;
-        decide(&self.set, &req).map(|d| step(action, resource, d))
-    }
-
-    fn all(&mut self, needs: &[Need<'_>]) -> Option<Vec<Step>> {
-        needs.iter().map(|(a, r, x)| self.ask(a, r, x)).collect()
+        steps
     }
 }
 
 fn edge(from: usize, to: usize, technique: Technique, steps: Vec<Step>) -> Edge {
-    let access = steps
+    shared_edge(from, to, technique, (Arc::new(steps), None))
+}
+
+/// An edge whose steps may be shared with other edges (see [`Edge::relabel`]).
+fn shared_edge(from: usize, to: usize, technique: Technique, (shared, relabel): Shared) -> Edge {
+    let access = shared
         .iter()
         .map(|s| s.access)
         .max()
@@ -359,10 +206,14 @@ fn edge(from: usize, to: usize, technique: Technique, steps: Vec<Step>) -> Edge 
         to,
         technique,
         access,
-        steps,
+        shared,
+        relabel,
         assumes: None,
     }
 }
+
+/// Steps shared by the edges decided together, and the trust-policy name they carry.
+pub(crate) type Shared = (Arc<Vec<Step>>, Option<Arc<str>>);
 
 /// Whether the role's trust policy lets `service` assume it.
 fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
@@ -391,6 +242,11 @@ pub fn graph(m: &AccessModel) -> Graph {
             kind: p.kind,
             admin: false,
             admin_by: None,
+            trust: m
+                .resource_for(&p.arn)
+                .filter(|r| r.trust)
+                .and_then(|r| r.policy.as_ref())
+                .map(|n| n.name.clone()),
         })
         .collect();
     let mut edges = Vec::new();
@@ -436,6 +292,30 @@ pub fn graph(m: &AccessModel) -> Graph {
     let role_index: Vec<Option<usize>> = (0..m.principals.len())
         .map(|j| roles.iter().position(|(k, _)| *k == j))
         .collect();
+    let users: Vec<usize> = (0..m.principals.len())
+        .filter(|&j| {
+            m.principals
+                .get(j)
+                .is_some_and(|q| q.kind == PrincipalType::User)
+        })
+        .collect();
+    // Roles grouped by trust-policy class (a role without one is its own group).
+    let mut role_classes: Vec<(Option<u64>, Vec<usize>)> = Vec::new();
+    let mut class_slot: std::collections::HashMap<u64, usize> = Default::default();
+    for (j, _) in &roles {
+        match trust_class.get(*j).copied().flatten() {
+            Some(c) => {
+                let slot = *class_slot.entry(c).or_insert_with(|| {
+                    role_classes.push((Some(c), Vec::new()));
+                    role_classes.len() - 1
+                });
+                if let Some((_, members)) = role_classes.get_mut(slot) {
+                    members.push(*j);
+                }
+            }
+            None => role_classes.push((None, vec![*j])),
+        }
+    }
     let wanted = technique_actions();
     // Each principal's edges are independent: decide them in parallel.
     let per_principal: Vec<(Option<Step>, Vec<Edge>)> = m
@@ -456,33 +336,26 @@ pub fn graph(m: &AccessModel) -> Graph {
             if !caps.any() && names_me.is_empty() {
                 return (None, out);
             }
-            for (j, q) in m.principals.iter().enumerate() {
-                if i == j {
+            if caps.users {
+                user_edges(&mut a, i, &users, &mut out);
+            }
+            for (class, members) in &role_classes {
+                let Some(&rep) = members.iter().find(|&&j| j != i) else {
+                    continue;
+                };
+                // Members share one trust policy text: it names the principal for all.
+                let named = names_me.contains(&rep);
+                if !caps.roles && !named {
                     continue;
                 }
-                match q.kind {
-                    PrincipalType::User if caps.users => user_edges(&mut a, i, j, q, &mut out),
-                    PrincipalType::Role if !q.service_linked => {
-                        let named = names_me.contains(&j);
-                        if !caps.roles && !named {
-                            continue;
-                        }
-                        let trust = role_index
-                            .get(j)
-                            .copied()
-                            .flatten()
-                            .and_then(|k| service_trust.get(k));
-                        role_edges(
-                            &mut a,
-                            &caps,
-                            (i, j, named, trust_class.get(j).copied().flatten()),
-                            q,
-                            trust.map(Vec::as_slice).unwrap_or(&[]),
-                            &mut out,
-                        );
-                    }
-                    _ => {}
-                }
+                let trust = role_index
+                    .get(rep)
+                    .copied()
+                    .flatten()
+                    .and_then(|k| service_trust.get(k))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                role_edges(&mut a, &caps, i, (*class, members, named), trust, &mut out);
             }
             (None, out)
         })
@@ -514,6 +387,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                         kind: PrincipalType::External,
                         admin: false,
                         admin_by: None,
+                        trust: None,
                     });
                     nodes.len() - 1
                 }
@@ -554,50 +428,6 @@ fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
     best
 }
 
-/// Which techniques a principal's identity policies could support at all: an Allow
-/// statement names each action they need. Without one, no identity-based permission for
-/// the action exists (IAM and the services that run code have no resource policies that
-/// could grant it instead), so the technique is skipped without asking the engine.
-struct Caps {
-    users: bool,
-    roles: bool,
-    update_trust: bool,
-    pass: Vec<bool>,
-    ssm: bool,
-}
-
-impl Caps {
-    fn of(p: &Principal) -> Caps {
-        let may = |action: &str| {
-            p.identity.iter().any(|n| {
-                n.policy.statements.iter().any(|s| {
-                    s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action)
-                })
-            })
-        };
-        let pass_role = may("iam:PassRole");
-        let pass: Vec<bool> = PASS_ROLE
-            .iter()
-            .map(|(_, _, actions)| pass_role && actions.iter().all(|a| may(a)))
-            .collect();
-        let update_trust = may("iam:UpdateAssumeRolePolicy");
-        let ssm = may("ssm:SendCommand");
-        Caps {
-            users: may("iam:CreateAccessKey")
-                || may("iam:CreateLoginProfile")
-                || may("iam:UpdateLoginProfile"),
-            roles: may("sts:AssumeRole") || update_trust || ssm || pass.iter().any(|x| *x),
-            update_trust,
-            pass,
-            ssm,
-        }
-    }
-
-    fn any(&self) -> bool {
-        self.users || self.roles
-    }
-}
-
 /// The principal ARNs a role's trust policy names (for other principals, empty).
 fn trust_arns(m: &AccessModel, q: &Principal) -> Vec<String> {
     if q.kind != PrincipalType::Role {
@@ -623,58 +453,124 @@ fn trust_arns(m: &AccessModel, q: &Principal) -> Vec<String> {
     out
 }
 
-fn user_edges(a: &mut Asker<'_>, i: usize, j: usize, q: &Principal, out: &mut Vec<Edge>) {
+/// Edges to users (credentials of another user): one decision for every user when the
+/// principal's statements naming the action apply to every resource (users have no
+/// resource policy), else one per user.
+fn user_edges(a: &mut Asker<'_>, i: usize, users: &[usize], out: &mut Vec<Edge>) {
+    let m = a.m;
+    let arn = |j: usize| m.principals.get(j).map_or("", |p| p.arn.as_str());
+    let targets: Vec<usize> = users.iter().copied().filter(|&j| j != i).collect();
+    let Some(&rep) = targets.first() else {
+        return;
+    };
     for (t, action) in [
         (Technique::CreateAccessKey, "iam:CreateAccessKey"),
         (Technique::CreateLoginProfile, "iam:CreateLoginProfile"),
         (Technique::UpdateLoginProfile, "iam:UpdateLoginProfile"),
     ] {
-        if let Some(s) = a.ask(action, &q.arn, &[]) {
-            out.push(edge(i, j, t, vec![s]));
+        if a.is_uniform(action) {
+            if let Some(sh) = a.shared(action, arn(rep), Some(u64::MAX)) {
+                out.extend(targets.iter().map(|&j| shared_edge(i, j, t, sh.clone())));
+            }
+        } else {
+            for &j in &targets {
+                if let Some(s) = a.ask(action, arn(j), &[]) {
+                    out.push(edge(i, j, t, vec![s]));
+                }
+            }
         }
     }
 }
 
+/// Edges to the roles of one trust-policy class; decided once for the class where the
+/// principal's statements do not tell its roles apart, else role by role.
 fn role_edges(
     a: &mut Asker<'_>,
     caps: &Caps,
-    (i, j, named, class): (usize, usize, bool, Option<u64>),
-    q: &Principal,
+    i: usize,
+    (class, members, named): (Option<u64>, &[usize], bool),
     trust: &[bool],
     out: &mut Vec<Edge>,
 ) {
-    // A same-account trust policy naming the principal grants without its own policies.
-    let may = if a.assume_uniform {
-        a.assume_any
-    } else {
-        a.may("sts:AssumeRole", &q.arn)
+    let m = a.m;
+    let arn = |j: usize| m.principals.get(j).map_or("", |p| p.arn.as_str());
+    let targets: Vec<usize> = members.iter().copied().filter(|&j| j != i).collect();
+    let Some(&rep) = targets.first() else {
+        return;
     };
-    if named || may {
-        if let Some(s) = a.assume(&q.arn, class) {
-            out.push(edge(i, j, Technique::AssumeRole, vec![s]));
+    // A same-account trust policy naming the principal grants without its own policies.
+    if named || a.assume_any {
+        let action = "sts:AssumeRole";
+        if class.is_some() && a.is_uniform(action) {
+            if named || a.may(action, arn(rep)) {
+                if let Some(sh) = a.shared(action, arn(rep), class) {
+                    out.extend(
+                        targets
+                            .iter()
+                            .map(|&j| shared_edge(i, j, Technique::AssumeRole, sh.clone())),
+                    );
+                }
+            }
+        } else {
+            for &j in &targets {
+                if named || a.may(action, arn(j)) {
+                    if let Some(sh) = a.shared(action, arn(j), class) {
+                        out.push(shared_edge(i, j, Technique::AssumeRole, sh));
+                    }
+                }
+            }
         }
     }
     if caps.update_trust {
-        if let Some(s) = a.ask("iam:UpdateAssumeRolePolicy", &q.arn, &[]) {
-            out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+        let action = "iam:UpdateAssumeRolePolicy";
+        if a.is_uniform(action) {
+            if let Some(sh) = a.shared(action, arn(rep), Some(u64::MAX)) {
+                out.extend(
+                    targets
+                        .iter()
+                        .map(|&j| shared_edge(i, j, Technique::UpdateTrustPolicy, sh.clone())),
+                );
+            }
+        } else {
+            for &j in &targets {
+                if let Some(s) = a.ask(action, arn(j), &[]) {
+                    out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+                }
+            }
         }
     }
-    for (((t, service, actions), trusted), can) in PASS_ROLE.iter().zip(trust).zip(&caps.pass) {
+    let uniform_pass = a.is_uniform("iam:PassRole");
+    for (k, (((t, service, actions), trusted), can)) in
+        PASS_ROLE.iter().zip(trust).zip(&caps.pass).enumerate()
+    {
         if !trusted || !can {
             continue;
         }
         let passed = [("iam:PassedToService", *service)];
-        let mut needs: Vec<Need<'_>> = vec![("iam:PassRole", &q.arn, &passed)];
-        needs.extend(actions.iter().map(|x| (*x, "*", &[][..])));
-        if let Some(steps) = a.all(&needs) {
-            out.push(edge(i, j, *t, steps));
+        let needs_for = |j: usize| -> Vec<Need<'_>> {
+            let mut needs: Vec<Need<'_>> = vec![("iam:PassRole", arn(j), &passed)];
+            needs.extend(actions.iter().map(|x| (*x, "*", &[][..])));
+            needs
+        };
+        if uniform_pass {
+            if let Some(sh) = a.pass_shared(k, &needs_for(rep)) {
+                out.extend(targets.iter().map(|&j| shared_edge(i, j, *t, sh.clone())));
+            }
+        } else {
+            for &j in &targets {
+                if let Some(steps) = a.all(&needs_for(j)) {
+                    out.push(edge(i, j, *t, steps));
+                }
+            }
         }
     }
     if caps.ssm && trust.first() == Some(&true) {
-        if let Some(s) = a.ask("ssm:SendCommand", "*", &[]) {
-            let mut e = edge(i, j, Technique::SsmSendCommand, vec![s]);
-            e.assumes = Some("an EC2 instance runs with this role's instance profile");
-            out.push(e);
+        if let Some(sh) = a.star("ssm:SendCommand") {
+            for &j in &targets {
+                let mut e = shared_edge(i, j, Technique::SsmSendCommand, sh.clone());
+                e.assumes = Some("an EC2 instance runs with this role's instance profile");
+                out.push(e);
+            }
         }
     }
 }

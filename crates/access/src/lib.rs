@@ -11,6 +11,7 @@
 //!
 //! The crate does no I/O and no printing.
 
+mod asker;
 pub mod escalation;
 pub mod external;
 pub mod model;

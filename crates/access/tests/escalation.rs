@@ -144,7 +144,7 @@ fn assume_role_positive_scp_negative_and_mfa() {
         .iter()
         .find(|e| e.technique == Technique::AssumeRole)
         .unwrap();
-    assert!(e.steps[0]
+    assert!(g.steps(e)[0]
         .conditions
         .iter()
         .any(|c| c.key == "aws:MultiFactorAuthPresent"));
@@ -366,4 +366,63 @@ fn a_chain_across_policies_reaches_admin() {
     assert!(mermaid.starts_with("flowchart LR") && mermaid.contains("(admin)"));
     let graphml = phiward_access::paths::to_graphml(&g, &paths);
     assert_eq!(graphml.matches("<edge ").count(), 2);
+}
+
+/// Roles with the same trust policy share one decision for a principal whose grant
+/// applies to every role (regression: the shared steps must name each edge's own role,
+/// resource and trust policy, never the first role decided).
+#[test]
+fn a_shared_decision_names_each_target() {
+    let same = || {
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCT}:root")},
+            "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]),
+        )
+    };
+    let g = account(
+        vec![user(
+            "dev",
+            doc(json!([allow(
+                json!(["sts:AssumeRole", "iam:CreateAccessKey"]),
+                "*"
+            )])),
+        )],
+        vec![
+            role(
+                "app-a",
+                same(),
+                doc(json!([allow(json!("s3:GetObject"), "*")])),
+            ),
+            role(
+                "app-b",
+                same(),
+                doc(json!([allow(json!("s3:GetObject"), "*")])),
+            ),
+        ],
+        vec![],
+        None,
+    );
+    for name in ["app-a", "app-b"] {
+        let j = g.nodes.iter().position(|n| n.arn.ends_with(name)).unwrap();
+        let e = g
+            .edges
+            .iter()
+            .find(|e| e.to == j && e.technique == Technique::AssumeRole)
+            .unwrap();
+        let steps = g.steps(e);
+        assert_eq!(
+            steps[0].resource,
+            format!("arn:aws:iam::{ACCT}:role/{name}")
+        );
+        let trust = format!("role `{name}` trust policy");
+        assert!(
+            steps[0].via.iter().any(|v| v.policy == trust),
+            "{name}: {:?}",
+            steps[0].via
+        );
+        assert!(steps[0]
+            .conditions
+            .iter()
+            .all(|c| !c.policy.contains("trust policy") || c.policy == trust));
+    }
 }

@@ -115,7 +115,7 @@ pub fn run(args: &Args) -> Result<u8> {
                             "technique": e.technique,
                             "access": e.access,
                             "assumes": e.assumes,
-                            "permissions": e.steps,
+                            "permissions": g.steps(e),
                         })).collect::<Vec<_>>(),
                     })
                 })
@@ -151,7 +151,7 @@ fn text(o: &mut impl Write, g: &Graph, paths: &[Path], to: &str) -> std::io::Res
             let t = serde_json::to_value(e.technique).ok();
             let t = t.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
             writeln!(o, "  {} --{t}--> {}", name(e.from), name(e.to))?;
-            for s in &e.steps {
+            for s in &g.steps(e) {
                 writeln!(o, "      {} on {}", s.action, s.resource)?;
                 crate::access_cmd::evidence_text(o, 8, &s.conditions, &s.via)?;
             }

@@ -55,7 +55,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 ),
             );
             f.principal = Some(name(e.from).to_string());
-            for s in &e.steps {
+            for s in &g.steps(e) {
                 for v in &s.via {
                     f.evidence.push(Evidence {
                         source: v.policy.clone(),

@@ -59,7 +59,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             );
             f.principal = Some(name(p.from).to_string());
             for e in p.edges.iter().filter_map(|&k| g.edges.get(k)) {
-                for s in &e.steps {
+                for s in &g.steps(e) {
                     for v in &s.via {
                         f.evidence.push(Evidence {
                             source: v.policy.clone(),

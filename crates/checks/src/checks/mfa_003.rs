@@ -47,7 +47,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             continue;
         }
         let with_mfa =
-            e.access == Reach::Conditional && e.steps.iter().any(|s| needs_mfa(&s.conditions));
+            e.access == Reach::Conditional && g.steps(e).iter().any(|s| needs_mfa(&s.conditions));
         let user = from.arn.rsplit('/').next().unwrap_or(&from.arn);
         let role = to.arn.rsplit('/').next().unwrap_or(&to.arn);
         let mut f = if with_mfa {
@@ -64,7 +64,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             )
         };
         f.principal = Some(from.arn.clone());
-        for s in &e.steps {
+        for s in &g.steps(e) {
             f.evidence.extend(statements(
                 &s.via,
                 &format!("allows {} on {}", s.action, s.resource),
