@@ -166,6 +166,15 @@ pub struct Graph {
     pub notes: Vec<String>,
 }
 
+impl Edge {
+    /// The permissions as decided, without copying: actions, reach and condition keys
+    /// hold for this edge, but a step shared by a class of targets may name another
+    /// member's ARN and trust policy; evidence must come from [`Graph::steps`].
+    pub fn decided(&self) -> &[Step] {
+        &self.shared
+    }
+}
+
 impl Graph {
     /// The permissions an edge uses, with their evidence, naming the edge's target.
     pub fn steps(&self, e: &Edge) -> Vec<Step> {

@@ -34,41 +34,79 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         return vec![m.not_evaluated(a, "IAM")];
     }
     let g = a.graph();
-    let mut out = Vec::new();
-    for e in g
-        .edges
-        .iter()
-        .filter(|e| e.technique == Technique::AssumeRole)
-    {
-        let (Some(from), Some(to)) = (g.nodes.get(e.from), g.nodes.get(e.to)) else {
-            continue;
-        };
-        if from.kind != PrincipalType::User {
+    // Per role: the users that can assume it, and whether each needs MFA. One finding
+    // per role keeps the report readable when many users reach many roles.
+    let mut per_role: std::collections::BTreeMap<usize, Vec<(usize, bool)>> = Default::default();
+    for (k, e) in g.edges.iter().enumerate() {
+        if e.technique != Technique::AssumeRole
+            || g.nodes
+                .get(e.from)
+                .is_none_or(|n| n.kind != PrincipalType::User)
+        {
             continue;
         }
         let with_mfa =
-            e.access == Reach::Conditional && g.steps(e).iter().any(|s| needs_mfa(&s.conditions));
-        let user = from.arn.rsplit('/').next().unwrap_or(&from.arn);
-        let role = to.arn.rsplit('/').next().unwrap_or(&to.arn);
-        let mut f = if with_mfa {
+            e.access == Reach::Conditional && e.decided().iter().any(|s| needs_mfa(&s.conditions));
+        per_role.entry(e.to).or_default().push((k, with_mfa));
+    }
+    let short = |arn: &str| arn.rsplit('/').next().unwrap_or(arn).to_string();
+    let mut out = Vec::new();
+    for (to, users) in per_role {
+        let Some(role) = g.nodes.get(to) else {
+            continue;
+        };
+        let without: Vec<usize> = users
+            .iter()
+            .filter(|(_, mfa)| !mfa)
+            .map(|(k, _)| *k)
+            .collect();
+        let name = short(&role.arn);
+        let mut f = if without.is_empty() {
             m.finding(
                 Status::Pass,
-                &to.arn,
-                format!("`{user}` can assume `{role}` only with MFA"),
+                &role.arn,
+                format!(
+                    "the {} IAM users who can assume `{name}` need MFA",
+                    users.len()
+                ),
             )
         } else {
+            let mut who: Vec<String> = without
+                .iter()
+                .filter_map(|k| g.edges.get(*k))
+                .filter_map(|e| g.nodes.get(e.from))
+                .map(|n| short(&n.arn))
+                .collect();
+            let n = who.len();
+            who.truncate(10);
+            let more = if n > who.len() {
+                format!(" and {} more", n - who.len())
+            } else {
+                String::new()
+            };
             m.finding(
                 Status::Fail,
-                &to.arn,
-                format!("`{user}` can assume `{role}` without MFA"),
+                &role.arn,
+                format!(
+                    "{n} IAM users can assume `{name}` without MFA: {}{more}",
+                    who.join(", ")
+                ),
             )
         };
-        f.principal = Some(from.arn.clone());
-        for s in &g.steps(e) {
-            f.evidence.extend(statements(
-                &s.via,
-                &format!("allows {} on {}", s.action, s.resource),
-            ));
+        // The statements behind the first few grants without MFA (or with it).
+        let shown: Vec<usize> = if without.is_empty() {
+            users.iter().map(|(k, _)| *k).take(3).collect()
+        } else {
+            without.iter().copied().take(5).collect()
+        };
+        for e in shown.iter().filter_map(|k| g.edges.get(*k)) {
+            let user = g.nodes.get(e.from).map_or(String::new(), |n| n.arn.clone());
+            for s in &g.steps(e) {
+                f.evidence.extend(statements(
+                    &s.via,
+                    &format!("lets {user} {} on {}", s.action, s.resource),
+                ));
+            }
         }
         out.push(f);
     }
