@@ -1,0 +1,332 @@
+//! Finding and reading log files: CloudTrail's S3 layout, single `{"Records": [...]}`
+//! documents, and JSON-lines exports, each plain or gzip-compressed.
+//!
+//! A file is decompressed into one buffer and its events are deserialized from it one at
+//! a time, borrowing their strings; no event outlives its callback, so memory stays at one
+//! file per thread plus what the caller aggregates.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::event::Event;
+
+/// At most this many problems are kept per file; the rest are counted.
+const MAX_PROBLEMS_PER_FILE: usize = 20;
+
+/// Why the logs could not be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The path does not exist or cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// A file, or one of its records, that could not be read; it was skipped.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The file.
+    pub path: PathBuf,
+    /// The 0-based record (or, for JSON lines, line) index, when one record is at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.record {
+            Some(r) => write!(f, "`{}` record {r}: {}", self.path.display(), self.message),
+            None => write!(f, "`{}`: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// What reading one file produced besides its events.
+#[derive(Clone, Debug, Default)]
+pub struct FileOutcome {
+    /// Records handed to the callback.
+    pub events: u64,
+    /// Problems (at most a few per file).
+    pub problems: Vec<Problem>,
+    /// Problems beyond those kept.
+    pub more_problems: u64,
+}
+
+impl FileOutcome {
+    /// Records a problem, keeping only the first few.
+    pub fn problem(&mut self, path: &Path, record: Option<usize>, message: impl Into<String>) {
+        if self.problems.len() < MAX_PROBLEMS_PER_FILE {
+            self.problems.push(Problem {
+                path: path.to_path_buf(),
+                record,
+                message: message.into(),
+            });
+        } else {
+            self.more_problems += 1;
+        }
+    }
+}
+
+fn is_log_name(name: &str) -> bool {
+    [
+        ".json",
+        ".json.gz",
+        ".jsonl",
+        ".jsonl.gz",
+        ".ndjson",
+        ".ndjson.gz",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
+}
+
+/// The log files under `path` (or `path` itself when it is a file), sorted. Digest files
+/// (anything under a `CloudTrail-Digest` folder) are left out: they hold no events.
+pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            let p = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ft = entry.file_type().map_err(|source| Error::Io {
+                path: p.clone(),
+                source,
+            })?;
+            if ft.is_dir() {
+                if name != "CloudTrail-Digest" && !name.starts_with('.') {
+                    stack.push(p);
+                }
+            } else if is_log_name(&name) && !name.starts_with('.') {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads `path` into `buf`, decompressing gzip (recognised by its magic bytes, not its
+/// name).
+pub fn load(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>) -> Result<(), String> {
+    raw.clear();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(raw))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    buf.clear();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        buf.reserve(raw.len().saturating_mul(8));
+        flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .read_to_end(buf)
+            .map_err(|e| format!("not valid gzip: {e}"))?;
+    } else {
+        std::mem::swap(raw, buf);
+    }
+    Ok(())
+}
+
+/// Reads one file and hands each event, with its index, to `on_event`. Problems are
+/// returned; the readable events are always delivered.
+pub fn read_file<F>(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>, on_event: F) -> FileOutcome
+where
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut out = FileOutcome::default();
+    if let Err(e) = load(path, raw, buf) {
+        out.problem(path, None, e);
+        return out;
+    }
+    read_bytes(path, buf, on_event, &mut out);
+    out
+}
+
+/// Reads events from decompressed bytes (see [`read_file`]).
+pub fn read_bytes<F>(path: &Path, bytes: &[u8], mut on_event: F, out: &mut FileOutcome)
+where
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut state = DocState {
+        on_event: &mut on_event,
+        seen_records: false,
+        count: 0,
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let first = DocSeed(&mut state).deserialize(&mut de);
+    let (seen, count) = (state.seen_records, state.count);
+    out.events += count as u64;
+    match first {
+        Ok(()) if seen => {
+            if de.end().is_err() {
+                out.problem(path, None, "unexpected data after the `Records` document");
+            }
+        }
+        Err(e) if seen => {
+            out.problem(
+                path,
+                Some(count),
+                format!("malformed JSON ({e}); the rest of the file was skipped"),
+            );
+        }
+        // Not a `{"Records": [...]}` document: one event per line.
+        _ => read_lines(path, bytes, &mut on_event, out),
+    }
+}
+
+fn read_lines<F>(path: &Path, bytes: &[u8], on_event: &mut F, out: &mut FileOutcome)
+where
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut seen_value = false;
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        seen_value = true;
+        match serde_json::from_slice::<Event<'_>>(line) {
+            Ok(ev) => {
+                out.events += 1;
+                on_event(i, &ev);
+            }
+            Err(e) => out.problem(path, Some(i), format!("malformed JSON line: {e}")),
+        }
+    }
+    if !seen_value {
+        out.problem(path, None, "the file holds no events");
+    }
+}
+
+struct DocState<'f, F> {
+    on_event: &'f mut F,
+    seen_records: bool,
+    count: usize,
+}
+
+struct DocSeed<'s, 'f, F>(&'s mut DocState<'f, F>);
+
+impl<'de, F: FnMut(usize, &Event<'_>)> DeserializeSeed<'de> for DocSeed<'_, '_, F> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, &Event<'_>)> Visitor<'de> for DocSeed<'_, '_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a CloudTrail log document")
+    }
+    // A bare array of events, as some exports write.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.seen_records = true;
+        RecordsSeed(&mut *self.0).visit_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == "Records" {
+                self.0.seen_records = true;
+                map.next_value_seed(RecordsSeed(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct RecordsSeed<'s, 'f, F>(&'s mut DocState<'f, F>);
+
+impl<'de, F: FnMut(usize, &Event<'_>)> DeserializeSeed<'de> for RecordsSeed<'_, '_, F> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, &Event<'_>)> Visitor<'de> for RecordsSeed<'_, '_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(ev) = seq.next_element::<Event<'de>>()? {
+            (self.0.on_event)(self.0.count, &ev);
+            self.0.count += 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(bytes: &[u8]) -> (Vec<(usize, String)>, FileOutcome) {
+        let mut got = Vec::new();
+        let mut out = FileOutcome::default();
+        read_bytes(
+            Path::new("f.json"),
+            bytes,
+            |i, e| got.push((i, e.event_name.or_empty().to_string())),
+            &mut out,
+        );
+        (got, out)
+    }
+
+    #[test]
+    fn documents_and_lines() {
+        let (got, out) = names(br#"{"Records":[{"eventName":"A"},{"eventName":"B"}]}"#);
+        assert_eq!(got, [(0, "A".into()), (1, "B".into())]);
+        assert!(out.problems.is_empty());
+        let (got, out) = names(b"{\"eventName\":\"A\"}\n\n{\"eventName\":\"B\"}\n");
+        assert_eq!(got, [(0, "A".into()), (2, "B".into())]);
+        assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn corrupt_records_are_reported_with_their_index() {
+        let (got, out) = names(br#"{"Records":[{"eventName":"A"},{"eventName":"B""#);
+        assert_eq!(got, [(0, "A".into())]);
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].record, Some(1));
+        let (got, out) = names(b"{\"eventName\":\"A\"}\n{\"eventName\n{\"eventName\":\"C\"}");
+        assert_eq!(got, [(0, "A".into()), (2, "C".into())]);
+        assert_eq!(out.problems[0].record, Some(1));
+        let (got, out) = names(b"");
+        assert!(got.is_empty());
+        assert_eq!(out.problems.len(), 1);
+    }
+
+    #[test]
+    fn problems_are_bounded() {
+        let bad = "x\n".repeat(100);
+        let (_, out) = names(bad.as_bytes());
+        assert_eq!(out.problems.len(), MAX_PROBLEMS_PER_FILE);
+        assert_eq!(out.more_problems, 80);
+    }
+}
