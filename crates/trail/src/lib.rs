@@ -17,9 +17,11 @@
 //! # Ok::<(), phiward_trail::read::Error>(())
 //! ```
 
+pub mod digest;
 pub mod event;
 pub mod read;
 pub mod resources;
 pub mod scan;
 pub mod time;
 pub mod usage;
+pub mod verify;
