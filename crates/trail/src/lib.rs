@@ -19,9 +19,11 @@
 
 pub mod digest;
 pub mod event;
+pub mod policy;
 pub mod read;
 pub mod resources;
 pub mod scan;
 pub mod time;
+pub mod unused;
 pub mod usage;
 pub mod verify;
