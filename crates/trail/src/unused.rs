@@ -8,7 +8,8 @@
 //! weighed (an action allowed only with MFA is granted), and grants through resource-based
 //! policies alone are not counted: the answer is the identity side's excess.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use phiward_access::model::Named;
 use phiward_access::{AccessModel, Principal, PrincipalType};
@@ -18,66 +19,133 @@ use serde::Serialize;
 
 use crate::usage::{PrincipalUsage, Usage};
 
-fn names<'c>(
-    catalog: &'c Catalog,
-    patterns: &[String],
-    negated: bool,
-) -> Vec<phiward_catalog::Action<'c>> {
+/// Sets of catalog actions as bit vectors indexed by [`phiward_catalog::Action::index`].
+type Bits = Vec<bool>;
+
+fn mark(catalog: &Catalog, bits: &mut Bits, patterns: &[String], negated: bool) {
     let it = patterns.iter().map(String::as_str);
-    if negated {
+    let actions = if negated {
         catalog.complement(it)
+    } else if patterns.iter().any(|p| p == "*") {
+        bits.iter_mut().for_each(|b| *b = true);
+        return;
     } else {
         catalog.expand_all(it)
+    };
+    for a in actions {
+        if let Some(b) = bits.get_mut(a.index()) {
+            *b = true;
+        }
     }
 }
 
-/// The actions some Allow statement of `policies` names, less those an unconditional
-/// Deny on `*` names.
-fn allowed_by(catalog: &Catalog, policies: &[&Policy]) -> BTreeSet<String> {
-    let mut allowed = BTreeSet::new();
-    let mut denied = BTreeSet::new();
-    for p in policies {
-        for s in &p.statements {
-            match s.effect {
-                Effect::Allow => {
-                    for a in names(catalog, &s.action.list.items, s.action.negated) {
-                        allowed.insert(a.full_name());
-                    }
-                }
-                Effect::Deny => {
-                    let everywhere = s
-                        .resource
-                        .as_ref()
-                        .is_none_or(|r| !r.negated && r.list.items.iter().any(|x| x == "*"));
-                    if everywhere && s.conditions.is_empty() {
-                        for a in names(catalog, &s.action.list.items, s.action.negated) {
-                            denied.insert(a.full_name());
-                        }
-                    }
+/// The actions some Allow statement of a policy names, and those an unconditional Deny
+/// on `*` names.
+fn allow_deny(catalog: &Catalog, p: &Policy) -> (Bits, Bits) {
+    let n = catalog.actions().len();
+    let (mut allow, mut deny) = (vec![false; n], vec![false; n]);
+    for s in &p.statements {
+        match s.effect {
+            Effect::Allow => mark(catalog, &mut allow, &s.action.list.items, s.action.negated),
+            Effect::Deny => {
+                let everywhere = s
+                    .resource
+                    .as_ref()
+                    .is_none_or(|r| !r.negated && r.list.items.iter().any(|x| x == "*"));
+                if everywhere && s.conditions.is_empty() {
+                    mark(catalog, &mut deny, &s.action.list.items, s.action.negated);
                 }
             }
         }
     }
-    allowed.retain(|a| !denied.contains(a));
-    allowed
+    (allow, deny)
 }
 
-/// The actions `p`'s identity policies grant (see the module documentation).
-pub fn granted(m: &AccessModel, p: &Principal, catalog: &Catalog) -> BTreeSet<String> {
-    let identity: Vec<&Policy> = p.identity.iter().map(|n| &n.policy).collect();
-    let mut set = allowed_by(catalog, &identity);
-    if let Some(b) = &p.boundary {
-        let bound = allowed_by(catalog, &[&b.policy]);
-        set.retain(|a| bound.contains(a));
-    }
-    if !p.service_linked {
-        for level in m.scps.iter().filter(|l| !l.is_empty()) {
-            let scp: Vec<&Policy> = level.iter().map(|n: &Named| &n.policy).collect();
-            let allowed = allowed_by(catalog, &scp);
-            set.retain(|a| allowed.contains(a));
+/// Reads grants from policies, each policy once (managed policies and SCPs are shared
+/// between principals).
+#[derive(Debug)]
+pub struct Grants<'c> {
+    catalog: &'c Catalog,
+    cache: HashMap<usize, Rc<(Bits, Bits)>>,
+    scp: Option<Bits>,
+}
+
+impl<'c> Grants<'c> {
+    /// An empty cache over the catalog.
+    pub fn new(catalog: &'c Catalog) -> Grants<'c> {
+        Grants {
+            catalog,
+            cache: HashMap::new(),
+            scp: None,
         }
     }
-    set
+
+    fn of(&mut self, n: &Named) -> Rc<(Bits, Bits)> {
+        let key = std::ptr::from_ref(n) as usize;
+        let catalog = self.catalog;
+        self.cache
+            .entry(key)
+            .or_insert_with(|| Rc::new(allow_deny(catalog, &n.policy)))
+            .clone()
+    }
+
+    /// Allowed by some policy of the set and denied by none.
+    fn allowed<'n>(&mut self, policies: impl Iterator<Item = &'n Named>) -> Bits {
+        let n = self.catalog.actions().len();
+        let (mut allow, mut deny) = (vec![false; n], vec![false; n]);
+        for p in policies {
+            let ad = self.of(p);
+            for (a, b) in allow.iter_mut().zip(&ad.0) {
+                *a |= *b;
+            }
+            for (d, b) in deny.iter_mut().zip(&ad.1) {
+                *d |= *b;
+            }
+        }
+        for (a, d) in allow.iter_mut().zip(&deny) {
+            *a &= !*d;
+        }
+        allow
+    }
+
+    /// The actions `p`'s policies grant (see the module documentation), sorted.
+    pub fn granted(&mut self, m: &AccessModel, p: &Principal) -> BTreeSet<String> {
+        let mut set = self.allowed(p.identity.iter().map(|n| n.as_ref()));
+        if let Some(b) = &p.boundary {
+            let bound = self.allowed(std::iter::once(b.as_ref()));
+            for (a, b) in set.iter_mut().zip(&bound) {
+                *a &= *b;
+            }
+        }
+        if !p.service_linked {
+            if self.scp.is_none() {
+                let n = self.catalog.actions().len();
+                let mut all = vec![true; n];
+                for level in m.scps.iter().filter(|l| !l.is_empty()) {
+                    let allowed = self.allowed(level.iter());
+                    for (a, b) in all.iter_mut().zip(&allowed) {
+                        *a &= *b;
+                    }
+                }
+                self.scp = Some(all);
+            }
+            if let Some(scp) = &self.scp {
+                for (a, b) in set.iter_mut().zip(scp) {
+                    *a &= *b;
+                }
+            }
+        }
+        self.catalog
+            .actions()
+            .filter(|a| set.get(a.index()) == Some(&true))
+            .map(|a| a.full_name())
+            .collect()
+    }
+}
+
+/// The actions `p`'s policies grant (see the module documentation).
+pub fn granted(m: &AccessModel, p: &Principal, catalog: &Catalog) -> BTreeSet<String> {
+    Grants::new(catalog).granted(m, p)
 }
 
 /// Actions of one service, by access level.
@@ -159,11 +227,12 @@ pub fn usage_of<'u>(usage: &'u Usage, p: &Principal) -> Option<&'u PrincipalUsag
 
 /// Unused access of every user and role of the model, most unused first.
 pub fn unused(m: &AccessModel, usage: &Usage, catalog: &Catalog) -> Vec<PrincipalUnused> {
+    let mut grants = Grants::new(catalog);
     let mut out: Vec<PrincipalUnused> = m
         .principals
         .iter()
         .map(|p| {
-            let granted = granted(m, p, catalog);
+            let granted = grants.granted(m, p);
             let u = usage_of(usage, p);
             let used = used_actions(u);
             let never: BTreeSet<String> = granted.difference(&used).cloned().collect();

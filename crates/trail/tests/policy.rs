@@ -25,9 +25,7 @@ fn model() -> AccessModel {
     let created = serde_json::from_value(serde_json::json!("2026-11-01T00:00:00Z")).expect("time");
     let mut s = Snapshot::new(source, created);
     s.account.id = Some("111122223333".into());
-    let policy = |doc: serde_json::Value| {
-        serde_json::json!({"PolicyName": "p", "PolicyDocument": doc.to_string()})
-    };
+    let policy = |doc: serde_json::Value| serde_json::json!({"PolicyName": "p", "PolicyDocument": doc.to_string()});
     let iam: Iam = serde_json::from_value(serde_json::json!({
         "Roles": [{
             "RoleName": "etl", "RoleId": "AROA1", "Arn": ROLE, "Path": "/",
@@ -121,7 +119,10 @@ fn unused_groups_by_service_and_level() {
     let s3 = p.unused.iter().find(|s| s.service == "s3").expect("s3");
     // PutObject was only ever denied: still unused.
     assert_eq!(s3.levels.get("Write").map(Vec::len), Some(2));
-    assert_eq!(s3.levels.get("List").map(Vec::as_slice), Some(&["s3:ListBucket".to_string()][..]));
+    assert_eq!(
+        s3.levels.get("List").map(Vec::as_slice),
+        Some(&["s3:ListBucket".to_string()][..])
+    );
     assert!(p.unused.iter().any(|s| s.service == "dynamodb"));
 }
 
@@ -129,18 +130,41 @@ fn unused_groups_by_service_and_level() {
 fn policy_narrows_to_observed_resources_and_lints_clean() {
     let catalog = Catalog::get().expect("catalog");
     let p = principal(vec![
-        action("s3:GetObject", 5, 0, &["arn:aws:s3:::phi/2026/a.csv", "arn:aws:s3:::phi/2026/b.csv", "arn:aws:s3:::phi"]),
+        action(
+            "s3:GetObject",
+            5,
+            0,
+            &[
+                "arn:aws:s3:::phi/2026/a.csv",
+                "arn:aws:s3:::phi/2026/b.csv",
+                "arn:aws:s3:::phi",
+            ],
+        ),
         action("s3:ListBucket", 1, 0, &["arn:aws:s3:::phi"]),
         action("s3:DeleteObject", 3, 3, &[]),
-        action("dynamodb:GetItem", 1, 0, &["arn:aws:dynamodb:us-east-1:111122223333:table/claims"]),
+        action(
+            "dynamodb:GetItem",
+            1,
+            0,
+            &["arn:aws:dynamodb:us-east-1:111122223333:table/claims"],
+        ),
         action("sts:GetCallerIdentity", 1, 0, &[]),
     ]);
     let g = least_privilege(&p, catalog, Options::default());
     let doc = serde_json::to_value(&g.document).expect("json");
     let statements = doc["Statement"].as_array().expect("statements");
-    let get = statements.iter().find(|s| s["Action"] == "s3:GetObject").expect("get");
-    assert_eq!(get["Resource"], serde_json::json!(["arn:aws:s3:::phi/2026/a.csv", "arn:aws:s3:::phi/2026/b.csv"]));
-    let list = statements.iter().find(|s| s["Action"] == "s3:ListBucket").expect("list");
+    let get = statements
+        .iter()
+        .find(|s| s["Action"] == "s3:GetObject")
+        .expect("get");
+    assert_eq!(
+        get["Resource"],
+        serde_json::json!(["arn:aws:s3:::phi/2026/a.csv", "arn:aws:s3:::phi/2026/b.csv"])
+    );
+    let list = statements
+        .iter()
+        .find(|s| s["Action"] == "s3:ListBucket")
+        .expect("list");
     assert_eq!(list["Resource"], "arn:aws:s3:::phi");
     assert_eq!(g.denied_only, ["s3:DeleteObject"]);
     assert!(!g.actions.contains("s3:DeleteObject"));
@@ -149,7 +173,10 @@ fn policy_narrows_to_observed_resources_and_lints_clean() {
     let m = model();
     let today = granted(&m, &m.principals[0], catalog);
     let d = diff(&g, &today, catalog);
-    assert_eq!(d.kept, ["dynamodb:GetItem", "s3:GetObject", "s3:ListBucket"]);
+    assert_eq!(
+        d.kept,
+        ["dynamodb:GetItem", "s3:GetObject", "s3:ListBucket"]
+    );
     assert_eq!(d.added, ["sts:GetCallerIdentity"]);
     assert_eq!(d.removed_count, today.len() - 3);
 }
@@ -157,16 +184,34 @@ fn policy_narrows_to_observed_resources_and_lints_clean() {
 #[test]
 fn many_resources_collapse_past_the_threshold() {
     let catalog = Catalog::get().expect("catalog");
-    let objects: Vec<String> = (0..30).map(|i| format!("arn:aws:s3:::phi/2026/{:02}/r{i}.csv", i % 3)).collect();
+    let objects: Vec<String> = (0..30)
+        .map(|i| format!("arn:aws:s3:::phi/2026/{:02}/r{i}.csv", i % 3))
+        .collect();
     let refs: Vec<&str> = objects.iter().map(String::as_str).collect();
     let p = principal(vec![action("s3:GetObject", 30, 0, &refs)]);
-    let g = least_privilege(&p, catalog, Options { collapse_threshold: 5 });
+    let g = least_privilege(
+        &p,
+        catalog,
+        Options {
+            collapse_threshold: 5,
+        },
+    );
     let doc = serde_json::to_value(&g.document).expect("json");
     assert_eq!(
         doc["Statement"][0]["Resource"],
-        serde_json::json!(["arn:aws:s3:::phi/2026/00/*", "arn:aws:s3:::phi/2026/01/*", "arn:aws:s3:::phi/2026/02/*"])
+        serde_json::json!([
+            "arn:aws:s3:::phi/2026/00/*",
+            "arn:aws:s3:::phi/2026/01/*",
+            "arn:aws:s3:::phi/2026/02/*"
+        ])
     );
-    let g = least_privilege(&p, catalog, Options { collapse_threshold: 1 });
+    let g = least_privilege(
+        &p,
+        catalog,
+        Options {
+            collapse_threshold: 1,
+        },
+    );
     let doc = serde_json::to_value(&g.document).expect("json");
     assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:s3:::phi/2026/*");
     assert_eq!(lint(&g.document), Vec::<String>::new());
@@ -176,20 +221,40 @@ fn many_resources_collapse_past_the_threshold() {
 fn dependent_actions_are_added_and_unplaced_actions_scoped_to_the_account() {
     let catalog = Catalog::get().expect("catalog");
     let p = principal(vec![
-        action("ec2:RunInstances", 2, 0, &["arn:aws:ec2:us-east-1:111122223333:instance/i-1"]),
+        action(
+            "ec2:RunInstances",
+            2,
+            0,
+            &["arn:aws:ec2:us-east-1:111122223333:instance/i-1"],
+        ),
         action("ec2:DescribeInstances", 2, 0, &[]),
         action("glue:GetTable", 1, 0, &[]),
     ]);
     let g = least_privilege(&p, catalog, Options::default());
-    let want: BTreeSet<&str> = ["ec2:CreateTags", "iam:PassRole", "ssm:GetParameters"].into_iter().collect();
+    let want: BTreeSet<&str> = ["ec2:CreateTags", "iam:PassRole", "ssm:GetParameters"]
+        .into_iter()
+        .collect();
     let got: BTreeSet<&str> = g.dependent.iter().map(String::as_str).collect();
     assert_eq!(got, want);
     let doc = serde_json::to_value(&g.document).expect("json");
-    let glue = doc["Statement"].as_array().expect("statements").iter().find(|s| s["Action"] == "glue:GetTable").expect("glue");
-    assert!(glue["Resource"].to_string().contains("arn:aws:glue:*:111122223333:table/*/*"), "{glue}");
+    let glue = doc["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["Action"] == "glue:GetTable")
+        .expect("glue");
+    assert!(
+        glue["Resource"]
+            .to_string()
+            .contains("arn:aws:glue:*:111122223333:table/*/*"),
+        "{glue}"
+    );
     assert!(g.notes.iter().any(|n| n.starts_with("glue:GetTable")));
     // Risk classes (PassRole is privilege escalation) are the workload's own; nothing else.
-    let findings: Vec<String> = lint(&g.document).into_iter().filter(|f| !f.starts_with("PW3")).collect();
+    let findings: Vec<String> = lint(&g.document)
+        .into_iter()
+        .filter(|f| !f.starts_with("PW3"))
+        .collect();
     assert_eq!(findings, Vec::<String>::new());
 }
 
