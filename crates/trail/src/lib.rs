@@ -17,6 +17,7 @@
 //! # Ok::<(), phiward_trail::read::Error>(())
 //! ```
 
+pub mod detect;
 pub mod digest;
 pub mod event;
 pub mod policy;
