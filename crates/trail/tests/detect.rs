@@ -1,7 +1,5 @@
 //! Detections for the audit: one positive and one negative event for each kind.
 
-#![expect(clippy::expect_used, reason = "test set-up fails loudly")]
-
 use phiward_trail::detect::{detect, Kind, Options};
 
 fn user(name: &str) -> serde_json::Value {
@@ -125,7 +123,7 @@ fn each_kind_with_its_evidence() {
         automation: vec!["Terraform*".into()],
         ..Options::default()
     };
-    let d = detect(&[file.clone()], &opts);
+    let d = detect(std::slice::from_ref(&file), &opts);
     let got: Vec<(Kind, &str)> = d
         .detections
         .iter()
