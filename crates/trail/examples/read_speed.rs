@@ -20,7 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes += buf.len();
         let t = Instant::now();
         let mut out = FileOutcome::default();
-        read_bytes(p, &buf, |_, e| events += u64::from(e.event_name.get().is_some()), &mut out);
+        read_bytes(
+            p,
+            &buf,
+            |_, e| events += u64::from(e.event_name.get().is_some()),
+            &mut out,
+        );
         parse += t.elapsed().as_secs_f64();
     }
     let mb = bytes as f64 / 1e6;

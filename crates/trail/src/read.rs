@@ -7,12 +7,22 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Read as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::event::Event;
+
+/// Files up to this size (decompressed) are read into memory, their events borrowing from
+/// it; larger ones (big JSON-lines exports, gzip bombs) are streamed.
+const IN_MEMORY: u64 = 256 << 20;
+
+/// Streaming looks this far for the first line to tell JSON lines from a document.
+const HEAD_LIMIT: usize = 1 << 20;
+
+/// Streaming reads this much at a time.
+const STREAM_CHUNK: usize = 8 << 20;
 
 /// At most this many problems are kept per file; the rest are counted.
 const MAX_PROBLEMS_PER_FILE: usize = 20;
@@ -133,37 +143,171 @@ pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// Reads `path` into `buf`, decompressing gzip (recognised by its magic bytes, not its
-/// name).
-pub fn load(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>) -> Result<(), String> {
+/// name). `Ok(false)` when the file is too large to hold in memory: it is then to be
+/// streamed.
+pub fn load(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>) -> Result<bool, String> {
     raw.clear();
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(raw))
-        .map_err(|e| format!("cannot read: {e}"))?;
     buf.clear();
+    let mut f = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+    if len > IN_MEMORY {
+        return Ok(false);
+    }
+    f.read_to_end(raw)
+        .map_err(|e| format!("cannot read: {e}"))?;
     if raw.starts_with(&[0x1f, 0x8b]) {
-        buf.reserve(raw.len().saturating_mul(8));
+        buf.reserve(raw.len().saturating_mul(8).min(64 << 20));
         flate2::read::MultiGzDecoder::new(raw.as_slice())
+            .take(IN_MEMORY + 1)
             .read_to_end(buf)
             .map_err(|e| format!("not valid gzip: {e}"))?;
+        if buf.len() as u64 > IN_MEMORY {
+            buf.clear();
+            return Ok(false);
+        }
     } else {
         std::mem::swap(raw, buf);
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Reads one file and hands each event, with its index, to `on_event`. Problems are
 /// returned; the readable events are always delivered.
-pub fn read_file<F>(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>, on_event: F) -> FileOutcome
+pub fn read_file<F>(
+    path: &Path,
+    raw: &mut Vec<u8>,
+    buf: &mut Vec<u8>,
+    mut on_event: F,
+) -> FileOutcome
 where
     F: FnMut(usize, &Event<'_>),
 {
     let mut out = FileOutcome::default();
-    if let Err(e) = load(path, raw, buf) {
-        out.problem(path, None, e);
-        return out;
+    match load(path, raw, buf) {
+        Ok(true) => read_bytes(path, buf, on_event, &mut out),
+        Ok(false) => {
+            raw.clear();
+            buf.clear();
+            if let Err(e) = stream_file(path, &mut on_event, &mut out) {
+                out.problem(path, None, e);
+            }
+        }
+        Err(e) => out.problem(path, None, e),
     }
-    read_bytes(path, buf, on_event, &mut out);
     out
+}
+
+fn stream_file<F>(path: &Path, on_event: &mut F, out: &mut FileOutcome) -> Result<(), String>
+where
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut f = std::io::BufReader::new(
+        std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?,
+    );
+    let gz = std::io::BufRead::fill_buf(&mut f)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .starts_with(&[0x1f, 0x8b]);
+    if gz {
+        stream(
+            path,
+            flate2::read::MultiGzDecoder::new(f),
+            STREAM_CHUNK,
+            on_event,
+            out,
+        )
+    } else {
+        stream(path, f, STREAM_CHUNK, on_event, out)
+    }
+}
+
+/// Whether `line` is one event rather than (the start of) a `{"Records": [...]}` document.
+fn is_event_line(line: &[u8]) -> bool {
+    let mut state = DocState {
+        on_event: &mut |_: usize, _: &Event<'_>| {},
+        seen_records: false,
+        count: 0,
+    };
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let ok = DocSeed(&mut state).deserialize(&mut de).is_ok();
+    ok && !state.seen_records
+}
+
+/// Streams a file too large for memory: JSON lines a block of lines at a time, a
+/// `{"Records": [...]}` document through serde_json's reader (strings are then owned).
+pub fn stream<R, F>(
+    path: &Path,
+    mut r: R,
+    chunk: usize,
+    on_event: &mut F,
+    out: &mut FileOutcome,
+) -> Result<(), String>
+where
+    R: Read,
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut head = Vec::new();
+    let fill = |r: &mut R, v: &mut Vec<u8>| {
+        r.by_ref()
+            .take(chunk as u64)
+            .read_to_end(v)
+            .map_err(|e| format!("cannot read: {e}"))
+    };
+    // Enough to see the first line, unless the file is one long line (a document).
+    loop {
+        if head.contains(&b'\n') || head.len() >= HEAD_LIMIT {
+            break;
+        }
+        if fill(&mut r, &mut head)? == 0 {
+            read_bytes(path, &head, on_event, out);
+            return Ok(());
+        }
+    }
+    let first = head
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let complete_line = head.contains(&b'\n');
+    if !(complete_line && first.is_some_and(is_event_line)) {
+        let mut state = DocState {
+            on_event,
+            seen_records: false,
+            count: 0,
+        };
+        let mut de = serde_json::Deserializer::from_reader(std::io::Cursor::new(head).chain(r));
+        let result = DocSeed(&mut state).deserialize(&mut de);
+        out.events += state.count as u64;
+        return match result {
+            Ok(()) if state.seen_records => Ok(()),
+            Ok(()) => Err("not a `{\"Records\": [...]}` document nor JSON lines".into()),
+            Err(e) => {
+                out.problem(
+                    path,
+                    Some(state.count),
+                    format!("malformed JSON ({e}); the rest of the file was skipped"),
+                );
+                Ok(())
+            }
+        };
+    }
+    let mut carry = head;
+    let mut index = 0;
+    loop {
+        let mut block = Vec::new();
+        let n = fill(&mut r, &mut block)?;
+        carry.extend_from_slice(&block);
+        let end = if n == 0 {
+            carry.len()
+        } else {
+            match carry.iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None => continue,
+            }
+        };
+        index = lines_block(path, &carry[..end], index, on_event, out);
+        carry.drain(..end);
+        if n == 0 {
+            return Ok(());
+        }
+    }
 }
 
 /// Reads events from decompressed bytes (see [`read_file`]).
@@ -202,22 +346,43 @@ fn read_lines<F>(path: &Path, bytes: &[u8], on_event: &mut F, out: &mut FileOutc
 where
     F: FnMut(usize, &Event<'_>),
 {
-    let mut seen_value = false;
+    let before = (out.events, out.problems.len(), out.more_problems);
+    lines_block(path, bytes, 0, on_event, out);
+    if before == (out.events, out.problems.len(), out.more_problems) {
+        out.problem(path, None, "the file holds no events");
+    }
+}
+
+/// Reads the lines of `bytes`, the first being line `first`; returns the next index.
+fn lines_block<F>(
+    path: &Path,
+    bytes: &[u8],
+    first: usize,
+    on_event: &mut F,
+    out: &mut FileOutcome,
+) -> usize
+where
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut next = first;
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        next = first + i;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        seen_value = true;
         match serde_json::from_slice::<Event<'_>>(line) {
             Ok(ev) => {
                 out.events += 1;
-                on_event(i, &ev);
+                on_event(first + i, &ev);
             }
-            Err(e) => out.problem(path, Some(i), format!("malformed JSON line: {e}")),
+            Err(e) => out.problem(path, Some(first + i), format!("malformed JSON line: {e}")),
         }
     }
-    if !seen_value {
-        out.problem(path, None, "the file holds no events");
+    // A block ending in a newline ends with an empty piece that is not a line.
+    if bytes.ends_with(b"\n") {
+        next
+    } else {
+        next + 1
     }
 }
 
@@ -320,6 +485,72 @@ mod tests {
         let (got, out) = names(b"");
         assert!(got.is_empty());
         assert_eq!(out.problems.len(), 1);
+    }
+
+    fn streamed(bytes: &[u8], chunk: usize) -> (Vec<(usize, String)>, FileOutcome) {
+        let mut got = Vec::new();
+        let mut out = FileOutcome::default();
+        let r = stream(
+            Path::new("f.json"),
+            bytes,
+            chunk,
+            &mut |i, e: &Event<'_>| got.push((i, e.event_name.or_empty().to_string())),
+            &mut out,
+        );
+        if let Err(e) = r {
+            out.problem(Path::new("f.json"), None, e);
+        }
+        (got, out)
+    }
+
+    #[test]
+    fn streaming_gives_what_reading_in_memory_gives() {
+        let inputs: [&[u8]; 6] = [
+            b"{\"eventName\":\"A\"}\n\n{\"eventName\":\"B\"}\n{broken\n{\"eventName\":\"C\"}",
+            b"{\"eventName\":\"A\"}\n{\"eventName\":\"B\"}\n",
+            br#"{"Records":[{"eventName":"A"},{"eventName":"B\u00e9"}]}"#,
+            b"{\"Records\":[\n{\"eventName\":\"A\"},\n{\"eventName\":\"B\"}]}\n",
+            br#"{"Records":[{"eventName":"A"},{"eventName":"B""#,
+            b"[{\"eventName\":\"A\"}]",
+        ];
+        for input in inputs {
+            let (want, wout) = names(input);
+            for chunk in [1, 3, 7, 1000] {
+                let (got, gout) = streamed(input, chunk);
+                assert_eq!(
+                    got,
+                    want,
+                    "{} chunk {chunk}",
+                    String::from_utf8_lossy(input)
+                );
+                assert_eq!(
+                    gout.problems.len(),
+                    wout.problems.len(),
+                    "{} chunk {chunk}",
+                    String::from_utf8_lossy(input)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn streams_gzip() {
+        use std::io::Write as _;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let text = "{\"eventName\":\"A\"}\n".repeat(1000);
+        e.write_all(text.as_bytes()).unwrap_or_default();
+        let gz = e.finish().unwrap_or_default();
+        let mut n = 0;
+        let mut out = FileOutcome::default();
+        let r = stream(
+            Path::new("f.jsonl.gz"),
+            flate2::read::MultiGzDecoder::new(gz.as_slice()),
+            64,
+            &mut |i, _: &Event<'_>| n += i,
+            &mut out,
+        );
+        assert!(r.is_ok() && out.problems.is_empty());
+        assert_eq!(n, 999 * 1000 / 2);
     }
 
     #[test]
