@@ -425,10 +425,23 @@ fn chain_links(digests: &[Loaded], report: &mut Report) {
             let before = i.checked_sub(1).and_then(|j| ds.get(j));
             match d.file.previous_digest_s3_object.as_deref() {
                 Some(prev_key) => match by_key.get(logical_key(prev_key)) {
-                    None => report.findings.push(Finding::DigestMissing {
-                        digest: prev_key.to_string(),
-                        referenced_by: d.key.clone(),
-                    }),
+                    None => {
+                        report.findings.push(Finding::DigestMissing {
+                            digest: prev_key.to_string(),
+                            referenced_by: d.key.clone(),
+                        });
+                        // Nothing vouches for the time since the last digest present.
+                        let from = before.map_or(d.start, |b| b.end);
+                        if let (Some(from), Some(to)) = (from, d.start) {
+                            if to > from {
+                                report.findings.push(Finding::Gap {
+                                    chain: chain.clone(),
+                                    from: time::format(from),
+                                    to: time::format(to),
+                                });
+                            }
+                        }
+                    }
                     Some(p) => {
                         let hash = d.file.previous_digest_hash_value.as_deref().unwrap_or("");
                         if !hash.eq_ignore_ascii_case(&sha256_hex(&p.raw)) {

@@ -305,8 +305,16 @@ fn a_missing_digest_is_reported() {
         digest: format!("prefix/{}", c.digests[1]),
         referenced_by: c.digests[2].clone()
     }));
-    // Its log files are no longer listed by any digest.
-    assert_eq!(kinds(&r), ["digest_missing", "log_extra", "log_extra"]);
+    // Its log files are no longer listed by any digest, and its hour is unverified.
+    assert_eq!(
+        kinds(&r),
+        ["digest_missing", "gap", "log_extra", "log_extra"]
+    );
+    assert!(r.findings.contains(&Finding::Gap {
+        chain: format!("AWSLogs/{ACCT}/{ACCT}_CloudTrail-Digest_us-east-1_trail_us-east-1"),
+        from: "2024-05-01T01:00:00Z".into(),
+        to: "2024-05-01T02:00:00Z".into(),
+    }));
 }
 
 #[test]
