@@ -29,7 +29,8 @@ echo "files: $(tr -cd '\0' < "$LIST" | wc -c), uncompressed: $BYTES bytes"
 best() {
   local best=999999 cpu=0 line w c
   for _ in 1 2 3; do
-    line=$( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -f '%e %U %S' -o "$LIST.time" "$@" >/dev/null 2>&1
+    line=$(tail -1 "$LIST.time")
     w=$(echo "$line" | awk '{print $1}')
     c=$(echo "$line" | awk '{print $2 + $3}')
     if python3 -c "import sys; sys.exit(0 if $w < $best else 1)"; then best=$w; cpu=$c; fi

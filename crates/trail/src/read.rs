@@ -315,18 +315,18 @@ pub fn read_bytes<F>(path: &Path, bytes: &[u8], mut on_event: F, out: &mut FileO
 where
     F: FnMut(usize, &Event<'_>),
 {
-    let mut state = DocState {
-        on_event: &mut on_event,
-        seen_records: false,
-        count: 0,
+    // Text checked for UTF-8 once, in bulk, spares serde_json a check per string.
+    let (first, seen, count, trailing) = match std::str::from_utf8(bytes) {
+        Ok(text) => document(&mut serde_json::Deserializer::from_str(text), &mut on_event),
+        Err(_) => document(
+            &mut serde_json::Deserializer::from_slice(bytes),
+            &mut on_event,
+        ),
     };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let first = DocSeed(&mut state).deserialize(&mut de);
-    let (seen, count) = (state.seen_records, state.count);
     out.events += count as u64;
     match first {
         Ok(()) if seen => {
-            if de.end().is_err() {
+            if trailing {
                 out.problem(path, None, "unexpected data after the `Records` document");
             }
         }
@@ -340,6 +340,27 @@ where
         // Not a `{"Records": [...]}` document: one event per line.
         _ => read_lines(path, bytes, &mut on_event, out),
     }
+}
+
+/// Reads a `{"Records": [...]}` document: the result, whether `Records` was seen, how many
+/// events were delivered, and whether data follows the document.
+fn document<'de, R, F>(
+    de: &mut serde_json::Deserializer<R>,
+    on_event: &mut F,
+) -> (Result<(), serde_json::Error>, bool, usize, bool)
+where
+    R: serde_json::de::Read<'de>,
+    F: FnMut(usize, &Event<'_>),
+{
+    let mut state = DocState {
+        on_event,
+        seen_records: false,
+        count: 0,
+    };
+    let first = DocSeed(&mut state).deserialize(&mut *de);
+    let (seen, count) = (state.seen_records, state.count);
+    let trailing = first.is_ok() && de.end().is_err();
+    (first, seen, count, trailing)
 }
 
 fn read_lines<F>(path: &Path, bytes: &[u8], on_event: &mut F, out: &mut FileOutcome)
@@ -370,7 +391,11 @@ where
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Event<'_>>(line) {
+        let parsed = match std::str::from_utf8(line) {
+            Ok(text) => serde_json::from_str::<Event<'_>>(text),
+            Err(_) => serde_json::from_slice::<Event<'_>>(line),
+        };
+        match parsed {
             Ok(ev) => {
                 out.events += 1;
                 on_event(first + i, &ev);

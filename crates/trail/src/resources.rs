@@ -9,8 +9,10 @@ use rustc_hash::FxHashSet;
 #[derive(Clone, Debug, Default)]
 pub struct ResourceSet {
     items: FxHashSet<Box<str>>,
-    /// Patterns among `items`, checked before adding an ARN.
-    patterns: Vec<Box<str>>,
+    /// The prefixes (`.../a/`) of the `.../a/*` patterns among `items`: an ARN is covered
+    /// when one of its prefixes ending in `/` is here, a few hash lookups however many
+    /// patterns there are.
+    prefixes: FxHashSet<Box<str>>,
 }
 
 impl ResourceSet {
@@ -19,26 +21,29 @@ impl ResourceSet {
         if self.items.contains(arn) || self.covered(arn) {
             return;
         }
-        if arn.ends_with('*') {
-            self.patterns.push(arn.into());
-        }
-        self.items.insert(arn.into());
+        self.add(arn);
         if self.items.len() > limit {
             let all: Vec<String> = self.items.drain().map(String::from).collect();
-            self.patterns.clear();
+            self.prefixes.clear();
             for a in collapse(all, limit) {
-                if a.ends_with('*') {
-                    self.patterns.push(a.as_str().into());
-                }
-                self.items.insert(a.into());
+                self.add(&a);
             }
         }
     }
 
+    fn add(&mut self, item: &str) {
+        if let Some(prefix) = item.strip_suffix('*').filter(|p| p.ends_with('/')) {
+            self.prefixes.insert(prefix.into());
+        }
+        self.items.insert(item.into());
+    }
+
     fn covered(&self, arn: &str) -> bool {
-        self.patterns
-            .iter()
-            .any(|p| p.strip_suffix('*').is_some_and(|pre| arn.starts_with(pre)))
+        !self.prefixes.is_empty()
+            && arn
+                .char_indices()
+                .filter(|&(_, c)| c == '/')
+                .any(|(i, _)| self.prefixes.contains(&arn[..=i]))
     }
 
     /// Adds every item of another set.
