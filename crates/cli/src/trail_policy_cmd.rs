@@ -199,7 +199,11 @@ pub(crate) fn policy(args: &PolicyArgs) -> Result<u8> {
             "\nagainst today: {} actions granted, {} in the generated policy",
             d.granted_today, d.generated
         )?;
-        writeln!(o, "  = kept {}: {}", d.kept.len(), d.kept.join(", "))?;
+        if d.kept.is_empty() {
+            writeln!(o, "  = kept 0")?;
+        } else {
+            writeln!(o, "  = kept {}: {}", d.kept.len(), d.kept.join(", "))?;
+        }
         writeln!(o, "  - removed {}:", d.removed_count)?;
         for s in &d.removed {
             writeln!(o, "      {}: {}", s.service, levels_line(s))?;
