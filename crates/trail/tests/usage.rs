@@ -303,3 +303,20 @@ fn huge_values_are_fine() {
         big.len() + 13
     );
 }
+
+proptest! {
+    /// Collapsing keeps every ARN covered and stays within the limit whenever the ARNs
+    /// have room to go up.
+    #[test]
+    fn collapse_covers_everything(
+        keys in proptest::collection::vec(("[a-c]{1,2}", "[a-c]{1,2}", "[a-c]{1,3}"), 1..60),
+        limit in 1usize..8,
+    ) {
+        let arns: Vec<String> = keys.iter().map(|(b, d, f)| format!("arn:aws:s3:::bkt/{b}/{d}/{f}")).collect();
+        let out = phiward_trail::resources::collapse(arns.clone(), limit);
+        prop_assert!(out.len() <= limit.max(1) || out == ["arn:aws:s3:::bkt/*"]);
+        for a in &arns {
+            prop_assert!(out.iter().any(|p| p == a || p.strip_suffix('*').is_some_and(|pre| a.starts_with(pre))), "{} not covered by {:?}", a, out);
+        }
+    }
+}
