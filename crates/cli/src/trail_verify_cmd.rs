@@ -54,6 +54,13 @@ fn describe(f: &Finding) -> (&'static str, String) {
             "unknown_key",
             format!("{digest}: signed with key {fingerprint}, not in the public keys"),
         ),
+        Finding::KeyNotValid {
+            digest,
+            fingerprint,
+        } => (
+            "key_not_valid",
+            format!("{digest}: key {fingerprint} was not in use at the digest's end time"),
+        ),
         Finding::BadSignature { digest } => (
             "bad_signature",
             format!("{digest}: the signature does not verify (modified or forged)"),

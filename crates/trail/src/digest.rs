@@ -44,12 +44,34 @@ struct KeyList {
 struct KeyEntry {
     value: String,
     fingerprint: String,
+    #[serde(default)]
+    validity_start_time: Option<serde_json::Value>,
+    #[serde(default)]
+    validity_end_time: Option<serde_json::Value>,
+}
+
+/// A timestamp as the AWS CLI prints it: ISO 8601, or seconds since the epoch (its
+/// `cli_timestamp_format` decides).
+fn cli_time(v: Option<&serde_json::Value>) -> Option<crate::time::Epoch> {
+    match v? {
+        serde_json::Value::String(s) => crate::time::parse(s),
+        serde_json::Value::Number(n) => n.as_f64().map(|f| f as crate::time::Epoch),
+        _ => None,
+    }
+}
+
+/// A public key and the times it was in use for, when the key list says.
+#[derive(Clone, Debug)]
+struct Key {
+    key: rsa::RsaPublicKey,
+    from: Option<crate::time::Epoch>,
+    until: Option<crate::time::Epoch>,
 }
 
 /// CloudTrail's public keys by fingerprint.
 #[derive(Clone, Debug, Default)]
 pub struct PublicKeys {
-    keys: HashMap<String, rsa::RsaPublicKey>,
+    keys: HashMap<String, Key>,
 }
 
 impl PublicKeys {
@@ -67,14 +89,27 @@ impl PublicKeys {
             let key = rsa::RsaPublicKey::from_pkcs1_der(&der).map_err(|_| KeyError::Key {
                 fingerprint: k.fingerprint.clone(),
             })?;
-            keys.insert(k.fingerprint.to_ascii_lowercase(), key);
+            let (from, until) = (
+                cli_time(k.validity_start_time.as_ref()),
+                cli_time(k.validity_end_time.as_ref()),
+            );
+            keys.insert(k.fingerprint.to_ascii_lowercase(), Key { key, from, until });
         }
         Ok(PublicKeys { keys })
     }
 
     /// The key with this fingerprint (hex, any case).
     pub fn get(&self, fingerprint: &str) -> Option<&rsa::RsaPublicKey> {
-        self.keys.get(&fingerprint.to_ascii_lowercase())
+        self.keys
+            .get(&fingerprint.to_ascii_lowercase())
+            .map(|k| &k.key)
+    }
+
+    /// Whether the key was in use at `t`; `true` when the key list gives no window.
+    pub fn valid_at(&self, fingerprint: &str, t: crate::time::Epoch) -> bool {
+        self.keys
+            .get(&fingerprint.to_ascii_lowercase())
+            .is_some_and(|k| k.from.is_none_or(|f| t >= f) && k.until.is_none_or(|u| t <= u))
     }
 
     /// How many keys there are.

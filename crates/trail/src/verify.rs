@@ -175,6 +175,14 @@ pub enum Finding {
         /// The fingerprint it names.
         fingerprint: String,
     },
+    /// The digest names a key whose validity window (`list-public-keys`) does not hold
+    /// the digest's end time.
+    KeyNotValid {
+        /// The digest.
+        digest: String,
+        /// The fingerprint it names.
+        fingerprint: String,
+    },
     /// The signature does not verify: the digest was modified or forged.
     BadSignature {
         /// The digest.
@@ -390,6 +398,14 @@ pub fn verify(source: &dyn ObjectSource, keys: &PublicKeys) -> Result<Report, So
             });
             continue;
         };
+        if let Some(end) = d.end {
+            if !keys.valid_at(&d.file.digest_public_key_fingerprint, end) {
+                report.findings.push(Finding::KeyNotValid {
+                    digest: d.key.clone(),
+                    fingerprint: d.file.digest_public_key_fingerprint.clone(),
+                });
+            }
+        }
         if d.file.digest_signature_algorithm == "SHA256withRSA"
             && signature_valid(key, &d.file, &d.raw, sig)
         {

@@ -31,12 +31,16 @@ fn other_key() -> &'static rsa::RsaPrivateKey {
 }
 
 fn keys_json(k: &rsa::RsaPrivateKey, fingerprint: &str) -> Vec<u8> {
+    keys_json_until(k, fingerprint, serde_json::json!("2025-01-01T00:00:00Z"))
+}
+
+fn keys_json_until(k: &rsa::RsaPrivateKey, fingerprint: &str, until: serde_json::Value) -> Vec<u8> {
     use base64::Engine as _;
     let der = k.to_public_key().to_pkcs1_der().expect("der");
     let value = base64::engine::general_purpose::STANDARD.encode(der.as_bytes());
     serde_json::to_vec(&serde_json::json!({"PublicKeyList": [{
         "Value": value, "ValidityStartTime": "2024-01-01T00:00:00Z",
-        "ValidityEndTime": "2025-01-01T00:00:00Z", "Fingerprint": fingerprint}]}))
+        "ValidityEndTime": until, "Fingerprint": fingerprint}]}))
     .expect("json")
 }
 
@@ -400,4 +404,23 @@ fn sidecar_signatures_are_read() {
     .expect("verify");
     assert!(r.findings.is_empty(), "{:?}", r.findings);
     assert_eq!(r.digests_valid, 3);
+}
+
+#[test]
+fn digests_signed_outside_the_keys_validity_are_reported() {
+    let c = build(None, None);
+    // Epoch seconds, as `cli_timestamp_format = none` prints them: 2024-05-01T01:30:00Z.
+    let r = c.run_with(&keys_json_until(
+        key(),
+        FP,
+        serde_json::json!(1_714_527_000),
+    ));
+    assert_eq!(kinds(&r), ["key_not_valid", "key_not_valid"]);
+    assert_eq!(r.digests_valid, 3);
+    let r = c.run_with(&keys_json_until(
+        key(),
+        FP,
+        serde_json::json!("2024-05-01T03:00:00+00:00"),
+    ));
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
 }
