@@ -320,7 +320,9 @@ fn log_time(key: &str) -> Option<time::Epoch> {
     let name = key.rsplit('/').next()?;
     name.split('_').find_map(|p| {
         let b = p.as_bytes();
-        if b.len() == 14 && b[8] == b'T' && b[13] == b'Z' {
+        let digits =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+        if b.len() == 14 && b[8] == b'T' && b[13] == b'Z' && digits(0..8) && digits(9..13) {
             time::parse(&format!(
                 "{}-{}-{}T{}:{}:00Z",
                 &p[0..4],
@@ -588,5 +590,7 @@ mod tests {
         assert_eq!(scope_of(l).as_deref(), Some("AWSLogs/1/us-east-1"));
         assert_eq!(log_time(l), time::parse("2024-05-01T01:05:00Z"));
         assert_eq!(log_time("x_2024_y.json.gz"), None);
+        assert_eq!(log_time("x_202é050T1234Z_y.json.gz"), None);
+        assert_eq!(log_time("x_2024050\u{e9}T1234Z_y.json.gz"), None);
     }
 }

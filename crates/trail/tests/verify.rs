@@ -424,3 +424,24 @@ fn digests_signed_outside_the_keys_validity_are_reported() {
     ));
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the digests and log files hold, verifying reports and does not panic.
+    #[test]
+    fn arbitrary_objects_never_panic(
+        digest in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        log in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        name in "[a-zA-Z0-9_é]{0,20}",
+        gzip in proptest::prelude::any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = if gzip { gz(&digest) } else { digest.clone() };
+        write(dir.path(), &format!("AWSLogs/1/CloudTrail-Digest/r/2024/01/01/1_CloudTrail-Digest_r_t_r_{name}.json.gz"), &d);
+        write(dir.path(), &format!("AWSLogs/1/CloudTrail/r/2024/01/01/1_CloudTrail_r_{name}_x.json.gz"), &log);
+        let r = verify(&DirSource::new(dir.path()), &PublicKeys::default()).expect("verify");
+        proptest::prop_assert_eq!(r.digests, 1);
+        proptest::prop_assert!(!r.findings.is_empty());
+    }
+}
