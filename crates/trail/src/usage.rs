@@ -287,6 +287,36 @@ pub fn usage(paths: &[PathBuf], opts: Options, catalog: &Catalog) -> Usage {
     }
 }
 
+/// The resources that fit one of the action's resource types: CloudTrail lists an object's
+/// bucket beside the object, which `s3:GetObject` does not take. All of them when none fit
+/// (a type the catalog formats differently), so nothing observed is lost.
+fn fitting(catalog: &Catalog, action: &str, resources: Vec<String>) -> Vec<String> {
+    let Some(a) = catalog.action(action) else {
+        return resources;
+    };
+    let formats: Vec<&str> = a
+        .resource_types()
+        .flat_map(|(t, _)| t.arn_formats())
+        .collect();
+    if formats.is_empty() {
+        return resources;
+    }
+    let fit: Vec<String> = resources
+        .iter()
+        .filter(|r| {
+            formats
+                .iter()
+                .any(|f| phiward_catalog::patterns::arn_fits_format(r, f))
+        })
+        .cloned()
+        .collect();
+    if fit.is_empty() {
+        resources
+    } else {
+        fit
+    }
+}
+
 struct ActionAgg {
     count: u64,
     denied: u64,
@@ -364,13 +394,14 @@ fn finish(
             .into_iter()
             .map(|(action, mut a)| {
                 a.events.sort();
+                let resources = fitting(catalog, &action, a.resources.sorted());
                 ActionUsage {
                     action,
                     count: a.count,
                     denied: a.denied,
                     first_seen: time::format(a.first),
                     last_seen: time::format(a.last),
-                    resources: a.resources.sorted(),
+                    resources,
                     events: a.events,
                 }
             })

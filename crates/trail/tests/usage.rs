@@ -320,3 +320,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn resources_are_kept_to_the_actions_types() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ev = role_event(
+        "2024-05-20T10:00:00Z",
+        "s3.amazonaws.com",
+        "GetObject",
+        r#","resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::phi/a"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::phi"}]"#,
+    );
+    write(dir.path(), "a.json", &records(&[ev]));
+    let u = mine(dir.path(), opts(None));
+    assert_eq!(u.principals[0].actions[0].resources, ["arn:aws:s3:::phi/a"]);
+}
