@@ -248,6 +248,9 @@ const RENAMES: &[(&str, &str, &[&str])] = &[
     ),
     ("s3", "DeleteBucketWebsite", &["DeleteBucketWebsite"]),
     ("kms", "ReEncrypt", &["ReEncryptFrom", "ReEncryptTo"]),
+    // AWS: Lambda Developer Guide, "Logging AWS Lambda API calls using AWS CloudTrail":
+    // data events for the Invoke API are named `Invoke`.
+    ("lambda", "Invoke", &["InvokeFunction"]),
     ("dynamodb", "TransactGetItems", &["GetItem"]),
     (
         "dynamodb",

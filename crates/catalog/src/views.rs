@@ -114,6 +114,12 @@ impl<'a> Action<'a> {
         self.data().map_or("", |d| self.cat.lower_str(d.lower))
     }
 
+    /// The action's position in [`Catalog::actions`](crate::Catalog::actions), for sets
+    /// of actions kept as bit vectors.
+    pub fn index(&self) -> usize {
+        self.id as usize
+    }
+
     /// `service:Action` (`s3:GetObject`).
     pub fn full_name(&self) -> String {
         format!("{}:{}", self.service().prefix(), self.name())

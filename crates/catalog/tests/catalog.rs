@@ -255,6 +255,10 @@ fn cloudtrail_events_to_actions() {
         )
     );
     assert_eq!(
+        map("lambda.amazonaws.com", "Invoke"),
+        (vec!["lambda:InvokeFunction".into()], EventMapping::Renamed)
+    );
+    assert_eq!(
         map("monitoring.amazonaws.com", "PutMetricAlarm").0,
         ["cloudwatch:PutMetricAlarm"]
     );

@@ -13,6 +13,10 @@ mod lint;
 mod paths_cmd;
 mod simulate;
 mod snapshot_cmd;
+mod trail_cmd;
+mod trail_out;
+mod trail_policy_cmd;
+mod trail_verify_cmd;
 
 /// Parsing case files and policies allocates many small strings; mimalloc roughly halves
 /// the time glibc's allocator spends on them.
@@ -47,6 +51,8 @@ enum Command {
     Paths(Box<paths_cmd::Args>),
     /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
     Snapshot(Box<snapshot_cmd::Args>),
+    /// CloudTrail offline: usage, unused access, least-privilege policies, log integrity.
+    Trail(Box<trail_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -71,6 +77,7 @@ fn main() -> ExitCode {
         Command::Can(args) => access_cmd::can(&args),
         Command::Paths(args) => paths_cmd::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
+        Command::Trail(args) => trail_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
