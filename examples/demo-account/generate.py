@@ -25,7 +25,7 @@ VENDOR = "777788889999"
 REGION = "us-east-1"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 RNG = random.Random(20261101)
-KEEP = {"README.md", "generate.py", "phiward.toml"}
+KEEP = {"README.md", "generate.py", "phiward.toml", "cloudtrail-logs"}
 
 
 def ago(days, hours=0):

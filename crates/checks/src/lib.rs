@@ -36,6 +36,8 @@ pub struct Audit<'a> {
     admins: OnceLock<Vec<Option<Step>>>,
     /// The escalation graph, built on first use.
     graph: OnceLock<phiward_access::Graph>,
+    /// What the CloudTrail logs given to the audit show (`--logs`), if any.
+    pub detections: Option<&'a phiward_trail::detect::Detections>,
 }
 
 impl<'a> Audit<'a> {
@@ -53,7 +55,14 @@ impl<'a> Audit<'a> {
             config,
             admins: OnceLock::new(),
             graph: OnceLock::new(),
+            detections: None,
         }
+    }
+
+    /// The audit, also reading what CloudTrail logs show (LOG-013).
+    pub fn with_detections(mut self, d: &'a phiward_trail::detect::Detections) -> Audit<'a> {
+        self.detections = Some(d);
+        self
     }
 
     /// The account's escalation graph (`phiward paths`), built once for every check.

@@ -19,7 +19,20 @@ fn audit(dir: &str) -> Vec<Finding> {
         Ok(text) => Config::parse(&text, "phiward.toml").unwrap(),
         Err(_) => Config::default(),
     };
-    let audit = Audit::new(snap, &access, snap.as_of.unwrap_or(snap.created), &config);
+    let mut audit = Audit::new(snap, &access, snap.as_of.unwrap_or(snap.created), &config);
+    // Sample CloudTrail logs in the folder apply too (LOG-013), as `phiward audit` reads them.
+    let logs = path.join("cloudtrail-logs");
+    let detections = logs.is_dir().then(|| {
+        let opts = phiward_trail::detect::Options {
+            automation: config.admins.automation.clone(),
+            ..Default::default()
+        };
+        phiward_trail::detect::detect(&phiward_trail::read::discover(&logs).unwrap(), &opts)
+    });
+    if let Some(d) = &detections {
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+        audit = audit.with_detections(d);
+    }
     run_all(&audit)
 }
 
@@ -283,6 +296,29 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
         alarms.iter().any(|m| m.contains("AWS Config changes")),
         "{alarms:?}"
     );
+    // Practice 5: what the sample CloudTrail logs show (the pipeline's own IAM change is
+    // not reported: it is an automation principal).
+    let review: Vec<&str> = failing(&findings, "LOG-013")
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(review.len(), 5, "{review:?}");
+    for (what, who) in [
+        ("root activity", "root"),
+        ("trails stopped, deleted or changed", "root"),
+        ("console sign-ins without MFA", "user/nurse-bo"),
+        ("access keys created for another user", "user/it-admin"),
+        (
+            "policy changes outside the automation principals",
+            "user/dev-sam",
+        ),
+    ] {
+        assert!(
+            review.iter().any(|m| m.contains(what) && m.contains(who)),
+            "{what}: {review:?}"
+        );
+    }
+    assert!(!review.iter().any(|m| m.contains("GitHubActionsDeploy")));
     // Practice 6: the contractor still active after its contract ended.
     assert_eq!(
         names("CERT-003"),

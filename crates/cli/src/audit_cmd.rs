@@ -67,6 +67,37 @@ pub struct Args {
     /// Print how long each check took to standard error, slowest first.
     #[arg(long)]
     timings: bool,
+    /// CloudTrail logs to review (LOG-013): a folder in CloudTrail's S3 layout, `.json`,
+    /// `.json.gz` or JSON-lines files (repeatable). Default: the snapshot folder's
+    /// `cloudtrail-logs/`, when there is one.
+    #[arg(long, value_name = "PATH")]
+    logs: Vec<PathBuf>,
+}
+
+/// The log files to review, and the problems that kept some from being read.
+fn detections(args: &Args, config: &Config) -> Result<Option<phiward_trail::detect::Detections>> {
+    let mut roots = args.logs.clone();
+    if roots.is_empty() {
+        let default = args.snapshot.join("cloudtrail-logs");
+        if default.is_dir() {
+            roots.push(default);
+        }
+    }
+    if roots.is_empty() {
+        return Ok(None);
+    }
+    let mut paths = Vec::new();
+    for r in &roots {
+        paths.extend(
+            phiward_trail::read::discover(r)
+                .with_context(|| format!("cannot read the logs `{}`", r.display()))?,
+        );
+    }
+    let opts = phiward_trail::detect::Options {
+        automation: config.admins.automation.clone(),
+        ..Default::default()
+    };
+    Ok(Some(phiward_trail::detect::detect(&paths, &opts)))
 }
 
 /// The configuration `--config` names, or the first `phiward.toml` found.
@@ -115,7 +146,14 @@ pub fn run(args: &Args) -> Result<u8> {
     );
     let config = config(args)?;
     let now = snap.as_of.unwrap_or(snap.created);
-    let audit = Audit::new(snap, &access, now, &config);
+    let logs = detections(args, &config)?;
+    if let Some(d) = &logs {
+        skipped.extend(d.problems.iter().map(|p| format!("CloudTrail log {p}")));
+    }
+    let mut audit = Audit::new(snap, &access, now, &config);
+    if let Some(d) = &logs {
+        audit = audit.with_detections(d);
+    }
     let mut timings = Vec::new();
     let report = Report {
         schema_version: SCHEMA_VERSION,

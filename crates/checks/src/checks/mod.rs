@@ -30,6 +30,7 @@ mod log_009;
 mod log_010;
 mod log_011;
 mod log_012;
+mod log_013;
 pub(crate) mod lp_001;
 mod lp_002;
 mod lp_003;
@@ -104,6 +105,7 @@ pub static CHECKS: &[&Check] = &[
     &log_010::CHECK,
     &log_011::CHECK,
     &log_012::CHECK,
+    &log_013::CHECK,
     &cert_001::CHECK,
     &cert_002::CHECK,
     &cert_003::CHECK,
