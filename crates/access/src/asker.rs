@@ -50,7 +50,13 @@ pub(crate) struct Asker<'m> {
     /// service actions of PassRole techniques), decided once.
     memo: std::collections::HashMap<(String, String), Option<Step>>,
     /// Answers shared by a class of targets, per action and class (see [`Asker::shared`]).
-    shared_memo: std::collections::HashMap<(&'static str, u64), Option<Shared>>,
+    shared_memo: std::collections::HashMap<(&'static str, u64, u128), Option<Shared>>,
+    /// Per action, the resource elements of every statement naming it, when a target's
+    /// match with them can be told exactly ([`Asker::signature`]).
+    elements: std::collections::HashMap<
+        &'static str,
+        Option<Vec<Option<phiward_policy::document::ResourceElement>>>,
+    >,
     /// Per action: whether every statement of the principal's policy set that names it
     /// applies to every resource (`Resource: "*"`), so that the decision depends on the
     /// target only through its resource policy.
@@ -82,6 +88,7 @@ impl<'m> Asker<'m> {
             memo: Default::default(),
             shared_memo: Default::default(),
             uniform: Default::default(),
+            elements: Default::default(),
             pass_memo: Default::default(),
             assume_any,
             may_cache: Default::default(),
@@ -150,13 +157,17 @@ impl Asker<'_> {
         target: &str,
         class: Option<u64>,
     ) -> Option<Shared> {
-        let uniform = self.is_uniform(action);
-        let Some(class) = class.filter(|_| uniform) else {
+        let signature = if self.is_uniform(action) {
+            Some(0)
+        } else {
+            self.signature(action, target)
+        };
+        let (Some(class), Some(signature)) = (class, signature) else {
             return self
                 .ask(action, target, &[])
                 .map(|s| (Arc::new(vec![s]), None));
         };
-        if let Some(hit) = self.shared_memo.get(&(action, class)) {
+        if let Some(hit) = self.shared_memo.get(&(action, class, signature)) {
             return hit.clone();
         }
         let name: Arc<str> = self
@@ -167,8 +178,42 @@ impl Asker<'_> {
         let answer = self
             .ask(action, target, &[])
             .map(|s| (Arc::new(vec![s]), Some(name)));
-        self.shared_memo.insert((action, class), answer.clone());
+        self.shared_memo
+            .insert((action, class, signature), answer.clone());
         answer
+    }
+
+    /// Which of the principal's statements naming `action` (identity, boundary and SCPs,
+    /// Allow and Deny) can name `target`, as bits: two targets of one class with the same
+    /// bits get the same decision. `None` when that cannot be told exactly (`NotResource`,
+    /// policy variables, more than 128 statements).
+    fn signature(&mut self, action: &'static str, target: &str) -> Option<u128> {
+        let set = &self.set;
+        let elements = self.elements.entry(action).or_insert_with(|| {
+            let all: Vec<Option<phiward_policy::document::ResourceElement>> = set
+                .identity
+                .iter()
+                .chain(&set.boundary)
+                .chain(set.scps.iter().flatten())
+                .flat_map(|p| p.statements.iter())
+                .filter(|s| s.action.applies_to(action))
+                .map(|s| s.resource.clone())
+                .collect();
+            let exact = all.len() <= 128
+                && all
+                    .iter()
+                    .flatten()
+                    .all(|r| !r.negated && !r.list.items.iter().any(|x| x.contains("${")));
+            exact.then_some(all)
+        });
+        let elements = elements.as_ref()?;
+        let mut bits = 0u128;
+        for (k, e) in elements.iter().enumerate() {
+            if e.as_ref().is_none_or(|r| r.may_apply_to(target)) {
+                bits |= 1 << k;
+            }
+        }
+        Some(bits)
     }
 
     /// Whether every statement of the principal's policy set that names `action` applies
@@ -208,14 +253,14 @@ impl Asker<'_> {
 
     /// `action` on `*`, decided once and shared by every edge that uses it.
     pub(crate) fn star(&mut self, action: &'static str) -> Option<Shared> {
-        if let Some(hit) = self.shared_memo.get(&(action, u64::MAX - 1)) {
+        if let Some(hit) = self.shared_memo.get(&(action, u64::MAX - 1, 0)) {
             return hit.clone();
         }
         let answer = self
             .ask(action, "*", &[])
             .map(|s| (Arc::new(vec![s]), None));
         self.shared_memo
-            .insert((action, u64::MAX - 1), answer.clone());
+            .insert((action, u64::MAX - 1, 0), answer.clone());
         answer
     }
 

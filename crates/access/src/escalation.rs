@@ -483,8 +483,8 @@ fn user_edges(a: &mut Asker<'_>, i: usize, users: &[usize], out: &mut Vec<Edge>)
             }
         } else {
             for &j in &targets {
-                if let Some(s) = a.ask(action, arn(j), &[]) {
-                    out.push(edge(i, j, t, vec![s]));
+                if let Some(sh) = a.shared(action, arn(j), Some(u64::MAX)) {
+                    out.push(shared_edge(i, j, t, sh));
                 }
             }
         }
@@ -542,8 +542,8 @@ fn role_edges(
             }
         } else {
             for &j in &targets {
-                if let Some(s) = a.ask(action, arn(j), &[]) {
-                    out.push(edge(i, j, Technique::UpdateTrustPolicy, vec![s]));
+                if let Some(sh) = a.shared(action, arn(j), Some(u64::MAX)) {
+                    out.push(shared_edge(i, j, Technique::UpdateTrustPolicy, sh));
                 }
             }
         }
