@@ -2,9 +2,10 @@
 //! principal they hold can reach, grouped by access level, with the reach, the conditions
 //! and the statements behind each grant. The input to recertification campaigns.
 //!
-//! Every answer is the engine's, through [`who_can_each`]: one call per action, deciding
-//! every resource of the action's kind for every human principal at once, then pivoted by
-//! person. Asking about every S3 action on every bucket would multiply the work by ~150
+//! Every answer is the engine's, as [`crate::who_can_each`] would give it: one pass per
+//! action, deciding every resource of the action's kind for every human principal at
+//! once (in parallel over principals, asking only the pairs some identity statement or
+//! the resource's policy could grant, see `each_action.rs`), then pivoted by person. Asking about every S3 action on every bucket would multiply the work by ~150
 //! for little insight, so each resource kind has a fixed set of actions that stands for
 //! its access levels ([`S3_BUCKET_ACTIONS`], [`S3_OBJECT_ACTIONS`], [`KMS_ACTIONS`]): what
 //! reads, writes, lists, retags or re-permissions the data. Their levels come from the
@@ -16,9 +17,10 @@ use phiward_catalog::{AccessLevel, Catalog};
 use phiward_snapshot::Snapshot;
 use serde::Serialize;
 
+use crate::each_action::decide_each;
 use crate::model::{AccessModel, PrincipalType};
 use crate::people::{Holder, MappedBy};
-use crate::query::{who_can_each, Condition, Reach, Via};
+use crate::query::{Condition, Reach, Via};
 
 /// The JSON report's schema version (`docs/access.md`).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -311,17 +313,16 @@ pub fn report(
                 }
             })
             .collect();
-        let answers = who_can_each(&humans, &[(*action).to_string()], &resources);
-        for (j, grants) in answers.into_iter().enumerate() {
-            let Some(&i) = idx.get(j) else { continue };
-            for g in grants {
-                hits.entry((g.arn, i)).or_default().push(Hit {
-                    action,
-                    access: g.access,
-                    conditions: g.conditions,
-                    via: g.via,
-                });
-            }
+        for (pi, i, d) in decide_each(&humans, action, &resources) {
+            let (Some(p), Some(&i)) = (humans.principals.get(pi), idx.get(i)) else {
+                continue;
+            };
+            hits.entry((p.arn.clone(), i)).or_default().push(Hit {
+                action,
+                access: d.reach,
+                conditions: d.conditions,
+                via: d.via,
+            });
         }
     }
     let mut by_principal: HashMap<String, Vec<(usize, Vec<Hit>)>> = HashMap::new();

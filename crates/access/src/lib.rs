@@ -11,6 +11,7 @@
 //!
 //! The crate does no I/O and no printing.
 
+mod each_action;
 pub mod employee;
 pub mod escalation;
 pub mod external;
