@@ -79,7 +79,10 @@ fn json_is_versioned_and_keyed_by_person_principal_and_resource() {
     assert_eq!(names, sorted, "sorted and unique");
     let bot = people.iter().find(|p| p["person"] == "deploy-bot").unwrap();
     let h = &bot["principals"][0];
-    assert_eq!(h["arn"], "arn:aws:iam::111122223333:user/deploy-bot");
+    assert_eq!(
+        h["arn"],
+        "arn:aws:iam::111122223333:user/automation/deploy-bot"
+    );
     assert_eq!(h["type"], "user");
     assert_eq!(h["mapped_by"], "iam_user");
     let buckets: Vec<&str> = h["resources"]
@@ -90,13 +93,13 @@ fn json_is_versioned_and_keyed_by_person_principal_and_resource() {
         .map(|r| r["arn"].as_str().unwrap())
         .collect();
     assert_eq!(buckets.len(), 4, "{buckets:?}");
-    let records = h["resources"]
+    let imaging = h["resources"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["arn"] == "arn:aws:s3:::mercy-phi-records")
+        .find(|r| r["arn"] == "arn:aws:s3:::mercy-phi-imaging")
         .unwrap();
-    let level = &records["levels"][0];
+    let level = &imaging["levels"][0];
     assert_eq!(level["level"], "Read");
     let g = &level["grants"][0];
     assert_eq!(g["access"], "allowed");
