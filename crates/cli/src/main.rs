@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod access_cmd;
+mod access_report_cmd;
 mod actions;
 mod audit_cmd;
 mod explain;
@@ -47,6 +48,9 @@ enum Command {
     WhoCan(Box<access_cmd::WhoCanArgs>),
     /// What a user or role can do, and under which conditions.
     Can(Box<access_cmd::CanArgs>),
+    /// What each person can reach (PHI buckets, KMS keys), by access level, with the
+    /// statements behind each grant.
+    AccessReport(Box<access_report_cmd::Args>),
     /// Privilege-escalation paths: who can become an administrator or reach a resource.
     Paths(Box<paths_cmd::Args>),
     /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
         Command::Actions(args) => actions::run(&args),
         Command::WhoCan(args) => access_cmd::who_can(&args),
         Command::Can(args) => access_cmd::can(&args),
+        Command::AccessReport(args) => access_report_cmd::run(&args),
         Command::Paths(args) => paths_cmd::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::Trail(args) => trail_cmd::run(&args),

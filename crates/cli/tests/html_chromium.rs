@@ -316,3 +316,97 @@ fn a_report_of_100000_findings_stays_usable_in_chromium() {
     assert_selftest(&r, 100_000, fails, term_matches);
     assert!(int(&r, "detail_evidence_rows") >= 1, "{r}");
 }
+
+/// Statement rows of the access report's JSON (a grant without statements is one row),
+/// optionally only those of one person.
+fn access_rows(report: &Value, person: Option<&str>) -> u64 {
+    let mut n = 0;
+    for p in report["people"].as_array().expect("people") {
+        if person.is_some_and(|who| p["person"] != who) {
+            continue;
+        }
+        for h in p["principals"].as_array().expect("principals") {
+            for r in h["resources"].as_array().expect("resources") {
+                for l in r["levels"].as_array().expect("levels") {
+                    for g in l["grants"].as_array().expect("grants") {
+                        n += g["via"].as_array().map_or(1, |v| v.len().max(1)) as u64;
+                    }
+                }
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn the_demo_accounts_access_report_works_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("access.html");
+    // A person whose name is markup, holding the clinicians' role: it must stay text.
+    let people = dir.path().join("people.csv");
+    std::fs::write(
+        &people,
+        "person,role\n\"<img src=x onerror=\"\"window.__pwned=1\"\">\",Clinician\n",
+    )
+    .expect("people file");
+    let o = phiward(&[
+        "access-report",
+        "--snapshot",
+        "examples/demo-account",
+        "--phi-only",
+        "--people",
+        people.to_str().expect("path"),
+        "--format",
+        "json",
+        "--output",
+        &format!("html={}", page.display()),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let report: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let total = access_rows(&report, None);
+    let kim = access_rows(&report, Some("researcher-kim"));
+    let hostile = access_rows(&report, Some("<img src=x onerror=\"window.__pwned=1\">"));
+    assert!(kim > 0 && hostile > 0 && total > kim + hostile);
+    for (term, want) in [("researcher-kim", kim), ("onerror", hostile)] {
+        let (r, elapsed) = selftest(&browser, &page, term, dir.path());
+        println!(
+            "access report: {total} rows, load {elapsed:?}, ready after {} ms",
+            int(&r, "ready_ms")
+        );
+        assert_eq!(r["errors"], Value::Array(Vec::new()), "console errors: {r}");
+        assert_eq!(int(&r, "rows"), total, "{r}");
+        assert!(int(&r, "summary_cells") >= 6, "{r}");
+        assert_eq!(r["summary_mismatches"], Value::Array(Vec::new()), "{r}");
+        assert_eq!(int(&r, "matched_before"), total, "{r}");
+        assert_eq!(int(&r, "rows_before"), total.min(200), "{r}");
+        assert_eq!(int(&r, "expected_after"), want, "page and test agree: {r}");
+        assert_eq!(int(&r, "matched_after"), want, "typing filtered: {r}");
+        assert_eq!(int(&r, "rows_after"), want.min(200), "{r}");
+        let filters = r["filters"].as_object().expect("filters");
+        assert_eq!(filters.len(), 4, "{r}");
+        for (id, counts) in filters {
+            assert_eq!(counts[0], counts[1], "{id}: {r}");
+            assert!(
+                counts[1].as_u64().is_some_and(|n| n > 0 && n < total),
+                "{id}: {r}"
+            );
+        }
+        assert_eq!(int(&r, "scripts"), 3, "no injected script: {r}");
+        assert_eq!(int(&r, "injected"), 0, "no element from the data: {r}");
+        assert_eq!(r["pwned"], false, "{r}");
+    }
+    // The markup person is shown as its text.
+    let (r, _) = selftest(&browser, &page, "onerror", dir.path());
+    assert!(
+        r["first_row"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("<img src=x onerror=")),
+        "{r}"
+    );
+}

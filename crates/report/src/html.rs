@@ -288,7 +288,7 @@ fn summary(report: &Report) -> String {
 
 /// Replaces each `{{name}}` of `template` once, in one pass, so that a value that happens
 /// to contain `{{...}}` is never expanded again.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
     let mut o = String::with_capacity(template.len() + extra);
     let mut rest = template;

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+pub mod access_html;
 pub mod asff;
 pub mod aws;
 pub mod csv;
