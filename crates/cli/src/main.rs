@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod access_cmd;
 mod actions;
 mod audit_cmd;
+mod collect_cmd;
 mod explain;
 mod explain_cmd;
 mod lint;
@@ -47,6 +48,8 @@ enum Command {
     Paths(Box<paths_cmd::Args>),
     /// Import raw AWS CLI exports into a snapshot, and summarise snapshots.
     Snapshot(Box<snapshot_cmd::Args>),
+    /// Read a live AWS account (read-only) into a snapshot folder.
+    Collect(Box<collect_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Can(args) => access_cmd::can(&args),
         Command::Paths(args) => paths_cmd::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
+        Command::Collect(args) => collect_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
