@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use phiward_snapshot::{Collected, Collection, CollectionEntry, EntryStatus, NotCollected, Reason};
 use tokio::sync::Semaphore;
 
@@ -143,8 +143,8 @@ impl Ctx {
     }
 }
 
-/// `Code: message` for service errors; the whole error chain otherwise (timeouts,
-/// connection errors).
+/// `Code: message` for service errors; the chain of error messages otherwise (timeouts,
+/// connection errors, answers that could not be parsed), without the raw response.
 pub(crate) fn describe<E>(e: &SdkError<E>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -152,7 +152,16 @@ where
     match (e.code(), e.message()) {
         (Some(code), Some(msg)) => format!("{code}: {msg}"),
         (Some(code), None) => code.to_string(),
-        _ => DisplayErrorContext(e).to_string(),
+        _ => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text.push_str(": ");
+                text.push_str(&s.to_string());
+                source = s.source();
+            }
+            text
+        }
     }
 }
 

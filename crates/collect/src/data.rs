@@ -73,7 +73,9 @@ async fn buckets(ctx: &Ctx, sdk: &Sdk) -> Collected<Vec<m::Bucket>> {
         Got::Failed(n) => return Collected::NotCollected(n),
     };
     let each = list.iter().map(|b| bucket(ctx, sdk, &s3, b));
-    Collected::Collected(futures_util::future::join_all(each).await)
+    let mut buckets = futures_util::future::join_all(each).await;
+    buckets.sort_by(|a, b| a.name.cmp(&b.name));
+    Collected::Collected(buckets)
 }
 
 async fn bucket(ctx: &Ctx, sdk: &Sdk, home: &aws_sdk_s3::Client, b: &st::Bucket) -> m::Bucket {
@@ -392,7 +394,9 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
             }
         }
     });
-    Collected::Collected(futures_util::future::join_all(each).await)
+    let mut keys = futures_util::future::join_all(each).await;
+    keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
+    Collected::Collected(keys)
 }
 
 async fn secrets(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::Secret>> {

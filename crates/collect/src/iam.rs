@@ -240,16 +240,24 @@ async fn user_credentials(ctx: &Ctx, iam: &Client, snap: &mut Snapshot) {
             );
         }
         for listed in keys.iter().flatten() {
-            let created = ots(listed.create_date());
-            // The report names keys by slot and creation time; the listing by id.
-            if let Some(k) = creds
-                .access_keys
-                .iter_mut()
-                .find(|k| k.access_key_id.is_none() && k.create_date == created)
-            {
+            let created = ots(listed.create_date()).map(|t| t.timestamp());
+            // The report names keys by slot and creation time (to the second), the
+            // listing by id.
+            if let Some(k) = creds.access_keys.iter_mut().find(|k| {
+                k.access_key_id.is_none()
+                    && k.create_date.map(|t| t.timestamp()) == created
+                    && listed.status().map(t::StatusType::as_str) == Some(status_name(k.status))
+            }) {
                 k.access_key_id = listed.access_key_id().map(str::to_string);
             }
         }
+    }
+}
+
+fn status_name(s: m::CredentialStatus) -> &'static str {
+    match s {
+        m::CredentialStatus::Active => "Active",
+        m::CredentialStatus::Inactive => "Inactive",
     }
 }
 
