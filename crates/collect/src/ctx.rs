@@ -153,7 +153,14 @@ where
         (Some(code), Some(msg)) => format!("{code}: {msg}"),
         (Some(code), None) => code.to_string(),
         _ => {
-            let mut text = e.to_string();
+            // An answer without an error code (one the SDK could not parse): its HTTP
+            // status still tells an AccessDenied (403) from a server error.
+            let mut text = match e.raw_response().map(|r| r.status().as_u16()) {
+                Some(403) => "HTTP 403 (access denied): ".to_string(),
+                Some(status) if status >= 400 => format!("HTTP {status}: "),
+                _ => String::new(),
+            };
+            text.push_str(&e.to_string());
             let mut source = std::error::Error::source(e);
             while let Some(s) = source {
                 text.push_str(": ");
