@@ -9,8 +9,9 @@
 
 #![expect(
     clippy::expect_used,
+    clippy::unwrap_used,
     clippy::panic,
-    reason = "test helpers fail the test on unexpected errors"
+    reason = "the checks are split into helpers, which fail the test on unexpected data"
 )]
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,11 @@
 //! `docs/collector-policy.json` allows every call the collector makes, and only read-only
 //! actions: evaluated with phiward's own engine, actions looked up in phiward's catalog.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test on unexpected errors"
+)]
+
 use phiward_catalog::{AccessLevel, Catalog, EventMapping};
 use phiward_collect::calls::CALLS;
 use phiward_policy::{
@@ -10,7 +15,7 @@ use phiward_policy::{
 const POLICY: &str = include_str!("../../../docs/collector-policy.json");
 
 fn policy_set() -> PolicySet {
-    let policy = parse_policy(POLICY, PolicyKind::Identity).unwrap();
+    let policy = parse_policy(POLICY, PolicyKind::Identity).expect("the collector policy parses");
     let mut set = PolicySet::default();
     set.identity.push(policy);
     set
@@ -21,7 +26,7 @@ fn principal() -> RequestPrincipal {
         "arn:aws:iam::111122223333:user/phiward-collector",
         &Context::default(),
     )
-    .unwrap()
+    .expect("a user ARN")
 }
 
 #[test]
