@@ -36,6 +36,9 @@ pub struct Args {
     /// Write into a folder that is not empty.
     #[arg(long)]
     force: bool,
+    /// Also run an Access Advisor job per user, group and role (a few calls each).
+    #[arg(long)]
+    access_advisor: bool,
     /// The most API calls in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -55,6 +58,7 @@ pub fn run(args: &Args) -> Result<u8> {
         regions: args.regions.clone(),
         endpoint_url: args.endpoint_url.clone(),
         concurrency: usize::from(args.concurrency),
+        access_advisor: args.access_advisor,
         ..Options::default()
     };
     let bar = Arc::new(Bar::new());

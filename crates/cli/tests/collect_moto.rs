@@ -67,21 +67,25 @@ fn phiward(args: &[&str], key: &str, secret: &str, home: &Path) -> Output {
         .expect("run phiward")
 }
 
-fn collect(url: &str, out: &Path, key: &str, secret: &str, home: &Path) -> Snapshot {
-    let o = phiward(
-        &[
-            "collect",
-            "--endpoint-url",
-            url,
-            "--region",
-            "us-east-1",
-            "--out",
-            out.to_str().expect("utf-8 path"),
-        ],
-        key,
-        secret,
-        home,
-    );
+fn collect(
+    url: &str,
+    out: &Path,
+    extra: &[&str],
+    key: &str,
+    secret: &str,
+    home: &Path,
+) -> Snapshot {
+    let mut args = vec![
+        "collect",
+        "--endpoint-url",
+        url,
+        "--region",
+        "us-east-1",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = phiward(&args, key, secret, home);
     if o.status.code() != Some(0) {
         panic!(
             "phiward collect exited {:?}: {}",
@@ -103,7 +107,14 @@ fn collect_against_moto() {
         serde_json::from_str(&run_python(&[script("seed.py").to_str().unwrap(), &url])).unwrap();
 
     let snap_dir = tmp.path().join("collected");
-    let snap = collect(&url, &snap_dir, "testing", "testing", tmp.path());
+    let snap = collect(
+        &url,
+        &snap_dir,
+        &["--access-advisor"],
+        "testing",
+        "testing",
+        tmp.path(),
+    );
     check_seeded(&snap, &seeded);
     check_audit(&snap_dir, tmp.path());
 
@@ -368,10 +379,12 @@ fn check_seeded_resources(snap: &Snapshot, seeded: &Value) {
         snap.identity_center.not_collected().unwrap().reason,
         Reason::NotSupported
     );
-    assert_eq!(
-        snap.access_advisor.not_collected().unwrap().reason,
-        Reason::NotSupported
-    );
+    // moto answers Access Advisor with HTTP 500: failed, recorded, never "no activity".
+    let advisor = snap.access_advisor.not_collected().unwrap();
+    assert_eq!(advisor.reason, Reason::Failed, "{}", advisor.detail);
+    assert!(snap.collection.entries.iter().any(|e| {
+        e.api == "iam:GenerateServiceLastAccessedDetails" && e.status == EntryStatus::Failed
+    }));
 }
 
 fn check_audit(snap_dir: &Path, home: &Path) {
@@ -513,6 +526,7 @@ fn check_denied(url: &str, tmp: &Path, seeded: &Value) {
     let snap = collect(
         url,
         &out,
+        &[],
         key["AccessKeyId"].as_str().unwrap(),
         key["SecretAccessKey"].as_str().unwrap(),
         tmp,

@@ -57,6 +57,16 @@ pub const CALLS: &[Call] = &[
         "GetOpenIDConnectProvider",
     ),
     call(
+        "iam:GenerateServiceLastAccessedDetails",
+        "iam",
+        "GenerateServiceLastAccessedDetails",
+    ),
+    call(
+        "iam:GetServiceLastAccessedDetails",
+        "iam",
+        "GetServiceLastAccessedDetails",
+    ),
+    call(
         "organizations:DescribeOrganization",
         "organizations",
         "DescribeOrganization",

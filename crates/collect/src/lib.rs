@@ -15,6 +15,7 @@
 //!
 //! The crate never prints: progress goes to a [`Progress`] the caller implements.
 
+mod advisor;
 pub mod calls;
 mod ctx;
 mod data;
@@ -47,6 +48,9 @@ pub struct Options {
     pub max_attempts: u32,
     /// The time allowed for the first `sts:GetCallerIdentity`, retries included.
     pub check_timeout: Duration,
+    /// Whether to run an Access Advisor job per user, group and role (several calls
+    /// each).
+    pub access_advisor: bool,
 }
 
 impl Default for Options {
@@ -58,6 +62,7 @@ impl Default for Options {
             concurrency: 8,
             max_attempts: 5,
             check_timeout: Duration::from_secs(15),
+            access_advisor: false,
         }
     }
 }
@@ -126,10 +131,14 @@ pub async fn collect_async(
         phiward_snapshot::Reason::NotSupported,
         "phiward collect does not read IAM Identity Center yet",
     );
-    snap.access_advisor = phiward_snapshot::Collected::not(
-        phiward_snapshot::Reason::NotSupported,
-        "phiward collect does not start Access Advisor jobs yet",
-    );
+    snap.access_advisor = if options.access_advisor {
+        progress_stage(&ctx, "access advisor");
+        advisor::collect(&ctx, &sdk, &snap).await
+    } else {
+        phiward_snapshot::Collected::missing(
+            "Access Advisor was not requested (phiward collect --access-advisor)",
+        )
+    };
     snap.collection = ctx.into_collection();
     Ok(snap)
 }
