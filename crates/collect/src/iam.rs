@@ -446,3 +446,73 @@ fn password_policy(p: &t::PasswordPolicy) -> m::PasswordPolicy {
         hard_expiry: p.hard_expiry(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn managed(arn: &str, attachments: u64) -> m::ManagedPolicy {
+        m::ManagedPolicy {
+            policy_name: String::new(),
+            policy_id: String::new(),
+            arn: arn.to_string(),
+            path: "/".to_string(),
+            default_version_id: "v1".to_string(),
+            attachment_count: attachments,
+            permissions_boundary_usage_count: 0,
+            is_attachable: true,
+            description: None,
+            create_date: None,
+            update_date: None,
+            policy_version_list: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_aws_managed_policies_in_use_are_kept() {
+        let mut iam = m::Iam {
+            policies: vec![
+                managed("arn:aws:iam::aws:policy/ReadOnlyAccess", 0),
+                managed("arn:aws:iam::aws:policy/AdministratorAccess", 0),
+                managed("arn:aws:iam::aws:policy/SecurityAudit", 1),
+                managed("arn:aws:iam::111122223333:policy/unused", 0),
+            ],
+            ..m::Iam::default()
+        };
+        iam.groups.push(m::Group {
+            path: "/".to_string(),
+            group_name: "g".to_string(),
+            group_id: String::new(),
+            arn: "arn:aws:iam::111122223333:group/g".to_string(),
+            create_date: None,
+            group_policy_list: Vec::new(),
+            attached_managed_policies: vec![m::AttachedPolicy {
+                policy_name: "ReadOnlyAccess".to_string(),
+                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".to_string(),
+            }],
+        });
+        keep_policies_in_use(&mut iam);
+        let kept: Vec<&str> = iam.policies.iter().map(|p| p.arn.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws:iam::aws:policy/SecurityAudit",
+                "arn:aws:iam::111122223333:policy/unused"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_policy_without_a_name_is_named_after_its_arn() {
+        let p = t::ManagedPolicyDetail::builder()
+            .arn("arn:aws:iam::111122223333:policy/phi/phi-read")
+            .build();
+        assert_eq!(policy(&p).policy_name, "phi-read");
+        let named = t::ManagedPolicyDetail::builder()
+            .arn("arn:aws:iam::111122223333:policy/x")
+            .policy_name("given")
+            .build();
+        assert_eq!(policy(&named).policy_name, "given");
+    }
+}

@@ -397,3 +397,25 @@ async fn subscriptions(
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiward_snapshot::Reason;
+
+    #[test]
+    fn lists_of_several_regions_are_unknown_when_one_is() {
+        let ok: Collected<Vec<u8>> = Collected::Collected(vec![1, 2]);
+        let failed = Collected::not(Reason::Failed, "AccessDenied in eu-west-1");
+        assert_eq!(
+            merge(vec![ok.clone(), Collected::Collected(vec![3])]),
+            Collected::Collected(vec![1, 2, 3])
+        );
+        let merged = merge(vec![ok, failed]);
+        assert_eq!(
+            merged.not_collected().map(|n| n.detail.as_str()),
+            Some("AccessDenied in eu-west-1")
+        );
+        assert_eq!(merge::<u8>(Vec::new()), Collected::Collected(Vec::new()));
+    }
+}
