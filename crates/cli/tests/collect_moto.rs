@@ -129,7 +129,39 @@ fn collect_against_moto() {
     assert!(imported.problems.is_empty(), "{:?}", imported.problems);
     compare(&snap, &imported.snapshot);
 
+    check_regions(&url, tmp.path());
     check_denied(&url, tmp.path(), &seeded);
+}
+
+/// Two regions: regional lists are read in each (the entries name the region), and the
+/// multi-region trail, which shows in both, is read once, in its home region.
+fn check_regions(url: &str, tmp: &Path) {
+    let out = tmp.join("regions");
+    let snap = collect(
+        url,
+        &out,
+        &["--region", "eu-west-1"],
+        "testing",
+        "testing",
+        tmp,
+    );
+    let trails = snap.trails.get().unwrap();
+    let names: Vec<&str> = trails.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["org-trail", "stopped-trail"]);
+    let targets: Vec<Option<&str>> = snap
+        .collection
+        .entries
+        .iter()
+        .filter(|e| e.api == "cloudtrail:DescribeTrails")
+        .map(|e| e.target.as_deref())
+        .collect();
+    assert_eq!(targets, [Some("eu-west-1"), Some("us-east-1")]);
+    let failed: Vec<&str> = snap
+        .collection
+        .with_status(EntryStatus::Failed)
+        .map(|e| e.api.as_str())
+        .collect();
+    assert_eq!(failed, ["s3:GetBucketVersioning", "s3:GetBucketVersioning"]);
 }
 
 fn check_seeded(snap: &Snapshot, seeded: &Value) {

@@ -98,7 +98,7 @@ async fn region(ctx: &Ctx, sdk: &Sdk, region: &str) -> Logging {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     let sns = aws_sdk_sns::Client::new(&conf);
     let (trails, config, alarms, metric_filters, sns_subscriptions) = tokio::join!(
-        trails(ctx, &cloudtrail, target),
+        trails(ctx, &cloudtrail, region, sdk, target),
         config(ctx, &configservice, target),
         alarms(ctx, &cloudwatch, target),
         metric_filters(ctx, &logs, target),
@@ -116,6 +116,8 @@ async fn region(ctx: &Ctx, sdk: &Sdk, region: &str) -> Logging {
 async fn trails(
     ctx: &Ctx,
     client: &aws_sdk_cloudtrail::Client,
+    region: &str,
+    sdk: &Sdk,
     target: Option<&str>,
 ) -> Collected<Vec<m::Trail>> {
     let listed = ctx
@@ -131,7 +133,15 @@ async fn trails(
         Got::Absent => Vec::new(),
         Got::Failed(n) => return Collected::NotCollected(n),
     };
-    let described = list.iter().map(|t| trail(ctx, client, t));
+    // A multi-region trail also shows in every other region; read it in its home
+    // region when that region is collected too.
+    let described = list
+        .iter()
+        .filter(|t| match t.home_region() {
+            Some(home) if home != region => !sdk.regions.iter().any(|r| r == home),
+            _ => true,
+        })
+        .map(|t| trail(ctx, client, t));
     Collected::Collected(futures_util::future::join_all(described).await)
 }
 
