@@ -30,6 +30,13 @@ def doc(*statements):
 
 
 urllib.request.urlopen(urllib.request.Request(URL + "/moto-api/reset", method="POST"))
+# A previous run that stopped half-way may have left IAM enforcement on (restrict.py).
+urllib.request.urlopen(
+    urllib.request.Request(
+        URL + "/moto-api/reset-auth", data=b"inf", method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+)
 iam = client("iam")
 out = {"keys": {}, "mfa": {}}
 
