@@ -22,41 +22,50 @@ sys.exit(0 if moto.__version__ == sys.argv[1] else 1)' "$MOTO_VERSION" 2>/dev/nu
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" >&2
 }
 
+# Any HTTP answer (even an error status) means the server is up; /moto-api/data.json
+# would dump every loaded managed policy and can take seconds.
 answers() {
   python3 - "$URL" <<'PY'
-import sys, urllib.request
+import sys, urllib.error, urllib.request
 try:
-    urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=2).read()
+    urllib.request.urlopen(sys.argv[1] + "/moto-api/reset-auth", timeout=5).read()
+except urllib.error.HTTPError:
+    pass
 except Exception:
     sys.exit(1)
 PY
 }
 
+wait_until_answering() {
+  for _ in $(seq 1 100); do
+    if answers; then
+      echo "$URL"
+      return 0
+    fi
+    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+      echo "moto_server exited; see $STATE/moto.log" >&2
+      tail -20 "$STATE/moto.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "moto_server did not answer on $URL within 20 s" >&2
+  return 1
+}
+
 start() {
   ensure_venv
   mkdir -p "$STATE"
-  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && answers; then
-    echo "$URL"
+  # One this script started and that still runs is reused.
+  if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+    wait_until_answering
     return
   fi
   # MOTO_IAM_LOAD_MANAGED_POLICIES: without it AWS managed policies cannot be attached.
   MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" \
     >"$STATE/moto.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
-  for _ in $(seq 1 100); do
-    if answers; then
-      echo "$URL"
-      return
-    fi
-    if ! kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
-      echo "moto_server exited; see $STATE/moto.log" >&2
-      tail -20 "$STATE/moto.log" >&2 || true
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "moto_server did not answer on $URL within 20 s" >&2
-  exit 1
+  wait_until_answering
 }
 
 stop() {
