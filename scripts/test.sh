@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command: every unit, integration and property test, then doctests
-# (cargo-nextest does not run doctests). Uses cargo-nextest when it is installed.
+# (cargo-nextest does not run doctests). Uses cargo-nextest when it is installed. Starts
+# moto for the collector's tests unless PHIWARD_MOTO_URL is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/phiward-target}"
+# The collector's tests run against moto (scripts/moto.sh); start it unless the caller
+# (.ci/run) already did, and stop only what this script started.
+if [ -z "${PHIWARD_MOTO_URL:-}" ]; then
+  PHIWARD_MOTO_URL="$(bash scripts/moto.sh start)"
+  export PHIWARD_MOTO_URL
+  trap 'bash scripts/moto.sh stop' EXIT
+fi
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
 else

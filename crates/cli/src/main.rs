@@ -8,6 +8,7 @@ mod access_cmd;
 mod access_report_cmd;
 mod actions;
 mod audit_cmd;
+mod collect_cmd;
 mod explain;
 mod explain_cmd;
 mod lint;
@@ -57,6 +58,8 @@ enum Command {
     Snapshot(Box<snapshot_cmd::Args>),
     /// CloudTrail offline: usage, unused access, least-privilege policies, log integrity.
     Trail(Box<trail_cmd::Args>),
+    /// Read a live AWS account (read-only) into a snapshot folder.
+    Collect(Box<collect_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Paths(args) => paths_cmd::run(&args),
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::Trail(args) => trail_cmd::run(&args),
+        Command::Collect(args) => collect_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),

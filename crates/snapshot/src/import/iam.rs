@@ -236,7 +236,7 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
 }
 
 /// Fills each user's credentials from the credential report.
-fn join_credentials(snap: &mut Snapshot) {
+pub(crate) fn join_credentials(snap: &mut Snapshot) {
     let report = match &snap.credential_report {
         Collected::Collected(r) => Ok(r),
         Collected::NotCollected(n) => Err(NotCollected {

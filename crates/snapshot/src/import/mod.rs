@@ -96,6 +96,12 @@ pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
     })
 }
 
+/// Fills each IAM user's credentials from the snapshot's credential report, as the
+/// import does; `phiward collect` joins them the same way so both give equal users.
+pub fn join_credentials(snap: &mut Snapshot) {
+    iam::join_credentials(snap);
+}
+
 /// Paged responses: several documents of one response type merged into one.
 pub(crate) trait Pages {
     /// Appends the next page.

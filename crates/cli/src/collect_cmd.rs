@@ -1,0 +1,155 @@
+//! `phiward collect`: read a live account through the AWS SDK into a snapshot folder.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use phiward_collect::{CollectError, Options, Progress};
+use phiward_snapshot::{CollectionEntry, EntryStatus};
+
+use crate::exit;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  phiward collect --out snap/\n  \
+phiward collect --profile audit --region us-east-1 --region us-west-2 --out snap/\n  \
+phiward collect --endpoint-url http://127.0.0.1:45123 --out snap/   # an emulator (moto)\n\n\
+Read-only: the IAM policy it needs is docs/collector-policy.json.\n\
+Exit status: 0 when a snapshot was written (what could not be collected is listed on \
+stderr and in collection.json), 2 when nothing could be collected (no credentials, \
+endpoint unreachable) or --out is not empty.")]
+pub struct Args {
+    /// The named profile to use; without it, the default credential chain.
+    #[arg(long, value_name = "P")]
+    profile: Option<String>,
+    /// A region of the regional services (CloudTrail, KMS, Config, ...); repeat for
+    /// several. Default: the profile's or the environment's region.
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// Send every call to this endpoint instead of AWS (an emulator such as moto).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// The snapshot folder to write.
+    #[arg(long, value_name = "SNAPSHOT")]
+    out: PathBuf,
+    /// Write into a folder that is not empty.
+    #[arg(long)]
+    force: bool,
+    /// Also run an Access Advisor job per user, group and role (a few calls each).
+    #[arg(long)]
+    access_advisor: bool,
+    /// The most API calls in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+}
+
+/// Runs `phiward collect`.
+pub fn run(args: &Args) -> Result<u8> {
+    if !args.force && !phiward_snapshot::layout::is_empty_or_missing(&args.out)? {
+        bail!(
+            "`{}` is not empty; pass --force to write into it",
+            args.out.display()
+        );
+    }
+    let options = Options {
+        profile: args.profile.clone(),
+        regions: args.regions.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        concurrency: usize::from(args.concurrency),
+        access_advisor: args.access_advisor,
+        ..Options::default()
+    };
+    let bar = Arc::new(Bar::new());
+    let result = phiward_collect::collect(&options, bar.clone());
+    bar.finish();
+    let snap = match result {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: nothing was collected: {e}");
+            if matches!(e, CollectError::Credentials(_)) {
+                eprintln!("hint: set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+            }
+            return Ok(exit::INPUT);
+        }
+    };
+    phiward_snapshot::write_snapshot(&snap, &args.out, args.force)?;
+    let entries = &snap.collection.entries;
+    let failed: Vec<&CollectionEntry> = snap.collection.with_status(EntryStatus::Failed).collect();
+    println!(
+        "wrote `{}`: account {}, {} API calls, {} failed; {} parts not collected",
+        args.out.display(),
+        snap.account.id.as_deref().unwrap_or("unknown"),
+        entries.len(),
+        failed.len(),
+        snap.not_collected().len()
+    );
+    if !failed.is_empty() {
+        eprintln!("could not collect (recorded in collection.json):");
+        for e in failed.iter().take(40) {
+            let target = e
+                .target
+                .as_deref()
+                .map(|t| format!(" `{t}`"))
+                .unwrap_or_default();
+            eprintln!(
+                "  {}{}: {}",
+                e.api,
+                target,
+                e.error.as_deref().unwrap_or("failed")
+            );
+        }
+        if failed.len() > 40 {
+            eprintln!("  ... and {} more", failed.len() - 40);
+        }
+    }
+    for (section, why) in snap.not_collected() {
+        eprintln!("not collected: {section} ({}: {})", why.reason, why.detail);
+    }
+    Ok(exit::OK)
+}
+
+/// A spinner with the number of calls made, drawn only on a terminal.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Bar {
+        if !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} calls {msg}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Bar(Some(bar))
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(name.to_string());
+        }
+    }
+
+    fn call_done(&self, entry: &CollectionEntry) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+            if entry.status == EntryStatus::Failed {
+                b.println(format!(
+                    "failed: {} {}",
+                    entry.api,
+                    entry.target.as_deref().unwrap_or("")
+                ));
+            }
+        }
+    }
+}

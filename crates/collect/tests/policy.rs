@@ -1,0 +1,118 @@
+//! `docs/collector-policy.json` allows every call the collector makes, and only read-only
+//! actions: evaluated with phiward's own engine, actions looked up in phiward's catalog.
+
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test on unexpected errors"
+)]
+
+use phiward_catalog::{AccessLevel, Catalog, EventMapping};
+use phiward_collect::calls::CALLS;
+use phiward_policy::{
+    evaluate, parse_policy, Context, Decision, PolicyKind, PolicySet, Request, RequestPrincipal,
+};
+
+const POLICY: &str = include_str!("../../../docs/collector-policy.json");
+
+fn policy_set() -> PolicySet {
+    let policy = parse_policy(POLICY, PolicyKind::Identity).expect("the collector policy parses");
+    let mut set = PolicySet::default();
+    set.identity.push(policy);
+    set
+}
+
+fn principal() -> RequestPrincipal {
+    RequestPrincipal::parse(
+        "arn:aws:iam::111122223333:user/phiward-collector",
+        &Context::default(),
+    )
+    .expect("a user ARN")
+}
+
+#[test]
+fn every_call_maps_to_the_action_it_is_recorded_under() {
+    let catalog = Catalog::get().unwrap();
+    for call in CALLS {
+        let found =
+            catalog.actions_for_event(&format!("{}.amazonaws.com", call.source), call.operation);
+        if call.api == "sts:GetCallerIdentity" {
+            assert_eq!(found.mapping, EventMapping::NoPermission);
+            continue;
+        }
+        let names: Vec<String> = found.actions.iter().map(|a| a.full_name()).collect();
+        assert!(
+            names.iter().any(|n| n == call.api),
+            "{}:{} needs {names:?}, but is recorded as {}",
+            call.source,
+            call.operation,
+            call.api
+        );
+    }
+}
+
+#[test]
+fn the_collector_policy_allows_every_call() {
+    let catalog = Catalog::get().unwrap();
+    let set = policy_set();
+    for call in CALLS {
+        let found =
+            catalog.actions_for_event(&format!("{}.amazonaws.com", call.source), call.operation);
+        if found.mapping == EventMapping::NoPermission {
+            continue;
+        }
+        assert!(
+            !found.actions.is_empty(),
+            "no action known for {}",
+            call.api
+        );
+        for action in &found.actions {
+            let name = action.full_name();
+            let req = Request::new(principal(), &name, "*", None, Context::default());
+            let resp = evaluate(&set, &req);
+            assert_eq!(
+                resp.decision,
+                Decision::Allowed,
+                "docs/collector-policy.json does not allow {name} (for {})",
+                call.api
+            );
+        }
+    }
+}
+
+#[test]
+fn the_collector_policy_is_read_only_and_known() {
+    let catalog = Catalog::get().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(POLICY).unwrap();
+    let statements = doc["Statement"].as_array().unwrap();
+    let mut count = 0;
+    for st in statements {
+        assert_eq!(st["Effect"], "Allow");
+        for action in st["Action"].as_array().unwrap() {
+            let name = action.as_str().unwrap();
+            assert!(
+                !name.contains('*'),
+                "no wildcards in the collector policy: {name}"
+            );
+            let a = catalog
+                .action(name)
+                .unwrap_or_else(|| panic!("{name} is not in the catalog"));
+            assert!(
+                matches!(a.access_level(), AccessLevel::Read | AccessLevel::List),
+                "{name} is {:?}, not Read or List",
+                a.access_level()
+            );
+            count += 1;
+        }
+    }
+    // Least privilege: nothing the collector does not call.
+    let needed: std::collections::BTreeSet<&str> = CALLS
+        .iter()
+        .map(|c| c.api)
+        .filter(|a| *a != "sts:GetCallerIdentity")
+        .collect();
+    assert_eq!(
+        count,
+        needed.len(),
+        "the policy lists actions the collector never calls"
+    );
+}
