@@ -93,6 +93,10 @@ def main():
         row = report.get(name, {})
         if row.get("password_enabled") == "true":
             call("create_login_profile", UserName=name, Password="Bench-Passw0rd!x")
+        if row.get("mfa_active") == "true":
+            sn = call("create_virtual_mfa_device", VirtualMFADeviceName=name)["VirtualMFADevice"]["SerialNumber"]
+            call("enable_mfa_device", UserName=name, SerialNumber=sn, AuthenticationCode1="123456",
+                 AuthenticationCode2="654321")
         for k in (1, 2):
             if row.get(f"access_key_{k}_active") == "true":
                 call("create_access_key", UserName=name)
