@@ -32,7 +32,7 @@ rm -rf "$OUT/cs"; mkdir -p "$OUT/cs"
 measure cloudsplaining "$OUT/cloudsplaining.log" \
   "$VENV/bin/cloudsplaining" scan -i "$ACCT/iam/get-account-authorization-details.json" -o "$OUT/cs" -s
 measure audit "$OUT/audit.json" "$PHIWARD" audit "$ACCT" --format json
-measure lint "$OUT/lint.json" "$PHIWARD" lint --format json "$OUT"/policies/*.json
+measure lint "$OUT/lint.json" "$PHIWARD" lint --format json "$OUT"/policies/managed-*.json "$OUT"/policies/inline-*.json
 echo "== uptime after: $(uptime)"
 
 echo "== scale $SCALE: $(python3 -c "import json;d=json.load(open('$ACCT/iam/get-account-authorization-details.json'));print(len(d['UserDetailList']),'users,',len(d['RoleDetailList']),'roles,',len(d['Policies']),'managed policies')")"
@@ -40,7 +40,7 @@ echo "| run | wall | CPU (user+sys) | peak RSS | exit |"
 echo "| --- | --- | --- | --- | --- |"
 row cloudsplaining "Cloudsplaining $CS_VERSION \`scan\`"
 row audit "phiward \`audit --format json\` (every check)"
-row lint "phiward \`lint --format json\` ($(ls "$OUT"/policies/*.json | wc -l) policy files)"
+row lint "phiward \`lint --format json\` ($(ls "$OUT"/policies/managed-*.json "$OUT"/policies/inline-*.json | wc -l) policy files)"
 echo
 python3 bench/peers/compare_cloudsplaining.py compare "$ACCT" \
   "$OUT/cs/iam-results-get-account-authorization-details.json" "$OUT/lint.json" "$OUT/audit.json" "$OUT/policies"

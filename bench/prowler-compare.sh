@@ -42,7 +42,7 @@ AWS_DEFAULT_REGION=us-east-1 measure prowler "$OUT/prowler.log" \
   "$WORK/prowler-venv/bin/prowler" aws --service iam --region us-east-1 -M csv json-ocsf \
   -o "$OUT/prowler" -F prowler --no-banner
 measure audit "$OUT/audit.json" "$PHIWARD" audit "$ACCT" --format json
-measure lint "$OUT/lint.json" "$PHIWARD" lint --format json "$OUT"/policies/*.json
+measure lint "$OUT/lint.json" "$PHIWARD" lint --format json "$OUT"/policies/managed-*.json "$OUT"/policies/inline-*.json
 echo "== uptime after: $(uptime)"
 
 echo "| run | wall | CPU (user+sys; moto's not counted) | peak RSS | exit |"

@@ -106,6 +106,32 @@ def compare(account, cs_path, lint_path, audit_path, pdir):
     print(f"\nServiceWildcard found only by Cloudsplaining: {len(cs_only_sw)} policies, of which "
           f"{len(set(cs_only_sw) & unattached)} are attached to no principal (LP-002 reports held policies only) "
           f"and {sum(1 for k in cs_only_sw if _wild_on_star(json.load(open(docs[k]))) == 0)} have no `service:*` on `Resource: *`.")
+    print("\nWhy they disagree, per policy (the statements each tool names):\n")
+    print("| category | phiward only: flagged statement has a Condition | uses NotAction/NotResource | other (not classified) |"
+          " Cloudsplaining only: the policy has a Deny or a conditional statement | other |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for cat, (cs_only, ph_only, rule) in disagreements.items():
+        if rule == "LP-002":
+            continue
+        c = collections.Counter()
+        for k in ph_only:
+            doc = json.load(open(docs[k]))
+            idx = {int(m.split()[1]) for m in phf[k][rule] if m.startswith("statement ")}
+            sts = [doc["Statement"][i] for i in idx if i < len(doc["Statement"])]
+            if sts and all("Condition" in s for s in sts):
+                c["cond"] += 1
+            elif any("NotAction" in s or "NotResource" in s for s in sts):
+                c["not"] += 1
+            else:
+                c["other"] += 1
+        d2 = collections.Counter()
+        for k in cs_only:
+            doc = json.load(open(docs[k]))
+            if any(s.get("Effect") == "Deny" for s in doc["Statement"]) or any("Condition" in s for s in doc["Statement"]):
+                d2["deny"] += 1
+            else:
+                d2["other"] += 1
+        print(f"| {cat}/{rule} | {c['cond']} | {c['not']} | {c['other']} | {d2['deny']} | {d2['other']} |")
     # principal level: escalation
     print()
     esc_pols = {k for k in all_keys if "PrivilegeEscalation" in csf.get(k, {})}
