@@ -40,6 +40,7 @@ measure pmapper "$OUT/pmapper.log" "$WORK/pm-venv/bin/pmapper" graph create --ig
 measure pmapper-privesc "$OUT/pmapper-privesc.txt" "$WORK/pm-venv/bin/pmapper" --account 111122223333 \
   query -s 'preset privesc *'
 measure paths "$OUT/paths.json" "$PHIWARD" paths --snapshot "$ACCT" --format json
+measure audit "$OUT/audit.json" "$PHIWARD" audit "$ACCT" --format json
 echo "== uptime after: $(uptime)"
 
 echo "| run | wall | CPU (user+sys; moto's not counted) | peak RSS | exit |"
@@ -47,5 +48,6 @@ echo "| --- | --- | --- | --- | --- |"
 row pmapper "PMapper $PMAPPER_VERSION \`graph create\` against moto $MOTO_VERSION"
 row pmapper-privesc "PMapper \`query 'preset privesc *'\` (on the stored graph)"
 row paths "phiward \`paths --format json\` (graph and shortest paths to admin)"
+row audit "phiward \`audit --format json\` (every check; its MFA-002 findings list the administrators)"
 echo
-python3 bench/peers/compare_pmapper.py "$OUT/data" "$OUT/pmapper-privesc.txt" "$OUT/paths.json" "$ACCT"
+python3 bench/peers/compare_pmapper.py "$OUT/data" "$OUT/pmapper-privesc.txt" "$OUT/paths.json" "$OUT/audit.json"
