@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError, ResponseParserError
 
 
 def main():
@@ -44,8 +45,20 @@ def main():
     calls = [0]
 
     def call(fn, **kw):
-        calls[0] += 1
-        return getattr(iam, fn)(**kw)
+        # moto's server is not thread-safe everywhere: under concurrent writes it sometimes
+        # answers 500 ("dictionary changed size during iteration"). Retry; a retried create
+        # that had gone through answers EntityAlreadyExists, which is then success.
+        for attempt in range(4):
+            calls[0] += 1
+            try:
+                return getattr(iam, fn)(**kw)
+            except ResponseParserError:
+                if attempt == 3:
+                    raise
+            except ClientError as e:
+                if attempt and e.response["Error"]["Code"] == "EntityAlreadyExists":
+                    return {}
+                raise
 
     def dump(doc):
         return json.dumps(doc, separators=(",", ":"))
