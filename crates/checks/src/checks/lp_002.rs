@@ -3,8 +3,8 @@
 //! What: each customer-written identity policy (inline, or the default version of a
 //! customer managed policy) that allows a whole service (`s3:*`, `kms:*`, ...) on
 //! `Resource: "*"`. The engine decides it: the policy must allow, on `*`, an action of
-//! the service that no AWS action is named, which only `SERVICE:*` grants. Full `*:*`
-//! grants are LP-001's.
+//! the service that no AWS action is named, which only `SERVICE:*` (or an `Allow` with
+//! `NotAction` that spares the service) grants. Full `*:*` grants are LP-001's.
 //! Why: a service-wide grant on every resource gives reach to every PHI store of that
 //! service, present and future (164.308(a)(4)(ii)(B), 164.502(b) minimum necessary).
 //! Fix: list the actions the workload uses on the resources it uses (`phiward trail
@@ -62,7 +62,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             let Some(policy) = parse_identity(text) else {
                 return (services, evidence);
             };
-            if !policy_allows(&policy, account, ANY_ACTION, "*").is_empty() {
+            // Full `*:*` grants are LP-001's; an `Allow` with `NotAction` that spares IAM
+            // is not, and grants each other service whole (LP-010 reports its form).
+            if !policy_allows(&policy, account, ANY_ACTION, "*").is_empty()
+                && !policy_allows(&policy, account, "iam:PutUserPolicy", "*").is_empty()
+            {
                 return (services, evidence);
             }
             for svc in candidates(text) {
