@@ -77,8 +77,11 @@ fn a_config_file_next_to_the_snapshot_is_read_and_a_bad_one_exits_2() {
         .expect("cp");
     assert!(status.success());
     let d = dir.to_str().expect("utf-8 path");
-    // Three administrators are required: the clean account's two now fail ADMIN-001.
-    std::fs::write(dir.join("phiward.toml"), "[admins]\nmin = 3\n").expect("write");
+    // Three administrators are required: the clean account's two now fail ADMIN-001. The
+    // fixture's own settings (approved PHI readers, automation roles) stay.
+    let own = std::fs::read_to_string(dir.join("phiward.toml")).expect("fixture config");
+    let strict = own.replace("[admins]\n", "[admins]\nmin = 3\n");
+    std::fs::write(dir.join("phiward.toml"), &strict).expect("write");
     let o = phiward(&["audit", d, "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -92,7 +95,7 @@ fn a_config_file_next_to_the_snapshot_is_read_and_a_bad_one_exits_2() {
     // Suppressed, it no longer fails the run.
     std::fs::write(
         dir.join("phiward.toml"),
-        "[admins]\nmin = 3\n[[suppress]]\ncheck = \"ADMIN-001\"\nresource = \"*\"\nreason = \"hiring\"\nowner = \"ciso\"\nexpires = \"2027-03-31\"\n",
+        format!("{strict}\n[[suppress]]\ncheck = \"ADMIN-001\"\nresource = \"*\"\nreason = \"hiring\"\nowner = \"ciso\"\nexpires = \"2027-03-31\"\n"),
     )
     .expect("write");
     assert_eq!(phiward(&["audit", d]).status.code(), Some(0));
