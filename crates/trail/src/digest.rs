@@ -190,7 +190,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Decodes hex (either case); `None` for anything else.
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
     let b = s.trim().as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     let val = |c: u8| match c {
