@@ -89,6 +89,18 @@ impl<'a> Audit<'a> {
         })
     }
 
+    /// The ARNs of the administrators and the service-linked roles: the principals that
+    /// may change logging and automation (LOG-004, LOG-009, AUTO-004).
+    pub fn trusted_arns(&self) -> std::collections::HashSet<&str> {
+        self.access
+            .principals
+            .iter()
+            .zip(self.admins())
+            .filter(|(p, s)| s.is_some() || p.service_linked)
+            .map(|(p, _)| p.arn.as_str())
+            .collect()
+    }
+
     /// The account's resource name for account-wide findings.
     pub fn account_resource(&self) -> String {
         format!(

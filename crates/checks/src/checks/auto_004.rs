@@ -13,8 +13,6 @@
 //! Fix: remove these actions from non-administrators, or scope them with a boundary or
 //! an SCP that protects automation roles by path or tag.
 
-use std::collections::HashSet;
-
 use phiward_access::{decide_as, who_can_each, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
@@ -55,14 +53,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(iam) = a.snapshot.iam.get() else {
         return vec![m.not_evaluated(a, "IAM")];
     };
-    let allowed: HashSet<&str> = a
-        .access
-        .principals
-        .iter()
-        .zip(a.admins())
-        .filter(|(p, s)| s.is_some() || p.service_linked)
-        .map(|(p, _)| p.arn.as_str())
-        .collect();
+    let allowed = a.trusted_arns();
     let list = |x: &[&str]| x.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
     // The automation roles, then every target whose editors are asked: the role itself
     // and its customer managed policies.

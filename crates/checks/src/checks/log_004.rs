@@ -13,8 +13,6 @@
 //! Fix: remove write and delete grants on the log bucket from everyone but the logging
 //! services, and enable MFA delete or Object Lock.
 
-use std::collections::HashSet;
-
 use phiward_access::{decide_as, who_can};
 use phiward_report::{Finding, Severity, Status};
 
@@ -84,14 +82,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(buckets) = a.snapshot.buckets.get() else {
         return vec![m.not_evaluated(a, "S3 buckets")];
     };
-    let mut allowed: HashSet<&str> = a
-        .access
-        .principals
-        .iter()
-        .zip(a.admins())
-        .filter(|(p, s)| s.is_some() || p.service_linked)
-        .map(|(p, _)| p.arn.as_str())
-        .collect();
+    let mut allowed = a.trusted_arns();
     let recorder_roles: Vec<String> = a
         .snapshot
         .config

@@ -8,8 +8,6 @@
 //! Fix: remove these actions from non-administrators, or deny them in an SCP except for
 //! the administrator roles.
 
-use std::collections::HashSet;
-
 use phiward_access::who_can;
 use phiward_report::{Finding, Severity, Status};
 
@@ -45,14 +43,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(trails) = a.snapshot.trails.get() else {
         return vec![m.not_evaluated(a, "CloudTrail")];
     };
-    let allowed: HashSet<&str> = a
-        .access
-        .principals
-        .iter()
-        .zip(a.admins())
-        .filter(|(p, s)| s.is_some() || p.service_linked)
-        .map(|(p, _)| p.arn.as_str())
-        .collect();
+    let allowed = a.trusted_arns();
     let list = |x: &[&str]| x.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
     let mut targets: Vec<(String, String, Vec<String>)> = trails
         .iter()
