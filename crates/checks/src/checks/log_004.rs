@@ -15,6 +15,7 @@
 
 use phiward_access::{decide_as, who_can};
 use phiward_report::{Finding, Severity, Status};
+use phiward_snapshot::model::data::Bucket;
 
 use crate::{fact, statements, Audit, Check, Meta};
 
@@ -75,13 +76,47 @@ pub(crate) fn log_buckets(a: &Audit<'_>) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
-fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
+/// One finding per audit-log bucket: `not_evaluated` when trails or buckets were not
+/// collected or the bucket is not in the snapshot, a failure when nothing delivers logs
+/// to a bucket, else what `decide` says (given the bucket, its ARN and who delivers to it).
+pub(crate) fn per_log_bucket(
+    m: &Meta,
+    a: &Audit<'_>,
+    mut decide: impl FnMut(&Bucket, &str, &str) -> Finding,
+) -> Vec<Finding> {
     let Some(targets) = log_buckets(a) else {
         return vec![m.not_evaluated(a, "CloudTrail")];
     };
     let Some(buckets) = a.snapshot.buckets.get() else {
         return vec![m.not_evaluated(a, "S3 buckets")];
     };
+    let mut out: Vec<Finding> = targets
+        .iter()
+        .map(|(name, from)| {
+            let arn = format!("arn:aws:s3:::{name}");
+            match buckets.iter().find(|b| &b.name == name) {
+                Some(b) => decide(b, &arn, from),
+                None => m.finding(
+                    Status::NotEvaluated,
+                    arn,
+                    format!(
+                        "log bucket `{name}` of {from} is not in the snapshot (another account?)"
+                    ),
+                ),
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        out.push(m.finding(
+            Status::Fail,
+            a.account_resource(),
+            "no trail or Config channel delivers to a bucket",
+        ));
+    }
+    out
+}
+
+fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let mut allowed = a.trusted_arns();
     let recorder_roles: Vec<String> = a
         .snapshot
@@ -97,21 +132,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     allowed.extend(recorder_roles.iter().map(String::as_str));
     allowed.extend(LOGGING_SERVICES);
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
-    let mut out = Vec::new();
-    for (name, from) in targets {
-        let arn = format!("arn:aws:s3:::{name}");
-        let Some(b) = buckets.iter().find(|b| b.name == name) else {
-            out.push(m.finding(
-                Status::NotEvaluated,
-                &arn,
-                format!("log bucket `{name}` of {from} is not in the snapshot (another account?)"),
-            ));
-            continue;
-        };
+    per_log_bucket(m, a, |b, arn, from| {
+        let name = &b.name;
         let object = format!("{arn}/AWSLogs/{account}/phiward-probe.json.gz");
         let list = |acts: &[&str]| acts.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
         let mut writers = who_can(a.access, "s3:Put*", &list(&OBJECT_ACTIONS), &object).principals;
-        writers.extend(who_can(a.access, "s3:Put*", &list(&BUCKET_ACTIONS), &arn).principals);
+        writers.extend(who_can(a.access, "s3:Put*", &list(&BUCKET_ACTIONS), arn).principals);
         writers.retain(|g| !allowed.contains(g.arn.as_str()));
         let mfa_delete = b
             .versioning
@@ -144,13 +170,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         let mut f = if problems.is_empty() {
             m.finding(
                 Status::Pass,
-                &arn,
+                arn,
                 format!("log bucket `{name}` ({from}) is written only by the logging services and deletion needs MFA"),
             )
         } else {
             m.finding(
                 Status::Fail,
-                &arn,
+                arn,
                 format!("log bucket `{name}` ({from}): {}", problems.join("; ")),
             )
         };
@@ -164,14 +190,6 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             "s3api get-bucket-versioning / get-object-lock-configuration",
             format!("MFADelete {mfa_delete}, Object Lock {locked}, policy denies deletion without MFA {policy_mfa}"),
         ));
-        out.push(f);
-    }
-    if out.is_empty() {
-        out.push(m.finding(
-            Status::Fail,
-            a.account_resource(),
-            "no trail or Config channel delivers to a bucket",
-        ));
-    }
-    out
+        f
+    })
 }

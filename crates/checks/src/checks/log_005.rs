@@ -12,7 +12,7 @@
 use phiward_access::decide_as;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::checks::log_004::log_buckets;
+use crate::checks::log_004::per_log_bucket;
 use crate::{fact, statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -35,23 +35,8 @@ const PUBLIC_GROUPS: [&str; 2] = [
 ];
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let Some(targets) = log_buckets(a) else {
-        return vec![m.not_evaluated(a, "CloudTrail")];
-    };
-    let Some(buckets) = a.snapshot.buckets.get() else {
-        return vec![m.not_evaluated(a, "S3 buckets")];
-    };
-    let mut out = Vec::new();
-    for (name, from) in targets {
-        let arn = format!("arn:aws:s3:::{name}");
-        let Some(b) = buckets.iter().find(|b| b.name == name) else {
-            out.push(m.finding(
-                Status::NotEvaluated,
-                &arn,
-                format!("log bucket `{name}` of {from} is not in the snapshot"),
-            ));
-            continue;
-        };
+    per_log_bucket(m, a, |b, arn, from| {
+        let name = &b.name;
         let public_policy = decide_as(
             a.access,
             "anonymous",
@@ -60,7 +45,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             &[],
             &[],
         )
-        .or_else(|| decide_as(a.access, "anonymous", "s3:ListBucket", &arn, &[], &[]));
+        .or_else(|| decide_as(a.access, "anonymous", "s3:ListBucket", arn, &[], &[]));
         let acl_public: Vec<String> = b
             .acl
             .get()
@@ -99,19 +84,19 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         let mut f = if problems.is_empty() {
             m.finding(
                 Status::Pass,
-                &arn,
+                arn,
                 format!("log bucket `{name}` ({from}) is private and access-logged"),
             )
         } else if logged.is_none() && public_policy.is_none() && acl_public.is_empty() {
             m.finding(
                 Status::NotEvaluated,
-                &arn,
+                arn,
                 format!("log bucket `{name}`: {}", problems.join("; ")),
             )
         } else {
             m.finding(
                 Status::Fail,
-                &arn,
+                arn,
                 format!("log bucket `{name}` ({from}): {}", problems.join("; ")),
             )
         };
@@ -122,14 +107,6 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             "s3api get-bucket-logging",
             format!("logging enabled {logged:?}"),
         ));
-        out.push(f);
-    }
-    if out.is_empty() {
-        out.push(m.finding(
-            Status::Fail,
-            a.account_resource(),
-            "no trail or Config channel delivers to a bucket",
-        ));
-    }
-    out
+        f
+    })
 }

@@ -10,7 +10,7 @@
 
 use phiward_report::{Finding, Severity, Status};
 
-use crate::checks::log_004::log_buckets;
+use crate::checks::log_004::per_log_bucket;
 use crate::{fact, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -37,48 +37,32 @@ fn expires(rules: &[serde_json::Value]) -> Option<i64> {
 }
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
-    let Some(targets) = log_buckets(a) else {
-        return vec![m.not_evaluated(a, "CloudTrail")];
-    };
-    let Some(buckets) = a.snapshot.buckets.get() else {
-        return vec![m.not_evaluated(a, "S3 buckets")];
-    };
     let need = a.config.thresholds.log_retention_days;
-    let mut out = Vec::new();
-    for (name, from) in targets {
-        let arn = format!("arn:aws:s3:::{name}");
-        let Some(b) = buckets.iter().find(|b| b.name == name) else {
-            out.push(m.finding(
-                Status::NotEvaluated,
-                &arn,
-                format!("log bucket `{name}` of {from} is not in the snapshot"),
-            ));
-            continue;
-        };
+    per_log_bucket(m, a, |b, arn, from| {
+        let name = &b.name;
         let Some(rules) = b.lifecycle_rules.get() else {
-            out.push(m.finding(
+            return m.finding(
                 Status::NotEvaluated,
-                &arn,
+                arn,
                 format!("the lifecycle configuration of log bucket `{name}` was not collected"),
-            ));
-            continue;
+            );
         };
         let mut f = match expires(rules) {
             Some(days) if days < need => m.finding(
                 Status::Fail,
-                &arn,
+                arn,
                 format!(
                     "log bucket `{name}` ({from}) deletes logs after {days} days (keep {need})"
                 ),
             ),
             Some(days) => m.finding(
                 Status::Pass,
-                &arn,
+                arn,
                 format!("log bucket `{name}` keeps logs {days} days"),
             ),
             None => m.finding(
                 Status::Pass,
-                &arn,
+                arn,
                 format!("log bucket `{name}` never expires its logs"),
             ),
         };
@@ -86,14 +70,6 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             "s3api get-bucket-lifecycle-configuration",
             format!("shortest expiration {:?} days", expires(rules)),
         ));
-        out.push(f);
-    }
-    if out.is_empty() {
-        out.push(m.finding(
-            Status::Fail,
-            a.account_resource(),
-            "no trail or Config channel delivers to a bucket",
-        ));
-    }
-    out
+        f
+    })
 }
