@@ -58,5 +58,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         *by.entry(format!("{:?}", e.technique)).or_default() += 1;
     }
     println!("{by:?}");
+    // `GRAPH_DIGEST=1`: a fingerprint of every grant and edge with its evidence, to check
+    // that an optimisation changes no answer.
+    if std::env::var_os("GRAPH_DIGEST").is_some() {
+        use std::hash::{Hash, Hasher};
+        let mut lines: Vec<String> = Vec::new();
+        for (r, gs) in objects
+            .iter()
+            .chain(&keys)
+            .zip(readers.iter().chain(&users))
+        {
+            for gr in gs {
+                lines.push(format!("{r} {}", serde_json::to_string(gr)?));
+            }
+        }
+        for e in &g.edges {
+            let steps = serde_json::to_string(&g.steps(e))?;
+            lines.push(format!(
+                "{} {} {:?} {:?} {steps}",
+                e.from, e.to, e.technique, e.access
+            ));
+        }
+        for n in &g.nodes {
+            lines.push(serde_json::to_string(n)?);
+        }
+        lines.sort();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        lines.hash(&mut h);
+        println!("digest {:016x} over {} lines", h.finish(), lines.len());
+        if let Some(path) = std::env::var_os("GRAPH_DUMP") {
+            std::fs::write(path, lines.join("\n"))?;
+        }
+    }
     Ok(())
 }

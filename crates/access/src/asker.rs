@@ -4,9 +4,12 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::escalation::{Shared, PASS_ROLE};
 use crate::model::{AccessModel, Principal};
 use crate::query::{decide, request_for, with_resource, Decided};
+use crate::targets::{Bits, Targets};
 use crate::Step;
 
 pub(crate) fn step(action: &str, resource: &str, d: Decided) -> Step {
@@ -48,26 +51,30 @@ pub(crate) struct Asker<'m> {
     pub(crate) set: phiward_policy::PolicySet,
     /// Answers to requests on `*` (the same for every target: `ssm:SendCommand`, the
     /// service actions of PassRole techniques), decided once.
-    memo: std::collections::HashMap<(String, String), Option<Step>>,
+    memo: FxHashMap<(String, String), Option<Step>>,
     /// Answers shared by a class of targets, per action and class (see [`Asker::shared`]).
-    shared_memo: std::collections::HashMap<(&'static str, u64, u128), Option<Shared>>,
+    shared_memo: FxHashMap<(&'static str, u64, u128), Option<Shared>>,
     /// Per action, the resource elements of every statement naming it, when a target's
     /// match with them can be told exactly ([`Asker::signature`]).
-    elements: std::collections::HashMap<
-        &'static str,
-        Option<Vec<Option<phiward_policy::document::ResourceElement>>>,
-    >,
+    elements:
+        FxHashMap<&'static str, Option<Vec<Option<phiward_policy::document::ResourceElement>>>>,
     /// Per action: whether every statement of the principal's policy set that names it
     /// applies to every resource (`Resource: "*"`), so that the decision depends on the
     /// target only through its resource policy.
-    uniform: std::collections::HashMap<&'static str, bool>,
-    /// PassRole techniques decided once (see [`Asker::pass_shared`]).
-    pass_memo: std::collections::HashMap<usize, Option<Shared>>,
+    uniform: FxHashMap<&'static str, bool>,
+    /// PassRole techniques decided once per signature (see [`Asker::pass_shared`]).
+    pass_memo: FxHashMap<(usize, u128), Option<Shared>>,
+    /// The account's principals as targets, when the caller asks about many of them by
+    /// index ([`Asker::with_targets`]).
+    targets: Option<&'m Targets>,
+    /// Per action, the targets each statement of [`Asker::signature`] may name.
+    sig_bits: FxHashMap<&'static str, Option<Vec<Arc<Bits>>>>,
+    /// Per action, the targets some Allow statement naming it may name ([`Asker::may_at`]).
+    may_bits: FxHashMap<&'static str, Arc<Bits>>,
     /// Whether some Allow statement names `sts:AssumeRole`.
     pub(crate) assume_any: bool,
     /// Per action, the resource elements of the Allow statements naming it ([`Asker::may`]).
-    may_cache:
-        std::collections::HashMap<String, Vec<Option<phiward_policy::document::ResourceElement>>>,
+    may_cache: FxHashMap<String, Vec<Option<phiward_policy::document::ResourceElement>>>,
 }
 
 impl<'m> Asker<'m> {
@@ -90,9 +97,19 @@ impl<'m> Asker<'m> {
             uniform: Default::default(),
             elements: Default::default(),
             pass_memo: Default::default(),
+            targets: None,
+            sig_bits: Default::default(),
+            may_bits: Default::default(),
             assume_any,
             may_cache: Default::default(),
         }
+    }
+
+    /// Asks about targets by their index in `targets`, which holds the model's
+    /// principals in order.
+    pub(crate) fn with_targets(mut self, targets: &'m Targets) -> Asker<'m> {
+        self.targets = Some(targets);
+        self
     }
 }
 
@@ -162,6 +179,33 @@ impl Asker<'_> {
         } else {
             self.signature(action, target)
         };
+        self.shared_with(action, target, class, signature)
+    }
+
+    /// [`Asker::shared`] for principal `j` of the model, told apart by index.
+    pub(crate) fn shared_at(
+        &mut self,
+        action: &'static str,
+        j: usize,
+        class: Option<u64>,
+    ) -> Option<Shared> {
+        let m = self.m;
+        let target = m.principals.get(j).map_or("", |p| p.arn.as_str());
+        let signature = if self.is_uniform(action) {
+            Some(0)
+        } else {
+            self.signature_at(action, j, target)
+        };
+        self.shared_with(action, target, class, signature)
+    }
+
+    fn shared_with(
+        &mut self,
+        action: &'static str,
+        target: &str,
+        class: Option<u64>,
+        signature: Option<u128>,
+    ) -> Option<Shared> {
         let (Some(class), Some(signature)) = (class, signature) else {
             return self
                 .ask(action, target, &[])
@@ -183,33 +227,97 @@ impl Asker<'_> {
         answer
     }
 
+    /// The statements of [`Asker::signature`], when the signature is exact.
+    fn signed(
+        &self,
+        action: &str,
+    ) -> Option<Vec<Option<&phiward_policy::document::ResourceElement>>> {
+        let set = &self.set;
+        let all: Vec<Option<&phiward_policy::document::ResourceElement>> = set
+            .identity
+            .iter()
+            .chain(&set.boundary)
+            .chain(set.scps.iter().flatten())
+            .flat_map(|p| p.statements.iter())
+            .filter(|s| s.action.applies_to(action))
+            .map(|s| s.resource.as_ref())
+            .collect();
+        // `NotResource` applies exactly where its patterns do not match when they are
+        // plain ARNs; a policy variable may match differently per request.
+        let exact = all.len() <= 128
+            && all.iter().flatten().all(|r| {
+                !r.list.items.iter().any(|x| x.contains("${")) && (!r.negated || r.is_plain())
+            });
+        exact.then_some(all)
+    }
+
+    /// [`Asker::signature`] of principal `j` of the model, by bit operations on the
+    /// targets each statement may name.
+    fn signature_at(&mut self, action: &'static str, j: usize, target: &str) -> Option<u128> {
+        let Some(t) = self.targets else {
+            return self.signature(action, target);
+        };
+        if !self.sig_bits.contains_key(action) {
+            let bits = self
+                .signed(action)
+                .map(|all| all.into_iter().map(|e| t.listed_by(e)).collect());
+            self.sig_bits.insert(action, bits);
+        }
+        let bits = self.sig_bits.get(action)?.as_ref()?;
+        Some(
+            bits.iter()
+                .enumerate()
+                .filter(|(_, b)| b.has(j))
+                .fold(0u128, |acc, (k, _)| acc | 1 << k),
+        )
+    }
+
+    /// [`Asker::may`] for principal `j` of the model, by index.
+    pub(crate) fn may_at(&mut self, action: &'static str, j: usize) -> bool {
+        match self.may_bits(action) {
+            Some(bits) => bits.has(j),
+            None => {
+                let m = self.m;
+                let arn = m.principals.get(j).map_or("", |p| p.arn.as_str());
+                self.may(action, arn)
+            }
+        }
+    }
+
+    /// The targets [`Asker::may_at`] admits, to test many without a lookup each; `None`
+    /// without [`Asker::with_targets`].
+    pub(crate) fn may_bits(&mut self, action: &'static str) -> Option<Arc<Bits>> {
+        let t = self.targets?;
+        let set = &self.set;
+        let bits = self.may_bits.entry(action).or_insert_with(|| {
+            let mut b = Bits::empty(t.len());
+            for s in set.identity.iter().flat_map(|p| p.statements.iter()) {
+                if s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action) {
+                    b.union(&t.named_by(s.resource.as_ref()));
+                }
+            }
+            Arc::new(b)
+        });
+        Some(bits.clone())
+    }
+
     /// Which of the principal's statements naming `action` (identity, boundary and SCPs,
     /// Allow and Deny) can name `target`, as bits: two targets of one class with the same
-    /// bits get the same decision. `None` when that cannot be told exactly (`NotResource`,
-    /// policy variables, more than 128 statements).
+    /// bits get the same decision. `None` when that cannot be told exactly (policy variables,
+    /// `NotResource` with short ARNs, more than 128 statements).
     fn signature(&mut self, action: &'static str, target: &str) -> Option<u128> {
-        let set = &self.set;
-        let elements = self.elements.entry(action).or_insert_with(|| {
-            let all: Vec<Option<phiward_policy::document::ResourceElement>> = set
-                .identity
-                .iter()
-                .chain(&set.boundary)
-                .chain(set.scps.iter().flatten())
-                .flat_map(|p| p.statements.iter())
-                .filter(|s| s.action.applies_to(action))
-                .map(|s| s.resource.clone())
-                .collect();
-            let exact = all.len() <= 128
-                && all
-                    .iter()
-                    .flatten()
-                    .all(|r| !r.negated && !r.list.items.iter().any(|x| x.contains("${")));
-            exact.then_some(all)
-        });
+        if !self.elements.contains_key(action) {
+            let owned = self
+                .signed(action)
+                .map(|all| all.into_iter().map(|e| e.cloned()).collect());
+            self.elements.insert(action, owned);
+        }
+        let elements = self.elements.get(action)?;
+        let parsed = phiward_policy::document::ParsedResource::new(target);
         let elements = elements.as_ref()?;
         let mut bits = 0u128;
         for (k, e) in elements.iter().enumerate() {
-            if e.as_ref().is_none_or(|r| r.may_apply_to(target)) {
+            if e.as_ref().is_none_or(|r| r.lists(&parsed)) {
                 bits |= 1 << k;
             }
         }
@@ -241,13 +349,29 @@ impl Asker<'_> {
     /// A PassRole technique's steps (index `k` of `PASS_ROLE`) for a principal whose
     /// `iam:PassRole` statements apply to every role: decided once, with `rep`, and shared.
     pub(crate) fn pass_shared(&mut self, k: usize, needs: &[Need<'_>]) -> Option<Shared> {
-        if let Some(hit) = self.pass_memo.get(&k) {
+        self.pass_signed(k, 0, needs)
+    }
+
+    /// A PassRole technique's steps for principal `j` of the model when the principal's
+    /// `iam:PassRole` statements tell roles apart: decided once per signature (a role's
+    /// trust policy does not govern `iam:PassRole`, so the class does not matter).
+    pub(crate) fn pass_at(&mut self, k: usize, j: usize, needs: &[Need<'_>]) -> Option<Shared> {
+        let m = self.m;
+        let target = m.principals.get(j).map_or("", |p| p.arn.as_str());
+        match self.signature_at("iam:PassRole", j, target) {
+            Some(sig) => self.pass_signed(k, sig, needs),
+            None => self.all(needs).map(|steps| (Arc::new(steps), None)),
+        }
+    }
+
+    fn pass_signed(&mut self, k: usize, sig: u128, needs: &[Need<'_>]) -> Option<Shared> {
+        if let Some(hit) = self.pass_memo.get(&(k, sig)) {
             return hit.clone();
         }
         let answer = self
             .all(needs)
             .map(|steps| (Arc::new(steps), Some(Arc::from(""))));
-        self.pass_memo.insert(k, answer.clone());
+        self.pass_memo.insert((k, sig), answer.clone());
         answer
     }
 

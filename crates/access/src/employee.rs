@@ -5,7 +5,7 @@
 //! Every answer is the engine's, as [`crate::who_can_each`] would give it: one pass per
 //! action, deciding every resource of the action's kind for every human principal at
 //! once (in parallel over principals, asking only the pairs some identity statement or
-//! the resource's policy could grant, see `each_action.rs`), then pivoted by person. Asking about every S3 action on every bucket would multiply the work by ~150
+//! the resource's policy could grant, see `each.rs`), then pivoted by person. Asking about every S3 action on every bucket would multiply the work by ~150
 //! for little insight, so each resource kind has a fixed set of actions that stands for
 //! its access levels ([`S3_BUCKET_ACTIONS`], [`S3_OBJECT_ACTIONS`], [`KMS_ACTIONS`]): what
 //! reads, writes, lists, retags or re-permissions the data. Their levels come from the
@@ -17,7 +17,7 @@ use phiward_catalog::{AccessLevel, Catalog};
 use phiward_snapshot::Snapshot;
 use serde::Serialize;
 
-use crate::each_action::decide_each;
+use crate::each::decide_each;
 use crate::model::{AccessModel, PrincipalType};
 use crate::people::{Holder, MappedBy};
 use crate::query::{Condition, Reach, Via};

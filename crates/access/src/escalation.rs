@@ -13,8 +13,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::asker::{technique_actions, Asker, Caps, Need};
+use crate::callers::{callers, Callers, Index};
 use crate::model::{AccessModel, Principal, PrincipalType};
 use crate::query::{decide, set_for, set_for_actions, Capability, Reach};
+use crate::targets::Targets;
 
 /// How one principal gains another's power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -326,6 +328,23 @@ pub fn graph(m: &AccessModel) -> Graph {
         }
     }
     let wanted = technique_actions();
+    let targets = Targets::new(m.principals.iter().map(|p| p.arn.as_str()));
+    // Whom each class's trust policy could name: the others cannot assume its roles.
+    let index = Index::new(m);
+    let class_callers: Vec<Callers> = role_classes
+        .iter()
+        .map(|(_, members)| {
+            let trust = members
+                .first()
+                .and_then(|&j| m.principals.get(j))
+                .and_then(|q| m.resource_for(&q.arn))
+                .and_then(|r| r.policy.as_ref());
+            match trust {
+                Some(n) => callers(&index, &n.policy, &["sts:AssumeRole"]),
+                None => Callers::all(&index),
+            }
+        })
+        .collect();
     // Each principal's edges are independent: decide them in parallel.
     let per_principal: Vec<(Option<Step>, Vec<Edge>)> = m
         .principals
@@ -333,7 +352,7 @@ pub fn graph(m: &AccessModel) -> Graph {
         .enumerate()
         .map(|(i, p)| {
             let set = set_for_actions(m, Some(p), None, Some(&wanted));
-            let mut a = Asker::new(m, p, set);
+            let mut a = Asker::new(m, p, set).with_targets(&targets);
             let mut out = Vec::new();
             if let Some(s) = admin_step(&mut a) {
                 // An administrator already holds every permission: its own edges add
@@ -348,7 +367,7 @@ pub fn graph(m: &AccessModel) -> Graph {
             if caps.users {
                 user_edges(&mut a, i, &users, &mut out);
             }
-            for (class, members) in &role_classes {
+            for ((class, members), admitted) in role_classes.iter().zip(&class_callers) {
                 let Some(&rep) = members.iter().find(|&&j| j != i) else {
                     continue;
                 };
@@ -364,7 +383,15 @@ pub fn graph(m: &AccessModel) -> Graph {
                     .and_then(|k| service_trust.get(k))
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                role_edges(&mut a, &caps, i, (*class, members, named), trust, &mut out);
+                let may_assume = admitted.admits(i) || admitted.account;
+                role_edges(
+                    &mut a,
+                    &caps,
+                    i,
+                    (*class, members, named, may_assume),
+                    trust,
+                    &mut out,
+                );
             }
             (None, out)
         })
@@ -482,9 +509,15 @@ fn user_edges(a: &mut Asker<'_>, i: usize, users: &[usize], out: &mut Vec<Edge>)
                 out.extend(targets.iter().map(|&j| shared_edge(i, j, t, sh.clone())));
             }
         } else {
+            let may = a.may_bits(action);
             for &j in &targets {
-                if let Some(sh) = a.shared(action, arn(j), Some(u64::MAX)) {
-                    out.push(shared_edge(i, j, t, sh));
+                if may
+                    .as_ref()
+                    .map_or_else(|| a.may_at(action, j), |b| b.has(j))
+                {
+                    if let Some(sh) = a.shared_at(action, j, Some(u64::MAX)) {
+                        out.push(shared_edge(i, j, t, sh));
+                    }
                 }
             }
         }
@@ -497,7 +530,7 @@ fn role_edges(
     a: &mut Asker<'_>,
     caps: &Caps,
     i: usize,
-    (class, members, named): (Option<u64>, &[usize], bool),
+    (class, members, named, may_assume): (Option<u64>, &[usize], bool, bool),
     trust: &[bool],
     out: &mut Vec<Edge>,
 ) {
@@ -508,7 +541,9 @@ fn role_edges(
         return;
     };
     // A same-account trust policy naming the principal grants without its own policies.
-    if named || a.assume_any {
+    // A trust policy that names neither the principal nor its account lets it in on no
+    // terms, whatever its own policies say (see `callers`).
+    if may_assume && (named || a.assume_any) {
         let action = "sts:AssumeRole";
         if class.is_some() && a.is_uniform(action) {
             if named || a.may(action, arn(rep)) {
@@ -521,9 +556,14 @@ fn role_edges(
                 }
             }
         } else {
+            let may = a.may_bits(action);
             for &j in &targets {
-                if named || a.may(action, arn(j)) {
-                    if let Some(sh) = a.shared(action, arn(j), class) {
+                if named
+                    || may
+                        .as_ref()
+                        .map_or_else(|| a.may_at(action, j), |b| b.has(j))
+                {
+                    if let Some(sh) = a.shared_at(action, j, class) {
                         out.push(shared_edge(i, j, Technique::AssumeRole, sh));
                     }
                 }
@@ -541,9 +581,15 @@ fn role_edges(
                 );
             }
         } else {
+            let may = a.may_bits(action);
             for &j in &targets {
-                if let Some(sh) = a.shared(action, arn(j), Some(u64::MAX)) {
-                    out.push(shared_edge(i, j, Technique::UpdateTrustPolicy, sh));
+                if may
+                    .as_ref()
+                    .map_or_else(|| a.may_at(action, j), |b| b.has(j))
+                {
+                    if let Some(sh) = a.shared_at(action, j, Some(u64::MAX)) {
+                        out.push(shared_edge(i, j, Technique::UpdateTrustPolicy, sh));
+                    }
                 }
             }
         }
@@ -566,9 +612,15 @@ fn role_edges(
                 out.extend(targets.iter().map(|&j| shared_edge(i, j, *t, sh.clone())));
             }
         } else {
+            let may = a.may_bits("iam:PassRole");
             for &j in &targets {
-                if let Some(steps) = a.all(&needs_for(j)) {
-                    out.push(edge(i, j, *t, steps));
+                if may
+                    .as_ref()
+                    .map_or_else(|| a.may_at("iam:PassRole", j), |b| b.has(j))
+                {
+                    if let Some(sh) = a.pass_at(k, j, &needs_for(j)) {
+                        out.push(shared_edge(i, j, *t, sh));
+                    }
                 }
             }
         }

@@ -12,7 +12,8 @@
 //! The crate does no I/O and no printing.
 
 mod asker;
-mod each_action;
+mod callers;
+mod each;
 pub mod employee;
 pub mod escalation;
 pub mod external;
@@ -20,13 +21,15 @@ pub mod model;
 pub mod paths;
 pub mod people;
 pub mod query;
+mod targets;
 
+pub use each::who_can_each;
 pub use employee::{AccessReport, ResourceKind, Target};
 pub use escalation::{admin_grant, graph, Edge, Graph, Node, Step, Technique};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use people::{Assignment, Holder, MappedBy, PeopleOptions};
 pub use query::{
-    can, decide_as, decide_one, who_can, who_can_each, who_can_external, Can, Capability,
-    Condition, Decided, Grant, Reach, Via, WhoCan,
+    can, decide_as, decide_one, who_can, who_can_external, Can, Capability, Condition, Decided,
+    Grant, Reach, Via, WhoCan,
 };

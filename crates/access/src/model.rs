@@ -27,8 +27,8 @@ pub enum PrincipalType {
 pub struct Named {
     /// "arn:aws:iam::...:policy/PhiRead", "user `alice` inline policy `x`", ...
     pub name: Arc<str>,
-    /// The parsed document.
-    pub policy: Policy,
+    /// The parsed document, shared with the policy sets it is put into.
+    pub policy: Arc<Policy>,
 }
 
 /// A principal of the account.
@@ -106,7 +106,7 @@ fn parse(
     match text.parse(kind) {
         Ok(policy) => Some(Named {
             name: place.into(),
-            policy,
+            policy: Arc::new(policy),
         }),
         Err(e) => {
             skipped.push(Skipped {

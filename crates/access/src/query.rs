@@ -155,7 +155,7 @@ fn put(
 ) {
     set.push(match only {
         Some(actions) => n.policy.only_for(actions),
-        None => n.policy.clone(),
+        None => n.policy.as_ref().clone(),
     });
     names.push(n.name.clone());
 }
@@ -180,7 +180,7 @@ pub(crate) fn set_for_actions(
 ) -> PolicySet {
     let copy = |n: &Named| match only {
         Some(actions) => n.policy.only_for(actions),
-        None => n.policy.clone(),
+        None => n.policy.as_ref().clone(),
     };
     let mut set = PolicySet::default();
     let mut identity = Vec::new();
@@ -230,7 +230,7 @@ pub(crate) fn set_for_actions(
 /// Puts the resource's policy (or none) into a principal's policy set.
 pub(crate) fn with_resource(set: &mut PolicySet, resource: Option<&Resource>) {
     match resource.and_then(|r| r.policy.as_ref()) {
-        Some(n) => set.set_resource(Some(n.policy.clone()), Some(&n.name)),
+        Some(n) => set.set_resource(Some(n.policy.clone()), Some(n.name.clone())),
         None => set.set_resource(None, None),
     }
 }
@@ -360,7 +360,7 @@ pub(crate) fn merge(
     g.via.extend(d.via);
 }
 
-fn finish(g: &mut Grant) {
+pub(crate) fn finish(g: &mut Grant) {
     if g.access == Reach::Allowed {
         g.conditions.clear();
     }
@@ -426,77 +426,6 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
         principals,
         notes: m.notes.clone(),
     }
-}
-
-/// [`who_can`] for many resources at once, principal by principal: each principal's
-/// policies are cut to the actions once, and a resource is decided only when one of the
-/// principal's `Allow` statements could name it or the resource has its own policy (the
-/// engine still decides every pair that remains). One answer per resource, in order;
-/// principals of the account only (see [`who_can_external`] for the others).
-pub fn who_can_each(m: &AccessModel, actions: &[String], resources: &[String]) -> Vec<Vec<Grant>> {
-    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-    let with_policy: Vec<bool> = resources
-        .iter()
-        .map(|r| {
-            actions.iter().any(|a| {
-                m.resource_for_action(r, a)
-                    .is_some_and(|x| x.policy.is_some())
-            })
-        })
-        .collect();
-    let per_principal: Vec<Vec<(usize, Grant)>> = m
-        .principals
-        .par_iter()
-        .map(|p| {
-            let mut set = set_for_actions(m, Some(p), None, Some(&only));
-            let asked: Vec<usize> = {
-                let allows: Vec<&phiward_policy::Statement> = set
-                    .identity
-                    .iter()
-                    .flat_map(|x| x.statements.iter())
-                    .filter(|s| s.effect == Effect::Allow)
-                    .collect();
-                (0..resources.len())
-                    .filter(|&i| {
-                        with_policy.get(i).copied().unwrap_or(true)
-                            || resources.get(i).is_some_and(|r| {
-                                allows
-                                    .iter()
-                                    .any(|s| s.resource.as_ref().is_none_or(|x| x.may_apply_to(r)))
-                            })
-                    })
-                    .collect()
-            };
-            let mut out = Vec::new();
-            for i in asked {
-                let Some(resource) = resources.get(i) else {
-                    continue;
-                };
-                let mut grant = None;
-                for a in actions {
-                    with_resource(&mut set, m.resource_for_action(resource, a));
-                    let Some(req) = request_for(m, p, a, resource, &[]) else {
-                        continue;
-                    };
-                    if let Some(d) = decide(&set, &req) {
-                        merge(&mut grant, &p.arn, p.kind, a, d);
-                    }
-                }
-                if let Some(mut g) = grant {
-                    finish(&mut g);
-                    out.push((i, g));
-                }
-            }
-            out
-        })
-        .collect();
-    let mut answers: Vec<Vec<Grant>> = resources.iter().map(|_| Vec::new()).collect();
-    for (i, g) in per_principal.into_iter().flatten() {
-        if let Some(a) = answers.get_mut(i) {
-            a.push(g);
-        }
-    }
-    answers
 }
 
 /// The principals outside the account (other accounts, `*`, services) that the resource's

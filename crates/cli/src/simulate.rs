@@ -305,7 +305,7 @@ fn run_single(args: &Args) -> Result<u8> {
         }
         if let Some((name, p)) = v.pop() {
             names.push((PolicyKind::Resource, 0, 0, name));
-            set.resource = Some(p);
+            set.resource = Some(std::sync::Arc::new(p));
         }
     }
     if let Some(f) = &args.boundary {

@@ -127,7 +127,13 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
         | Some(Spanned {
             value: Json::Null, ..
         }) => {}
-        Some(rp) => set.resource = Some(policy(rp, PolicyKind::Resource, "resourcePolicy")?),
+        Some(rp) => {
+            set.resource = Some(std::sync::Arc::new(policy(
+                rp,
+                PolicyKind::Resource,
+                "resourcePolicy",
+            )?))
+        }
     }
     if let Some(pb) = v.get("permissionBoundaries") {
         for (i, p) in array(pb, "permissionBoundaries")

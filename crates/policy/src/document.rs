@@ -211,11 +211,61 @@ impl ResourceElement {
     /// may name anything. For pre-filtering before a full evaluation, which stays the
     /// judge.
     pub fn may_apply_to(&self, resource: &str) -> bool {
-        if self.negated {
-            return true;
-        }
-        let req = crate::resource::RequestResource::new(resource);
-        self.patterns.iter().any(|p| p.may_match(&req))
+        self.may_apply_to_parsed(&ParsedResource::new(resource))
+    }
+
+    /// [`ResourceElement::may_apply_to`] with the resource split beforehand, for testing
+    /// many elements against one resource.
+    pub fn may_apply_to_parsed(&self, resource: &ParsedResource) -> bool {
+        self.negated || self.patterns.iter().any(|p| p.may_match(&resource.0))
+    }
+
+    /// Whether pattern `k` could name `resource` ([`ResourceElement::may_apply_to`] for
+    /// one pattern; `NotResource` is not considered).
+    pub fn pattern_may_apply(&self, k: usize, resource: &ParsedResource) -> bool {
+        self.patterns
+            .get(k)
+            .is_some_and(|p| p.may_match(&resource.0))
+    }
+
+    /// Whether one of the patterns names `resource`, `NotResource` or not: for a
+    /// `NotResource` element of [`ResourceElement::is_plain`] patterns, the element
+    /// applies exactly when this is false.
+    pub fn lists(&self, resource: &ParsedResource) -> bool {
+        self.patterns.iter().any(|p| p.may_match(&resource.0))
+    }
+
+    /// Whether every pattern is `*` or a full ARN without policy variables: each then
+    /// matches a resource or not, whatever the request context, so that
+    /// [`ResourceElement::lists`] decides whether the element applies.
+    pub fn is_plain(&self) -> bool {
+        self.list
+            .items
+            .iter()
+            .all(|x| x == "*" || (x.split(':').count() >= 6 && !x.contains("${")))
+    }
+
+    /// Pattern `k` when it names one resource only: a full ARN without wildcards or
+    /// policy variables. A resource it matches equals it once both are lowercased (the
+    /// matcher folds case at most), so callers can index resources by lowercased ARN and
+    /// confirm candidates with [`ResourceElement::pattern_may_apply`].
+    pub fn literal(&self, k: usize) -> Option<&str> {
+        let text = self.list.items.get(k)?;
+        let arn = matches!(self.patterns.get(k), Some(ResourceMatcher::Arn(_)));
+        // A short ARN (fewer than six parts) reads its missing segments as wildcards.
+        let full = text.split(':').count() >= 6;
+        (arn && full && !text.contains(['*', '?', '$'])).then_some(text.as_str())
+    }
+}
+
+/// A resource ARN split once (see [`ResourceElement::may_apply_to_parsed`]).
+#[derive(Clone, Debug)]
+pub struct ParsedResource(crate::resource::RequestResource);
+
+impl ParsedResource {
+    /// Splits `resource`.
+    pub fn new(resource: &str) -> ParsedResource {
+        ParsedResource(crate::resource::RequestResource::new(resource))
     }
 }
 

@@ -168,7 +168,8 @@ mod tests {
         let mut s = PolicySet::default();
         s.identity
             .push(parse_policy(identity, PolicyKind::Identity).unwrap());
-        s.resource = resource.map(|r| parse_policy(r, PolicyKind::Resource).unwrap());
+        s.resource =
+            resource.map(|r| std::sync::Arc::new(parse_policy(r, PolicyKind::Resource).unwrap()));
         s.name_policies(|_, _, _| None);
         s
     }

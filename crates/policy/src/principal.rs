@@ -43,6 +43,9 @@ pub struct RequestPrincipal {
     /// For sessions: the role's ARN (from `aws:PrincipalArn` when it names the same role,
     /// so the role's path is known).
     pub role_arn: Option<String>,
+    /// For role sessions: partition, account and role name, split once because every
+    /// role ARN a policy names is compared with them.
+    session: Option<(String, String, String)>,
 }
 
 /// How a `Principal` element matched the request's principal, weakest first.
@@ -81,6 +84,21 @@ impl RequestPrincipal {
             kind,
             account: account.map(str::to_string),
             role_arn,
+            session: (kind == PrincipalKind::AssumedRole)
+                .then(|| Arn::parse(s))
+                .flatten()
+                .and_then(|a| {
+                    let role = a
+                        .resource
+                        .strip_prefix("assumed-role/")?
+                        .split('/')
+                        .next()?;
+                    Some((
+                        a.partition.to_string(),
+                        a.account.to_string(),
+                        role.to_string(),
+                    ))
+                }),
         };
         if s.eq_ignore_ascii_case("anonymous") || s == "*" {
             return Ok(mk(PrincipalKind::Anonymous, None, None));
@@ -242,23 +260,27 @@ fn match_id(id: &PrincipalId, p: &RequestPrincipal) -> Option<PrincipalMatch> {
         }
         PrincipalId::Account(_) => None,
         PrincipalId::Arn(s) => {
-            let arn = Arn::parse(&p.arn);
             if p.kind == K::AssumedRole {
                 // A role ARN names every session of the role (the role name compares
                 // without regard to case, as IAM role names are unique that way).
-                let session_role =
-                    arn.and_then(|a| a.resource.strip_prefix("assumed-role/")?.split('/').next());
-                if let (Some((part, acct, name)), Some(a), Some(sr)) =
-                    (role_name_of(s), arn, session_role)
+                // Most named roles are other roles: reject on the name before parsing.
+                let ends_with_name = |sr: &str| {
+                    s.len() >= sr.len()
+                        && s.get(s.len() - sr.len()..)
+                            .is_some_and(|t| t.eq_ignore_ascii_case(sr))
+                };
+                let session = p.session.as_ref().filter(|(_, _, sr)| ends_with_name(sr));
+                if let (Some((sp, sa, sr)), Some((part, acct, name))) =
+                    (session, session.and_then(|_| role_name_of(s)))
                 {
-                    if part == a.partition && acct == a.account && name.eq_ignore_ascii_case(sr) {
+                    if part == sp && acct == sa && name.eq_ignore_ascii_case(sr) {
                         return Some(PrincipalMatch::Role);
                     }
                 }
             } else if p.kind == K::FederatedUser {
                 // A federated-user session `federated-user/NAME` was created by the IAM
                 // user NAME; naming that user is limited by boundary and session policy.
-                if let Some(a) = arn {
+                if let Some(a) = Arn::parse(&p.arn) {
                     let name = a.resource.split_once('/').map_or("", |(_, n)| n);
                     if *s == format!("arn:{}:iam::{}:user/{name}", a.partition, a.account) {
                         return Some(PrincipalMatch::FederatingUser);

@@ -34,6 +34,13 @@ impl Policy {
     }
 }
 
+impl Statement {
+    /// The statement as JSON on one level of indentation, as [`Policy::to_json`] prints it.
+    pub fn to_json(&self) -> String {
+        statement(self, "")
+    }
+}
+
 fn quoted(s: &str) -> String {
     let mut o = String::new();
     write_string(&mut o, s);

@@ -13,8 +13,9 @@ use crate::resource::RequestResource;
 pub struct PolicySet {
     /// Identity-based policies of the principal (inline, managed, groups).
     pub identity: Vec<Policy>,
-    /// The resource's policy (bucket policy, key policy, trust policy, ...).
-    pub resource: Option<Policy>,
+    /// The resource's policy (bucket policy, key policy, trust policy, ...), shared: access
+    /// analysis puts one resource's policy into many principals' sets.
+    pub resource: Option<Arc<Policy>>,
     /// The permissions boundary; several documents act as one boundary.
     pub boundary: Vec<Policy>,
     /// The session policy of a role or federated-user session.
@@ -40,10 +41,10 @@ pub(crate) struct Names {
 impl PolicySet {
     /// Replaces the resource's policy and its display name, keeping the other policies
     /// and their names: access analysis asks about many resources for one principal.
-    pub fn set_resource(&mut self, policy: Option<Policy>, name: Option<&str>) {
+    pub fn set_resource(&mut self, policy: Option<Arc<Policy>>, name: Option<Arc<str>>) {
         self.names.resource = policy
             .as_ref()
-            .map(|_| Arc::from(name.unwrap_or("resourcePolicy")));
+            .map(|_| name.unwrap_or_else(|| Arc::from("resourcePolicy")));
         self.resource = policy;
     }
 

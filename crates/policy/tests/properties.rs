@@ -278,7 +278,7 @@ proptest! {
         for pol in &case.policies.identity {
             set.identity.push(parse_policy(&pol.to_json(), PolicyKind::Identity).unwrap());
         }
-        set.resource = case.policies.resource.as_ref().map(|r| parse_policy(&r.to_json(), PolicyKind::Resource).unwrap());
+        set.resource = case.policies.resource.as_ref().map(|r| std::sync::Arc::new(parse_policy(&r.to_json(), PolicyKind::Resource).unwrap()));
         set.boundary = case.policies.boundary.iter().map(|b| parse_policy(&b.to_json(), PolicyKind::PermissionsBoundary).unwrap()).collect();
         set.scps = case.policies.scps.iter().map(|l| l.iter().map(|s| parse_policy(&s.to_json(), PolicyKind::Scp).unwrap()).collect()).collect();
         set.name_policies(|_, _, _| None);

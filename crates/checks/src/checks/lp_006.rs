@@ -81,7 +81,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             .access
             .resource_for(arn)
             .and_then(|r| r.policy.as_ref())
-            .map(|n| &n.policy);
+            .map(|n| n.policy.as_ref());
         let address = internet_address(policy);
         let known = [("aws:SourceIp", address), ("aws:SecureTransport", "true")];
         let absent = ["aws:SourceVpce", "aws:SourceVpc", "aws:VpcSourceIp"];
