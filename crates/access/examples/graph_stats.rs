@@ -3,6 +3,10 @@
 
 use std::time::Instant;
 
+/// The allocator the `phiward` binary uses, so that the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args()
         .nth(1)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::escalation::{Shared, PASS_ROLE};
+use crate::escalation::{share, Shared, PASS_ROLE};
 use crate::model::{AccessModel, Principal};
 use crate::query::{decide, request_for, with_resource, Decided};
 use crate::targets::{Bits, Targets};
@@ -207,9 +207,7 @@ impl Asker<'_> {
         signature: Option<u128>,
     ) -> Option<Shared> {
         let (Some(class), Some(signature)) = (class, signature) else {
-            return self
-                .ask(action, target, &[])
-                .map(|s| (Arc::new(vec![s]), None));
+            return self.ask(action, target, &[]).map(|s| share(vec![s], None));
         };
         if let Some(hit) = self.shared_memo.get(&(action, class, signature)) {
             return hit.clone();
@@ -221,7 +219,7 @@ impl Asker<'_> {
             .map_or_else(|| Arc::from(""), |n| n.name.clone());
         let answer = self
             .ask(action, target, &[])
-            .map(|s| (Arc::new(vec![s]), Some(name)));
+            .map(|s| share(vec![s], Some(name)));
         self.shared_memo
             .insert((action, class, signature), answer.clone());
         answer
@@ -360,7 +358,7 @@ impl Asker<'_> {
         let target = m.principals.get(j).map_or("", |p| p.arn.as_str());
         match self.signature_at("iam:PassRole", j, target) {
             Some(sig) => self.pass_signed(k, sig, needs),
-            None => self.all(needs).map(|steps| (Arc::new(steps), None)),
+            None => self.all(needs).map(|steps| share(steps, None)),
         }
     }
 
@@ -370,7 +368,7 @@ impl Asker<'_> {
         }
         let answer = self
             .all(needs)
-            .map(|steps| (Arc::new(steps), Some(Arc::from(""))));
+            .map(|steps| share(steps, Some(Arc::from(""))));
         self.pass_memo.insert((k, sig), answer.clone());
         answer
     }
@@ -380,9 +378,7 @@ impl Asker<'_> {
         if let Some(hit) = self.shared_memo.get(&(action, u64::MAX - 1, 0)) {
             return hit.clone();
         }
-        let answer = self
-            .ask(action, "*", &[])
-            .map(|s| (Arc::new(vec![s]), None));
+        let answer = self.ask(action, "*", &[]).map(|s| share(vec![s], None));
         self.shared_memo
             .insert((action, u64::MAX - 1, 0), answer.clone());
         answer

@@ -184,6 +184,7 @@ pub(crate) fn decide_all(
             Some(*interned.entry(key).or_insert(next))
         })
         .collect();
+    let res_of: Vec<Option<&Resource>> = resources.iter().map(|r| m.resource_for(r)).collect();
     let per_principal: Vec<Vec<(usize, usize, Answers)>> = m
         .principals
         .par_iter()
@@ -221,8 +222,8 @@ pub(crate) fn decide_all(
                 };
                 if let Some(hit) = key.and_then(|k| memo.get(&k)) {
                     if let Some((rep, answers)) = hit {
-                        let from = resources.get(*rep).and_then(|r| m.resource_for(r));
-                        let told = match (from, m.resource_for(resource)) {
+                        let of = |k: usize| res_of.get(k).copied().flatten();
+                        let told = match (of(*rep), of(i)) {
                             (Some(from), Some(to)) => answers
                                 .iter()
                                 .map(|(a, d)| (*a, relabel(d, from, to)))

@@ -128,14 +128,7 @@ pub struct Edge {
     /// The permissions it uses, as decided; read them through [`Graph::steps`], which
     /// names this edge's target in steps decided once for a class of targets.
     #[serde(skip)]
-    pub(crate) shared: Arc<Vec<Step>>,
-    /// For steps decided once for a class of targets: the trust policy name the shared
-    /// steps carry, to be replaced by the target's own.
-    #[serde(skip)]
-    pub(crate) relabel: Option<Arc<str>>,
-    /// What the edge assumes beyond the snapshot (an instance running with the profile).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assumes: Option<&'static str>,
+    pub(crate) shared: Shared,
 }
 
 /// A node: a principal of the account or an external one.
@@ -169,19 +162,26 @@ pub struct Graph {
 }
 
 impl Edge {
+    /// What the edge assumes beyond the snapshot: for `ssm:SendCommand`, an instance
+    /// running with the role's profile.
+    pub fn assumes(&self) -> Option<&'static str> {
+        (self.technique == Technique::SsmSendCommand)
+            .then_some("an EC2 instance runs with this role's instance profile")
+    }
+
     /// The permissions as decided, without copying: actions, reach and condition keys
     /// hold for this edge, but a step shared by a class of targets may name another
     /// member's ARN and trust policy; evidence must come from [`Graph::steps`].
     pub fn decided(&self) -> &[Step] {
-        &self.shared
+        &self.shared.steps
     }
 }
 
 impl Graph {
     /// The permissions an edge uses, with their evidence, naming the edge's target.
     pub fn steps(&self, e: &Edge) -> Vec<Step> {
-        let mut steps: Vec<Step> = e.shared.as_ref().clone();
-        if let (Some(old), Some(to)) = (&e.relabel, self.nodes.get(e.to)) {
+        let mut steps: Vec<Step> = e.shared.steps.clone();
+        if let (Some(old), Some(to)) = (&e.shared.relabel, self.nodes.get(e.to)) {
             let new = to.trust.as_deref().unwrap_or(old);
             for s in steps.iter_mut().filter(|s| s.resource != "*") {
                 s.resource = to.arn.clone();
@@ -202,12 +202,13 @@ impl Graph {
 }
 
 fn edge(from: usize, to: usize, technique: Technique, steps: Vec<Step>) -> Edge {
-    shared_edge(from, to, technique, (Arc::new(steps), None))
+    shared_edge(from, to, technique, share(steps, None))
 }
 
-/// An edge whose steps may be shared with other edges (see [`Edge::relabel`]).
-fn shared_edge(from: usize, to: usize, technique: Technique, (shared, relabel): Shared) -> Edge {
+/// An edge whose steps may be shared with other edges (see [`Decision::relabel`]).
+fn shared_edge(from: usize, to: usize, technique: Technique, shared: Shared) -> Edge {
     let access = shared
+        .steps
         .iter()
         .map(|s| s.access)
         .max()
@@ -218,13 +219,24 @@ fn shared_edge(from: usize, to: usize, technique: Technique, (shared, relabel): 
         technique,
         access,
         shared,
-        relabel,
-        assumes: None,
     }
 }
 
-/// Steps shared by the edges decided together, and the trust-policy name they carry.
-pub(crate) type Shared = (Arc<Vec<Step>>, Option<Arc<str>>);
+/// Steps decided once and shared by the edges decided together (an edge is then a few
+/// words: millions of them on a large account).
+#[derive(Debug)]
+pub(crate) struct Decision {
+    pub(crate) steps: Vec<Step>,
+    /// For steps decided once for a class of targets: the trust policy name they carry,
+    /// to be replaced by each target's own.
+    pub(crate) relabel: Option<Arc<str>>,
+}
+
+pub(crate) type Shared = Arc<Decision>;
+
+pub(crate) fn share(steps: Vec<Step>, relabel: Option<Arc<str>>) -> Shared {
+    Arc::new(Decision { steps, relabel })
+}
 
 /// Whether the role's trust policy lets `service` assume it.
 fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
@@ -396,6 +408,8 @@ pub fn graph(m: &AccessModel) -> Graph {
             (None, out)
         })
         .collect();
+    // Millions of edges on a large account: one allocation of the final size.
+    edges.reserve_exact(per_principal.iter().map(|(_, f)| f.len()).sum::<usize>());
     for ((admin_by, found), node) in per_principal.into_iter().zip(nodes.iter_mut()) {
         node.admin = admin_by.is_some();
         node.admin_by = admin_by;
@@ -628,9 +642,7 @@ fn role_edges(
     if caps.ssm && trust.first() == Some(&true) {
         if let Some(sh) = a.star("ssm:SendCommand") {
             for &j in &targets {
-                let mut e = shared_edge(i, j, Technique::SsmSendCommand, sh.clone());
-                e.assumes = Some("an EC2 instance runs with this role's instance profile");
-                out.push(e);
+                out.push(shared_edge(i, j, Technique::SsmSendCommand, sh.clone()));
             }
         }
     }

@@ -57,6 +57,9 @@ pub(crate) struct Targets {
     parsed: Vec<ParsedResource>,
     /// Target indices by lowercased ARN, for patterns that name one resource.
     by_lower: HashMap<String, Vec<usize>>,
+    /// Lowercased ARNs with their index, sorted: the targets a pattern's literal start
+    /// (before its first wildcard) can match form one range.
+    sorted: Vec<(String, usize)>,
     all: Arc<Bits>,
     memo: RwLock<HashMap<Vec<String>, Arc<Bits>>>,
 }
@@ -70,9 +73,15 @@ impl Targets {
             by_lower.entry(arn.to_lowercase()).or_default().push(j);
         }
         let all = Arc::new(Bits::full(parsed.len()));
+        let mut sorted: Vec<(String, usize)> = by_lower
+            .iter()
+            .flat_map(|(k, v)| v.iter().map(move |&j| (k.clone(), j)))
+            .collect();
+        sorted.sort();
         Targets {
             parsed,
             by_lower,
+            sorted,
             all,
             memo: RwLock::new(HashMap::new()),
         }
@@ -114,9 +123,6 @@ impl Targets {
 
     fn compute(&self, e: &ResourceElement) -> Bits {
         let n = self.parsed.len();
-        if e.list.items.iter().any(|x| x == "*") {
-            return Bits::full(n);
-        }
         let mut bits = Bits::empty(n);
         for k in 0..e.list.items.len() {
             match e.literal(k) {
@@ -132,9 +138,28 @@ impl Targets {
                         }
                     }
                 }
+                None if e.pattern_is_open(k) => return Bits::full(n),
                 None => {
-                    for (j, r) in self.parsed.iter().enumerate() {
-                        if !bits.has(j) && e.pattern_may_apply(k, r) {
+                    let text = e.list.items.get(k).map_or("", String::as_str);
+                    // What a wildcard pattern matches starts with its literal start (the
+                    // matcher folds case at most).
+                    let start = match text.find(['*', '?']) {
+                        Some(at) => text.get(..at).unwrap_or(""),
+                        None => text,
+                    }
+                    .to_lowercase();
+                    let from = self
+                        .sorted
+                        .partition_point(|(a, _)| a.as_str() < start.as_str());
+                    let range = self.sorted.get(from..).unwrap_or_default();
+                    for (_, j) in range.iter().take_while(|(a, _)| a.starts_with(&start)) {
+                        let j = *j;
+                        if !bits.has(j)
+                            && self
+                                .parsed
+                                .get(j)
+                                .is_some_and(|r| e.pattern_may_apply(k, r))
+                        {
                             bits.set(j);
                         }
                     }
@@ -173,6 +198,9 @@ mod tests {
             r#""arn:aws:iam::111122223333:role/App-B""#,
             r#"["arn:aws:iam::*:role/app-a", "arn:aws:iam::111122223333:user/*"]"#,
             r#""arn:aws:iam::111122223333:role/*""#,
+            r#""arn:aws:IAM::111122223333:role/app-?""#,
+            r#""arn:aws:iam::*:role/App-*""#,
+            r#""arn:aws:iam::111122223333:role/*/app-c""#,
             r#""arn:aws:iam::111122223333:role/${aws:username}""#,
             r#""arn:aws:iam""#,
         ] {

@@ -317,7 +317,7 @@ fn trust_policy_rewrite_and_ssm() {
         .iter()
         .find(|e| e.technique == Technique::SsmSendCommand)
         .unwrap();
-    assert!(e.assumes.is_some());
+    assert!(e.assumes().is_some());
 }
 
 #[test]

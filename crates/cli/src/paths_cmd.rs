@@ -114,7 +114,7 @@ pub fn run(args: &Args) -> Result<u8> {
                             "to": g.nodes.get(e.to).map(|n| n.arn.as_str()),
                             "technique": e.technique,
                             "access": e.access,
-                            "assumes": e.assumes,
+                            "assumes": e.assumes(),
                             "permissions": g.steps(e),
                         })).collect::<Vec<_>>(),
                     })
@@ -155,7 +155,7 @@ fn text(o: &mut impl Write, g: &Graph, paths: &[Path], to: &str) -> std::io::Res
                 writeln!(o, "      {} on {}", s.action, s.resource)?;
                 crate::access_cmd::evidence_text(o, 8, &s.conditions, &s.via)?;
             }
-            if let Some(a) = e.assumes {
+            if let Some(a) = e.assumes() {
                 writeln!(o, "      assumes {a}")?;
             }
         }

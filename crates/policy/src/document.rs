@@ -245,6 +245,13 @@ impl ResourceElement {
             .all(|x| x == "*" || (x.split(':').count() >= 6 && !x.contains("${")))
     }
 
+    /// Whether pattern `k` may name any resource at all ([`ResourceElement::may_apply_to`]
+    /// says yes whatever the resource): `*`, a pattern with policy variables, or a short
+    /// ARN the policy type rejects.
+    pub fn pattern_is_open(&self, k: usize) -> bool {
+        self.patterns.get(k).is_some_and(ResourceMatcher::is_open)
+    }
+
     /// Pattern `k` when it names one resource only: a full ARN without wildcards or
     /// policy variables. A resource it matches equals it once both are lowercased (the
     /// matcher folds case at most), so callers can index resources by lowercased ARN and

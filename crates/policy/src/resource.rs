@@ -98,6 +98,15 @@ impl ResourceMatcher {
         }
     }
 
+    /// Whether [`ResourceMatcher::may_match`] holds for every resource.
+    pub(crate) fn is_open(&self) -> bool {
+        match self {
+            ResourceMatcher::All | ResourceMatcher::Rejected => true,
+            ResourceMatcher::Nothing => false,
+            ResourceMatcher::Arn(a) => matches!(a.rest, Rest::Dynamic(_)),
+        }
+    }
+
     /// Compiles one pattern of a policy of `kind`; `vars` enables policy variables.
     pub(crate) fn new(pattern: &str, kind: PolicyKind, vars: bool) -> ResourceMatcher {
         if pattern == "*" {
