@@ -20,6 +20,7 @@
 pub mod detect;
 pub mod digest;
 pub mod event;
+mod objects;
 pub mod policy;
 pub mod read;
 pub mod resources;
