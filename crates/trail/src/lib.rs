@@ -24,6 +24,7 @@ mod objects;
 pub mod policy;
 pub mod read;
 pub mod resources;
+pub mod review;
 pub mod scan;
 pub mod time;
 pub mod unused;
