@@ -184,6 +184,11 @@ impl S3Source {
     }
 }
 
+/// Every key under the prefix. S3 returns at most 1,000 keys per `ListObjectsV2` answer
+/// and a `NextContinuationToken` while more remain; the SDK's paginator follows it.
+///
+/// AWS: Amazon S3 API Reference, `ListObjectsV2`
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html>).
 async fn list(
     client: &aws_sdk_s3::Client,
     location: &S3Location,
@@ -233,6 +238,11 @@ impl ObjectSource for S3Source {
         Ok(self.keys.clone())
     }
 
+    /// `GetObject` answers with the object's user metadata (`x-amz-meta-*` headers), so a
+    /// digest's signature is kept from it.
+    ///
+    /// AWS: Amazon S3 API Reference, `GetObject`, response header `x-amz-meta-*`
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>).
     fn get(&self, key: &str) -> Result<Vec<u8>, SourceError> {
         self.runtime.block_on(async {
             let out = self
@@ -254,8 +264,11 @@ impl ObjectSource for S3Source {
     }
 
     /// From the digest's `GetObject` answer when it was read, else with `HeadObject`. A
-    /// digest gone since the listing has none; a refused `HeadObject` counts as a failed
-    /// read.
+    /// digest gone since the listing has none (`HeadObject` answers 404 without a body,
+    /// hence without an error code); a refused `HeadObject` counts as a failed read.
+    ///
+    /// AWS: Amazon S3 API Reference, `HeadObject`
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html>).
     fn signature(&self, key: &str) -> Option<String> {
         if let Some(s) = self.remembered(key) {
             return Some(s);
