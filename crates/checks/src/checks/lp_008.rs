@@ -16,13 +16,14 @@
 //! Fix: remove the unused services and actions from the principal's policies, or generate
 //! a policy from its use (`phiward trail policy`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::Duration;
 use phiward_access::PrincipalType;
+use phiward_catalog::{Action, Catalog};
 use phiward_report::{Evidence, Finding, Severity, Status};
 use phiward_snapshot::EntryStatus;
-use phiward_trail::unused::{group, usage_of, used_actions, Grants, ServiceActions};
+use phiward_trail::unused::{usage_of, used_actions, Grants};
 use phiward_trail::usage::Usage;
 
 use crate::{fact, Audit, Check, Meta};
@@ -55,19 +56,54 @@ enum Advisor {
 }
 
 /// What the logs say of one principal.
-struct Logs {
+struct Logs<'c> {
     granted: usize,
-    /// Granted actions never used in the window, by service.
-    unused: Vec<ServiceActions>,
+    /// Granted actions never used in the window, by service prefix, the first few named.
+    unused: BTreeMap<&'c str, Unused<'c>>,
     count: usize,
     /// Whether the logs hold any call of the principal.
     mentioned: bool,
 }
 
+/// One service's unused actions: how many, and the first [`MAX_ACTIONS`] (catalog
+/// order), kept as catalog handles so that an administrator's thousands cost no string.
 #[derive(Default)]
-struct Entry {
+struct Unused<'c> {
+    count: usize,
+    first: Vec<Action<'c>>,
+}
+
+/// Compares the granted actions (by catalog index) with those used.
+fn weigh<'c>(
+    catalog: &'c Catalog,
+    granted: &[bool],
+    used: &HashSet<usize>,
+    mentioned: bool,
+) -> Logs<'c> {
+    let mut logs = Logs {
+        granted: granted.iter().filter(|g| **g).count(),
+        unused: BTreeMap::new(),
+        count: 0,
+        mentioned,
+    };
+    for a in catalog.actions() {
+        if granted.get(a.index()) != Some(&true) || used.contains(&a.index()) {
+            continue;
+        }
+        logs.count += 1;
+        let u = logs.unused.entry(a.service().prefix()).or_default();
+        u.count += 1;
+        if u.first.len() < MAX_ACTIONS {
+            u.first.push(a);
+        }
+    }
+    logs
+}
+
+#[derive(Default)]
+struct Entry<'c> {
     advisor: Option<Advisor>,
-    logs: Option<Logs>,
+    logs: Option<Logs<'c>>,
 }
 
 /// The span of the counted events.
@@ -180,16 +216,15 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                         && !p.service_linked
                         && !skipped(&p.arn)
                 }) {
-                    let granted = grants.granted(a.access, p);
+                    let granted = grants.granted_bits(a.access, p);
                     let u = usage_of(usage, p);
-                    let used = used_actions(u);
-                    let never: BTreeSet<String> = granted.difference(&used).cloned().collect();
-                    entries.entry(p.arn.clone()).or_default().logs = Some(Logs {
-                        granted: granted.len(),
-                        count: never.len(),
-                        unused: group(catalog, &never),
-                        mentioned: u.is_some(),
-                    });
+                    let used: HashSet<usize> = used_actions(u)
+                        .iter()
+                        .filter_map(|n| catalog.action(n))
+                        .map(|a| a.index())
+                        .collect();
+                    entries.entry(p.arn.clone()).or_default().logs =
+                        Some(weigh(catalog, &granted, &used, u.is_some()));
                 }
             }
             Err(e) => out.push(m.finding(
@@ -214,7 +249,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     out
 }
 
-fn finding(m: &Meta, arn: &str, entry: &Entry, window: Option<&Window>, days: i64) -> Finding {
+fn finding(m: &Meta, arn: &str, entry: &Entry<'_>, window: Option<&Window>, days: i64) -> Finding {
     let name = arn.rsplit('/').next().unwrap_or(arn);
     let (mut fails, mut passes, mut reasons) = (Vec::new(), Vec::new(), Vec::new());
     let mut evidence = Vec::new();
@@ -293,45 +328,39 @@ fn finding(m: &Meta, arn: &str, entry: &Entry, window: Option<&Window>, days: i6
 }
 
 /// One entry per service: how many actions are unused, the first few by access level.
-fn unused_evidence(unused: &[ServiceActions]) -> Vec<Evidence> {
+fn unused_evidence(unused: &BTreeMap<&str, Unused<'_>>) -> Vec<Evidence> {
     let mut out: Vec<Evidence> = unused
         .iter()
         .take(MAX_SERVICES)
-        .map(|s| {
-            let total: usize = s.levels.values().map(Vec::len).sum();
-            let mut shown = 0;
-            let mut levels = Vec::new();
-            for (level, actions) in &s.levels {
-                let room = MAX_ACTIONS.saturating_sub(shown);
-                if room == 0 {
-                    break;
-                }
-                let names: Vec<&str> = actions.iter().take(room).map(String::as_str).collect();
-                shown += names.len();
-                levels.push(format!("{level}: {}", names.join(", ")));
+        .map(|(service, u)| {
+            let mut levels: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for a in &u.first {
+                levels
+                    .entry(a.access_level().as_str())
+                    .or_default()
+                    .push(a.full_name());
             }
-            let more = if total > shown {
-                format!("; {} more", total - shown)
+            let levels: Vec<String> = levels
+                .iter()
+                .map(|(level, names)| format!("{level}: {}", names.join(", ")))
+                .collect();
+            let more = if u.count > u.first.len() {
+                format!("; {} more", u.count - u.first.len())
             } else {
                 String::new()
             };
             fact(
                 "CloudTrail logs",
                 format!(
-                    "{}: {total} unused ({}{more})",
-                    s.service,
+                    "{service}: {} unused ({}{more})",
+                    u.count,
                     levels.join("; ")
                 ),
             )
         })
         .collect();
     if unused.len() > MAX_SERVICES {
-        let rest: usize = unused
-            .iter()
-            .skip(MAX_SERVICES)
-            .flat_map(|s| s.levels.values())
-            .map(Vec::len)
-            .sum();
+        let rest: usize = unused.values().skip(MAX_SERVICES).map(|u| u.count).sum();
         out.push(fact(
             "CloudTrail logs",
             format!(
