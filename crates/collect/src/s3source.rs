@@ -221,7 +221,6 @@ fn list_error(location: &S3Location, e: &SdkError<ListObjectsV2Error>) -> Collec
     use aws_sdk_s3::error::ProvideErrorMetadata as _;
     let detail = describe(e);
     let hint = match e.code() {
-        Some("NoSuchBucket") => " (no such bucket)",
         Some("AccessDenied") => {
             " (listing needs s3:ListBucket on the bucket; see docs/trail.md for the policy)"
         }
