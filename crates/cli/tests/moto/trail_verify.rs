@@ -144,6 +144,8 @@ pub(crate) fn check(url: &str, tmp: &Path) {
     let o = verify(url, &keys, tmp, &["--format", "json"]);
     assert_eq!(kinds(&o), (Some(1), vec!["log_missing".to_string()]));
 
+    check_policy(url, tmp, &chain, &keys, &upload);
+
     // What cannot be read exits 2 with a clear message.
     let o = crate::phiward(
         &[
@@ -186,6 +188,66 @@ pub(crate) fn check(url: &str, tmp: &Path) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("no usable AWS credentials"), "{err}");
+}
+
+/// Under moto's IAM enforcement: `docs/trail-verify-policy.json` is enough to verify the
+/// bucket; a user who may read the digests but not the log files gets `log_unreadable`,
+/// each refused read named on standard error, and exit 2.
+fn check_policy(url: &str, tmp: &Path, chain: &Chain, keys: &Path, upload: &dyn Fn(&Chain)) {
+    upload(chain);
+    let digests_only = tmp.join("digests-only-policy.json");
+    std::fs::write(
+        &digests_only,
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::my-trail-bucket"},
+            {"Effect": "Allow", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::my-trail-bucket/prefix/AWSLogs/*/CloudTrail-Digest/*"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let policy = crate::root().join("docs/trail-verify-policy.json");
+    let script = crate::script("trail_bucket.py");
+    let users: Value = serde_json::from_str(&crate::run_python(&[
+        script.to_str().unwrap(),
+        url,
+        "users",
+        BUCKET,
+        &format!("trail-verifier={}", policy.display()),
+        &format!("digest-reader={}", digests_only.display()),
+    ]))
+    .unwrap();
+    let run = |user: &str| {
+        let (key, secret) = (
+            users[user][0].as_str().unwrap(),
+            users[user][1].as_str().unwrap(),
+        );
+        crate::phiward(
+            &[
+                "trail",
+                "verify",
+                "s3://phiward-trail-verify/prefix",
+                "--public-keys",
+                keys.to_str().unwrap(),
+                "--endpoint-url",
+                url,
+                "--format",
+                "json",
+            ],
+            key,
+            secret,
+            tmp,
+        )
+    };
+    let documented = run("trail-verifier");
+    let limited = run("digest-reader");
+    bucket_script(url, &["auth-off"]);
+    assert_eq!(kinds(&documented), (Some(0), vec![]));
+    assert_eq!(
+        kinds(&limited),
+        (Some(2), vec!["log_unreadable".to_string(); 6])
+    );
+    let err = String::from_utf8_lossy(&limited.stderr);
+    assert!(err.contains("AccessDenied"), "{err}");
 }
 
 /// With a key allowed only the collector policy (no `s3:ListBucket`), listing the bucket

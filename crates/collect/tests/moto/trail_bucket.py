@@ -7,11 +7,17 @@
         as CloudTrail stores it
     python trail_bucket.py URL put BUCKET KEY FILE [SIGNATURE]
     python trail_bucket.py URL delete BUCKET KEY
+    python trail_bucket.py URL users BUCKET NAME=POLICY_FILE...
+        creates each user with its policy (`my-trail-bucket` replaced by BUCKET) and an
+        access key, turns moto's IAM enforcement on, prints {NAME: [KEY, SECRET]}
+    python trail_bucket.py URL auth-off
 
 It never resets moto: crates/cli/tests/collect_moto.rs runs it after the collector's checks.
 """
+import json
 import os
 import sys
+import urllib.request
 
 import boto3
 
@@ -26,6 +32,15 @@ def put(bucket, key, path, signature=None):
     extra = {"Metadata": {"signature": signature}} if signature else {}
     with open(path, "rb") as f:
         s3.put_object(Bucket=bucket, Key=key, Body=f.read(), **extra)
+
+
+def reset_auth(count):
+    # As restrict.py: a form content type would make moto read an empty body.
+    req = urllib.request.Request(
+        URL + "/moto-api/reset-auth", data=count.encode(), method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    urllib.request.urlopen(req).read()
 
 
 if CMD == "upload":
@@ -52,7 +67,25 @@ if CMD == "upload":
 elif CMD == "put":
     bucket, key, path = sys.argv[3:6]
     put(bucket, key, path, sys.argv[6] if len(sys.argv) > 6 else None)
+elif CMD == "users":
+    bucket = sys.argv[3]
+    iam = boto3.client(
+        "iam", endpoint_url=URL, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+    keys = {}
+    for spec in sys.argv[4:]:
+        name, policy = spec.split("=", 1)
+        iam.create_user(UserName=name)
+        doc = open(policy).read().replace("my-trail-bucket", bucket)
+        iam.put_user_policy(UserName=name, PolicyName="verify", PolicyDocument=doc)
+        k = iam.create_access_key(UserName=name)["AccessKey"]
+        keys[name] = [k["AccessKeyId"], k["SecretAccessKey"]]
+    reset_auth("0")
+    json.dump(keys, sys.stdout)
+elif CMD == "auth-off":
+    reset_auth("inf")
 elif CMD == "delete":
     s3.delete_object(Bucket=sys.argv[3], Key=sys.argv[4])
 else:
-    sys.exit("usage: trail_bucket.py URL upload|put|delete ...")
+    sys.exit("usage: trail_bucket.py URL upload|put|delete|users|auth-off ...")
