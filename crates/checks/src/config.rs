@@ -102,7 +102,7 @@ pub struct Thresholds {
     pub unused_key_days: i64,
     /// Days both keys of a user may be active at once while rotating (KEY-002).
     pub key_overlap_days: i64,
-    /// Days without use after which a granted service is unused (LP-008).
+    /// Days without use after which a granted service or action is unused (LP-008).
     pub unused_permission_days: i64,
     /// Days without a console sign-in after which a password is unused (KEY-006).
     pub unused_password_days: i64,

@@ -38,6 +38,8 @@ pub struct Audit<'a> {
     graph: OnceLock<phiward_access::Graph>,
     /// What the CloudTrail logs given to the audit show (`--logs`), if any.
     pub detections: Option<&'a phiward_trail::detect::Detections>,
+    /// What each principal used in those logs (LP-008), if any.
+    pub usage: Option<&'a phiward_trail::usage::Usage>,
 }
 
 impl<'a> Audit<'a> {
@@ -56,6 +58,7 @@ impl<'a> Audit<'a> {
             admins: OnceLock::new(),
             graph: OnceLock::new(),
             detections: None,
+            usage: None,
         }
     }
 
@@ -63,6 +66,17 @@ impl<'a> Audit<'a> {
     pub fn with_detections(mut self, d: &'a phiward_trail::detect::Detections) -> Audit<'a> {
         self.detections = Some(d);
         self
+    }
+
+    /// The audit, also weighing what each principal used in CloudTrail logs (LP-008).
+    pub fn with_usage(mut self, u: &'a phiward_trail::usage::Usage) -> Audit<'a> {
+        self.usage = Some(u);
+        self
+    }
+
+    /// The detections and usage of one read of the logs (`phiward_trail::review`).
+    pub fn with_review(self, r: &'a phiward_trail::review::Review) -> Audit<'a> {
+        self.with_detections(&r.detections).with_usage(&r.usage)
     }
 
     /// The account's escalation graph (`phiward paths`), built once for every check.

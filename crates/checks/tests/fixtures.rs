@@ -19,21 +19,40 @@ fn audit(dir: &str) -> Vec<Finding> {
         Ok(text) => Config::parse(&text, "phiward.toml").unwrap(),
         Err(_) => Config::default(),
     };
-    let mut audit = Audit::new(snap, &access, snap.as_of.unwrap_or(snap.created), &config);
-    // Sample CloudTrail logs in the folder apply too (LOG-013), as `phiward audit` reads them.
-    let logs = path.join("cloudtrail-logs");
-    let detections = logs.is_dir().then(|| {
+    let now = snap.as_of.unwrap_or(snap.created);
+    let mut audit = Audit::new(snap, &access, now, &config);
+    // Sample CloudTrail logs in the folder apply too (LOG-013, LP-008), as `phiward audit`
+    // reads them.
+    let review = review(&path.join("cloudtrail-logs"), &config, now);
+    if let Some(r) = &review {
+        assert!(
+            r.detections.problems.is_empty(),
+            "{:?}",
+            r.detections.problems
+        );
+        audit = audit.with_review(r);
+    }
+    run_all(&audit)
+}
+
+/// The logs under `logs`, read as `phiward audit --logs` reads them.
+fn review(
+    logs: &Path,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<phiward_trail::review::Review> {
+    logs.is_dir().then(|| {
         let opts = phiward_trail::detect::Options {
             automation: config.admins.automation.clone(),
             ..Default::default()
         };
-        phiward_trail::detect::detect(&phiward_trail::read::discover(&logs).unwrap(), &opts)
-    });
-    if let Some(d) = &detections {
-        assert!(d.problems.is_empty(), "{:?}", d.problems);
-        audit = audit.with_detections(d);
-    }
-    run_all(&audit)
+        phiward_trail::review::review(
+            &phiward_trail::read::discover(logs).unwrap(),
+            &opts,
+            phiward_trail::usage::Options::window(now.timestamp(), None),
+            phiward_catalog::Catalog::get().unwrap(),
+        )
+    })
 }
 
 fn failing<'a>(findings: &'a [Finding], check: &str) -> Vec<&'a Finding> {
@@ -56,6 +75,23 @@ fn every_check_passes_on_the_clean_account() {
         } else {
             Status::Pass
         };
+        // LP-008: the sample logs span minutes, too short to show anything unused for 90
+        // days; the roles Access Advisor does not cover are not evaluated, and say why.
+        if c.meta.id == "LP-008" {
+            for f in &mine {
+                assert!(
+                    f.status == Status::Pass
+                        || (f.status == Status::NotEvaluated
+                            && f.message.contains("cover fewer than 90 days")),
+                    "{}",
+                    f.message
+                );
+            }
+            assert!(mine.iter().any(|f| f.status == Status::Pass
+                && f.resource.ends_with("user/nurse-cy")
+                && f.message.contains("Access Advisor")));
+            continue;
+        }
         for f in mine {
             assert_eq!(f.status, expected, "{}: {}", f.check, f.message);
         }

@@ -67,15 +67,22 @@ pub struct Args {
     /// Print how long each check took to standard error, slowest first.
     #[arg(long)]
     timings: bool,
-    /// CloudTrail logs to review (LOG-013): a folder in CloudTrail's S3 layout, `.json`,
+    /// CloudTrail logs to review (LOG-013) and to weigh unused permissions with, action by
+    /// action (LP-008): a folder in CloudTrail's S3 layout, `.json`,
     /// `.json.gz` or JSON-lines files (repeatable). Default: the snapshot folder's
     /// `cloudtrail-logs/`, when there is one.
     #[arg(long, value_name = "PATH")]
     logs: Vec<PathBuf>,
 }
 
-/// The log files to review, and the problems that kept some from being read.
-fn detections(args: &Args, config: &Config) -> Result<Option<phiward_trail::detect::Detections>> {
+/// What the CloudTrail logs show: detections (LOG-013) and usage (LP-008), read in one
+/// pass. Usage counts events up to the audit's time, the moment the snapshot's grants
+/// describe.
+fn review(
+    args: &Args,
+    config: &Config,
+    until: i64,
+) -> Result<Option<phiward_trail::review::Review>> {
     let mut roots = args.logs.clone();
     if roots.is_empty() {
         let default = args.snapshot.join("cloudtrail-logs");
@@ -97,7 +104,12 @@ fn detections(args: &Args, config: &Config) -> Result<Option<phiward_trail::dete
         automation: config.admins.automation.clone(),
         ..Default::default()
     };
-    Ok(Some(phiward_trail::detect::detect(&paths, &opts)))
+    let window = phiward_trail::usage::Options::window(until, None);
+    let catalog =
+        phiward_catalog::Catalog::get().context("the embedded action catalog does not load")?;
+    Ok(Some(phiward_trail::review::review(
+        &paths, &opts, window, catalog,
+    )))
 }
 
 /// The configuration `--config` names, or the first `phiward.toml` found.
@@ -146,13 +158,24 @@ pub fn run(args: &Args) -> Result<u8> {
     );
     let config = config(args)?;
     let now = snap.as_of.unwrap_or(snap.created);
-    let logs = detections(args, &config)?;
-    if let Some(d) = &logs {
-        skipped.extend(d.problems.iter().map(|p| format!("CloudTrail log {p}")));
+    let logs = review(args, &config, now.timestamp())?;
+    if let Some(r) = &logs {
+        skipped.extend(
+            r.detections
+                .problems
+                .iter()
+                .map(|p| format!("CloudTrail log {p}")),
+        );
+        if r.usage.more_problems > 0 {
+            skipped.push(format!(
+                "CloudTrail logs: {} more problems not shown",
+                r.usage.more_problems
+            ));
+        }
     }
     let mut audit = Audit::new(snap, &access, now, &config);
-    if let Some(d) = &logs {
-        audit = audit.with_detections(d);
+    if let Some(r) = &logs {
+        audit = audit.with_review(r);
     }
     let mut timings = Vec::new();
     let report = Report {

@@ -212,3 +212,63 @@ fn asff_ocsf_and_html_outputs() {
     assert!(page.contains("<td>1. Roles, not root</td>"));
     assert!(page.contains(&format!("data-count=\"total\">{}</td>", count.unwrap_or(0))));
 }
+
+/// `--logs`: LP-008 weighs each principal's granted actions against the logs' window (one
+/// read of the logs serves LOG-013 too); an unreadable log file is named and exits 2.
+#[test]
+fn logs_weigh_unused_actions_and_a_bad_log_exits_2() {
+    let logs = "crates/checks/tests/fixtures/lp-008-logs";
+    let o = phiward(&[
+        "audit",
+        "crates/checks/tests/fixtures/clean",
+        "--logs",
+        logs,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let lp: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"] == "LP-008")
+        .collect();
+    let ci: Vec<&&Value> = lp
+        .iter()
+        .filter(|f| f["resource"] == "arn:aws:iam::111122223333:role/ci-deploy")
+        .collect();
+    assert_eq!(ci.len(), 1);
+    assert_eq!(ci[0]["status"], "fail");
+    let message = ci[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("2026-07-01T10:00:00Z .. 2026-10-30T10:01:00Z, 121 days"),
+        "{message}"
+    );
+    assert!(ci[0].to_string().contains("iam:PassRole"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("broken.json.gz");
+    std::fs::write(&bad, b"not gzip").expect("write");
+    let o = phiward(&[
+        "audit",
+        "crates/checks/tests/fixtures/clean",
+        "--logs",
+        logs,
+        "--logs",
+        bad.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let skipped = v["skipped"].to_string();
+    assert!(skipped.contains("broken.json.gz"), "{skipped}");
+    // Named once, though both readers met it.
+    assert_eq!(skipped.matches("broken.json.gz").count(), 1, "{skipped}");
+}

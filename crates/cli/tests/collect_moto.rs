@@ -3,9 +3,11 @@
 //! The test seeds an account through the AWS API (`crates/collect/tests/moto/seed.py`),
 //! collects it, checks the snapshot holds what was seeded, audits it, exports the same
 //! account the AWS CLI way and imports it (the two snapshots must agree), and finally
-//! collects as a user denied some calls. It needs `PHIWARD_MOTO_URL`; without it, it says
-//! so and passes (`.ci/run` and `scripts/test.sh` always set it). One test function does
-//! everything, so that nothing else resets the shared server meanwhile.
+//! collects as a user denied some calls; then `phiward trail verify s3://...` reads a
+//! signed digest chain from a moto bucket (`moto/trail_verify.rs`). It needs
+//! `PHIWARD_MOTO_URL`; without it, it says so and passes (`.ci/run` and `scripts/test.sh`
+//! always set it). One test function does everything, so that nothing else resets the
+//! shared server meanwhile.
 
 #![expect(
     clippy::expect_used,
@@ -13,6 +15,15 @@
     clippy::panic,
     reason = "the checks are split into helpers, which fail the test on unexpected data"
 )]
+
+#[path = "../../trail/tests/chain/mod.rs"]
+#[expect(
+    dead_code,
+    reason = "the chain builder serves the trail crate's tests too"
+)]
+mod chain;
+#[path = "moto/trail_verify.rs"]
+mod trail_verify;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -131,6 +142,7 @@ fn collect_against_moto() {
 
     check_regions(&url, tmp.path());
     check_denied(&url, tmp.path(), &seeded);
+    trail_verify::check(&url, tmp.path());
 }
 
 /// Two regions: regional lists are read in each (the entries name the region), and the
@@ -562,6 +574,12 @@ fn check_denied(url: &str, tmp: &Path, seeded: &Value) {
         key["AccessKeyId"].as_str().unwrap(),
         key["SecretAccessKey"].as_str().unwrap(),
         tmp,
+    );
+    trail_verify::check_denied(
+        url,
+        tmp,
+        key["AccessKeyId"].as_str().unwrap(),
+        key["SecretAccessKey"].as_str().unwrap(),
     );
     run_python(&[script("restrict.py").to_str().unwrap(), url, "-", "off"]);
 

@@ -150,6 +150,16 @@ pub const CALLS: &[Call] = &[
     ),
 ];
 
+/// Every call `phiward trail verify s3://BUCKET/PREFIX` makes ([`crate::s3source`]): on
+/// the trail's bucket only, so `docs/trail-verify-policy.json` allows them there, and the
+/// collector's policy, whose resource is `*`, never reads objects (PHI lives in objects).
+pub const VERIFY_CALLS: &[Call] = &[
+    call("sts:GetCallerIdentity", "sts", "GetCallerIdentity"),
+    call("s3:ListBucket", "s3", "ListObjectsV2"),
+    call("s3:GetObject", "s3", "GetObject"),
+    call("s3:GetObject", "s3", "HeadObject"),
+];
+
 /// The call recorded under `api`, if the collector makes it.
 pub fn find(api: &str) -> Option<&'static Call> {
     CALLS.iter().find(|c| c.api == api)

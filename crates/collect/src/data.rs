@@ -45,7 +45,7 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, account: &str) -> Stores {
     }
 }
 
-fn s3_client(sdk: &Sdk, region: &str) -> aws_sdk_s3::Client {
+pub(crate) fn s3_client(sdk: &Sdk, region: &str) -> aws_sdk_s3::Client {
     // Emulators serve buckets under the path, not as host names.
     let conf = aws_sdk_s3::config::Builder::from(&sdk.in_region(region))
         .force_path_style(sdk.endpoint_url.is_some())

@@ -20,4 +20,15 @@ pub enum CollectError {
     /// `sts:GetCallerIdentity` failed for another reason.
     #[error("`sts:GetCallerIdentity` failed: {0}")]
     Identity(String),
+    /// Not an `s3://BUCKET/PREFIX` location.
+    #[error("`{0}` is not an S3 location like `s3://BUCKET/PREFIX`")]
+    Location(String),
+    /// The bucket could not be listed.
+    #[error("cannot list `{location}`: {detail}")]
+    Bucket {
+        /// `s3://BUCKET/PREFIX`.
+        location: String,
+        /// S3's answer.
+        detail: String,
+    },
 }

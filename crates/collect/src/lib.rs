@@ -13,6 +13,8 @@
 //! Every call the collector can make is listed in [`calls::CALLS`]; a test checks that
 //! `docs/collector-policy.json` allows each of them.
 //!
+//! [`s3source::S3Source`] reads a trail's bucket for `phiward trail verify s3://...`.
+//!
 //! The crate never prints: progress goes to a [`Progress`] the caller implements.
 
 mod advisor;
@@ -23,6 +25,7 @@ mod error;
 mod iam;
 mod logging;
 mod org;
+pub mod s3source;
 mod sdk;
 
 use std::sync::Arc;

@@ -116,3 +116,60 @@ fn the_collector_policy_is_read_only_and_known() {
         "the policy lists actions the collector never calls"
     );
 }
+
+const VERIFY_POLICY: &str = include_str!("../../../docs/trail-verify-policy.json");
+
+/// `docs/trail-verify-policy.json` allows every call of `trail verify s3://...` on the
+/// trail's bucket and its objects, and nothing elsewhere; the collector's policy reads no
+/// object at all.
+#[test]
+fn the_verify_policy_allows_its_calls_on_the_trail_bucket_only() {
+    use phiward_collect::calls::VERIFY_CALLS;
+    let catalog = Catalog::get().unwrap();
+    let policy =
+        parse_policy(VERIFY_POLICY, PolicyKind::Identity).expect("the verify policy parses");
+    let mut set = PolicySet::default();
+    set.identity.push(policy);
+    let decide = |set: &PolicySet, action: &str, resource: &str| {
+        let req = Request::new(principal(), action, resource, None, Context::default());
+        evaluate(set, &req).decision
+    };
+    for call in VERIFY_CALLS {
+        let found =
+            catalog.actions_for_event(&format!("{}.amazonaws.com", call.source), call.operation);
+        if found.mapping == EventMapping::NoPermission {
+            continue;
+        }
+        let names: Vec<String> = found.actions.iter().map(|a| a.full_name()).collect();
+        assert_eq!(names, [call.api], "{}", call.operation);
+        let (inside, outside) = if call.api == "s3:ListBucket" {
+            ("arn:aws:s3:::my-trail-bucket", "arn:aws:s3:::phi-records")
+        } else {
+            (
+                "arn:aws:s3:::my-trail-bucket/AWSLogs/111122223333/CloudTrail/x.json.gz",
+                "arn:aws:s3:::phi-records/patient.pdf",
+            )
+        };
+        assert_eq!(
+            decide(&set, call.api, inside),
+            Decision::Allowed,
+            "{}",
+            call.api
+        );
+        assert_ne!(
+            decide(&set, call.api, outside),
+            Decision::Allowed,
+            "{}",
+            call.api
+        );
+    }
+    assert_ne!(
+        decide(
+            &policy_set(),
+            "s3:GetObject",
+            "arn:aws:s3:::phi-records/patient.pdf"
+        ),
+        Decision::Allowed,
+        "the collector policy must not read objects"
+    );
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::event::{Event, PrincipalKind};
 use crate::read::{FileOutcome, Problem};
-use crate::scan::{scan, Sink};
+use crate::scan::{scan, Scanned, Sink};
 use crate::time::{self, Epoch};
 
 /// At most this many detections are kept per kind; the rest are counted.
@@ -168,8 +168,9 @@ fn is_automation(automation: &[String], principal: &str) -> bool {
         .any(|p| glob(p, principal) || glob(p, name))
 }
 
+/// The [`Sink`] of detections.
 #[derive(Debug)]
-struct Finder {
+pub(crate) struct Finder {
     opts: Options,
     found: Vec<Vec<Detection>>,
     more: u64,
@@ -289,13 +290,24 @@ impl Sink for Finder {
     }
 }
 
+impl Finder {
+    /// A sink looking for what `opts` says.
+    pub(crate) fn new(opts: &Options) -> Finder {
+        Finder {
+            opts: opts.clone(),
+            found: vec![Vec::new(); Kind::ALL.len()],
+            more: 0,
+        }
+    }
+}
+
 /// Reads the files (in parallel on the current rayon pool) and returns the detections.
 pub fn detect(paths: &[PathBuf], opts: &Options) -> Detections {
-    let scanned = scan(paths, || Finder {
-        opts: opts.clone(),
-        found: vec![Vec::new(); Kind::ALL.len()],
-        more: 0,
-    });
+    finish_detections(scan(paths, || Finder::new(opts)))
+}
+
+/// The detections a scan found, by time.
+pub(crate) fn finish_detections(scanned: Scanned<Finder>) -> Detections {
     let mut detections: Vec<Detection> = scanned.sink.found.into_iter().flatten().collect();
     detections.sort_by(|a, b| {
         (

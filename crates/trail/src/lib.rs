@@ -20,9 +20,11 @@
 pub mod detect;
 pub mod digest;
 pub mod event;
+mod objects;
 pub mod policy;
 pub mod read;
 pub mod resources;
+pub mod review;
 pub mod scan;
 pub mod time;
 pub mod unused;

@@ -18,6 +18,51 @@ pub trait Sink: Send {
     fn merge(&mut self, other: Self);
 }
 
+/// Two sinks fed by one read of the files (`phiward audit --logs`: detections and usage).
+/// Both check some of the same fields; a problem the second reports again for the same
+/// record is dropped, so each is said once.
+#[derive(Debug)]
+pub struct Both<A, B> {
+    /// The first sink.
+    pub first: A,
+    /// The second sink.
+    pub second: B,
+    scratch: FileOutcome,
+}
+
+impl<A, B> Both<A, B> {
+    /// The pair.
+    pub fn new(first: A, second: B) -> Both<A, B> {
+        Both {
+            first,
+            second,
+            scratch: FileOutcome::default(),
+        }
+    }
+}
+
+impl<A: Sink, B: Sink> Sink for Both<A, B> {
+    fn event(&mut self, path: &Path, index: usize, ev: &Event<'_>, out: &mut FileOutcome) {
+        self.first.event(path, index, ev, out);
+        self.second.event(path, index, ev, &mut self.scratch);
+        for p in self.scratch.problems.drain(..) {
+            let repeated = out
+                .problems
+                .iter()
+                .any(|q| q.record == p.record && q.message == p.message && q.path == p.path);
+            if !repeated {
+                out.problem(&p.path, p.record, p.message);
+            }
+        }
+        out.more_problems += std::mem::take(&mut self.scratch.more_problems);
+    }
+
+    fn merge(&mut self, other: Self) {
+        self.first.merge(other.first);
+        self.second.merge(other.second);
+    }
+}
+
 /// The result of [`scan`].
 #[derive(Debug)]
 pub struct Scanned<S> {
@@ -61,6 +106,34 @@ impl<S> Scanned<S> {
         self.more_problems += other.more_problems;
         self.add_problems(other.problems);
         self
+    }
+}
+
+impl<A, B> Scanned<Both<A, B>> {
+    /// One result per sink, each with the read's counts and problems.
+    pub fn split(self) -> (Scanned<A>, Scanned<B>) {
+        let Scanned {
+            sink,
+            files,
+            events,
+            problems,
+            more_problems,
+        } = self;
+        let a = Scanned {
+            sink: sink.first,
+            files,
+            events,
+            problems: problems.clone(),
+            more_problems,
+        };
+        let b = Scanned {
+            sink: sink.second,
+            files,
+            events,
+            problems,
+            more_problems,
+        };
+        (a, b)
     }
 }
 

@@ -110,6 +110,18 @@ impl<'c> Grants<'c> {
 
     /// The actions `p`'s policies grant (see the module documentation), sorted.
     pub fn granted(&mut self, m: &AccessModel, p: &Principal) -> BTreeSet<String> {
+        let set = self.granted_bits(m, p);
+        self.catalog
+            .actions()
+            .filter(|a| set.get(a.index()) == Some(&true))
+            .map(|a| a.full_name())
+            .collect()
+    }
+
+    /// [`Grants::granted`] as one flag per catalog action, by
+    /// [`phiward_catalog::Action::index`]: no name is allocated, for callers weighing
+    /// many principals (the audit's LP-008).
+    pub fn granted_bits(&mut self, m: &AccessModel, p: &Principal) -> Vec<bool> {
         let mut set = self.allowed(p.identity.iter().map(|n| n.as_ref()));
         if let Some(b) = &p.boundary {
             let bound = self.allowed(std::iter::once(b.as_ref()));
@@ -135,11 +147,7 @@ impl<'c> Grants<'c> {
                 }
             }
         }
-        self.catalog
-            .actions()
-            .filter(|a| set.get(a.index()) == Some(&true))
-            .map(|a| a.full_name())
-            .collect()
+        set
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::event::{Event, PrincipalKind};
 use crate::read::{FileOutcome, Problem};
 use crate::resources::ResourceSet;
-use crate::scan::{scan, Sink};
+use crate::scan::{scan, Scanned, Sink};
 use crate::time::{self, Epoch};
 
 /// What to count.
@@ -265,7 +265,11 @@ impl Usage {
 
 /// Reads the files (in parallel on the current rayon pool) and mines their usage.
 pub fn usage(paths: &[PathBuf], opts: Options, catalog: &Catalog) -> Usage {
-    let scanned = scan(paths, || Aggregate::new(opts));
+    finish_usage(scan(paths, || Aggregate::new(opts)), opts, catalog)
+}
+
+/// The usage a scan aggregated: events become actions here, once per distinct event.
+pub(crate) fn finish_usage(scanned: Scanned<Aggregate>, opts: Options, catalog: &Catalog) -> Usage {
     let agg = scanned.sink;
     let mut cache: FxHashMap<String, (Vec<String>, EventMapping)> = FxHashMap::default();
     let mut principals: Vec<PrincipalUsage> = agg

@@ -1,149 +1,18 @@
 //! Log-integrity validation offline, as `aws cloudtrail validate-logs` does online: walk
 //! each digest chain, check every digest's signature and link, and every log file's hash.
 //!
-//! The objects come from an [`ObjectSource`]: a local copy ([`DirSource`]) here; an S3
-//! source can implement the same trait, signatures included.
+//! The objects come from an [`ObjectSource`]: a local copy ([`DirSource`]), or a bucket
+//! read with the SDK (`phiward_collect::s3source`), signatures included.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::digest::{sha256_hex, signature_valid, DigestFile, PublicKeys};
+pub use crate::objects::{logical_key, DirSource, ObjectSource, SourceError};
 use crate::time;
-
-/// Why an object source could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    /// An I/O error.
-    #[error("cannot read `{path}`: {source}")]
-    Io {
-        /// The path or key.
-        path: String,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// The signatures file is malformed.
-    #[error("signatures file `{path}` line {line}: expected `KEY<TAB>SIGNATURE`")]
-    Signatures {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-    },
-}
-
-/// Where digests and log files are read from, by S3 key.
-pub trait ObjectSource: Sync {
-    /// Every object key, as S3 names it relative to the bucket (`AWSLogs/...`).
-    fn keys(&self) -> Result<Vec<String>, SourceError>;
-    /// An object's stored bytes (gzip for CloudTrail objects).
-    fn get(&self, key: &str) -> Result<Vec<u8>, SourceError>;
-    /// A digest's `x-amz-meta-signature` (hex), when known.
-    fn signature(&self, key: &str) -> Option<String>;
-}
-
-/// The part of a key from `AWSLogs/` on: a local copy has dropped the bucket's prefix, a
-/// digest names it.
-pub fn logical_key(key: &str) -> &str {
-    if key.starts_with("AWSLogs/") {
-        return key;
-    }
-    key.find("/AWSLogs/").map_or(key, |i| &key[i + 1..])
-}
-
-/// A local copy of a trail's bucket (`aws s3 sync s3://BUCKET/PREFIX DIR`).
-///
-/// Signatures come from a signatures file (`KEY<TAB>SIGNATURE` lines, `#` comments) or,
-/// for a digest without one there, a sidecar file `DIGEST.json.gz.sig` holding the hex
-/// signature.
-#[derive(Debug)]
-pub struct DirSource {
-    root: PathBuf,
-    signatures: HashMap<String, String>,
-}
-
-impl DirSource {
-    /// A source over `root`.
-    pub fn new(root: &Path) -> DirSource {
-        DirSource {
-            root: root.to_path_buf(),
-            signatures: HashMap::new(),
-        }
-    }
-
-    /// Reads a signatures file.
-    pub fn with_signatures(mut self, path: &Path) -> Result<DirSource, SourceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SourceError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut parts = line.split('\t');
-            let (Some(key), Some(sig)) = (parts.next(), parts.next()) else {
-                return Err(SourceError::Signatures {
-                    path: path.to_path_buf(),
-                    line: i + 1,
-                });
-            };
-            let key = key.trim().trim_start_matches("s3://");
-            self.signatures
-                .insert(logical_key(key).to_string(), sig.trim().to_string());
-        }
-        Ok(self)
-    }
-}
-
-impl ObjectSource for DirSource {
-    fn keys(&self) -> Result<Vec<String>, SourceError> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.root.clone()];
-        while let Some(dir) = stack.pop() {
-            let io = |source| SourceError::Io {
-                path: dir.display().to_string(),
-                source,
-            };
-            for entry in std::fs::read_dir(&dir).map_err(io)? {
-                let entry = entry.map_err(io)?;
-                let p = entry.path();
-                if entry.file_type().map_err(io)?.is_dir() {
-                    stack.push(p);
-                } else if let Ok(rel) = p.strip_prefix(&self.root) {
-                    let parts: Vec<String> = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                        .collect();
-                    out.push(parts.join("/"));
-                }
-            }
-        }
-        out.sort();
-        Ok(out)
-    }
-
-    fn get(&self, key: &str) -> Result<Vec<u8>, SourceError> {
-        let p = self.root.join(key);
-        std::fs::read(&p).map_err(|source| SourceError::Io {
-            path: p.display().to_string(),
-            source,
-        })
-    }
-
-    fn signature(&self, key: &str) -> Option<String> {
-        if let Some(s) = self.signatures.get(logical_key(key)) {
-            return Some(s.clone());
-        }
-        std::fs::read_to_string(self.root.join(format!("{key}.sig")))
-            .ok()
-            .map(|s| s.trim().to_string())
-    }
-}
 
 /// One integrity problem.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -224,6 +93,15 @@ pub enum Finding {
         log: String,
         /// The digest listing it.
         digest: String,
+    },
+    /// A log file could not be read (access denied, an I/O error): not known modified.
+    LogUnreadable {
+        /// The log file.
+        log: String,
+        /// The digest listing it.
+        digest: String,
+        /// Why.
+        reason: String,
     },
     /// A log file's content differs from its digest's hash.
     LogModified {
@@ -532,10 +410,18 @@ fn log_files(
                     digest: digest.to_string(),
                 });
             };
-            let ok = source
-                .get(key)
+            let bytes = match source.get(key) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Some(Finding::LogUnreadable {
+                        log: log.to_string(),
+                        digest: digest.to_string(),
+                        reason: e.to_string(),
+                    })
+                }
+            };
+            let ok = gunzip(&bytes)
                 .ok()
-                .and_then(|b| gunzip(&b).ok())
                 .is_some_and(|raw| sha256_hex(&raw).eq_ignore_ascii_case(hash));
             (!ok).then(|| Finding::LogModified {
                 log: log.to_string(),

@@ -158,3 +158,64 @@ fn each_kind_with_its_evidence() {
         2
     );
 }
+
+/// `phiward audit --logs` reads the files once for detections and usage: the same answers
+/// as reading them twice, and each skipped record named once.
+#[test]
+fn one_pass_review_matches_two_passes() {
+    let records = vec![
+        ev(
+            0,
+            user("kim"),
+            "cloudtrail.amazonaws.com",
+            "StopLogging",
+            serde_json::json!({}),
+        ),
+        ev(
+            1,
+            role("Operator"),
+            "s3.amazonaws.com",
+            "GetObject",
+            serde_json::json!({}),
+        ),
+        // No eventTime: both readers would report it.
+        serde_json::json!({"eventSource": "s3.amazonaws.com", "eventName": "GetObject",
+            "userIdentity": user("kim")}),
+        // No eventName: only usage reports it.
+        serde_json::json!({"eventTime": "2026-10-01T00:01:00Z", "eventSource": "s3.amazonaws.com",
+            "userIdentity": user("kim")}),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&serde_json::json!({"Records": records})).expect("json"),
+    )
+    .expect("write");
+    let paths = [file];
+    let catalog = phiward_catalog::Catalog::get().expect("catalog");
+    let window = phiward_trail::usage::Options::window(
+        phiward_trail::time::parse("2026-11-01T00:00:00Z").expect("time"),
+        None,
+    );
+    let r = phiward_trail::review::review(&paths, &Options::default(), window, catalog);
+    let d = detect(&paths, &Options::default());
+    let u = phiward_trail::usage::usage(&paths, window, catalog);
+    assert_eq!(r.detections.detections, d.detections);
+    assert_eq!(r.usage.principals, u.principals);
+    assert_eq!(r.usage.counted, 2);
+    let messages: Vec<(Option<usize>, &str)> = r
+        .usage
+        .problems
+        .iter()
+        .map(|p| (p.record, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (Some(2), "no valid `eventTime`"),
+            (Some(3), "no `eventSource` or `eventName`")
+        ]
+    );
+    assert_eq!(r.detections.problems, r.usage.problems);
+}
