@@ -63,37 +63,42 @@ fn placeholder(text: &str, arn: &str) -> String {
 /// equal decisions, up to the resource's own ARN. `None` when it cannot be told.
 fn shape(m: &AccessModel, resource: &str, actions: &[&str]) -> Option<String> {
     let res: Option<&Resource> = m.resource_for(resource);
-    let governing: Vec<Option<*const Resource>> = actions
-        .iter()
-        .map(|a| {
-            m.resource_for_action(resource, a)
-                .map(|r| r as *const Resource)
-        })
-        .collect();
-    if governing
-        .iter()
-        .any(|g| *g != res.map(|r| r as *const Resource))
-    {
+    // The policy governing the actions (a role's trust policy governs `sts:` actions
+    // only): the same for all of them, or none.
+    let governing = m
+        .resource_for_action(resource, actions.first()?)
+        .map(|r| r as *const Resource);
+    if actions.iter().any(|a| {
+        m.resource_for_action(resource, a)
+            .map(|r| r as *const Resource)
+            != governing
+    }) {
         return None;
     }
     let base = res.map_or(resource, |r| r.arn.as_str());
     let suffix = resource.strip_prefix(base)?;
-    // Buckets and keys only: the engine's rules read other resource names (AWS managed
-    // policies, reserved roles, AWS managed key aliases), and a key ARN's `key/` tells
-    // the key policy rule that it applies.
+    // Buckets, keys and IAM users, roles, groups and policies only: the engine's rules
+    // read other resource names (reserved roles, AWS managed key aliases; AWS managed
+    // policies differ in the account, which the key holds), and a key ARN's `key/`
+    // tells the key policy rule that it applies.
     let mut parts = base.splitn(6, ':');
     let head: Vec<&str> = parts.by_ref().take(5).collect();
-    let rest = parts.next().unwrap_or("");
+    let rest = parts.next().unwrap_or("").to_lowercase();
     let kind = match head.get(2).copied() {
         Some("s3") if !rest.contains(['/', ':']) => "bucket",
         Some("kms") if rest.starts_with("key/") => "key",
+        Some("iam") if rest.contains("aws-reserved") => return None,
+        Some("iam") => ["role/", "user/", "group/", "policy/"]
+            .into_iter()
+            .find(|k| rest.starts_with(k))?,
         _ => return None,
     };
     let mut key = format!(
         "{head:?}|{kind:?}|{suffix}|{:?}|",
         res.and_then(|r| r.region.as_deref())
     );
-    if let Some(n) = res.and_then(|r| r.policy.as_ref()) {
+    let policy = governing.and(res).and_then(|r| r.policy.as_ref());
+    if let Some(n) = policy {
         key.push_str(&format!("{:?}|", n.policy.version));
         for st in &n.policy.statements {
             if names_only_others(st) {

@@ -95,6 +95,8 @@ pub struct AccessModel {
     pub skipped: Vec<Skipped>,
     /// Resource ARN -> index in `resources`.
     by_arn: std::collections::HashMap<String, usize>,
+    /// Principals by ARN as built (checked on use: `principals` is public).
+    principal_at: std::collections::HashMap<String, usize>,
 }
 
 fn parse(
@@ -131,12 +133,16 @@ impl AccessModel {
             notes: Vec::new(),
             skipped: Vec::new(),
             by_arn: std::collections::HashMap::new(),
+            principal_at: std::collections::HashMap::new(),
         };
         m.principals_and_roles(snap);
         m.resources(snap);
         m.organization(snap);
         for (i, r) in m.resources.iter().enumerate() {
             m.by_arn.entry(r.arn.clone()).or_insert(i);
+        }
+        for (i, p) in m.principals.iter().enumerate() {
+            m.principal_at.entry(p.arn.clone()).or_insert(i);
         }
         m
     }
@@ -409,6 +415,14 @@ impl AccessModel {
 
     /// The principal with this ARN or name.
     pub fn principal(&self, arn_or_name: &str) -> Option<&Principal> {
+        let indexed = self
+            .principal_at
+            .get(arn_or_name)
+            .and_then(|&i| self.principals.get(i))
+            .filter(|p| p.arn == arn_or_name);
+        if indexed.is_some() {
+            return indexed;
+        }
         self.principals
             .iter()
             .find(|p| p.arn == arn_or_name)

@@ -57,7 +57,16 @@ fn account() -> Snapshot {
     let mut s = Snapshot::new(source, created);
     s.account.id = Some(ACCT.into());
     let get = |r: Value| doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": r}]));
+    let mut named = role("reader-named", get(json!("*")));
+    named["AssumeRolePolicyDocument"] = doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"AWS": [format!("arn:aws:iam::{ACCT}:user/carol"), format!("arn:aws:iam::{ACCT}:root")]}}]));
+    let mut service = role("reader-svc", get(json!("*")));
+    service["AssumeRolePolicyDocument"] =
+        doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": "ec2.amazonaws.com"}}]));
     let roles = vec![
+        named,
+        service,
         role("reader-a", get(json!("*"))),
         role("reader-b", doc(json!([]))),
         role("everything", get(json!("*"))),
@@ -85,6 +94,19 @@ fn account() -> Snapshot {
     ];
     let users = vec![
         user("alice", get(json!("*"))),
+        user(
+            "carol",
+            doc(json!([
+            {"Effect": "Allow", "Action": ["sts:AssumeRole", "iam:PutRolePolicy"], "Resource": "*",
+             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}},
+            {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{ACCT}:role/everything")}])),
+        ),
+        user(
+            "dave",
+            doc(
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{ACCT}:role/reader-*")}]),
+            ),
+        ),
         user(
             "bob",
             get(json!(["arn:aws:s3:::phi-0/*", "arn:aws:s3:::phi-4/*"])),
@@ -154,6 +176,46 @@ fn equals_who_can_resource_by_resource() {
             seen += got.len();
         }
         assert!(seen >= 30, "{seen}");
+    }
+}
+
+/// Roles with one trust policy share a decision per principal for `sts:AssumeRole`; IAM
+/// actions on roles are governed by identity policies alone.
+#[test]
+fn roles_equal_who_can_role_by_role() {
+    let m = AccessModel::new(&account());
+    let roles: Vec<String> = m
+        .principals
+        .iter()
+        .filter(|p| p.kind == PrincipalType::Role)
+        .map(|p| p.arn.clone())
+        .collect();
+    assert!(roles.len() >= 6);
+    for actions in [
+        vec!["sts:AssumeRole".to_string()],
+        vec![
+            "iam:PutRolePolicy".to_string(),
+            "iam:AttachRolePolicy".to_string(),
+        ],
+        vec![
+            "sts:AssumeRole".to_string(),
+            "iam:PutRolePolicy".to_string(),
+        ],
+    ] {
+        let each = who_can_each(&m, &actions, &roles);
+        for (r, got) in roles.iter().zip(&each) {
+            let want = who_can(&m, &actions.join(","), &actions, r);
+            let mut want: Vec<String> = want
+                .principals
+                .iter()
+                .filter(|g| g.kind != PrincipalType::External)
+                .map(key)
+                .collect();
+            let mut got: Vec<String> = got.iter().map(key).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{r} {actions:?}");
+        }
     }
 }
 

@@ -20,6 +20,12 @@ pub mod probe;
 pub use checks::CHECKS;
 pub use config::{Config, ConfigError};
 
+/// Policy documents with their lint findings ([`Audit::lints`]).
+pub type Lints<'a> = Vec<(
+    phiward_snapshot::policies::DocumentRef<'a>,
+    Vec<phiward_lint::Finding>,
+)>;
+
 /// What a check reads.
 #[derive(Debug)]
 pub struct Audit<'a> {
@@ -36,6 +42,11 @@ pub struct Audit<'a> {
     admins: OnceLock<Vec<Option<Step>>>,
     /// The escalation graph, built on first use.
     graph: OnceLock<phiward_access::Graph>,
+    /// Every policy document with its `phiward lint` findings, linted once (in parallel)
+    /// for the checks that read lint rules.
+    lints: OnceLock<Lints<'a>>,
+    /// IAM users by ARN, built on first use (checks look users up per grant).
+    users: OnceLock<std::collections::HashMap<&'a str, &'a phiward_snapshot::model::iam::User>>,
     /// What the CloudTrail logs given to the audit show (`--logs`), if any.
     pub detections: Option<&'a phiward_trail::detect::Detections>,
     /// What each principal used in those logs (LP-008), if any.
@@ -57,6 +68,8 @@ impl<'a> Audit<'a> {
             config,
             admins: OnceLock::new(),
             graph: OnceLock::new(),
+            users: OnceLock::new(),
+            lints: OnceLock::new(),
             detections: None,
             usage: None,
         }
@@ -83,6 +96,36 @@ impl<'a> Audit<'a> {
     pub fn graph(&self) -> &phiward_access::Graph {
         self.graph
             .get_or_init(|| phiward_access::graph(self.access))
+    }
+
+    /// Every policy document of the account with its lint findings.
+    pub fn lints(&self) -> &Lints<'a> {
+        let snapshot = self.snapshot;
+        self.lints.get_or_init(|| {
+            phiward_snapshot::policies::documents(snapshot)
+                .into_par_iter()
+                .map(|d| {
+                    let opts = phiward_lint::Options::kind(d.kind);
+                    let hits = phiward_lint::lint_text(d.text.as_str(), &opts, None);
+                    (d, hits)
+                })
+                .collect()
+        })
+    }
+
+    /// The IAM user with this ARN.
+    pub fn user(&self, arn: &str) -> Option<&'a phiward_snapshot::model::iam::User> {
+        let snapshot = self.snapshot;
+        self.users
+            .get_or_init(|| {
+                snapshot
+                    .iam
+                    .get()
+                    .map(|iam| iam.users.iter().map(|u| (u.arn.as_str(), u)).collect())
+                    .unwrap_or_default()
+            })
+            .get(arn)
+            .copied()
     }
 
     /// The administrator grant of each principal of the access model (same order), or
@@ -301,12 +344,8 @@ pub fn lint_documents(
         return vec![m.not_evaluated(a, "IAM")];
     }
     let mut out = Vec::new();
-    for d in phiward_snapshot::policies::documents(a.snapshot) {
-        let opts = phiward_lint::Options::kind(d.kind);
-        let hits: Vec<_> = phiward_lint::lint_text(d.text.as_str(), &opts, None)
-            .into_iter()
-            .filter(|f| rules.contains(&f.id))
-            .collect();
+    for (d, all) in a.lints() {
+        let hits: Vec<_> = all.iter().filter(|f| rules.contains(&f.id)).collect();
         if hits.is_empty() {
             continue;
         }

@@ -64,10 +64,7 @@ pub fn groups_of(a: &Audit<'_>, p: &Principal) -> Vec<String> {
     if p.kind != PrincipalType::User {
         return Vec::new();
     }
-    a.snapshot
-        .iam
-        .get()
-        .and_then(|iam| iam.users.iter().find(|u| u.arn == p.arn))
+    a.user(&p.arn)
         .map(|u| u.group_list.clone())
         .unwrap_or_default()
 }
@@ -81,7 +78,7 @@ pub fn holds_managed(a: &Audit<'_>, p: &Principal, arn: &str) -> bool {
     let attached = |list: &[phiward_snapshot::model::iam::AttachedPolicy]| {
         list.iter().any(|x| x.policy_arn == arn)
     };
-    if let Some(u) = iam.users.iter().find(|u| u.arn == p.arn) {
+    if let Some(u) = a.user(&p.arn) {
         return attached(&u.attached_managed_policies)
             || u.group_list
                 .iter()

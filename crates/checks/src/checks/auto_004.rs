@@ -15,6 +15,7 @@
 
 use phiward_access::{decide_as, who_can_each, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
+use rayon::prelude::*;
 
 use crate::checks::auto_003::COMPUTE;
 use crate::{statements, Audit, Check, Config, Meta};
@@ -60,7 +61,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let roles: Vec<_> = a
         .access
         .principals
-        .iter()
+        .par_iter()
         .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
         .filter(|p| {
             Config::names(&a.config.admins.automation, &p.name, &p.arn, &[])

@@ -10,10 +10,12 @@
 //! Fix: replace the grant with the actions the principal needs, and delete unused
 //! `*:*` policies.
 
+use std::collections::HashMap;
+
 use phiward_access::PrincipalType;
 use phiward_report::{Evidence, Finding, Severity, Status};
 
-use phiward_snapshot::model::iam::{AttachedPolicy, Iam};
+use phiward_snapshot::model::iam::Iam;
 
 use rayon::prelude::*;
 
@@ -39,13 +41,15 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         return vec![m.not_evaluated(a, "IAM")];
     };
     let mut out = Vec::new();
-    for p in a
+    // One full decision per principal: in parallel, then reported in order.
+    let decided: Vec<_> = a
         .access
         .principals
-        .iter()
+        .par_iter()
         .filter(|p| !p.service_linked && p.kind != PrincipalType::External)
-    {
-        let Some(d) = full_access(a, p) else { continue };
+        .filter_map(|p| full_access(a, p).map(|d| (p, d)))
+        .collect();
+    for (p, d) in decided {
         let approved = approved_admin(a, p);
         let mut f = if approved {
             m.finding(
@@ -138,14 +142,46 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
 /// version of customer managed ones): where it is, its name for evidence, its text, and
 /// the users and roles holding it.
 pub(crate) fn documents(iam: &Iam) -> Vec<(String, String, &str, Vec<String>)> {
-    let has = |list: &[AttachedPolicy], arn: &str| list.iter().any(|x| x.policy_arn == arn);
-    let members = |g: &str| -> Vec<String> {
-        iam.users
+    // Group members and managed-policy holders, indexed once: a large account has
+    // thousands of each.
+    let mut by_group: HashMap<&str, Vec<String>> = HashMap::new();
+    for u in &iam.users {
+        for g in &u.group_list {
+            by_group.entry(g.as_str()).or_default().push(u.arn.clone());
+        }
+    }
+    let members = |g: &str| -> Vec<String> { by_group.get(g).cloned().unwrap_or_default() };
+    let mut holders_of: HashMap<&str, Vec<String>> = HashMap::new();
+    for u in &iam.users {
+        for arn in u
+            .attached_managed_policies
             .iter()
-            .filter(|u| u.group_list.iter().any(|x| x == g))
-            .map(|u| u.arn.clone())
-            .collect()
-    };
+            .map(|x| x.policy_arn.as_str())
+        {
+            holders_of.entry(arn).or_default().push(u.arn.clone());
+        }
+    }
+    for g in &iam.groups {
+        for arn in g
+            .attached_managed_policies
+            .iter()
+            .map(|x| x.policy_arn.as_str())
+        {
+            holders_of
+                .entry(arn)
+                .or_default()
+                .extend(members(&g.group_name));
+        }
+    }
+    for r in &iam.roles {
+        for arn in r
+            .attached_managed_policies
+            .iter()
+            .map(|x| x.policy_arn.as_str())
+        {
+            holders_of.entry(arn).or_default().push(r.arn.clone());
+        }
+    }
     let mut out = Vec::new();
     for u in &iam.users {
         for p in &u.user_policy_list {
@@ -193,24 +229,10 @@ pub(crate) fn documents(iam: &Iam) -> Vec<(String, String, &str, Vec<String>)> {
         let Some(doc) = pol.default_document() else {
             continue;
         };
-        let mut holders: Vec<String> = iam
-            .users
-            .iter()
-            .filter(|u| has(&u.attached_managed_policies, &pol.arn))
-            .map(|u| u.arn.clone())
-            .chain(
-                iam.groups
-                    .iter()
-                    .filter(|g| has(&g.attached_managed_policies, &pol.arn))
-                    .flat_map(|g| members(&g.group_name)),
-            )
-            .chain(
-                iam.roles
-                    .iter()
-                    .filter(|r| has(&r.attached_managed_policies, &pol.arn))
-                    .map(|r| r.arn.clone()),
-            )
-            .collect();
+        let mut holders: Vec<String> = holders_of
+            .get(pol.arn.as_str())
+            .cloned()
+            .unwrap_or_default();
         holders.sort();
         holders.dedup();
         out.push((

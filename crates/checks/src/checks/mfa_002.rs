@@ -12,7 +12,7 @@
 //! Fix: enroll MFA for administrator users and remove their access keys, or administer
 //! through roles whose trust policy requires `aws:MultiFactorAuthPresent`.
 
-use phiward_access::{who_can, PrincipalType, Reach};
+use phiward_access::{who_can_each, who_can_external, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
@@ -38,13 +38,34 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     }
     let report = a.snapshot.credential_report.get();
     let mut out = Vec::new();
-    for (p, step) in a
+    let admins: Vec<(&phiward_access::Principal, &phiward_access::Step)> = a
         .access
         .principals
         .iter()
         .zip(a.admins())
         .filter_map(|(p, s)| s.as_ref().map(|s| (p, s)))
-    {
+        .collect();
+    // Who can assume each administrator role, all roles at once (one decision per
+    // principal for roles sharing a trust policy), then the principals outside the account.
+    let assume = ["sts:AssumeRole".to_string()];
+    let roles: Vec<String> = admins
+        .iter()
+        .filter(|(p, _)| p.kind == PrincipalType::Role)
+        .map(|(p, _)| p.arn.clone())
+        .collect();
+    let mut assumers: std::collections::HashMap<&str, Vec<phiward_access::Grant>> = roles
+        .iter()
+        .map(String::as_str)
+        .zip(who_can_each(a.access, &assume, &roles))
+        .collect();
+    for (role, grants) in assumers.iter_mut() {
+        grants.extend(who_can_external(a.access, &assume, role));
+        // `who-can`'s order: users first, then by ARN.
+        grants.sort_by(|x, y| {
+            (x.kind != PrincipalType::User, &x.arn).cmp(&(y.kind != PrincipalType::User, &y.arn))
+        });
+    }
+    for (p, step) in admins {
         let mut f = if step.access == Reach::Conditional && needs_mfa(&step.conditions) {
             m.finding(
                 Status::Pass,
@@ -95,14 +116,9 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             ));
             f
         } else {
-            let w = who_can(
-                a.access,
-                "sts:AssumeRole",
-                &["sts:AssumeRole".to_string()],
-                &p.arn,
-            );
-            let without: Vec<_> = w
-                .principals
+            let grants = assumers.get(p.arn.as_str()).map(Vec::as_slice);
+            let without: Vec<_> = grants
+                .unwrap_or_default()
                 .iter()
                 .filter(|g| g.arn != p.arn && !g.arn.ends_with(".amazonaws.com"))
                 .filter(|g| g.access == Reach::Allowed || !needs_mfa(&g.conditions))
