@@ -40,8 +40,8 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, account: &str) -> Collected<m:
         let mut sets = Collected::Collected(Vec::new());
         let mut assignments = Collected::Collected(Vec::new());
         for (s, a) in join_all(per_instance).await {
-            merge(&mut sets, s);
-            merge(&mut assignments, a);
+            sets.append(s);
+            assignments.append(a);
         }
         (sets, assignments)
     };
@@ -143,8 +143,8 @@ async fn instance_contents(ctx: &Ctx, f: &Found, account: &str) -> Contents {
     let mut sets = Collected::Collected(Vec::new());
     let mut all = Collected::Collected(Vec::new());
     for (s, a) in join_all(per_set).await {
-        merge(&mut sets, s.map(|s| vec![s]));
-        merge(&mut all, a);
+        sets.append(s.map(|s| vec![s]));
+        all.append(a);
     }
     (sets, all)
 }
@@ -373,8 +373,8 @@ async fn people(
     let mut users = Collected::Collected(Vec::new());
     let mut groups = Collected::Collected(Vec::new());
     for (u, g) in join_all(per_instance).await {
-        merge(&mut users, u);
-        merge(&mut groups, g);
+        users.append(u);
+        groups.append(g);
     }
     (users, groups)
 }
@@ -412,12 +412,12 @@ async fn people_of(ctx: &Ctx, f: &Found, assignments: Vec<&m::AccountAssignment>
         if let Collected::Collected(g) = &g {
             user_ids.extend(g.members.get().into_iter().flatten().cloned());
         }
-        merge(&mut out_groups, g.map(|g| vec![g]));
+        out_groups.append(g.map(|g| vec![g]));
     }
     let users = join_all(user_ids.iter().map(|u| user(ctx, f, store, u))).await;
     let mut out_users = Collected::Collected(Vec::new());
     for u in users {
-        merge(&mut out_users, u.map(|u| vec![u]));
+        out_users.append(u.map(|u| vec![u]));
     }
     (out_users, out_groups)
 }
@@ -501,35 +501,9 @@ async fn user(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoUs
     }
 }
 
-/// Appends `part` to `all`; one part not collected makes the whole list not collected,
-/// since a partial list would read as complete.
-fn merge<T>(all: &mut Collected<Vec<T>>, part: Collected<Vec<T>>) {
-    match (&mut *all, part) {
-        (Collected::NotCollected(_), _) => {}
-        (_, Collected::NotCollected(n)) => *all = Collected::NotCollected(n),
-        (Collected::Collected(v), Collected::Collected(p)) => v.extend(p),
-    }
-}
-
 fn sorted<T, K: Ord>(list: Collected<Vec<T>>, key: impl FnMut(&T) -> K) -> Collected<Vec<T>> {
     list.map(|mut v| {
         v.sort_by_key(key);
         v
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_part_not_collected_makes_the_list_not_collected() {
-        let mut all = Collected::Collected(vec![1]);
-        merge(&mut all, Collected::Collected(vec![2]));
-        assert_eq!(all, Collected::Collected(vec![1, 2]));
-        merge(&mut all, Collected::not(Reason::Failed, "denied"));
-        assert!(all.get().is_none());
-        merge(&mut all, Collected::Collected(vec![3]));
-        assert!(all.get().is_none(), "a later part must not revive it");
-    }
 }

@@ -12,6 +12,7 @@ mod iam;
 mod logging;
 mod org;
 mod resources;
+mod sso;
 
 use std::path::{Path, PathBuf};
 
@@ -84,10 +85,7 @@ pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
     org::import(&mut ctx, &mut snap);
     logging::import(&mut ctx, &mut snap);
     resources::import(&mut ctx, &mut snap);
-    snap.identity_center = Collected::not(
-        Reason::NotSupported,
-        "raw exports do not include IAM Identity Center",
-    );
+    sso::import(&mut ctx, &mut snap);
     advisor::import(&mut ctx, &mut snap);
     snap.collection = ctx.collection;
     Ok(Import {
