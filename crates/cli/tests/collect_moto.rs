@@ -670,10 +670,20 @@ fn check_denied(url: &str, tmp: &Path, seeded: &Value) {
         .with_status(EntryStatus::Failed)
         .map(|e| e.api.as_str())
         .collect();
+    // Identity Center: the permission sets are read under the collector policy, but with
+    // the assignments denied nobody is known to hold them: not collected, never "none".
+    let ic = snap.identity_center.get().unwrap();
+    assert!(ic.permission_sets.is_collected());
+    let why = ic.account_assignments.not_collected().unwrap();
+    assert_eq!(why.reason, Reason::Failed);
+    assert!(why.detail.contains("403"), "{}", why.detail);
+    assert!(ic.users.not_collected().is_some());
+    assert!(ic.groups.not_collected().is_some());
     for api in [
         "s3:GetBucketPolicy",
         "kms:GetKeyPolicy",
         "cloudtrail:GetEventSelectors",
+        "sso:ListAccountAssignments",
     ] {
         assert!(
             failed.contains(&api),

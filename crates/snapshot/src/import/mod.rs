@@ -33,7 +33,7 @@ pub struct Import {
 }
 
 /// Top-level folders of the raw-export layout; a folder with none of them is not an export.
-pub const EXPORT_FOLDERS: [&str; 11] = [
+pub const EXPORT_FOLDERS: [&str; 13] = [
     "iam",
     "sts",
     "organizations",
@@ -45,6 +45,8 @@ pub const EXPORT_FOLDERS: [&str; 11] = [
     "configservice",
     "cloudwatch",
     "logs",
+    "sso-admin",
+    "identitystore",
 ];
 
 /// Whether `dir` looks like a folder of raw exports.
