@@ -13,7 +13,7 @@ use aws_sdk_ssoadmin::types as t;
 use futures_util::future::join_all;
 use phiward_snapshot::model::iam::AttachedPolicy;
 use phiward_snapshot::model::org as m;
-use phiward_snapshot::{Collected, NotCollected, PolicyText, Reason};
+use phiward_snapshot::{Collected, NotCollected, PolicyText};
 
 use crate::ctx::{Ctx, Got};
 use crate::sdk::Sdk;
@@ -346,7 +346,7 @@ async fn assignments(
     })
 }
 
-type People = (Collected<Vec<m::SsoUser>>, Collected<Vec<m::SsoGroup>>);
+type People = m::SsoPeople;
 
 /// The users and groups the assignments name, and the groups' members, so that each
 /// person's access can be followed. Each id is looked up in the identity store of the
@@ -357,11 +357,7 @@ async fn people(
     assignments: &Collected<Vec<m::AccountAssignment>>,
 ) -> People {
     let Some(assignments) = assignments.get() else {
-        let why = "the account assignments that name them were not collected";
-        return (
-            Collected::not(Reason::Failed, why),
-            Collected::not(Reason::Failed, why),
-        );
+        return m::IdentityCenter::people_unknown();
     };
     let per_instance = found.iter().map(|f| {
         let mine: Vec<&m::AccountAssignment> = assignments
@@ -397,16 +393,11 @@ fn owner<'a>(found: &'a [Found], permission_set_arn: &str) -> Option<&'a Found> 
 
 async fn people_of(ctx: &Ctx, f: &Found, assignments: Vec<&m::AccountAssignment>) -> People {
     let store = f.instance.identity_store_id.as_str();
-    let named = |kind: &str| -> BTreeSet<&str> {
-        assignments
-            .iter()
-            .filter(|a| a.principal_type == kind)
-            .map(|a| a.principal_id.as_str())
-            .collect()
-    };
-    let group_ids = named("GROUP");
+    let group_ids = m::IdentityCenter::named(&assignments, "GROUP");
     let groups = join_all(group_ids.iter().map(|g| group(ctx, f, store, g))).await;
-    let mut user_ids: BTreeSet<String> = named("USER").into_iter().map(str::to_string).collect();
+    let mut user_ids: BTreeSet<String> = m::IdentityCenter::named(&assignments, "USER")
+        .into_iter()
+        .collect();
     let mut out_groups = Collected::Collected(Vec::new());
     for g in groups {
         if let Collected::Collected(g) = &g {

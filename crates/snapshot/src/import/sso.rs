@@ -14,7 +14,7 @@ use crate::model::org::{
     AccountAssignment, CustomerManagedPolicyReference, IdentityCenter, PermissionSet,
     PermissionsBoundary, SsoGroup, SsoInstance, SsoUser,
 };
-use crate::{Collected, PolicyText, Reason, Snapshot};
+use crate::{Collected, PolicyText, Snapshot};
 
 #[derive(Default, Deserialize)]
 struct Instances {
@@ -295,7 +295,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
     })
 }
 
-type People = (Collected<Vec<SsoUser>>, Collected<Vec<SsoGroup>>);
+type People = crate::model::org::SsoPeople;
 
 /// `identitystore/STORE/`: the groups the assignments name (with their members) and
 /// the users named directly or through those groups.
@@ -305,24 +305,16 @@ fn people(
     assignments: &Collected<Vec<AccountAssignment>>,
 ) -> People {
     let Some(assignments) = assignments.get() else {
-        let why = "the account assignments that name them were not collected";
-        return (
-            Collected::not(Reason::Failed, why),
-            Collected::not(Reason::Failed, why),
-        );
+        return IdentityCenter::people_unknown();
     };
+    let assignments: Vec<&AccountAssignment> = assignments.iter().collect();
     let store = i.identity_store_id.as_str();
     let dir = format!("identitystore/{}", safe_name(store));
-    let named = |kind: &str| -> BTreeSet<String> {
-        assignments
-            .iter()
-            .filter(|a| a.principal_type == kind)
-            .map(|a| a.principal_id.clone())
-            .collect()
-    };
-    let mut user_ids = named("USER");
+    let mut user_ids: BTreeSet<String> = IdentityCenter::named(&assignments, "USER")
+        .into_iter()
+        .collect();
     let mut groups = Collected::Collected(Vec::new());
-    for id in named("GROUP") {
+    for id in IdentityCenter::named(&assignments, "GROUP") {
         let gdir = format!("{dir}/groups/{}", safe_name(&id));
         let spec = Spec::new(
             "identitystore:DescribeGroup",

@@ -99,6 +99,33 @@ pub struct IdentityCenter {
     pub groups: Collected<Vec<SsoGroup>>,
 }
 
+/// Users and groups, as one pair of lists.
+pub type SsoPeople = (Collected<Vec<SsoUser>>, Collected<Vec<SsoGroup>>);
+
+impl IdentityCenter {
+    /// The distinct principal ids that `assignments` name as `principal_type` (`USER` or
+    /// `GROUP`), sorted: the users and groups to look up in the identity store.
+    pub fn named(assignments: &[&AccountAssignment], principal_type: &str) -> Vec<String> {
+        let mut ids: Vec<String> = assignments
+            .iter()
+            .filter(|a| a.principal_type == principal_type)
+            .map(|a| a.principal_id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Users and groups when the assignments that would name them are unknown.
+    pub fn people_unknown() -> SsoPeople {
+        let why = "the account assignments that name them were not collected";
+        (
+            Collected::not(crate::Reason::Failed, why),
+            Collected::not(crate::Reason::Failed, why),
+        )
+    }
+}
+
 /// An Identity Center instance.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
