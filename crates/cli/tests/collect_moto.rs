@@ -116,6 +116,19 @@ fn collect_against_moto() {
         tmp.path(),
     );
     check_seeded(&snap, &seeded);
+    let shown = phiward(
+        &["snapshot", "show", snap_dir.to_str().unwrap()],
+        "testing",
+        "testing",
+        tmp.path(),
+    );
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains(
+            "sso          1 instances, 2 permission sets, 2 assignments, 2 users, 1 groups"
+        ),
+        "{shown}"
+    );
     check_audit(&snap_dir, tmp.path());
 
     // The same account exported with the AWS CLI's JSON and imported.

@@ -38,6 +38,7 @@ fn show_summarises_the_demo_account() {
         "9 buckets (4 tagged data-classification=phi)",
         "0 fail to parse",
         "identity_center: missing",
+        "sso          not collected",
         "advisor      5 principals with Access Advisor data",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
