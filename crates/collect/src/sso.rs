@@ -25,7 +25,11 @@ struct Found {
     store: aws_sdk_identitystore::Client,
 }
 
-/// Reads Identity Center as seen from `account`.
+/// Reads Identity Center as seen from `account`, in every configured region: an
+/// organization enables it in one region only
+/// (<https://docs.aws.amazon.com/singlesignon/latest/userguide/regions.html>), and its
+/// instance is administered from the management account or a delegated administrator
+/// (<https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html>).
 pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, account: &str) -> Collected<m::IdentityCenter> {
     let per_region = sdk.regions.iter().map(|r| instances(ctx, sdk, r));
     let mut found = Vec::new();
