@@ -10,10 +10,12 @@
 //! policies and they cannot be edited. Roles trusting `ec2.amazonaws.com` pass: EC2 sends
 //! none of these keys when it assumes an instance profile's role, and only a principal
 //! of the role's own account can hand the role to an instance (`iam:PassRole`).
-//! Lambda execution roles are checked like any other service role.
-//! Why: the confused-deputy problem lets another account's trail or Config recorder write
-//! into (or read through) your bucket or key, or make a service act as your role
-//! (164.312(c)(1), 164.308(a)(4)(ii)(B)).
+//! Lambda execution roles are checked like any other service role: the Lambda Developer
+//! Guide documents these keys for execution-role trust policies.
+//! Why: the confused-deputy problem (IAM User Guide, "The confused deputy problem" and its
+//! "Cross-service confused deputy prevention") lets another account's trail or Config
+//! recorder write into (or read through) your bucket or key, or make a service act as
+//! your role (164.312(c)(1), 164.308(a)(4)(ii)(B)).
 //! Example: a role `etl-runner` trusting `glue.amazonaws.com` for `sts:AssumeRole` with
 //! no condition fails; the same statement with
 //! `"Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}` passes.
