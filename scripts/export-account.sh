@@ -117,4 +117,37 @@ run cloudwatch/describe-alarms.json aws cloudwatch describe-alarms
 run logs/describe-metric-filters.json aws logs describe-metric-filters
 run sns/list-subscriptions.json aws sns list-subscriptions
 
+# IAM Identity Center (read in the CLI's region, which must be Identity Center's home
+# region; visible only from the management account or a delegated administrator)
+run sso-admin/list-instances.json aws sso-admin list-instances
+for pair in $(aws sso-admin list-instances --query 'Instances[].[InstanceArn,IdentityStoreId]' --output text 2>/dev/null | tr '\t' ','); do
+  inst="${pair%%,*}"; store="${pair#*,}"
+  d="sso-admin/instances/${inst##*/}"
+  run "$d/list-permission-sets.json" aws sso-admin list-permission-sets --instance-arn "$inst"
+  users=""; groups=""
+  for ps in $(aws sso-admin list-permission-sets --instance-arn "$inst" --query 'PermissionSets[]' --output text 2>/dev/null); do
+    p="$d/permission-sets/${ps##*/}"
+    for call in describe-permission-set get-inline-policy-for-permission-set \
+        list-managed-policies-in-permission-set list-customer-managed-policy-references-in-permission-set \
+        get-permissions-boundary-for-permission-set; do
+      run "$p/$call.json" aws sso-admin "$call" --instance-arn "$inst" --permission-set-arn "$ps"
+    done
+    run "$p/list-account-assignments.json" aws sso-admin list-account-assignments \
+      --instance-arn "$inst" --account-id "$account" --permission-set-arn "$ps"
+    users="$users $(aws sso-admin list-account-assignments --instance-arn "$inst" --account-id "$account" \
+      --permission-set-arn "$ps" --query "AccountAssignments[?PrincipalType=='USER'].PrincipalId" --output text 2>/dev/null)"
+    groups="$groups $(aws sso-admin list-account-assignments --instance-arn "$inst" --account-id "$account" \
+      --permission-set-arn "$ps" --query "AccountAssignments[?PrincipalType=='GROUP'].PrincipalId" --output text 2>/dev/null)"
+  done
+  for g in $(echo "$groups" | tr ' \t' '\n\n' | sort -u); do
+    run "identitystore/$store/groups/$g/describe-group.json" aws identitystore describe-group --identity-store-id "$store" --group-id "$g"
+    run "identitystore/$store/groups/$g/list-group-memberships.json" aws identitystore list-group-memberships --identity-store-id "$store" --group-id "$g"
+    users="$users $(aws identitystore list-group-memberships --identity-store-id "$store" --group-id "$g" \
+      --query 'GroupMemberships[].MemberId.UserId' --output text 2>/dev/null)"
+  done
+  for u in $(echo "$users" | tr ' \t' '\n\n' | sort -u); do
+    run "identitystore/$store/users/$u/describe-user.json" aws identitystore describe-user --identity-store-id "$store" --user-id "$u"
+  done
+done
+
 echo "exported to $(pwd)" >&2

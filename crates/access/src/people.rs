@@ -2,7 +2,8 @@
 //!
 //! An IAM user is one person (its name, or the value of a person tag). A role is held by
 //! people when an assignment list (`person,email,role` rows, typically exported from the
-//! identity provider's group memberships) or a person tag on the role names them; a role
+//! identity provider's group memberships) or a person tag on the role names them, or, for
+//! an IAM Identity Center role, when the snapshot's Identity Center assignments do; a role
 //! federated through SAML or OIDC that nothing maps is still listed, held by
 //! [`UNASSIGNED`], because people sign in to it and somebody must recertify it. Other
 //! roles (services, automation) are not people and are left out.
@@ -53,6 +54,9 @@ pub enum MappedBy {
     Tag,
     /// A row of the assignment list.
     Assignment,
+    /// IAM Identity Center: the user is assigned the role's permission set in this
+    /// account, directly or through a group.
+    IdentityCenter,
     /// A SAML-federated role nothing maps.
     Saml,
     /// An OIDC-federated role nothing maps.
@@ -174,6 +178,63 @@ fn federation(trust: &str) -> Option<MappedBy> {
     found
 }
 
+/// The permission set behind an IAM Identity Center role: Identity Center provisions one
+/// role per permission set in each account, named `AWSReservedSSO_<permission set>_<suffix>`
+/// under the path `/aws-reserved/sso.amazonaws.com/`
+/// (<https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html>).
+fn sso_permission_set(role: &phiward_snapshot::model::iam::Role) -> Option<&str> {
+    if !role.path.starts_with("/aws-reserved/sso.amazonaws.com/") {
+        return None;
+    }
+    let rest = role.role_name.strip_prefix("AWSReservedSSO_")?;
+    rest.rsplit_once('_')
+        .map(|(name, _)| name)
+        .filter(|n| !n.is_empty())
+}
+
+/// The Identity Center users (person, e-mail) assigned the permission set `name` in this
+/// account, directly or through a group; `None` when the snapshot does not know them all.
+fn sso_people(snap: &Snapshot, name: &str) -> Option<Vec<(String, Option<String>)>> {
+    let ic = snap.identity_center.get()?;
+    let sets = ic.permission_sets.get()?;
+    let assignments = ic.account_assignments.get()?;
+    let users = ic.users.get()?;
+    let groups = ic.groups.get()?;
+    let arns: Vec<&str> = sets
+        .iter()
+        .filter(|p| p.name == name)
+        .map(|p| p.permission_set_arn.as_str())
+        .collect();
+    let mut ids = BTreeSet::new();
+    for a in assignments
+        .iter()
+        .filter(|a| arns.contains(&a.permission_set_arn.as_str()))
+    {
+        match a.principal_type.as_str() {
+            "USER" => {
+                ids.insert(a.principal_id.clone());
+            }
+            "GROUP" => {
+                let g = groups.iter().find(|g| g.group_id == a.principal_id)?;
+                ids.extend(g.members.get()?.iter().cloned());
+            }
+            _ => {}
+        }
+    }
+    Some(
+        ids.into_iter()
+            .map(|id| {
+                let user = users.iter().find(|u| u.user_id == id);
+                let person = user
+                    .and_then(|u| u.user_name.clone().or_else(|| u.display_name.clone()))
+                    .unwrap_or(id);
+                let email = email_of(&person);
+                (person, email)
+            })
+            .collect(),
+    )
+}
+
 fn tag_person(tags: &[phiward_snapshot::model::iam::Tag], keys: &[String]) -> Option<String> {
     keys.iter().find_map(|k| {
         tags.iter()
@@ -239,6 +300,18 @@ pub fn holders(snap: &Snapshot, opts: &PeopleOptions) -> (Vec<Holder>, Vec<Strin
                 principal: r.arn.clone(),
                 mapped_by: MappedBy::Tag,
             });
+            continue;
+        }
+        let sso = sso_permission_set(r).and_then(|ps| sso_people(snap, ps));
+        if let Some(people) = sso.filter(|p| !p.is_empty()) {
+            for (person, email) in people {
+                out.insert(Holder {
+                    person,
+                    email,
+                    principal: r.arn.clone(),
+                    mapped_by: MappedBy::IdentityCenter,
+                });
+            }
             continue;
         }
         let fed = r

@@ -206,3 +206,64 @@ fn rows_flatten_one_per_statement_in_report_order() {
     sorted.sort();
     assert_eq!(people, sorted);
 }
+
+/// An Identity Center role is held by the users its permission set is assigned to in this
+/// account, through a group too; while the Identity Center users are unknown it stays
+/// unassigned.
+#[test]
+fn identity_center_roles_are_held_by_the_assigned_users() {
+    use phiward_snapshot::model::iam::Role;
+    use phiward_snapshot::model::org::IdentityCenter;
+    let mut s = snapshot();
+    let role: Role = serde_json::from_value(json!({
+        "RoleName": "AWSReservedSSO_phi_reader_0123456789abcdef",
+        "Path": "/aws-reserved/sso.amazonaws.com/",
+        "Arn": format!("arn:aws:iam::{ACCT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_phi_reader_0123456789abcdef"),
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::{ACCT}:saml-provider/AWSSSO_1_DO_NOT_DELETE")},
+            "Action": "sts:AssumeRoleWithSAML"}]}
+    }))
+    .unwrap();
+    if let Some(iam) = s.iam.get_mut() {
+        iam.roles.push(role);
+    }
+    let ps = "arn:aws:sso:::permissionSet/ssoins-1/ps-1";
+    let ic: IdentityCenter = serde_json::from_value(json!({
+        "Instances": [{"InstanceArn": "arn:aws:sso:::instance/ssoins-1", "IdentityStoreId": "d-1"}],
+        "PermissionSets": {"status": "collected", "value": [{"PermissionSetArn": ps, "Name": "phi_reader"}]},
+        "AccountAssignments": {"status": "collected", "value": [
+            {"PermissionSetArn": ps, "PrincipalType": "GROUP", "PrincipalId": "g-1"},
+            {"PermissionSetArn": ps, "PrincipalType": "USER", "PrincipalId": "u-2"}]},
+        "Users": {"status": "collected", "value": [
+            {"UserId": "u-1", "UserName": "dana@x.org"}, {"UserId": "u-2", "UserName": "erin"}]},
+        "Groups": {"status": "collected", "value": [
+            {"GroupId": "g-1", "Members": {"status": "collected", "value": ["u-1"]}}]}
+    }))
+    .unwrap();
+    s.identity_center = Collected::Collected(ic.clone());
+    let opts = PeopleOptions::default();
+    let (holders, _) = people::holders(&s, &opts);
+    let sso: Vec<(&str, Option<&str>, MappedBy)> = holders
+        .iter()
+        .filter(|h| h.principal.contains("AWSReservedSSO_"))
+        .map(|h| (h.person.as_str(), h.email.as_deref(), h.mapped_by))
+        .collect();
+    assert_eq!(
+        sso,
+        [
+            ("dana@x.org", Some("dana@x.org"), MappedBy::IdentityCenter),
+            ("erin", None, MappedBy::IdentityCenter)
+        ]
+    );
+    // The users unknown: the role is unassigned, never held by nobody.
+    let mut unknown = ic;
+    unknown.users = Collected::missing("not exported");
+    s.identity_center = Collected::Collected(unknown);
+    let (holders, _) = people::holders(&s, &opts);
+    let sso: Vec<(&str, MappedBy)> = holders
+        .iter()
+        .filter(|h| h.principal.contains("AWSReservedSSO_"))
+        .map(|h| (h.person.as_str(), h.mapped_by))
+        .collect();
+    assert_eq!(sso, [(UNASSIGNED, MappedBy::Saml)]);
+}

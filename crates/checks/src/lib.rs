@@ -255,11 +255,11 @@ impl Meta {
     }
 }
 
-/// The doc comment's `What:` / `Why:` / `Fix:` parts as Markdown paragraphs.
+/// The doc comment's `What:` / `Why:` / `Example:` / `Fix:` parts as Markdown paragraphs.
 fn paragraphs(doc: &str) -> String {
     let mut out = String::new();
     for line in doc.lines().filter(|l| !l.trim().is_empty()) {
-        let label = ["What:", "Why:", "Fix:"]
+        let label = ["What:", "Why:", "Example:", "Fix:"]
             .into_iter()
             .find(|l| line.starts_with(l));
         match label {

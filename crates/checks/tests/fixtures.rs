@@ -62,6 +62,14 @@ fn failing<'a>(findings: &'a [Finding], check: &str) -> Vec<&'a Finding> {
         .collect()
 }
 
+/// The resources of a check's failing findings.
+fn names_of(findings: &[Finding], check: &str) -> Vec<String> {
+    failing(findings, check)
+        .iter()
+        .map(|f| f.resource.clone())
+        .collect()
+}
+
 #[test]
 fn every_check_passes_on_the_clean_account() {
     let findings = audit("tests/fixtures/clean");
@@ -96,6 +104,15 @@ fn every_check_passes_on_the_clean_account() {
             assert_eq!(f.status, expected, "{}: {}", f.check, f.message);
         }
     }
+    // LP-014: the EC2 instance role passes (EC2 sends no source keys); the service-linked
+    // role, whose trust policy AWS writes, is not judged at all.
+    let lp014: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.check == "LP-014")
+        .map(|f| f.resource.as_str())
+        .collect();
+    assert!(lp014.contains(&"arn:aws:iam::111122223333:role/web-instance"));
+    assert!(!lp014.iter().any(|r| r.contains("AWSServiceRoleForSupport")));
 }
 
 #[test]
@@ -164,6 +181,20 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
         .find(|f| f.message.contains("deploy-bot"))
         .unwrap();
     assert_eq!(deploy.evidence[0].line, Some(13));
+    // Practice 2: service roles whose trust policy lets the service assume them for anyone
+    // (LP-014); EC2 instance roles pass, since EC2 sends no source keys.
+    let deputies = names_of(&findings, "LP-014");
+    for r in [
+        "CloudFormationServiceRole",
+        "scheduling-lambda",
+        "ConfigRecorderRole",
+    ] {
+        assert!(
+            deputies.iter().any(|a| a.ends_with(&format!("/{r}"))),
+            "{r}: {deputies:?}"
+        );
+    }
+    assert!(!deputies.iter().any(|a| a.ends_with("/patient-portal-web")));
     // Practice 2: the research bucket is open to the university partner; two PHI buckets
     // have no TLS deny.
     let open = failing(&findings, "LP-005");
@@ -436,6 +467,15 @@ fn the_extra_failures_fixture_fails_what_the_demo_passes() {
         edit[0].message.contains("user/dev-x"),
         "{}",
         edit[0].message
+    );
+    // LP-014 on role trust policies: an unconditioned Lambda role, and a Glue role whose
+    // `...IfExists` condition lets the request through when the key is absent.
+    assert_eq!(
+        names("LP-014"),
+        [
+            "arn:aws:iam::111122223333:role/lambda-runner",
+            "arn:aws:iam::111122223333:role/etl-runner"
+        ]
     );
     assert_eq!(names("LOG-011"), ["arn:aws:s3:::logs"]);
     assert_eq!(names("LOG-012"), ["arn:aws:s3:::phi-x"]);

@@ -253,6 +253,20 @@ fn summary(loaded: &Import, policy_problems: usize) -> String {
         len(&s.kms_keys),
         len(&s.secrets)
     );
+    let sso = s.identity_center.get().map_or_else(
+        || "not collected".to_string(),
+        |ic| {
+            format!(
+                "{} instances, {} permission sets, {} assignments, {} users, {} groups",
+                ic.instances.len(),
+                len(&ic.permission_sets),
+                len(&ic.account_assignments),
+                len(&ic.users),
+                len(&ic.groups)
+            )
+        },
+    );
+    let _ = writeln!(o, "sso          {sso}");
     let _ = writeln!(
         o,
         "advisor      {} principals with Access Advisor data",

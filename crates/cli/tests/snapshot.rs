@@ -37,7 +37,8 @@ fn show_summarises_the_demo_account() {
         "2 trails, 1 Config recorders, 4 metric filters, 4 alarms",
         "9 buckets (4 tagged data-classification=phi)",
         "0 fail to parse",
-        "identity_center: not_supported",
+        "identity_center: missing",
+        "sso          not collected",
         "advisor      5 principals with Access Advisor data",
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");

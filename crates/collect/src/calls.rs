@@ -148,6 +148,49 @@ pub const CALLS: &[Call] = &[
         "secretsmanager",
         "ListSecrets",
     ),
+    call("sso:ListInstances", "sso", "ListInstances"),
+    call("sso:ListPermissionSets", "sso", "ListPermissionSets"),
+    call("sso:DescribePermissionSet", "sso", "DescribePermissionSet"),
+    call(
+        "sso:GetInlinePolicyForPermissionSet",
+        "sso",
+        "GetInlinePolicyForPermissionSet",
+    ),
+    call(
+        "sso:ListManagedPoliciesInPermissionSet",
+        "sso",
+        "ListManagedPoliciesInPermissionSet",
+    ),
+    call(
+        "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+        "sso",
+        "ListCustomerManagedPolicyReferencesInPermissionSet",
+    ),
+    call(
+        "sso:GetPermissionsBoundaryForPermissionSet",
+        "sso",
+        "GetPermissionsBoundaryForPermissionSet",
+    ),
+    call(
+        "sso:ListAccountAssignments",
+        "sso",
+        "ListAccountAssignments",
+    ),
+    call(
+        "identitystore:DescribeGroup",
+        "identitystore",
+        "DescribeGroup",
+    ),
+    call(
+        "identitystore:ListGroupMemberships",
+        "identitystore",
+        "ListGroupMemberships",
+    ),
+    call(
+        "identitystore:DescribeUser",
+        "identitystore",
+        "DescribeUser",
+    ),
 ];
 
 /// Every call `phiward trail verify s3://BUCKET/PREFIX` makes ([`crate::s3source`]): on

@@ -3,7 +3,8 @@
 //!
 //! [`collect`] checks the credentials with `sts:GetCallerIdentity` first (a short
 //! timeout: an unreachable endpoint fails fast), then reads IAM, Organizations,
-//! CloudTrail, S3, KMS, Secrets Manager, AWS Config, CloudWatch, CloudWatch Logs and SNS
+//! CloudTrail, S3, KMS, Secrets Manager, AWS Config, CloudWatch, CloudWatch Logs, SNS and
+//! IAM Identity Center (SSO admin and the identity store)
 //! with at most [`Options::concurrency`] calls in flight, each retried with backoff on
 //! throttling. Every call is recorded in the snapshot's collection record; a call that
 //! fails leaves its part of the snapshot [`Collected::NotCollected`](phiward_snapshot::Collected)
@@ -27,6 +28,7 @@ mod logging;
 mod org;
 pub mod s3source;
 mod sdk;
+mod sso;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,10 +132,8 @@ pub async fn collect_async(
     );
     logs.apply(&mut snap);
     stores.apply(&mut snap);
-    snap.identity_center = phiward_snapshot::Collected::not(
-        phiward_snapshot::Reason::NotSupported,
-        "phiward collect does not read IAM Identity Center yet",
-    );
+    progress_stage(&ctx, "identity center");
+    snap.identity_center = sso::collect(&ctx, &sdk, &identity.account).await;
     snap.access_advisor = if options.access_advisor {
         progress_stage(&ctx, "access advisor");
         advisor::collect(&ctx, &sdk, &snap).await

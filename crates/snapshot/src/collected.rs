@@ -117,11 +117,39 @@ impl<T> Collected<T> {
     }
 }
 
+impl<T> Collected<Vec<T>> {
+    /// Appends a part of the list; one part not collected makes the whole list not
+    /// collected (the first reason stays), since a partial list would read as complete.
+    pub fn append(&mut self, part: Collected<Vec<T>>) {
+        match (&mut *self, part) {
+            (Collected::NotCollected(_), _) => {}
+            (_, Collected::NotCollected(n)) => *self = Collected::NotCollected(n),
+            (Collected::Collected(v), Collected::Collected(p)) => v.extend(p),
+        }
+    }
+}
+
 impl<T> From<Result<T, NotCollected>> for Collected<T> {
     fn from(r: Result<T, NotCollected>) -> Self {
         match r {
             Ok(v) => Collected::Collected(v),
             Err(n) => Collected::NotCollected(n),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_part_not_collected_makes_the_list_not_collected() {
+        let mut all = Collected::Collected(vec![1]);
+        all.append(Collected::Collected(vec![2]));
+        assert_eq!(all, Collected::Collected(vec![1, 2]));
+        all.append(Collected::not(Reason::Failed, "denied"));
+        assert!(all.get().is_none());
+        all.append(Collected::Collected(vec![3]));
+        assert!(all.get().is_none(), "a later part must not revive it");
     }
 }

@@ -111,8 +111,8 @@ pub fn documents(snap: &Snapshot) -> Vec<DocumentRef<'_>> {
         }
     }
     if let Some(ic) = snap.identity_center.get() {
-        for ps in &ic.permission_sets {
-            if let Some(p) = &ps.inline_policy {
+        for ps in ic.permission_sets.get().into_iter().flatten() {
+            if let Some(Some(p)) = ps.inline_policy.get() {
                 push(
                     format!("permission set `{}` inline policy", ps.name),
                     PolicyKind::Identity,

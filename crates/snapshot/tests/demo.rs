@@ -245,7 +245,12 @@ fn seeded_trust_and_automation_facts() {
 fn sources_the_raw_export_lacks_are_not_collected() {
     let s = demo();
     let nc = s.identity_center.not_collected().unwrap();
-    assert_eq!(nc.reason, Reason::NotSupported);
+    assert_eq!(nc.reason, Reason::Missing, "{}", nc.detail);
+    assert!(
+        nc.detail.contains("sso-admin/list-instances.json"),
+        "{}",
+        nc.detail
+    );
 }
 
 #[test]

@@ -378,3 +378,118 @@ fn garbage_never_panics() {
         assert!(!imp.problems.is_empty() || i == 6 || i == 5, "input {i}");
     }
 }
+
+#[test]
+fn identity_center_from_sso_admin_and_identitystore_exports() {
+    let e = Export::new();
+    let inst = "arn:aws:sso:::instance/ssoins-1111";
+    let ps = "arn:aws:sso:::permissionSet/ssoins-1111/ps-2222";
+    let d = "sso-admin/instances/ssoins-1111/permission-sets/ps-2222";
+    e.file(
+        "sso-admin/list-instances.json",
+        &format!(r#"{{"Instances": [{{"InstanceArn": "{inst}", "IdentityStoreId": "d-1", "Status": "ACTIVE"}}]}}"#),
+    )
+    .file(
+        "sso-admin/instances/ssoins-1111/list-permission-sets.json",
+        &format!(r#"{{"PermissionSets": ["{ps}"]}}"#),
+    )
+    .file(
+        &format!("{d}/describe-permission-set.json"),
+        &format!(r#"{{"PermissionSet": {{"Name": "nurses", "PermissionSetArn": "{ps}", "SessionDuration": "PT4H"}}}}"#),
+    )
+    .file(
+        &format!("{d}/get-inline-policy-for-permission-set.json"),
+        r#"{"InlinePolicy": ""}"#,
+    )
+    .file(
+        &format!("{d}/list-managed-policies-in-permission-set.json"),
+        r#"{"AttachedManagedPolicies": [{"Name": "ReadOnlyAccess", "Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}"#,
+    )
+    .file(
+        &format!("{d}/list-customer-managed-policy-references-in-permission-set.json"),
+        r#"{"CustomerManagedPolicyReferences": [{"Name": "phi-read", "Path": "/"}]}"#,
+    )
+    .file(
+        &format!("{d}/get-permissions-boundary-for-permission-set.error"),
+        "An error occurred (ResourceNotFoundException) when calling the GetPermissionsBoundaryForPermissionSet operation: none\n",
+    )
+    .file(
+        &format!("{d}/list-account-assignments.json"),
+        &format!(r#"{{"AccountAssignments": [{{"AccountId": "111122223333", "PermissionSetArn": "{ps}", "PrincipalType": "GROUP", "PrincipalId": "g-1"}}]}}"#),
+    )
+    .file(
+        "identitystore/d-1/groups/g-1/describe-group.json",
+        r#"{"GroupId": "g-1", "DisplayName": "Nurses", "IdentityStoreId": "d-1"}"#,
+    )
+    .file(
+        "identitystore/d-1/groups/g-1/list-group-memberships.json",
+        r#"{"GroupMemberships": [{"IdentityStoreId": "d-1", "GroupId": "g-1", "MemberId": {"UserId": "u-1"}}]}"#,
+    );
+    let imp = load_raw_exports(e.path()).unwrap();
+    assert!(imp.problems.is_empty(), "{:?}", imp.problems);
+    let ic = imp.snapshot.identity_center.get().unwrap();
+    assert_eq!(ic.instances[0].identity_store_id, "d-1");
+    let set = &ic.permission_sets.get().unwrap()[0];
+    assert_eq!(set.name, "nurses");
+    assert_eq!(
+        set.inline_policy.get(),
+        Some(&None),
+        "an empty policy is none"
+    );
+    assert_eq!(
+        set.permissions_boundary.get(),
+        Some(&None),
+        "ResourceNotFoundException means no boundary"
+    );
+    assert_eq!(
+        set.attached_managed_policies.get().unwrap()[0].policy_name,
+        "ReadOnlyAccess"
+    );
+    assert_eq!(
+        set.customer_managed_policy_references.get().unwrap()[0].name,
+        "phi-read"
+    );
+    let groups = ic.groups.get().unwrap();
+    assert_eq!(groups[0].members.get().unwrap(), &vec!["u-1".to_string()]);
+    // The member's user file is missing: the users are unknown, not "nobody".
+    assert_eq!(ic.users.not_collected().unwrap().reason, Reason::Missing);
+
+    // The member's file written: known.
+    e.file(
+        "identitystore/d-1/users/u-1/describe-user.json",
+        r#"{"UserId": "u-1", "UserName": "nurse.ana", "IdentityStoreId": "d-1"}"#,
+    );
+    let imp = load_raw_exports(e.path()).unwrap();
+    let ic = imp.snapshot.identity_center.get().unwrap();
+    let users = ic.users.get().unwrap();
+    assert_eq!(users[0].user_name.as_deref(), Some("nurse.ana"));
+}
+
+#[test]
+fn identity_center_absent_or_denied_is_never_read_as_federated() {
+    // No export: unknown.
+    let e = Export::new();
+    e.file("iam/get-account-authorization-details.json", &auth(USER));
+    let s = load_raw_exports(e.path()).unwrap().snapshot;
+    assert_eq!(
+        s.identity_center.not_collected().unwrap().reason,
+        Reason::Missing
+    );
+    // Denied: unknown, with the CLI's error.
+    e.file(
+        "sso-admin/list-instances.error",
+        "An error occurred (AccessDeniedException) when calling the ListInstances operation: no\n",
+    );
+    let s = load_raw_exports(e.path()).unwrap().snapshot;
+    let why = s.identity_center.not_collected().unwrap();
+    assert_eq!(why.reason, Reason::Failed);
+    assert!(
+        why.detail.contains("AccessDeniedException"),
+        "{}",
+        why.detail
+    );
+    // Not enabled (or a member account): collected, with no instance.
+    e.file("sso-admin/list-instances.json", r#"{"Instances": []}"#);
+    let s = load_raw_exports(e.path()).unwrap().snapshot;
+    assert!(s.identity_center.get().unwrap().instances.is_empty());
+}

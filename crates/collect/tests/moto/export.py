@@ -124,3 +124,34 @@ run("configservice/describe-delivery-channels.json", cfg.describe_delivery_chann
 run("cloudwatch/describe-alarms.json", client("cloudwatch").describe_alarms)
 run("logs/describe-metric-filters.json", client("logs").describe_metric_filters)
 run("sns/list-subscriptions.json", client("sns").list_subscriptions)
+
+# IAM Identity Center, as docs/snapshot.md's export script does it: per instance its
+# permission sets and their policies and assignments in this account, then the groups and
+# users the assignments name.
+sso, ids = client("sso-admin"), client("identitystore")
+run("sso-admin/list-instances.json", pager(sso, "list_instances"))
+for inst in sso.list_instances()["Instances"]:
+    iarn, store = inst["InstanceArn"], inst["IdentityStoreId"]
+    idir = f"sso-admin/instances/{iarn.rsplit('/', 1)[-1]}"
+    run(f"{idir}/list-permission-sets.json", pager(sso, "list_permission_sets"), InstanceArn=iarn)
+    users, groups = set(), set()
+    for ps in sso.list_permission_sets(InstanceArn=iarn)["PermissionSets"]:
+        pdir = f"{idir}/permission-sets/{ps.rsplit('/', 1)[-1]}"
+        kw = dict(InstanceArn=iarn, PermissionSetArn=ps)
+        run(f"{pdir}/describe-permission-set.json", sso.describe_permission_set, **kw)
+        run(f"{pdir}/get-inline-policy-for-permission-set.json", sso.get_inline_policy_for_permission_set, **kw)
+        run(f"{pdir}/list-managed-policies-in-permission-set.json", pager(sso, "list_managed_policies_in_permission_set"), **kw)
+        run(f"{pdir}/list-customer-managed-policy-references-in-permission-set.json",
+            pager(sso, "list_customer_managed_policy_references_in_permission_set"), **kw)
+        run(f"{pdir}/get-permissions-boundary-for-permission-set.json", sso.get_permissions_boundary_for_permission_set, **kw)
+        run(f"{pdir}/list-account-assignments.json", pager(sso, "list_account_assignments"), AccountId=account, **kw)
+        for a in sso.list_account_assignments(AccountId=account, **kw)["AccountAssignments"]:
+            (users if a["PrincipalType"] == "USER" else groups).add(a["PrincipalId"])
+    for g in sorted(groups):
+        gdir = f"identitystore/{store}/groups/{g}"
+        run(f"{gdir}/describe-group.json", ids.describe_group, IdentityStoreId=store, GroupId=g)
+        run(f"{gdir}/list-group-memberships.json", pager(ids, "list_group_memberships"), IdentityStoreId=store, GroupId=g)
+        for m in ids.list_group_memberships(IdentityStoreId=store, GroupId=g)["GroupMemberships"]:
+            users.add(m["MemberId"]["UserId"])
+    for u in sorted(users):
+        run(f"identitystore/{store}/users/{u}/describe-user.json", ids.describe_user, IdentityStoreId=store, UserId=u)

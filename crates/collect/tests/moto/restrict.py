@@ -12,7 +12,7 @@ import urllib.request
 import boto3
 
 URL, POLICY, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
-DENIED = ["s3:GetBucketPolicy", "kms:GetKeyPolicy", "cloudtrail:GetEventSelectors"]
+DENIED = ["s3:GetBucketPolicy", "kms:GetKeyPolicy", "cloudtrail:GetEventSelectors", "sso:ListAccountAssignments"]
 
 
 def reset_auth(count):

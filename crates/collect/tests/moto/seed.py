@@ -214,4 +214,51 @@ cw.put_metric_alarm(
 sm = client("secretsmanager")
 sm.create_secret(Name="ehr-db-password", SecretString="hunter2", KmsKeyId=key, Tags=[{"Key": "data-classification", "Value": "phi"}])
 
+# IAM Identity Center: moto creates one instance per region; its identity store takes any
+# id. Permission sets with an inline policy, an AWS managed policy and a customer managed
+# reference, assigned in this account to a group (one member) and to a user directly.
+sso = client("sso-admin")
+instance = sso.list_instances()["Instances"][0]
+instance_arn, store_id = instance["InstanceArn"], instance["IdentityStoreId"]
+ids = client("identitystore")
+dana = ids.create_user(
+    IdentityStoreId=store_id, UserName="dana", DisplayName="Dana Nurse",
+    Name={"GivenName": "Dana", "FamilyName": "Nurse"},
+)["UserId"]
+erin = ids.create_user(
+    IdentityStoreId=store_id, UserName="erin", DisplayName="Erin Admin",
+    Name={"GivenName": "Erin", "FamilyName": "Admin"},
+)["UserId"]
+clinicians = ids.create_group(IdentityStoreId=store_id, DisplayName="clinicians")["GroupId"]
+ids.create_group_membership(IdentityStoreId=store_id, GroupId=clinicians, MemberId={"UserId": dana})
+reader = sso.create_permission_set(
+    InstanceArn=instance_arn, Name="phi-reader", Description="reads claims", SessionDuration="PT2H",
+)["PermissionSet"]["PermissionSetArn"]
+sso.put_inline_policy_to_permission_set(
+    InstanceArn=instance_arn, PermissionSetArn=reader,
+    InlinePolicy=doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::mercy-phi-claims/*"}),
+)
+sso.attach_customer_managed_policy_reference_to_permission_set(
+    InstanceArn=instance_arn, PermissionSetArn=reader,
+    CustomerManagedPolicyReference={"Name": "phi-read", "Path": "/phi/"},
+)
+# moto's default SessionDuration is the number 3600, not AWS's "PT1H" string, which the
+# SDK refuses to parse; give it explicitly.
+admin_ps = sso.create_permission_set(
+    InstanceArn=instance_arn, Name="admin", SessionDuration="PT1H",
+)["PermissionSet"]["PermissionSetArn"]
+sso.attach_managed_policy_to_permission_set(
+    InstanceArn=instance_arn, PermissionSetArn=admin_ps,
+    ManagedPolicyArn="arn:aws:iam::aws:policy/AdministratorAccess",
+)
+for ps, kind, who in [(reader, "GROUP", clinicians), (admin_ps, "USER", erin)]:
+    sso.create_account_assignment(
+        InstanceArn=instance_arn, TargetId=ACCOUNT, TargetType="AWS_ACCOUNT",
+        PermissionSetArn=ps, PrincipalType=kind, PrincipalId=who,
+    )
+out["sso"] = {
+    "instance": instance_arn, "store": store_id, "reader": reader, "admin": admin_ps,
+    "dana": dana, "erin": erin, "clinicians": clinicians,
+}
+
 json.dump(out, sys.stdout)

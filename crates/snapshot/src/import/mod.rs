@@ -12,6 +12,7 @@ mod iam;
 mod logging;
 mod org;
 mod resources;
+mod sso;
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,7 @@ pub struct Import {
 }
 
 /// Top-level folders of the raw-export layout; a folder with none of them is not an export.
-pub const EXPORT_FOLDERS: [&str; 11] = [
+pub const EXPORT_FOLDERS: [&str; 13] = [
     "iam",
     "sts",
     "organizations",
@@ -44,6 +45,8 @@ pub const EXPORT_FOLDERS: [&str; 11] = [
     "configservice",
     "cloudwatch",
     "logs",
+    "sso-admin",
+    "identitystore",
 ];
 
 /// Whether `dir` looks like a folder of raw exports.
@@ -84,10 +87,7 @@ pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
     org::import(&mut ctx, &mut snap);
     logging::import(&mut ctx, &mut snap);
     resources::import(&mut ctx, &mut snap);
-    snap.identity_center = Collected::not(
-        Reason::NotSupported,
-        "raw exports do not include IAM Identity Center",
-    );
+    sso::import(&mut ctx, &mut snap);
     advisor::import(&mut ctx, &mut snap);
     snap.collection = ctx.collection;
     Ok(Import {

@@ -22,7 +22,7 @@ use org::{IdentityCenter, Organization, PrincipalAccess};
 
 /// The snapshot format this library writes. See `docs/snapshot.md` for the policy: a
 /// reader accepts this version and older ones, and refuses newer ones.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One AWS account at one moment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
