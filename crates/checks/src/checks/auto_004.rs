@@ -18,7 +18,7 @@ use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
 
 use crate::checks::auto_003::COMPUTE;
-use crate::{statements, Audit, Check, Config, Meta};
+use crate::{grants_evidence, listed, Audit, Check, Config, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -115,19 +115,25 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 Status::Fail,
                 &p.arn,
                 format!(
-                    "non-administrators can edit automation role `{}` or its policies: {}",
+                    "{} non-administrators can edit automation role `{}` or its policies: {}",
+                    names.len(),
                     p.name,
-                    names.join(", ")
+                    listed(&names)
                 ),
             )
         };
         f.principal = Some(p.arn.clone());
-        for g in &editors {
-            f.evidence.extend(statements(
-                &g.via,
-                &format!("allows {} {}", g.arn, g.actions.join(", ")),
-            ));
-        }
+        let command = format!(
+            "phiward who-can iam:PutRolePolicy {} --snapshot SNAPSHOT",
+            p.arn
+        );
+        f.evidence.extend(grants_evidence(
+            editors.iter().map(|g| {
+                let detail = format!("allows {} {}", g.arn, g.actions.join(", "));
+                (g.via.as_slice(), detail)
+            }),
+            &command,
+        ));
         out.push(f);
     }
     if out.is_empty() {

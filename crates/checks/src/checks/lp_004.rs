@@ -15,7 +15,9 @@ use std::collections::HashSet;
 use phiward_access::{who_can_each, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{per_phi_bucket, phi_buckets, statements, Audit, Check, Config, Meta};
+use crate::{
+    grants_evidence, listed_with, per_phi_bucket, phi_buckets, Audit, Check, Config, Meta,
+};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -124,7 +126,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     "{} principals outside the approved list can read PHI bucket `{}`: {}",
                     outside.len(),
                     b.name,
-                    outside.iter().map(describe).collect::<Vec<_>>().join(", ")
+                    listed_with(&outside, describe)
                 ),
             )
         };
@@ -133,10 +135,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         } else {
             &outside
         };
-        for g in shown.iter() {
-            f.evidence
-                .extend(statements(&g.via, &format!("lets {} read objects", g.arn)));
-        }
+        let command = format!("phiward who-can s3:GetObject {arn}/* --snapshot SNAPSHOT");
+        f.evidence.extend(grants_evidence(
+            shown
+                .iter()
+                .map(|g| (g.via.as_slice(), format!("lets {} read objects", g.arn))),
+            &command,
+        ));
         f
     })
 }

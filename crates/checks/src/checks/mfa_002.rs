@@ -16,7 +16,7 @@ use phiward_access::{who_can_each, who_can_external, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
-use crate::{fact, statements, Audit, Check, Meta};
+use crate::{fact, grants_evidence, listed, statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -140,13 +140,19 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     format!(
                         "administrator role `{}` can be assumed without MFA by {}",
                         p.name,
-                        names.join(", ")
+                        listed(&names)
                     ),
                 );
-                for g in without {
-                    f.evidence
-                        .extend(statements(&g.via, &format!("lets {} assume it", g.arn)));
-                }
+                let command = format!(
+                    "phiward who-can sts:AssumeRole {} --snapshot SNAPSHOT",
+                    p.arn
+                );
+                f.evidence.extend(grants_evidence(
+                    without
+                        .iter()
+                        .map(|g| (g.via.as_slice(), format!("lets {} assume it", g.arn))),
+                    &command,
+                ));
                 f
             }
         };
