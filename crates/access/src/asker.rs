@@ -230,23 +230,7 @@ impl Asker<'_> {
         &self,
         action: &str,
     ) -> Option<Vec<Option<&phiward_policy::document::ResourceElement>>> {
-        let set = &self.set;
-        let all: Vec<Option<&phiward_policy::document::ResourceElement>> = set
-            .identity
-            .iter()
-            .chain(&set.boundary)
-            .chain(set.scps.iter().flatten())
-            .flat_map(|p| p.statements.iter())
-            .filter(|s| s.action.applies_to(action))
-            .map(|s| s.resource.as_ref())
-            .collect();
-        // `NotResource` applies exactly where its patterns do not match when they are
-        // plain ARNs; a policy variable may match differently per request.
-        let exact = all.len() <= 128
-            && all.iter().flatten().all(|r| {
-                !r.list.items.iter().any(|x| x.contains("${")) && (!r.negated || r.is_plain())
-            });
-        exact.then_some(all)
+        crate::each::signed(&self.set, &[action])
     }
 
     /// [`Asker::signature`] of principal `j` of the model, by bit operations on the

@@ -137,8 +137,10 @@ fn relabel(d: &Decided, from: &Resource, to: &Resource) -> Decided {
 
 /// The statements of a principal's set that could tell two resources apart: those
 /// naming one of the actions, in every policy but the resource's own. `None` when their
-/// match with a resource cannot be told exactly.
-fn signed<'s>(
+/// match with a resource cannot be told exactly (a policy variable may match differently
+/// per request; `NotResource` applies exactly where its patterns do not match only when
+/// they are plain ARNs; more than 128 statements do not fit a signature).
+pub(crate) fn signed<'s>(
     set: &'s PolicySet,
     actions: &[&str],
 ) -> Option<Vec<Option<&'s phiward_policy::document::ResourceElement>>> {
