@@ -118,12 +118,12 @@ fn relabel(d: &Decided, from: &Resource, to: &Resource) -> Decided {
     let (Some(old), Some(new)) = (from.policy.as_ref(), to.policy.as_ref()) else {
         return d;
     };
-    let (old, new) = (&*old.name, &*new.name);
-    for v in d.via.iter_mut().filter(|v| v.policy == old) {
-        v.policy = new.to_string();
+    let (old, new) = (&old.name, &new.name);
+    for v in d.via.iter_mut().filter(|v| v.policy == *old) {
+        v.policy = new.clone();
     }
-    for c in d.conditions.iter_mut().filter(|c| c.policy == old) {
-        c.policy = new.to_string();
+    for c in d.conditions.iter_mut().filter(|c| c.policy == *old) {
+        c.policy = new.clone();
         for v in &mut c.values {
             if let Some(rest) = v.strip_prefix(from.arn.as_str()) {
                 if rest.is_empty() || rest.starts_with('/') {

@@ -185,14 +185,15 @@ impl Graph {
             let new = to.trust.as_deref().unwrap_or(old);
             for s in steps.iter_mut().filter(|s| s.resource != "*") {
                 s.resource = to.arn.clone();
+                let new: Arc<str> = Arc::from(new);
                 for v in &mut s.via {
                     if *v.policy == **old {
-                        v.policy = new.to_string();
+                        v.policy = new.clone();
                     }
                 }
                 for c in &mut s.conditions {
                     if *c.policy == **old {
-                        c.policy = new.to_string();
+                        c.policy = new.clone();
                     }
                 }
             }

@@ -127,7 +127,7 @@ pub(crate) fn grants(
             if let Some(mut d) = decide(&base, &req) {
                 // The stand-in for the other account's policies is an assumption, not a
                 // statement of this account: the evidence is the resource policy.
-                d.via.retain(|v| v.policy != STAND_IN);
+                d.via.retain(|v| &*v.policy != STAND_IN);
                 merge(&mut grant, &label, PrincipalType::External, a, d);
             }
         }

@@ -27,13 +27,13 @@ pub enum Reach {
 /// A statement behind a grant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Via {
-    /// The policy's name.
-    pub policy: String,
+    /// The policy's name (shared: one grant per principal and resource repeats it).
+    pub policy: Arc<str>,
     /// 0-based statement index.
     pub statement: usize,
     /// The statement's Sid.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sid: Option<String>,
+    pub sid: Option<Arc<str>>,
     /// 1-based line of the statement in its document.
     pub line: u32,
 }
@@ -50,7 +50,7 @@ pub struct Condition {
     /// The values.
     pub values: Vec<String>,
     /// The policy and statement it comes from.
-    pub policy: String,
+    pub policy: Arc<str>,
     /// 0-based statement index.
     pub statement: usize,
 }
@@ -62,7 +62,7 @@ impl Condition {
             operator: c.operator.clone(),
             key: c.key.clone(),
             values: c.values.clone(),
-            policy: c.policy.to_string(),
+            policy: c.policy.clone(),
             statement: c.statement,
         }
     }
@@ -324,9 +324,9 @@ pub(crate) fn decide(set: &PolicySet, req: &Request) -> Option<Decided> {
             s.effect == Effect::Allow && !matches!(s.kind, PolicyKind::Scp | PolicyKind::Rcp)
         })
         .map(|s| Via {
-            policy: s.policy.to_string(),
+            policy: s.policy.clone(),
             statement: s.statement,
-            sid: s.sid.as_ref().map(|x| x.to_string()),
+            sid: s.sid.clone(),
             line: s.line,
         })
         .collect();

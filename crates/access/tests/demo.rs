@@ -56,7 +56,7 @@ fn who_can_read_phi_claims_exports() {
     assert!(admin
         .via
         .iter()
-        .any(|v| v.policy == "arn:aws:iam::aws:policy/AdministratorAccess"));
+        .any(|v| &*v.policy == "arn:aws:iam::aws:policy/AdministratorAccess"));
     // Data engineers read it unless the RequireMFA deny applies.
     let de = find(&w.principals, ":user/de-ito").unwrap();
     assert_eq!(de.access, Reach::Conditional);
@@ -99,7 +99,7 @@ fn who_can_assume_the_partner_role() {
     assert!(partner
         .via
         .iter()
-        .any(|v| v.policy == "role `PartnerClaimsAccess` trust policy"));
+        .any(|v| &*v.policy == "role `PartnerClaimsAccess` trust policy"));
     // The vendor role requires an ExternalId: conditional, with the condition named.
     let w = who_can(
         &m,

@@ -122,7 +122,7 @@ fn a_user_reaches_through_its_group_with_the_group_policy_as_evidence() {
     assert_eq!(read.grants[0].actions, ["s3:GetObject"]);
     assert_eq!(read.grants[0].access, Reach::Allowed);
     assert_eq!(
-        read.grants[0].via[0].policy,
+        &*read.grants[0].via[0].policy,
         "group `Nurses` inline policy `read`"
     );
     assert_eq!(
@@ -148,7 +148,10 @@ fn a_federated_role_mapped_by_the_assignment_list_is_conditional_on_mfa() {
         (c.key.as_str(), c.when),
         ("aws:MultiFactorAuthPresent", "allowed_if")
     );
-    assert_eq!(g.via[0].policy, "role `Clinician` inline policy `mfa-read`");
+    assert_eq!(
+        &*g.via[0].policy,
+        "role `Clinician` inline policy `mfa-read`"
+    );
     // Mapped, it is no longer unassigned; the unmapped SAML role still is.
     let un = r.people.iter().find(|p| p.person == UNASSIGNED).unwrap();
     let arns: Vec<&str> = un.principals.iter().map(|h| h.arn.as_str()).collect();
@@ -163,7 +166,7 @@ fn a_bucket_policy_alone_grants_write_to_a_user_without_identity_policies() {
     let w = &level(b, "Write").unwrap().grants[0];
     assert_eq!(w.actions, ["s3:PutObject"]);
     assert_eq!(w.access, Reach::Allowed);
-    assert_eq!(w.via[0].policy, "bucket `phi-b` policy");
+    assert_eq!(&*w.via[0].policy, "bucket `phi-b` policy");
     assert_eq!(b.levels.len(), 1, "{:?}", b.levels);
 }
 

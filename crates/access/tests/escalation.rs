@@ -416,13 +416,13 @@ fn a_shared_decision_names_each_target() {
         );
         let trust = format!("role `{name}` trust policy");
         assert!(
-            steps[0].via.iter().any(|v| v.policy == trust),
+            steps[0].via.iter().any(|v| *v.policy == *trust),
             "{name}: {:?}",
             steps[0].via
         );
         assert!(steps[0]
             .conditions
             .iter()
-            .all(|c| !c.policy.contains("trust policy") || c.policy == trust));
+            .all(|c| !c.policy.contains("trust policy") || *c.policy == *trust));
     }
 }

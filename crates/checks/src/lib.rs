@@ -293,7 +293,7 @@ pub struct Check {
 pub fn statements(via: &[phiward_access::Via], detail: &str) -> Vec<Evidence> {
     via.iter()
         .map(|v| Evidence {
-            source: v.policy.clone(),
+            source: v.policy.to_string(),
             statement: Some(v.statement),
             line: Some(v.line),
             detail: detail.to_string(),

@@ -200,7 +200,7 @@ fn csv(r: &AccessReport) -> String {
             row.actions.join(" "),
             reach(row.access).to_string(),
             conditions(&row),
-            row.via.map(|v| v.policy.clone()).unwrap_or_default(),
+            row.via.map(|v| v.policy.to_string()).unwrap_or_default(),
             row.via.map(|v| v.statement.to_string()).unwrap_or_default(),
             row.via.map(|v| v.line.to_string()).unwrap_or_default(),
         ];

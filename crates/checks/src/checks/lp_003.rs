@@ -62,7 +62,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 for s in &g.steps(e) {
                     for v in &s.via {
                         f.evidence.push(Evidence {
-                            source: v.policy.clone(),
+                            source: v.policy.to_string(),
                             statement: Some(v.statement),
                             line: Some(v.line),
                             detail: format!(
