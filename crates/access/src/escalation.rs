@@ -289,17 +289,6 @@ pub fn graph(m: &AccessModel) -> Graph {
                 .collect()
         })
         .collect();
-    // Roles whose trust policy names a principal's ARN: same-account grants that need no
-    // identity permission, so they are candidates even without `sts:AssumeRole` in the
-    // principal's own policies.
-    let mut named_in_trust: std::collections::HashMap<String, std::collections::HashSet<usize>> =
-        Default::default();
-    for (j, q) in m.principals.iter().enumerate() {
-        for arn in trust_arns(m, q) {
-            named_in_trust.entry(arn).or_default().insert(j);
-        }
-    }
-    let no_roles = std::collections::HashSet::new();
     // Roles with identical trust policies form one class: for a principal whose own
     // statements on sts:AssumeRole apply to every resource, one decision serves the class.
     let mut classes: std::collections::HashMap<String, u64> = Default::default();
@@ -373,8 +362,10 @@ pub fn graph(m: &AccessModel) -> Graph {
                 return (Some(s), out);
             }
             let caps = Caps::of(p);
-            let names_me = named_in_trust.get(&p.arn).unwrap_or(&no_roles);
-            if !caps.any() && names_me.is_empty() {
+            // A trust policy that names the principal itself (or everyone) grants within
+            // the account without any permission of its own: those roles are candidates
+            // even without `sts:AssumeRole` in the principal's policies.
+            if !caps.any() && !class_callers.iter().any(|c| c.admits(i)) {
                 return (None, out);
             }
             if caps.users {
@@ -385,7 +376,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                     continue;
                 };
                 // Members share one trust policy text: it names the principal for all.
-                let named = names_me.contains(&rep);
+                let named = admitted.admits(i);
                 if !caps.roles && !named {
                     continue;
                 }
@@ -477,31 +468,6 @@ fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
         }
     }
     best
-}
-
-/// The principal ARNs a role's trust policy names (for other principals, empty).
-fn trust_arns(m: &AccessModel, q: &Principal) -> Vec<String> {
-    if q.kind != PrincipalType::Role {
-        return Vec::new();
-    }
-    let Some(policy) = m.resource_for(&q.arn).and_then(|r| r.policy.as_ref()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for st in &policy.policy.statements {
-        if let Some(phiward_policy::document::PrincipalSpec::Map(entries)) =
-            st.principal.as_ref().map(|p| &p.spec)
-        {
-            for e in entries {
-                for id in &e.ids {
-                    if let phiward_policy::document::PrincipalId::Arn(arn) = id {
-                        out.push(arn.clone());
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Edges to users (credentials of another user): one decision for every user when the

@@ -426,3 +426,41 @@ fn a_shared_decision_names_each_target() {
             .all(|c| !c.policy.contains("trust policy") || *c.policy == *trust));
     }
 }
+
+/// A trust policy that names everyone, or the user by name, lets a principal of the
+/// account in without any `sts:` permission of its own; one that names only the account
+/// does not.
+#[test]
+fn trust_naming_everyone_or_the_user_needs_no_permission() {
+    let reader = doc(json!([allow(json!("s3:GetObject"), "*")]));
+    let g = account(
+        vec![user("nobody", reader.clone()), user("named", reader)],
+        vec![
+            role("Open", trust(json!({"AWS": "*"})), admin_policy()),
+            role(
+                "ForNamed",
+                trust(json!({"AWS": format!("arn:aws:iam::{ACCT}:user/named")})),
+                admin_policy(),
+            ),
+            role("AccountOnly", root_trust(), admin_policy()),
+        ],
+        vec![],
+        None,
+    );
+    assert_eq!(
+        edge(&g, "user/nobody", "role/Open", Technique::AssumeRole),
+        Some(Reach::Allowed)
+    );
+    assert_eq!(
+        edge(&g, "user/named", "role/ForNamed", Technique::AssumeRole),
+        Some(Reach::Allowed)
+    );
+    assert_eq!(
+        edge(&g, "user/nobody", "role/ForNamed", Technique::AssumeRole),
+        None
+    );
+    assert_eq!(
+        edge(&g, "user/nobody", "role/AccountOnly", Technique::AssumeRole),
+        None
+    );
+}
