@@ -162,11 +162,14 @@ pub(crate) fn signed<'s>(
 }
 
 /// Every pair (principal index, resource index) with the actions it can perform.
-pub(crate) fn decide_all(
+/// Every pair (principal index, resource index) with what `make` builds from the actions
+/// it can perform, built on the worker that decided it.
+pub(crate) fn decide_all<T: Send>(
     m: &AccessModel,
     actions: &[&str],
     resources: &[String],
-) -> Vec<(usize, usize, Answers)> {
+    make: impl Fn(&crate::Principal, Answers) -> Option<T> + Sync,
+) -> Vec<Vec<(usize, T)>> {
     let targets = Targets::new(resources.iter().map(String::as_str));
     let index = Index::new(m);
     // Per resource, whom its policies could name for one of the actions.
@@ -192,7 +195,7 @@ pub(crate) fn decide_all(
         })
         .collect();
     let res_of: Vec<Option<&Resource>> = resources.iter().map(|r| m.resource_for(r)).collect();
-    let per_principal: Vec<Vec<(usize, usize, Answers)>> = m
+    let per_principal: Vec<Vec<(usize, T)>> = m
         .principals
         .par_iter()
         .enumerate()
@@ -237,7 +240,7 @@ pub(crate) fn decide_all(
                                 .collect(),
                             _ => answers.clone(),
                         };
-                        out.push((pi, i, told));
+                        out.extend(make(p, told).map(|t| (i, t)));
                     }
                     continue;
                 }
@@ -256,13 +259,13 @@ pub(crate) fn decide_all(
                     memo.insert(k, kept);
                 }
                 if !answers.is_empty() {
-                    out.push((pi, i, answers));
+                    out.extend(make(p, answers).map(|t| (i, t)));
                 }
             }
             out
         })
         .collect();
-    per_principal.into_iter().flatten().collect()
+    per_principal
 }
 
 /// [`decide_all`] for one action, as `(principal, resource, decision)` with the granting
@@ -272,14 +275,16 @@ pub(crate) fn decide_each(
     action: &str,
     resources: &[String],
 ) -> Vec<(usize, usize, Decided)> {
-    decide_all(m, &[action], resources)
+    let per_principal = decide_all(m, &[action], resources, |_, answers| {
+        let (_, mut d) = answers.into_iter().next()?;
+        d.via.sort();
+        d.via.dedup();
+        Some(d)
+    });
+    per_principal
         .into_iter()
-        .flat_map(|(p, i, answers)| answers.into_iter().map(move |(_, d)| (p, i, d)))
-        .map(|(p, i, mut d)| {
-            d.via.sort();
-            d.via.dedup();
-            (p, i, d)
-        })
+        .enumerate()
+        .flat_map(|(p, found)| found.into_iter().map(move |(i, d)| (p, i, d)))
         .collect()
 }
 
@@ -289,19 +294,21 @@ pub(crate) fn decide_each(
 /// (see [`who_can_external`](crate::who_can_external) for the others).
 pub fn who_can_each(m: &AccessModel, actions: &[String], resources: &[String]) -> Vec<Vec<Grant>> {
     let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-    let mut answers: Vec<Vec<Grant>> = resources.iter().map(|_| Vec::new()).collect();
-    for (pi, i, decided) in decide_all(m, &only, resources) {
-        let Some(p) = m.principals.get(pi) else {
-            continue;
-        };
+    let names: Vec<Arc<str>> = only.iter().map(|a| Arc::from(*a)).collect();
+    let per_principal = decide_all(m, &only, resources, |p, decided| {
         let mut grant = None;
         for (k, d) in decided {
-            if let Some(a) = only.get(k) {
+            if let Some(a) = names.get(k) {
                 merge(&mut grant, &p.arn, p.kind, a, d);
             }
         }
-        if let (Some(mut g), Some(list)) = (grant, answers.get_mut(i)) {
-            finish(&mut g);
+        let mut g = grant?;
+        finish(&mut g);
+        Some(g)
+    });
+    let mut answers: Vec<Vec<Grant>> = resources.iter().map(|_| Vec::new()).collect();
+    for (i, g) in per_principal.into_iter().flatten() {
+        if let Some(list) = answers.get_mut(i) {
             list.push(g);
         }
     }

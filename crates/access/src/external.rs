@@ -8,6 +8,7 @@
 //! `via` names the resource policy statement.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use phiward_policy::document::{PrincipalId, PrincipalSpec};
 use phiward_policy::{parse_policy, Context, Effect, PolicyKind, Request, RequestPrincipal};
@@ -128,7 +129,13 @@ pub(crate) fn grants(
                 // The stand-in for the other account's policies is an assumption, not a
                 // statement of this account: the evidence is the resource policy.
                 d.via.retain(|v| &*v.policy != STAND_IN);
-                merge(&mut grant, &label, PrincipalType::External, a, d);
+                merge(
+                    &mut grant,
+                    &label,
+                    PrincipalType::External,
+                    &Arc::from(a.as_str()),
+                    d,
+                );
             }
         }
         out.extend(grant);

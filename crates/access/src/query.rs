@@ -94,7 +94,7 @@ pub struct Grant {
     /// Allowed or conditional.
     pub access: Reach,
     /// The actions granted (the pattern's expansion), with the best reach of each.
-    pub actions: Vec<String>,
+    pub actions: Vec<Arc<str>>,
     /// The conditions, when conditional.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
@@ -341,7 +341,7 @@ pub(crate) fn merge(
     into: &mut Option<Grant>,
     arn: &str,
     kind: PrincipalType,
-    action: &str,
+    action: &Arc<str>,
     d: Decided,
 ) {
     let g = into.get_or_insert_with(|| Grant {
@@ -353,7 +353,7 @@ pub(crate) fn merge(
         via: Vec::new(),
     });
     g.access = g.access.min(d.reach);
-    g.actions.push(action.to_string());
+    g.actions.push(action.clone());
     if d.reach == Reach::Conditional {
         g.conditions.extend(d.conditions);
     }
@@ -402,7 +402,7 @@ pub fn who_can(m: &AccessModel, pattern: &str, actions: &[String], resource: &st
                     continue;
                 };
                 if let Some(d) = decide(&set, &req) {
-                    merge(&mut grant, &p.arn, p.kind, a, d);
+                    merge(&mut grant, &p.arn, p.kind, &Arc::from(a.as_str()), d);
                 }
             }
             grant
