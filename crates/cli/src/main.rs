@@ -90,9 +90,19 @@ fn main() -> ExitCode {
     };
     match code {
         Ok(c) => ExitCode::from(c),
+        // The reader went away (`phiward ... | head`): nothing is left to tell anyone.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(exit::INPUT)
         }
     }
+}
+
+/// Whether the error comes from writing to a closed pipe.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -88,3 +88,25 @@ fn nothing_matched_exits_1_and_usage_errors_exit_2() {
     assert_eq!(phiward(&[]).status.code(), Some(2));
     assert_eq!(phiward(&["--arn", "not-an-arn"]).status.code(), Some(1));
 }
+
+/// `phiward actions '*' | head -1`: the reader leaves early; phiward stops quietly with
+/// status 0 instead of reporting "error: Broken pipe" (regression).
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phiward"))
+        .args(["actions", "*"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
