@@ -14,6 +14,7 @@
 use phiward_access::{can, decide_as, PrincipalType};
 use phiward_catalog::{AccessLevel, Catalog};
 use phiward_report::{Finding, Severity, Status};
+use rayon::prelude::*;
 
 use crate::{statements, Audit, Check, Meta};
 
@@ -61,29 +62,36 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .collect();
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
     let mut out = Vec::new();
-    for p in a
+    // Each role is decided on its own: in parallel, then reported in order.
+    let decided: Vec<_> = a
         .access
         .principals
-        .iter()
+        .par_iter()
         .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
-    {
-        let runs: Vec<&str> = COMPUTE
-            .iter()
-            .filter(|svc| decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some())
-            .copied()
-            .collect();
-        if runs.is_empty() {
-            continue;
-        }
-        let resources = vec![
-            "*".to_string(),
-            p.arn.clone(),
-            format!("arn:aws:iam::{account}:role/phiward-probe"),
-            format!("arn:aws:iam::{account}:user/phiward-probe"),
-            format!("arn:aws:iam::{account}:group/phiward-probe"),
-            format!("arn:aws:iam::{account}:policy/phiward-probe"),
-        ];
-        let caps = can(a.access, p, &iam_writes, &resources).capabilities;
+        .filter_map(|p| {
+            let runs: Vec<&str> = COMPUTE
+                .iter()
+                .filter(|svc| {
+                    decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some()
+                })
+                .copied()
+                .collect();
+            if runs.is_empty() {
+                return None;
+            }
+            let resources = vec![
+                "*".to_string(),
+                p.arn.clone(),
+                format!("arn:aws:iam::{account}:role/phiward-probe"),
+                format!("arn:aws:iam::{account}:user/phiward-probe"),
+                format!("arn:aws:iam::{account}:group/phiward-probe"),
+                format!("arn:aws:iam::{account}:policy/phiward-probe"),
+            ];
+            let caps = can(a.access, p, &iam_writes, &resources).capabilities;
+            Some((p, runs, caps))
+        })
+        .collect();
+    for (p, runs, caps) in decided {
         let mut f = if caps.is_empty() {
             m.finding(
                 Status::Pass,
