@@ -470,36 +470,52 @@ fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
     best
 }
 
-/// Edges to users (credentials of another user): one decision for every user when the
-/// principal's statements naming the action apply to every resource (users have no
-/// resource policy), else one per user.
+/// Edges to users (credentials of another user), by [`action_edges`]: users have no
+/// resource policy, so they form one class.
 fn user_edges(a: &mut Asker<'_>, i: usize, users: &[usize], out: &mut Vec<Edge>) {
-    let m = a.m;
-    let arn = |j: usize| m.principals.get(j).map_or("", |p| p.arn.as_str());
     let targets: Vec<usize> = users.iter().copied().filter(|&j| j != i).collect();
-    let Some(&rep) = targets.first() else {
-        return;
-    };
     for (t, action) in [
         (Technique::CreateAccessKey, "iam:CreateAccessKey"),
         (Technique::CreateLoginProfile, "iam:CreateLoginProfile"),
         (Technique::UpdateLoginProfile, "iam:UpdateLoginProfile"),
     ] {
-        if a.is_uniform(action) {
-            if let Some(sh) = a.shared(action, arn(rep), Some(u64::MAX)) {
+        action_edges(a, i, &targets, (action, t, Some(u64::MAX), false), out);
+    }
+}
+
+/// Edges of technique `t` from `i` to each of `targets` that `action` on it enables.
+/// Decided once for all of them when every statement of the principal naming the action
+/// applies to every resource and the targets share one resource policy (`class`), else
+/// once per signature among the targets some Allow statement may name. `named`: the
+/// targets' resource policy names the principal, which grants without an Allow of its own.
+fn action_edges(
+    a: &mut Asker<'_>,
+    i: usize,
+    targets: &[usize],
+    (action, t, class, named): (&'static str, Technique, Option<u64>, bool),
+    out: &mut Vec<Edge>,
+) {
+    let m = a.m;
+    let Some(rep) = targets.first().and_then(|&j| m.principals.get(j)) else {
+        return;
+    };
+    if class.is_some() && a.is_uniform(action) {
+        if named || a.may(action, &rep.arn) {
+            if let Some(sh) = a.shared(action, &rep.arn, class) {
                 out.extend(targets.iter().map(|&j| shared_edge(i, j, t, sh.clone())));
             }
-        } else {
-            let may = a.may_bits(action);
-            for &j in &targets {
-                if may
-                    .as_ref()
-                    .map_or_else(|| a.may_at(action, j), |b| b.has(j))
-                {
-                    if let Some(sh) = a.shared_at(action, j, Some(u64::MAX)) {
-                        out.push(shared_edge(i, j, t, sh));
-                    }
-                }
+        }
+        return;
+    }
+    let may = a.may_bits(action);
+    for &j in targets {
+        if named
+            || may
+                .as_ref()
+                .map_or_else(|| a.may_at(action, j), |b| b.has(j))
+        {
+            if let Some(sh) = a.shared_at(action, j, class) {
+                out.push(shared_edge(i, j, t, sh));
             }
         }
     }
@@ -525,55 +541,17 @@ fn role_edges(
     // A trust policy that names neither the principal nor its account lets it in on no
     // terms, whatever its own policies say (see `callers`).
     if may_assume && (named || a.assume_any) {
-        let action = "sts:AssumeRole";
-        if class.is_some() && a.is_uniform(action) {
-            if named || a.may(action, arn(rep)) {
-                if let Some(sh) = a.shared(action, arn(rep), class) {
-                    out.extend(
-                        targets
-                            .iter()
-                            .map(|&j| shared_edge(i, j, Technique::AssumeRole, sh.clone())),
-                    );
-                }
-            }
-        } else {
-            let may = a.may_bits(action);
-            for &j in &targets {
-                if named
-                    || may
-                        .as_ref()
-                        .map_or_else(|| a.may_at(action, j), |b| b.has(j))
-                {
-                    if let Some(sh) = a.shared_at(action, j, class) {
-                        out.push(shared_edge(i, j, Technique::AssumeRole, sh));
-                    }
-                }
-            }
-        }
+        let edge = ("sts:AssumeRole", Technique::AssumeRole, class, named);
+        action_edges(a, i, &targets, edge, out);
     }
     if caps.update_trust {
-        let action = "iam:UpdateAssumeRolePolicy";
-        if a.is_uniform(action) {
-            if let Some(sh) = a.shared(action, arn(rep), Some(u64::MAX)) {
-                out.extend(
-                    targets
-                        .iter()
-                        .map(|&j| shared_edge(i, j, Technique::UpdateTrustPolicy, sh.clone())),
-                );
-            }
-        } else {
-            let may = a.may_bits(action);
-            for &j in &targets {
-                if may
-                    .as_ref()
-                    .map_or_else(|| a.may_at(action, j), |b| b.has(j))
-                {
-                    if let Some(sh) = a.shared_at(action, j, Some(u64::MAX)) {
-                        out.push(shared_edge(i, j, Technique::UpdateTrustPolicy, sh));
-                    }
-                }
-            }
-        }
+        let edge = (
+            "iam:UpdateAssumeRolePolicy",
+            Technique::UpdateTrustPolicy,
+            Some(u64::MAX),
+            false,
+        );
+        action_edges(a, i, &targets, edge, out);
     }
     let uniform_pass = a.is_uniform("iam:PassRole");
     for (k, (((t, service, actions), trusted), can)) in
