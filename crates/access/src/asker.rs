@@ -54,10 +54,6 @@ pub(crate) struct Asker<'m> {
     memo: FxHashMap<(String, String), Option<Step>>,
     /// Answers shared by a class of targets, per action and class (see [`Asker::shared`]).
     shared_memo: FxHashMap<(&'static str, u64, u128), Option<Shared>>,
-    /// Per action, the resource elements of every statement naming it, when a target's
-    /// match with them can be told exactly ([`Asker::signature`]).
-    elements:
-        FxHashMap<&'static str, Option<Vec<Option<phiward_policy::document::ResourceElement>>>>,
     /// Per action: whether every statement of the principal's policy set that names it
     /// applies to every resource (`Resource: "*"`), so that the decision depends on the
     /// target only through its resource policy.
@@ -95,7 +91,6 @@ impl<'m> Asker<'m> {
             memo: Default::default(),
             shared_memo: Default::default(),
             uniform: Default::default(),
-            elements: Default::default(),
             pass_memo: Default::default(),
             targets: None,
             sig_bits: Default::default(),
@@ -174,11 +169,9 @@ impl Asker<'_> {
         target: &str,
         class: Option<u64>,
     ) -> Option<Shared> {
-        let signature = if self.is_uniform(action) {
-            Some(0)
-        } else {
-            self.signature(action, target)
-        };
+        // Without the target's index its signature is not known: decided alone unless
+        // uniform (`shared_at` tells targets apart).
+        let signature = self.is_uniform(action).then_some(0);
         self.shared_with(action, target, class, signature)
     }
 
@@ -194,7 +187,7 @@ impl Asker<'_> {
         let signature = if self.is_uniform(action) {
             Some(0)
         } else {
-            self.signature_at(action, j, target)
+            self.signature_at(action, j)
         };
         self.shared_with(action, target, class, signature)
     }
@@ -233,12 +226,13 @@ impl Asker<'_> {
         crate::each::signed(&self.set, &[action])
     }
 
-    /// [`Asker::signature`] of principal `j` of the model, by bit operations on the
-    /// targets each statement may name.
-    fn signature_at(&mut self, action: &'static str, j: usize, target: &str) -> Option<u128> {
-        let Some(t) = self.targets else {
-            return self.signature(action, target);
-        };
+    /// Which of the principal's statements naming `action` (identity, boundary, SCPs and
+    /// RCPs, Allow and Deny) can name principal `j` of the model, as bits, by bit
+    /// operations on the targets each statement may name: two targets of one class with
+    /// the same bits get the same decision. `None` when that cannot be told exactly (see
+    /// [`crate::each::signed`]) or without [`Asker::with_targets`].
+    fn signature_at(&mut self, action: &'static str, j: usize) -> Option<u128> {
+        let t = self.targets?;
         if !self.sig_bits.contains_key(action) {
             let bits = self
                 .signed(action)
@@ -283,29 +277,6 @@ impl Asker<'_> {
         Some(bits.clone())
     }
 
-    /// Which of the principal's statements naming `action` (identity, boundary and SCPs,
-    /// Allow and Deny) can name `target`, as bits: two targets of one class with the same
-    /// bits get the same decision. `None` when that cannot be told exactly (policy variables,
-    /// `NotResource` with short ARNs, more than 128 statements).
-    fn signature(&mut self, action: &'static str, target: &str) -> Option<u128> {
-        if !self.elements.contains_key(action) {
-            let owned = self
-                .signed(action)
-                .map(|all| all.into_iter().map(|e| e.cloned()).collect());
-            self.elements.insert(action, owned);
-        }
-        let elements = self.elements.get(action)?;
-        let parsed = phiward_policy::document::ParsedResource::new(target);
-        let elements = elements.as_ref()?;
-        let mut bits = 0u128;
-        for (k, e) in elements.iter().enumerate() {
-            if e.as_ref().is_none_or(|r| r.lists(&parsed)) {
-                bits |= 1 << k;
-            }
-        }
-        Some(bits)
-    }
-
     /// Whether every statement of the principal's policy set that names `action` applies
     /// to every resource (`Resource: "*"`): then the decision depends on the target only
     /// through its own resource policy.
@@ -338,9 +309,7 @@ impl Asker<'_> {
     /// `iam:PassRole` statements tell roles apart: decided once per signature (a role's
     /// trust policy does not govern `iam:PassRole`, so the class does not matter).
     pub(crate) fn pass_at(&mut self, k: usize, j: usize, needs: &[Need<'_>]) -> Option<Shared> {
-        let m = self.m;
-        let target = m.principals.get(j).map_or("", |p| p.arn.as_str());
-        match self.signature_at("iam:PassRole", j, target) {
+        match self.signature_at("iam:PassRole", j) {
             Some(sig) => self.pass_signed(k, sig, needs),
             None => self.all(needs).map(|steps| share(steps, None)),
         }

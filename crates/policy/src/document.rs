@@ -228,16 +228,9 @@ impl ResourceElement {
             .is_some_and(|p| p.may_match(&resource.0))
     }
 
-    /// Whether one of the patterns names `resource`, `NotResource` or not: for a
-    /// `NotResource` element of [`ResourceElement::is_plain`] patterns, the element
-    /// applies exactly when this is false.
-    pub fn lists(&self, resource: &ParsedResource) -> bool {
-        self.patterns.iter().any(|p| p.may_match(&resource.0))
-    }
-
     /// Whether every pattern is `*` or a full ARN without policy variables: each then
-    /// matches a resource or not, whatever the request context, so that
-    /// [`ResourceElement::lists`] decides whether the element applies.
+    /// matches a resource or not, whatever the request context, so that a `NotResource`
+    /// element applies exactly where no [`ResourceElement::pattern_may_apply`] holds.
     pub fn is_plain(&self) -> bool {
         self.list
             .items
