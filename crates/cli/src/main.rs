@@ -93,7 +93,7 @@ fn main() -> ExitCode {
         // The reader went away (`phiward ... | head`): nothing is left to tell anyone.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::from(exit::INPUT)
         }
     }
@@ -105,4 +105,37 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The error and its causes, `: `-joined, leaving out a cause its message already quotes
+/// (library errors name their cause in their own message, and also chain it).
+fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cause_quoted_by_its_error_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let inner = anyhow::Error::new(io).context("cannot read `x`: no such file");
+        let e = inner.context("cannot read the snapshot `x`");
+        assert_eq!(
+            super::describe(&e),
+            "cannot read the snapshot `x`: cannot read `x`: no such file"
+        );
+        let plain = anyhow::anyhow!("bad").context("outer");
+        assert_eq!(super::describe(&plain), "outer: bad");
+    }
 }
