@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::escalation::{share, Shared, PASS_ROLE};
+use crate::escalation::{share, Scope, Shared, Technique, PASS_ROLE};
 use crate::model::{AccessModel, Principal};
 use crate::query::{decide, request_for, with_resource, Decided};
 use crate::targets::{Bits, Targets};
@@ -359,6 +359,7 @@ impl Asker<'_> {
 /// the action exists (IAM and the services that run code have no resource policies that
 /// could grant it instead), so the technique is skipped without asking the engine.
 pub(crate) struct Caps {
+    assume: bool,
     pub(crate) users: bool,
     pub(crate) roles: bool,
     pub(crate) update_trust: bool,
@@ -382,15 +383,35 @@ impl Caps {
             .collect();
         let update_trust = may("iam:UpdateAssumeRolePolicy");
         let ssm = may("ssm:SendCommand");
+        let assume = may("sts:AssumeRole");
         Caps {
+            assume,
             users: may("iam:CreateAccessKey")
                 || may("iam:CreateLoginProfile")
                 || may("iam:UpdateLoginProfile"),
-            roles: may("sts:AssumeRole") || update_trust || ssm || pass.iter().any(|x| *x),
+            roles: assume || update_trust || ssm || pass.iter().any(|x| *x),
             update_trust,
             pass,
             ssm,
         }
+    }
+
+    /// The capabilities the scope's techniques use.
+    pub(crate) fn scoped(mut self, scope: &Scope<'_>) -> Caps {
+        if scope.techniques.is_none() {
+            return self;
+        }
+        self.assume &= scope.wants(Technique::AssumeRole);
+        self.users &= scope.wants(Technique::CreateAccessKey)
+            || scope.wants(Technique::CreateLoginProfile)
+            || scope.wants(Technique::UpdateLoginProfile);
+        self.update_trust &= scope.wants(Technique::UpdateTrustPolicy);
+        for ((t, _, _), can) in PASS_ROLE.iter().zip(self.pass.iter_mut()) {
+            *can &= scope.wants(*t);
+        }
+        self.ssm &= scope.wants(Technique::SsmSendCommand);
+        self.roles = self.assume || self.update_trust || self.ssm || self.pass.iter().any(|x| *x);
+        self
     }
 
     pub(crate) fn any(&self) -> bool {

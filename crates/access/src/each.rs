@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::callers::{callers, Callers, Index};
 use crate::model::{AccessModel, Resource};
 use crate::query::{
-    decide, finish, merge, request_for, set_for_actions, with_resource, Decided, Grant,
+    decide, finish, merge, request_for, set_for_actions, with_resource, Decided, Grant, Reach,
 };
 use crate::targets::{Bits, Targets};
 
@@ -161,15 +161,22 @@ pub(crate) fn signed<'s>(
     exact.then_some(all)
 }
 
-/// Every pair (principal index, resource index) with the actions it can perform.
-/// Every pair (principal index, resource index) with what `make` builds from the actions
-/// it can perform, built on the worker that decided it.
-pub(crate) fn decide_all<T: Send>(
+/// Decisions for one principal on one resource, shared by the resources of its shape.
+#[derive(Debug)]
+pub(crate) struct Found {
+    /// The resource (by index) the decisions were made on.
+    resource: usize,
+    /// Each action (by index) allowed, decided.
+    answers: Answers,
+}
+
+/// Every pair (principal index, resource index) that can be allowed, with its
+/// decisions: per principal, in resource order.
+pub(crate) fn decide_all(
     m: &AccessModel,
     actions: &[&str],
     resources: &[String],
-    make: impl Fn(&crate::Principal, Answers) -> Option<T> + Sync,
-) -> Vec<Vec<(usize, T)>> {
+) -> Vec<Vec<(usize, Arc<Found>)>> {
     let targets = Targets::new(resources.iter().map(String::as_str));
     let index = Index::new(m);
     // Per resource, whom its policies could name for one of the actions.
@@ -194,9 +201,7 @@ pub(crate) fn decide_all<T: Send>(
             Some(*interned.entry(key).or_insert(next))
         })
         .collect();
-    let res_of: Vec<Option<&Resource>> = resources.iter().map(|r| m.resource_for(r)).collect();
-    let per_principal: Vec<Vec<(usize, T)>> = m
-        .principals
+    m.principals
         .par_iter()
         .enumerate()
         .map(|(pi, p)| {
@@ -209,7 +214,7 @@ pub(crate) fn decide_all<T: Send>(
             }
             let elements: Option<Vec<Arc<Bits>>> = signed(&set, actions)
                 .map(|all| all.into_iter().map(|e| targets.listed_by(e)).collect());
-            let mut memo: FxHashMap<(u32, u128), Option<(usize, Answers)>> = FxHashMap::default();
+            let mut memo: FxHashMap<(u32, u128), Option<Arc<Found>>> = FxHashMap::default();
             let mut out = Vec::new();
             for i in 0..resources.len() {
                 let admitted = named.get(i).is_some_and(|c| c.iter().any(|c| c.admits(pi)));
@@ -231,17 +236,7 @@ pub(crate) fn decide_all<T: Send>(
                     _ => None,
                 };
                 if let Some(hit) = key.and_then(|k| memo.get(&k)) {
-                    if let Some((rep, answers)) = hit {
-                        let of = |k: usize| res_of.get(k).copied().flatten();
-                        let told = match (of(*rep), of(i)) {
-                            (Some(from), Some(to)) => answers
-                                .iter()
-                                .map(|(a, d)| (*a, relabel(d, from, to)))
-                                .collect(),
-                            _ => answers.clone(),
-                        };
-                        out.extend(make(p, told).map(|t| (i, t)));
-                    }
+                    out.extend(hit.as_ref().map(|f| (i, f.clone())));
                     continue;
                 }
                 let mut answers = Vec::new();
@@ -254,18 +249,20 @@ pub(crate) fn decide_all<T: Send>(
                         answers.push((k, d));
                     }
                 }
+                let found = (!answers.is_empty()).then(|| {
+                    Arc::new(Found {
+                        resource: i,
+                        answers,
+                    })
+                });
                 if let Some(k) = key {
-                    let kept = (!answers.is_empty()).then(|| (i, answers.clone()));
-                    memo.insert(k, kept);
+                    memo.insert(k, found.clone());
                 }
-                if !answers.is_empty() {
-                    out.extend(make(p, answers).map(|t| (i, t)));
-                }
+                out.extend(found.map(|f| (i, f)));
             }
             out
         })
-        .collect();
-    per_principal
+        .collect()
 }
 
 /// [`decide_all`] for one action, as `(principal, resource, decision)` with the granting
@@ -275,17 +272,123 @@ pub(crate) fn decide_each(
     action: &str,
     resources: &[String],
 ) -> Vec<(usize, usize, Decided)> {
-    let per_principal = decide_all(m, &[action], resources, |_, answers| {
-        let (_, mut d) = answers.into_iter().next()?;
-        d.via.sort();
-        d.via.dedup();
-        Some(d)
-    });
-    per_principal
-        .into_iter()
+    let res_of: Vec<Option<&Resource>> = resources.iter().map(|r| m.resource_for(r)).collect();
+    decide_all(m, &[action], resources)
+        .into_par_iter()
         .enumerate()
-        .flat_map(|(p, found)| found.into_iter().map(move |(i, d)| (p, i, d)))
+        .flat_map_iter(|(p, found)| {
+            let res_of = &res_of;
+            found.into_iter().filter_map(move |(i, f)| {
+                let (_, d) = f.answers.first()?;
+                let mut d = told(d, res_of, f.resource, i);
+                d.via.sort();
+                d.via.dedup();
+                Some((p, i, d))
+            })
+        })
         .collect()
+}
+
+/// A decision made on resource `from` (by index), told about resource `to`.
+fn told(d: &Decided, res_of: &[Option<&Resource>], from: usize, to: usize) -> Decided {
+    let of = |k: usize| res_of.get(k).copied().flatten();
+    match (of(from), of(to)) {
+        (Some(a), Some(b)) if from != to => relabel(d, a, b),
+        _ => d.clone(),
+    }
+}
+
+/// Who can perform some actions on each of many resources: [`who_can_each`]'s answer,
+/// with each grant built only when asked for ([`Each::grant`]). A large account has
+/// millions of pairs; a check that counts them and shows a few needs no more.
+#[derive(Debug)]
+pub struct Each<'m> {
+    m: &'m AccessModel,
+    names: Vec<Arc<str>>,
+    res_of: Vec<Option<&'m Resource>>,
+    /// Per resource asked about (same order), the principals of the account that can.
+    pub grantees: Vec<Vec<Grantee>>,
+}
+
+/// A principal that can perform some of the actions on a resource ([`Each`]).
+#[derive(Clone, Debug)]
+pub struct Grantee {
+    /// The principal's index in the model.
+    pub principal: usize,
+    /// Allowed, or only under conditions.
+    pub access: Reach,
+    found: Arc<Found>,
+}
+
+impl Grantee {
+    /// The decisions as made, per action: reach and condition keys and operators hold
+    /// for this pair, but a decision shared by resources of one shape may name another
+    /// member's policy and ARN; evidence must come from [`Each::grant`].
+    pub fn decided(&self) -> impl Iterator<Item = &Decided> {
+        self.found.answers.iter().map(|(_, d)| d)
+    }
+}
+
+impl<'m> Each<'m> {
+    /// Decides `actions` on every resource for every principal of the account, deciding
+    /// only the pairs that can be allowed and one pair per shape (see the module
+    /// documentation).
+    pub fn new(m: &'m AccessModel, actions: &[String], resources: &[String]) -> Each<'m> {
+        let only: Vec<&str> = actions.iter().map(String::as_str).collect();
+        let mut grantees: Vec<Vec<Grantee>> = resources.iter().map(|_| Vec::new()).collect();
+        for (pi, found) in decide_all(m, &only, resources).into_iter().enumerate() {
+            for (i, f) in found {
+                let access = f
+                    .answers
+                    .iter()
+                    .map(|(_, d)| d.reach)
+                    .min()
+                    .unwrap_or(Reach::Conditional);
+                if let Some(list) = grantees.get_mut(i) {
+                    list.push(Grantee {
+                        principal: pi,
+                        access,
+                        found: f,
+                    });
+                }
+            }
+        }
+        Each {
+            m,
+            names: only.iter().map(|a| Arc::from(*a)).collect(),
+            res_of: resources.iter().map(|r| m.resource_for(r)).collect(),
+            grantees,
+        }
+    }
+
+    /// The principal of `r`.
+    pub fn principal(&self, r: &Grantee) -> Option<&'m crate::Principal> {
+        self.m.principals.get(r.principal)
+    }
+
+    /// The grant of `r` on the resource at `resource` (its index), as `who-can` gives it.
+    pub fn grant(&self, resource: usize, r: &Grantee) -> Option<Grant> {
+        let p = self.m.principals.get(r.principal)?;
+        let mut grant = None;
+        for (k, d) in &r.found.answers {
+            if let Some(a) = self.names.get(*k) {
+                let d = told(d, &self.res_of, r.found.resource, resource);
+                merge(&mut grant, &p.arn, p.kind, a, d);
+            }
+        }
+        let mut g = grant?;
+        finish(&mut g);
+        Some(g)
+    }
+
+    /// Every grant, per resource.
+    pub fn grants(&self) -> Vec<Vec<Grant>> {
+        self.grantees
+            .par_iter()
+            .enumerate()
+            .map(|(i, list)| list.iter().filter_map(|r| self.grant(i, r)).collect())
+            .collect()
+    }
 }
 
 /// [`who_can`](crate::who_can) for many resources at once, principal by principal, deciding
@@ -293,26 +396,7 @@ pub(crate) fn decide_each(
 /// documentation). One answer per resource, in order; principals of the account only
 /// (see [`who_can_external`](crate::who_can_external) for the others).
 pub fn who_can_each(m: &AccessModel, actions: &[String], resources: &[String]) -> Vec<Vec<Grant>> {
-    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-    let names: Vec<Arc<str>> = only.iter().map(|a| Arc::from(*a)).collect();
-    let per_principal = decide_all(m, &only, resources, |p, decided| {
-        let mut grant = None;
-        for (k, d) in decided {
-            if let Some(a) = names.get(k) {
-                merge(&mut grant, &p.arn, p.kind, a, d);
-            }
-        }
-        let mut g = grant?;
-        finish(&mut g);
-        Some(g)
-    });
-    let mut answers: Vec<Vec<Grant>> = resources.iter().map(|_| Vec::new()).collect();
-    for (i, g) in per_principal.into_iter().flatten() {
-        if let Some(list) = answers.get_mut(i) {
-            list.push(g);
-        }
-    }
-    answers
+    Each::new(m, actions, resources).grants()
 }
 
 #[cfg(test)]

@@ -255,9 +255,56 @@ fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
     decide(&set, &req).is_some()
 }
 
+/// Which part of the graph to build ([`graph_scoped`]); the default is all of it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scope<'a> {
+    /// Each principal's administrator grant ([`admin_grant`], same order as the model's
+    /// principals), when the caller already decided them.
+    pub admins: Option<&'a [Option<Step>]>,
+    /// Only edges from the principals marked here (by index); external principals'
+    /// edges are left out.
+    pub from: Option<&'a [bool]>,
+    /// Only edges of these techniques.
+    pub techniques: Option<&'a [Technique]>,
+    /// Only what shortest paths to an administrator need: a principal with an edge to an
+    /// administrator keeps those edges only. A shortest path from it is one such edge,
+    /// and no shortest path from another principal goes through its other edges, so
+    /// [`shortest_paths`](crate::shortest_paths) to the administrators finds the same
+    /// paths as in the whole graph, in the same order.
+    pub toward_admins: bool,
+}
+
+impl Scope<'_> {
+    pub(crate) fn wants(&self, t: Technique) -> bool {
+        self.techniques.is_none_or(|list| list.contains(&t))
+    }
+}
+
+/// Roles sharing one trust policy (its class, when it has one), by principal index.
+type RoleClass = (Option<u64>, Vec<usize>);
+
+/// What every principal's edges are decided against: the targets, grouped.
+struct Layout {
+    users: Vec<usize>,
+    /// Roles grouped by trust-policy class (a role without one is its own group).
+    role_classes: Vec<RoleClass>,
+    /// Whom each class's trust policy could name: the others cannot assume its roles.
+    class_callers: Vec<Callers>,
+    /// Per role of a class, whether its trust policy lets each [`PASS_ROLE`] service in.
+    service_trust: Vec<Vec<bool>>,
+    role_index: Vec<Option<usize>>,
+    targets: Targets,
+}
+
 /// Builds the graph: every edge between the account's principals, and from external
 /// principals that role trust policies admit.
 pub fn graph(m: &AccessModel) -> Graph {
+    graph_scoped(m, &Scope::default())
+}
+
+/// [`graph`], restricted to `scope`: the same nodes (administrators marked), and the
+/// edges of the whole graph that the scope keeps, in the same order.
+pub fn graph_scoped(m: &AccessModel, scope: &Scope<'_>) -> Graph {
     let mut nodes: Vec<Node> = m
         .principals
         .iter()
@@ -274,6 +321,93 @@ pub fn graph(m: &AccessModel) -> Graph {
         })
         .collect();
     let mut edges = Vec::new();
+    let wanted = technique_actions();
+    let layout = layout(m);
+    // Toward administrators, every principal must know the administrators first.
+    let decided: Option<Vec<Option<Step>>> = match scope.admins {
+        None if scope.toward_admins => {
+            Some(m.principals.par_iter().map(|p| admin_grant(m, p)).collect())
+        }
+        _ => None,
+    };
+    let known = scope.admins.or(decided.as_deref());
+    let is_admin: Vec<bool> = match known {
+        Some(list) => (0..m.principals.len())
+            .map(|i| list.get(i).is_some_and(Option::is_some))
+            .collect(),
+        None => Vec::new(),
+    };
+    let admin_classes: Vec<RoleClass> = layout
+        .role_classes
+        .iter()
+        .map(|(c, members)| {
+            let kept = members.iter().copied();
+            (
+                *c,
+                kept.filter(|&j| is_admin.get(j) == Some(&true)).collect(),
+            )
+        })
+        .collect();
+    let admin_users: Vec<usize> = layout
+        .users
+        .iter()
+        .copied()
+        .filter(|&j| is_admin.get(j) == Some(&true))
+        .collect();
+    // Each principal's edges are independent: decide them in parallel.
+    let per_principal: Vec<(Option<Step>, Vec<Edge>)> = m
+        .principals
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut out = Vec::new();
+            if let Some(list) = known {
+                if let Some(Some(s)) = list.get(i) {
+                    return (Some(s.clone()), out);
+                }
+            }
+            let set = set_for_actions(m, Some(p), None, Some(&wanted));
+            let mut a = Asker::new(m, p, set).with_targets(&layout.targets);
+            if known.is_none() {
+                if let Some(s) = admin_step(&mut a) {
+                    // An administrator already holds every permission: its own edges
+                    // add nothing to any path, and computing them is the costliest part.
+                    return (Some(s), out);
+                }
+            }
+            if scope.from.is_some_and(|f| f.get(i) != Some(&true)) {
+                return (None, out);
+            }
+            if scope.toward_admins {
+                let to = (admin_users.as_slice(), admin_classes.as_slice());
+                principal_edges(&layout, scope, &mut a, i, to, &mut out);
+                if !out.is_empty() {
+                    return (None, out);
+                }
+            }
+            let to = (layout.users.as_slice(), layout.role_classes.as_slice());
+            principal_edges(&layout, scope, &mut a, i, to, &mut out);
+            (None, out)
+        })
+        .collect();
+    // Millions of edges on a large account: one allocation of the final size.
+    edges.reserve_exact(per_principal.iter().map(|(_, f)| f.len()).sum::<usize>());
+    for ((admin_by, found), node) in per_principal.into_iter().zip(nodes.iter_mut()) {
+        node.admin = admin_by.is_some();
+        node.admin_by = admin_by;
+        edges.extend(found);
+    }
+    if scope.from.is_none() && scope.wants(Technique::AssumeRole) {
+        external_edges(m, &mut nodes, &mut edges);
+    }
+    Graph {
+        nodes,
+        edges,
+        notes: m.notes.clone(),
+    }
+}
+
+fn layout(m: &AccessModel) -> Layout {
     let roles: Vec<(usize, &Principal)> = m
         .principals
         .iter()
@@ -302,9 +436,12 @@ pub fn graph(m: &AccessModel) -> Graph {
             Some(*classes.entry(text).or_insert(next))
         })
         .collect();
-    let role_index: Vec<Option<usize>> = (0..m.principals.len())
-        .map(|j| roles.iter().position(|(k, _)| *k == j))
-        .collect();
+    let mut role_index: Vec<Option<usize>> = vec![None; m.principals.len()];
+    for (k, (j, _)) in roles.iter().enumerate() {
+        if let Some(slot) = role_index.get_mut(*j) {
+            *slot = Some(k);
+        }
+    }
     let users: Vec<usize> = (0..m.principals.len())
         .filter(|&j| {
             m.principals
@@ -312,8 +449,7 @@ pub fn graph(m: &AccessModel) -> Graph {
                 .is_some_and(|q| q.kind == PrincipalType::User)
         })
         .collect();
-    // Roles grouped by trust-policy class (a role without one is its own group).
-    let mut role_classes: Vec<(Option<u64>, Vec<usize>)> = Vec::new();
+    let mut role_classes: Vec<RoleClass> = Vec::new();
     let mut class_slot: std::collections::HashMap<u64, usize> = Default::default();
     for (j, _) in &roles {
         match trust_class.get(*j).copied().flatten() {
@@ -329,9 +465,6 @@ pub fn graph(m: &AccessModel) -> Graph {
             None => role_classes.push((None, vec![*j])),
         }
     }
-    let wanted = technique_actions();
-    let targets = Targets::new(m.principals.iter().map(|p| p.arn.as_str()));
-    // Whom each class's trust policy could name: the others cannot assume its roles.
     let index = Index::new(m);
     let class_callers: Vec<Callers> = role_classes
         .iter()
@@ -347,76 +480,78 @@ pub fn graph(m: &AccessModel) -> Graph {
             }
         })
         .collect();
-    // Each principal's edges are independent: decide them in parallel.
-    let per_principal: Vec<(Option<Step>, Vec<Edge>)> = m
-        .principals
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let set = set_for_actions(m, Some(p), None, Some(&wanted));
-            let mut a = Asker::new(m, p, set).with_targets(&targets);
-            let mut out = Vec::new();
-            if let Some(s) = admin_step(&mut a) {
-                // An administrator already holds every permission: its own edges add
-                // nothing to any path, and computing them is the costliest part.
-                return (Some(s), out);
-            }
-            let caps = Caps::of(p);
-            // A trust policy that names the principal itself (or everyone) grants within
-            // the account without any permission of its own: those roles are candidates
-            // even without `sts:AssumeRole` in the principal's policies.
-            if !caps.any() && !class_callers.iter().any(|c| c.admits(i)) {
-                return (None, out);
-            }
-            if caps.users {
-                user_edges(&mut a, i, &users, &mut out);
-            }
-            for ((class, members), admitted) in role_classes.iter().zip(&class_callers) {
-                let Some(&rep) = members.iter().find(|&&j| j != i) else {
-                    continue;
-                };
-                // Members share one trust policy text: it names the principal for all.
-                let named = admitted.admits(i);
-                if !caps.roles && !named {
-                    continue;
-                }
-                let trust = role_index
-                    .get(rep)
-                    .copied()
-                    .flatten()
-                    .and_then(|k| service_trust.get(k))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let may_assume = admitted.admits(i) || admitted.account;
-                role_edges(
-                    &mut a,
-                    &caps,
-                    i,
-                    (*class, members, named, may_assume),
-                    trust,
-                    &mut out,
-                );
-            }
-            (None, out)
-        })
-        .collect();
-    // Millions of edges on a large account: one allocation of the final size.
-    edges.reserve_exact(per_principal.iter().map(|(_, f)| f.len()).sum::<usize>());
-    for ((admin_by, found), node) in per_principal.into_iter().zip(nodes.iter_mut()) {
-        node.admin = admin_by.is_some();
-        node.admin_by = admin_by;
-        edges.extend(found);
+    Layout {
+        users,
+        role_classes,
+        class_callers,
+        service_trust,
+        role_index,
+        targets: Targets::new(m.principals.iter().map(|p| p.arn.as_str())),
     }
-    for (j, role) in &roles {
-        let who = crate::external::grants(
-            m,
-            match m.resource_for(&role.arn) {
-                Some(r) => r,
-                None => continue,
-            },
-            &["sts:AssumeRole".to_string()],
-            &role.arn,
+}
+
+/// The edges from principal `i` to the users and role classes given (all of the
+/// account's, or their administrators only; `role_classes` lines up with the layout's).
+fn principal_edges(
+    layout: &Layout,
+    scope: &Scope<'_>,
+    a: &mut Asker<'_>,
+    i: usize,
+    (users, role_classes): (&[usize], &[RoleClass]),
+    out: &mut Vec<Edge>,
+) {
+    let caps = Caps::of(a.p).scoped(scope);
+    // A trust policy that names the principal itself (or everyone) grants within the
+    // account without any permission of its own: those roles are candidates even
+    // without `sts:AssumeRole` in the principal's policies.
+    let admitted_anywhere =
+        scope.wants(Technique::AssumeRole) && layout.class_callers.iter().any(|c| c.admits(i));
+    if !caps.any() && !admitted_anywhere {
+        return;
+    }
+    if caps.users {
+        user_edges(a, scope, i, users, out);
+    }
+    for ((class, members), admitted) in role_classes.iter().zip(&layout.class_callers) {
+        let Some(&rep) = members.iter().find(|&&j| j != i) else {
+            continue;
+        };
+        // Members share one trust policy text: it names the principal for all.
+        let named = admitted.admits(i) && scope.wants(Technique::AssumeRole);
+        if !caps.roles && !named {
+            continue;
+        }
+        let trust = layout
+            .role_index
+            .get(rep)
+            .copied()
+            .flatten()
+            .and_then(|k| layout.service_trust.get(k))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let may_assume =
+            (admitted.admits(i) || admitted.account) && scope.wants(Technique::AssumeRole);
+        role_edges(
+            a,
+            &caps,
+            i,
+            (*class, members, named, may_assume),
+            trust,
+            out,
         );
+    }
+}
+
+/// Edges from the external principals that role trust policies admit.
+fn external_edges(m: &AccessModel, nodes: &mut Vec<Node>, edges: &mut Vec<Edge>) {
+    for (j, role) in m.principals.iter().enumerate() {
+        if role.kind != PrincipalType::Role || role.service_linked {
+            continue;
+        }
+        let Some(r) = m.resource_for(&role.arn) else {
+            continue;
+        };
+        let who = crate::external::grants(m, r, &["sts:AssumeRole".to_string()], &role.arn);
         for g in who {
             if g.arn.ends_with(".amazonaws.com") {
                 continue; // services act for the account's own principals (PassRole edges)
@@ -441,13 +576,8 @@ pub fn graph(m: &AccessModel) -> Graph {
                 conditions: g.conditions,
                 via: g.via,
             };
-            edges.push(edge(from, *j, Technique::AssumeRole, vec![s]));
+            edges.push(edge(from, j, Technique::AssumeRole, vec![s]));
         }
-    }
-    Graph {
-        nodes,
-        edges,
-        notes: m.notes.clone(),
     }
 }
 
@@ -472,13 +602,22 @@ fn admin_step(a: &mut Asker<'_>) -> Option<Step> {
 
 /// Edges to users (credentials of another user), by [`action_edges`]: users have no
 /// resource policy, so they form one class.
-fn user_edges(a: &mut Asker<'_>, i: usize, users: &[usize], out: &mut Vec<Edge>) {
+fn user_edges(
+    a: &mut Asker<'_>,
+    scope: &Scope<'_>,
+    i: usize,
+    users: &[usize],
+    out: &mut Vec<Edge>,
+) {
     let targets: Vec<usize> = users.iter().copied().filter(|&j| j != i).collect();
     for (t, action) in [
         (Technique::CreateAccessKey, "iam:CreateAccessKey"),
         (Technique::CreateLoginProfile, "iam:CreateLoginProfile"),
         (Technique::UpdateLoginProfile, "iam:UpdateLoginProfile"),
     ] {
+        if !scope.wants(t) {
+            continue;
+        }
         action_edges(a, i, &targets, (action, t, Some(u64::MAX), false), out);
     }
 }

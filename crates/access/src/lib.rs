@@ -23,9 +23,9 @@ pub mod people;
 pub mod query;
 mod targets;
 
-pub use each::who_can_each;
+pub use each::{who_can_each, Each, Grantee};
 pub use employee::{AccessReport, ResourceKind, Target};
-pub use escalation::{admin_grant, graph, Edge, Graph, Node, Step, Technique};
+pub use escalation::{admin_grant, graph, graph_scoped, Edge, Graph, Node, Scope, Step, Technique};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use people::{Assignment, Holder, MappedBy, PeopleOptions};

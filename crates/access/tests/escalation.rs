@@ -4,7 +4,9 @@
 
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
-use phiward_access::{graph, shortest_paths, AccessModel, Graph, Reach, Technique};
+use phiward_access::{
+    graph, graph_scoped, shortest_paths, AccessModel, Graph, PrincipalType, Reach, Scope, Technique,
+};
 use phiward_snapshot::model::iam::Iam;
 use phiward_snapshot::{Collected, Snapshot, Source, SourceKind};
 use serde_json::{json, Value};
@@ -45,6 +47,15 @@ fn account(
     policies: Vec<Value>,
     scp: Option<Value>,
 ) -> Graph {
+    graph(&model(users, roles, policies, scp))
+}
+
+fn model(
+    users: Vec<Value>,
+    roles: Vec<Value>,
+    policies: Vec<Value>,
+    scp: Option<Value>,
+) -> AccessModel {
     let source = Source {
         kind: SourceKind::Generated,
         origin: "test".into(),
@@ -71,7 +82,7 @@ fn account(
     };
     let m = AccessModel::new(&s);
     assert!(m.skipped.is_empty(), "{:?}", m.skipped);
-    graph(&m)
+    m
 }
 
 fn edge(g: &Graph, from: &str, to: &str, t: Technique) -> Option<Reach> {
@@ -463,4 +474,106 @@ fn trust_naming_everyone_or_the_user_needs_no_permission() {
         edge(&g, "user/nobody", "role/AccountOnly", Technique::AssumeRole),
         None
     );
+}
+
+/// Edges as comparable text: ends, technique, reach and the evidence of every step.
+fn edges_text(g: &Graph, edges: &[usize]) -> Vec<String> {
+    edges
+        .iter()
+        .map(|&k| {
+            let e = &g.edges[k];
+            let steps = serde_json::to_string(&g.steps(e)).unwrap();
+            format!(
+                "{} -> {} {:?} {:?} {steps}",
+                g.nodes[e.from].arn, g.nodes[e.to].arn, e.technique, e.access
+            )
+        })
+        .collect()
+}
+
+/// The graph toward administrators keeps what shortest paths to them need (the same
+/// paths, in the same order, with the same evidence) and drops the other edges of
+/// principals that reach an administrator in one step; a scope by source and technique
+/// keeps exactly those edges of the whole graph, in order.
+#[test]
+fn scoped_graphs_keep_what_their_users_need() {
+    // intern -> Helper -> boss (admin) takes two steps; Helper also reaches Deploy,
+    // which the scoped graph may drop; ops reaches boss in one step.
+    let intern = user("intern", doc(json!([allow(json!("sts:AssumeRole"), "*")])));
+    let ops = user(
+        "ops",
+        doc(json!([allow(
+            json!(["iam:CreateAccessKey", "sts:AssumeRole"]),
+            "*"
+        )])),
+    );
+    let boss = user("boss", admin_policy());
+    let helper = role(
+        "Helper",
+        root_trust(),
+        doc(json!([allow(
+            json!(["iam:CreateAccessKey", "sts:AssumeRole"]),
+            "*"
+        )])),
+    );
+    let deploy = role(
+        "Deploy",
+        root_trust(),
+        doc(json!([allow(json!("s3:*"), "*")])),
+    );
+    let m = model(vec![intern, ops, boss], vec![helper, deploy], vec![], None);
+    let whole = graph(&m);
+    let admins: Vec<usize> = (0..whole.nodes.len())
+        .filter(|&i| whole.nodes[i].admin)
+        .collect();
+    let decided: Vec<_> = m
+        .principals
+        .iter()
+        .map(|p| phiward_access::admin_grant(&m, p))
+        .collect();
+    for given in [None, Some(decided.as_slice())] {
+        let scope = Scope {
+            admins: given,
+            toward_admins: true,
+            ..Default::default()
+        };
+        let toward = graph_scoped(&m, &scope);
+        let flags = |g: &Graph| {
+            g.nodes
+                .iter()
+                .map(|n| (n.arn.clone(), n.admin))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(flags(&toward), flags(&whole));
+        assert!(toward.edges.len() < whole.edges.len());
+        let paths = |g: &Graph| -> Vec<Vec<String>> {
+            shortest_paths(g, None, &admins)
+                .iter()
+                .map(|p| edges_text(g, &p.edges))
+                .collect()
+        };
+        let want = paths(&whole);
+        assert_eq!(paths(&toward), want);
+        assert!(want.iter().any(|p| p.len() == 2), "{want:?}");
+    }
+    let users: Vec<bool> = m
+        .principals
+        .iter()
+        .map(|p| p.kind == PrincipalType::User)
+        .collect();
+    let scope = Scope {
+        from: Some(&users),
+        techniques: Some(&[Technique::AssumeRole]),
+        ..Default::default()
+    };
+    let part = graph_scoped(&m, &scope);
+    let all: Vec<usize> = (0..part.edges.len()).collect();
+    let kept: Vec<usize> = (0..whole.edges.len())
+        .filter(|&k| {
+            let e = &whole.edges[k];
+            e.technique == Technique::AssumeRole && users[e.from]
+        })
+        .collect();
+    assert!(kept.len() >= 2);
+    assert_eq!(edges_text(&part, &all), edges_text(&whole, &kept));
 }

@@ -37,10 +37,12 @@ pub struct Audit<'a> {
     pub now: DateTime<Utc>,
     /// Thresholds.
     pub config: &'a Config,
-    /// Per principal of `access`, whether it is administrator-equivalent and why;
-    /// computed once, in parallel, for every check that asks.
+    /// Per principal of `access`, whether it can change its own permissions and how;
+    /// decided once, in parallel, for every check that asks and for the graph.
+    grants: OnceLock<Vec<Option<Step>>>,
+    /// [`Audit::grants`] without service-linked and external principals.
     admins: OnceLock<Vec<Option<Step>>>,
-    /// The escalation graph, built on first use.
+    /// The escalation graph toward administrators, built on first use.
     graph: OnceLock<phiward_access::Graph>,
     /// Every policy document with its `phiward lint` findings, linted once (in parallel)
     /// for the checks that read lint rules.
@@ -66,6 +68,7 @@ impl<'a> Audit<'a> {
             access,
             now,
             config,
+            grants: OnceLock::new(),
             admins: OnceLock::new(),
             graph: OnceLock::new(),
             users: OnceLock::new(),
@@ -92,10 +95,30 @@ impl<'a> Audit<'a> {
         self.with_detections(&r.detections).with_usage(&r.usage)
     }
 
-    /// The account's escalation graph (`phiward paths`), built once for every check.
+    /// The account's escalation graph (`phiward paths`) as far as paths to an
+    /// administrator go: every edge into an administrator, and every edge of a principal
+    /// that has none (see [`phiward_access::Scope::toward_admins`]). Built once.
     pub fn graph(&self) -> &phiward_access::Graph {
-        self.graph
-            .get_or_init(|| phiward_access::graph(self.access))
+        self.graph.get_or_init(|| {
+            let scope = phiward_access::Scope {
+                admins: Some(self.grants()),
+                toward_admins: true,
+                ..Default::default()
+            };
+            phiward_access::graph_scoped(self.access, &scope)
+        })
+    }
+
+    /// Per principal of `access` (same order), the decided permission that lets it change
+    /// its own permissions, as the escalation graph marks administrators.
+    pub fn grants(&self) -> &[Option<Step>] {
+        self.grants.get_or_init(|| {
+            self.access
+                .principals
+                .par_iter()
+                .map(|p| phiward_access::admin_grant(self.access, p))
+                .collect()
+        })
     }
 
     /// Every policy document of the account with its lint findings.
@@ -134,12 +157,13 @@ impl<'a> Audit<'a> {
         self.admins.get_or_init(|| {
             self.access
                 .principals
-                .par_iter()
-                .map(|p| {
+                .iter()
+                .zip(self.grants())
+                .map(|(p, s)| {
                     if p.service_linked || p.kind == PrincipalType::External {
                         None
                     } else {
-                        phiward_access::admin_grant(self.access, p)
+                        s.clone()
                     }
                 })
                 .collect()
@@ -326,14 +350,15 @@ pub fn listed_with<T>(items: &[T], describe: impl Fn(&T) -> String) -> String {
 
 /// The statements behind the first [`EVIDENCE_GRANTS`] grants, then one entry counting
 /// the others and naming the command that lists them.
-pub fn grants_evidence<'g>(
-    grants: impl ExactSizeIterator<Item = (&'g [phiward_access::Via], String)>,
+pub fn grants_evidence<V: AsRef<[phiward_access::Via]>>(
+    grants: impl ExactSizeIterator<Item = (V, String)>,
     command: &str,
 ) -> Vec<Evidence> {
+    // Counted without building: the items past the first few are never made.
     let total = grants.len();
     let mut out = Vec::new();
     for (via, detail) in grants.take(EVIDENCE_GRANTS) {
-        out.extend(statements(via, &detail));
+        out.extend(statements(via.as_ref(), &detail));
     }
     if total > EVIDENCE_GRANTS {
         out.push(fact(

@@ -13,7 +13,7 @@
 //! Fix: remove these actions from non-administrators, or scope them with a boundary or
 //! an SCP that protects automation roles by path or tag.
 
-use phiward_access::{decide_as, who_can_each, PrincipalType};
+use phiward_access::{decide_as, Each, Grantee, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
 
@@ -70,13 +70,14 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 })
         })
         .collect();
-    let mut targets: Vec<String> = roles.iter().map(|p| p.arn.clone()).collect();
+    let targets: Vec<String> = roles.iter().map(|p| p.arn.clone()).collect();
+    let by_arn: std::collections::HashMap<&str, _> =
+        iam.roles.iter().map(|r| (r.arn.as_str(), r)).collect();
     let policies: Vec<Vec<String>> = roles
         .iter()
         .map(|p| {
-            iam.roles
-                .iter()
-                .find(|r| r.arn == p.arn)
+            by_arn
+                .get(p.arn.as_str())
                 .map(|r| {
                     r.attached_managed_policies
                         .iter()
@@ -90,18 +91,31 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let mut policy_targets: Vec<String> = policies.iter().flatten().cloned().collect();
     policy_targets.sort();
     policy_targets.dedup();
-    let role_editors = who_can_each(a.access, &list(&ROLE_EDITS), &targets);
-    let policy_editors = who_can_each(a.access, &list(&POLICY_EDITS), &policy_targets);
-    targets.clear();
+    // Thousands of editors per role on a large account: counted, and the grants of the
+    // first few built for evidence.
+    let role_editors = Each::new(a.access, &list(&ROLE_EDITS), &targets);
+    let policy_editors = Each::new(a.access, &list(&POLICY_EDITS), &policy_targets);
+    let arn = |g: &Grantee| {
+        a.access
+            .principals
+            .get(g.principal)
+            .map_or("", |p| p.arn.as_str())
+    };
     let mut out = Vec::new();
-    for ((p, mut editors), pols) in roles.iter().zip(role_editors).zip(&policies) {
+    for (k, (p, pols)) in roles.iter().zip(&policies).enumerate() {
+        let mut editors: Vec<(&Each<'_>, usize, &Grantee)> = Vec::new();
+        for g in role_editors.grantees.get(k).into_iter().flatten() {
+            editors.push((&role_editors, k, g));
+        }
         for pol in pols {
             if let Ok(i) = policy_targets.binary_search(pol) {
-                editors.extend(policy_editors.get(i).cloned().unwrap_or_default());
+                for g in policy_editors.grantees.get(i).into_iter().flatten() {
+                    editors.push((&policy_editors, i, g));
+                }
             }
         }
-        editors.retain(|g| !allowed.contains(g.arn.as_str()) && g.arn != p.arn);
-        let mut names: Vec<&str> = editors.iter().map(|g| g.arn.as_str()).collect();
+        editors.retain(|(_, _, g)| !allowed.contains(arn(g)) && arn(g) != p.arn);
+        let mut names: Vec<&str> = editors.iter().map(|(_, _, g)| arn(g)).collect();
         names.sort_unstable();
         names.dedup();
         let mut f = if names.is_empty() {
@@ -128,9 +142,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             p.arn
         );
         f.evidence.extend(grants_evidence(
-            editors.iter().map(|g| {
-                let detail = format!("allows {} {}", g.arn, g.actions.join(", "));
-                (g.via.as_slice(), detail)
+            editors.iter().map(|(each, i, g)| match each.grant(*i, g) {
+                Some(g) => {
+                    let detail = format!("allows {} {}", g.arn, g.actions.join(", "));
+                    (g.via, detail)
+                }
+                None => (Vec::new(), String::new()),
             }),
             &command,
         ));

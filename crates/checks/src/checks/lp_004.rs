@@ -10,9 +10,9 @@
 //! Fix: remove the grant from the principal, or add it to the approved list after its
 //! manager approves the access.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use phiward_access::{who_can_each, PrincipalType, Reach};
+use phiward_access::{Each, Grantee, Principal, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::{
@@ -49,33 +49,33 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .iter()
         .map(|b| format!("arn:aws:s3:::{}/phiward-probe", b.name))
         .collect();
-    let answers = who_can_each(a.access, &["s3:GetObject".to_string()], &objects);
+    // Thousands of readers per bucket on a large account: counted, and the grants of the
+    // first few built for the message and evidence.
+    let answers = Each::new(a.access, &["s3:GetObject".to_string()], &objects);
+    let position: HashMap<&str, usize> = objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.as_str(), i))
+        .collect();
     per_phi_bucket(m, a, |b, arn| {
         let object = format!("{arn}/phiward-probe");
-        let w: &[phiward_access::Grant] = objects
+        let at = position.get(object.as_str()).copied().unwrap_or(usize::MAX);
+        let w: &[Grantee] = answers.grantees.get(at).map_or(&[], Vec::as_slice);
+        let readers: Vec<(&Grantee, &Principal)> = w
             .iter()
-            .position(|o| *o == object)
-            .and_then(|i| answers.get(i))
-            .map_or(&[], Vec::as_slice);
-        let readers: Vec<_> = w
-            .iter()
-            .filter(|g| g.kind != PrincipalType::External && !admins.contains(g.arn.as_str()))
-            .filter(|g| {
-                a.access
-                    .principal(&g.arn)
-                    .is_some_and(|p| !p.service_linked)
+            .filter_map(|g| Some((g, answers.principal(g)?)))
+            .filter(|(_, p)| {
+                p.kind != PrincipalType::External
+                    && !admins.contains(p.arn.as_str())
+                    && !p.service_linked
             })
             .collect();
-        let outside: Vec<&phiward_access::Grant> = readers
+        let outside: Vec<(&Grantee, &Principal)> = readers
             .iter()
             .copied()
-            .filter(|g| {
-                let name = g.arn.rsplit('/').next().unwrap_or(&g.arn);
-                let groups = a
-                    .access
-                    .principal(&g.arn)
-                    .map(|p| crate::probe::groups_of(a, p))
-                    .unwrap_or_default();
+            .filter(|(_, p)| {
+                let name = p.arn.rsplit('/').next().unwrap_or(&p.arn);
+                let groups = crate::probe::groups_of(a, p);
                 let extra = a
                     .config
                     .phi
@@ -83,21 +83,22 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     .get(&b.name)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                !Config::names(approved, name, &g.arn, &groups)
-                    && !Config::names(extra, name, &g.arn, &groups)
+                !Config::names(approved, name, &p.arn, &groups)
+                    && !Config::names(extra, name, &p.arn, &groups)
             })
             .collect();
-        let describe = |g: &&phiward_access::Grant| match g.access {
-            Reach::Allowed => g.arn.clone(),
-            Reach::Conditional => format!(
+        let describe = |(g, p): &(&Grantee, &Principal)| match (g.access, answers.grant(at, g)) {
+            (Reach::Conditional, Some(grant)) => format!(
                 "{} ({})",
-                g.arn,
-                g.conditions
+                p.arn,
+                grant
+                    .conditions
                     .iter()
                     .map(|c| c.describe())
                     .collect::<Vec<_>>()
                     .join(" and ")
             ),
+            _ => p.arn.clone(),
         };
         let mut f = if approved.is_empty() && a.config.phi.approved_for.is_empty() {
             m.finding(
@@ -137,9 +138,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         };
         let command = format!("phiward who-can s3:GetObject {arn}/* --snapshot SNAPSHOT");
         f.evidence.extend(grants_evidence(
-            shown
-                .iter()
-                .map(|g| (g.via.as_slice(), format!("lets {} read objects", g.arn))),
+            shown.iter().map(|(g, p)| {
+                let via = answers.grant(at, g).map(|g| g.via).unwrap_or_default();
+                (via, format!("lets {} read objects", p.arn))
+            }),
             &command,
         ));
         f

@@ -12,7 +12,7 @@
 //! Fix: enroll MFA for administrator users and remove their access keys, or administer
 //! through roles whose trust policy requires `aws:MultiFactorAuthPresent`.
 
-use phiward_access::{who_can_each, who_can_external, PrincipalType, Reach};
+use phiward_access::{who_can_external, Each, Grant, Grantee, Principal, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
@@ -53,18 +53,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .filter(|(p, _)| p.kind == PrincipalType::Role)
         .map(|(p, _)| p.arn.clone())
         .collect();
-    let mut assumers: std::collections::HashMap<&str, Vec<phiward_access::Grant>> = roles
+    let inside = Each::new(a.access, &assume, &roles);
+    let position: std::collections::HashMap<&str, usize> = roles
         .iter()
-        .map(String::as_str)
-        .zip(who_can_each(a.access, &assume, &roles))
+        .enumerate()
+        .map(|(k, r)| (r.as_str(), k))
         .collect();
-    for (role, grants) in assumers.iter_mut() {
-        grants.extend(who_can_external(a.access, &assume, role));
-        // `who-can`'s order: users first, then by ARN.
-        grants.sort_by(|x, y| {
-            (x.kind != PrincipalType::User, &x.arn).cmp(&(y.kind != PrincipalType::User, &y.arn))
-        });
-    }
     for (p, step) in admins {
         let mut f = if step.access == Reach::Conditional && needs_mfa(&step.conditions) {
             m.finding(
@@ -116,12 +110,28 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             ));
             f
         } else {
-            let grants = assumers.get(p.arn.as_str()).map(Vec::as_slice);
-            let without: Vec<_> = grants
-                .unwrap_or_default()
+            let k = position.get(p.arn.as_str()).copied().unwrap_or(usize::MAX);
+            let mut grants: Vec<Assumer<'_>> = inside
+                .grantees
+                .get(k)
+                .into_iter()
+                .flatten()
+                .filter_map(|g| Some(Assumer::Inside(g, inside.principal(g)?)))
+                .collect();
+            grants.extend(
+                who_can_external(a.access, &assume, &p.arn)
+                    .into_iter()
+                    .map(Assumer::Outside),
+            );
+            // `who-can`'s order: users first, then by ARN.
+            grants.sort_by(|x, y| {
+                (x.kind() != PrincipalType::User, x.arn())
+                    .cmp(&(y.kind() != PrincipalType::User, y.arn()))
+            });
+            let without: Vec<&Assumer<'_>> = grants
                 .iter()
-                .filter(|g| g.arn != p.arn && !g.arn.ends_with(".amazonaws.com"))
-                .filter(|g| g.access == Reach::Allowed || !needs_mfa(&g.conditions))
+                .filter(|g| g.arn() != p.arn && !g.arn().ends_with(".amazonaws.com"))
+                .filter(|g| !g.needs_mfa())
                 .collect();
             if without.is_empty() {
                 m.finding(
@@ -133,7 +143,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     ),
                 )
             } else {
-                let names: Vec<&str> = without.iter().map(|g| g.arn.as_str()).collect();
+                let names: Vec<&str> = without.iter().map(|g| g.arn()).collect();
                 let mut f = m.finding(
                     Status::Fail,
                     &p.arn,
@@ -148,9 +158,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     p.arn
                 );
                 f.evidence.extend(grants_evidence(
-                    without
-                        .iter()
-                        .map(|g| (g.via.as_slice(), format!("lets {} assume it", g.arn))),
+                    without.iter().map(|g| {
+                        let via = g.grant(&inside, k).map(|g| g.via).unwrap_or_default();
+                        (via, format!("lets {} assume it", g.arn()))
+                    }),
                     &command,
                 ));
                 f
@@ -171,4 +182,46 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         ));
     }
     out
+}
+
+/// A principal that may assume a role: of the account (decided with the other roles'),
+/// or outside it.
+enum Assumer<'e> {
+    Inside(&'e Grantee, &'e Principal),
+    Outside(Grant),
+}
+
+impl Assumer<'_> {
+    fn arn(&self) -> &str {
+        match self {
+            Assumer::Inside(_, p) => &p.arn,
+            Assumer::Outside(g) => &g.arn,
+        }
+    }
+
+    fn kind(&self) -> PrincipalType {
+        match self {
+            Assumer::Inside(_, p) => p.kind,
+            Assumer::Outside(g) => g.kind,
+        }
+    }
+
+    /// Whether every way it may assume the role needs MFA (one action: its decision's
+    /// conditions are the grant's).
+    fn needs_mfa(&self) -> bool {
+        match self {
+            Assumer::Inside(g, _) => {
+                g.access == Reach::Conditional && g.decided().any(|d| needs_mfa(&d.conditions))
+            }
+            Assumer::Outside(g) => g.access == Reach::Conditional && needs_mfa(&g.conditions),
+        }
+    }
+
+    /// The grant with its evidence (`k`: the role's index in `inside`).
+    fn grant(&self, inside: &Each<'_>, k: usize) -> Option<Grant> {
+        match self {
+            Assumer::Inside(g, _) => inside.grant(k, g),
+            Assumer::Outside(g) => Some(g.clone()),
+        }
+    }
 }

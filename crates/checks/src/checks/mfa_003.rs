@@ -33,7 +33,20 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {
         return vec![m.not_evaluated(a, "IAM")];
     }
-    let g = a.graph();
+    // Only users' AssumeRole edges, to every role: the escalation graph keeps fewer.
+    let users: Vec<bool> = a
+        .access
+        .principals
+        .iter()
+        .map(|p| p.kind == PrincipalType::User)
+        .collect();
+    let scope = phiward_access::Scope {
+        admins: Some(a.grants()),
+        from: Some(&users),
+        techniques: Some(&[Technique::AssumeRole]),
+        toward_admins: false,
+    };
+    let g = &phiward_access::graph_scoped(a.access, &scope);
     // Per role: the users that can assume it, and whether each needs MFA. One finding
     // per role keeps the report readable when many users reach many roles.
     let mut per_role: std::collections::BTreeMap<usize, Vec<(usize, bool)>> = Default::default();
