@@ -283,7 +283,7 @@ impl Asker<'_> {
     pub(crate) fn is_uniform(&mut self, action: &'static str) -> bool {
         let set = &self.set;
         *self.uniform.entry(action).or_insert_with(|| {
-            let all_star = |pol: &phiward_policy::Policy| {
+            let all_star = |pol: &Arc<phiward_policy::Policy>| {
                 pol.statements
                     .iter()
                     .filter(|s| s.action.applies_to(action))

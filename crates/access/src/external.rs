@@ -96,6 +96,7 @@ pub(crate) fn grants(
     let Ok(other) = parse_policy(OTHER_ACCOUNT_ALLOWS, PolicyKind::Identity) else {
         return Vec::new();
     };
+    let other = std::sync::Arc::new(other);
     let mut out = Vec::new();
     for (label, principal) in named {
         let service = !principal.starts_with("arn:") && principal != "anonymous";

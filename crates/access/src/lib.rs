@@ -13,6 +13,7 @@
 
 mod asker;
 mod callers;
+mod cuts;
 mod each;
 pub mod employee;
 pub mod escalation;

@@ -97,6 +97,8 @@ pub struct AccessModel {
     by_arn: std::collections::HashMap<String, usize>,
     /// Principals by ARN as built (checked on use: `principals` is public).
     principal_at: std::collections::HashMap<String, usize>,
+    /// Policies cut to the actions of each batch of questions, made once.
+    pub(crate) cuts: crate::cuts::Cuts,
 }
 
 fn parse(
@@ -134,6 +136,7 @@ impl AccessModel {
             skipped: Vec::new(),
             by_arn: std::collections::HashMap::new(),
             principal_at: std::collections::HashMap::new(),
+            cuts: Default::default(),
         };
         m.principals_and_roles(snap);
         m.resources(snap);

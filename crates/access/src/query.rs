@@ -12,6 +12,7 @@ use phiward_policy::{
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cuts::Cutter;
 use crate::model::{AccessModel, Named, Principal, PrincipalType, Resource};
 
 /// Whether a principal can, always or under conditions.
@@ -147,17 +148,12 @@ pub struct Can {
 /// The session name phiward gives the role sessions it reasons about.
 const SESSION: &str = "phiward";
 
-fn put(
-    set: &mut Vec<phiward_policy::Policy>,
-    names: &mut Vec<Arc<str>>,
-    n: &Named,
-    only: Option<&[&str]>,
-) {
-    set.push(match only {
-        Some(actions) => n.policy.only_for(actions),
-        None => n.policy.as_ref().clone(),
-    });
-    names.push(n.name.clone());
+/// `n`'s policy as the set for `only` holds it: cut to those actions, else whole.
+fn cut(n: &Named, only: Option<(&[&str], &Cutter)>) -> Arc<phiward_policy::Policy> {
+    match only {
+        Some((actions, cutter)) => cutter.cut(&n.policy, actions),
+        None => n.policy.clone(),
+    }
 }
 
 /// The policies AWS consults for a principal's requests on `resource`.
@@ -178,19 +174,20 @@ pub(crate) fn set_for_actions(
     resource: Option<&Resource>,
     only: Option<&[&str]>,
 ) -> PolicySet {
-    let copy = |n: &Named| match only {
-        Some(actions) => n.policy.only_for(actions),
-        None => n.policy.as_ref().clone(),
-    };
+    let cutter = only.map(|actions| (actions, m.cuts.of(actions)));
+    let only = cutter.as_ref().map(|(a, c)| (*a, c));
+    let copy = |n: &Named| cut(n, only);
     let mut set = PolicySet::default();
     let mut identity = Vec::new();
     let mut boundary = Vec::new();
     if let Some(p) = p {
         for n in &p.identity {
-            put(&mut set.identity, &mut identity, n, only);
+            set.identity.push(cut(n, only));
+            identity.push(n.name.clone());
         }
         if let Some(b) = &p.boundary {
-            put(&mut set.boundary, &mut boundary, b, only);
+            set.boundary.push(cut(b, only));
+            boundary.push(b.name.clone());
         }
     }
     let level_names: Vec<Vec<Arc<str>>> = m
@@ -534,7 +531,7 @@ pub fn decide_as(
             PolicyKind::Identity,
         )
         .ok()?;
-        set.identity.push(allow_all);
+        set.identity.push(Arc::new(allow_all));
         let resource_name = m
             .resource_for_action(resource, action)
             .and_then(|r| r.policy.as_ref())

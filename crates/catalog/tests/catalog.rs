@@ -315,7 +315,7 @@ fn engine_allows(pattern: &str, action: &str) -> bool {
         {"Effect": "Allow", "Action": pattern, "Resource": "*"}]});
     let policy = parse_policy(&doc.to_string(), PolicyKind::Identity).unwrap();
     let mut set = PolicySet::default();
-    set.identity.push(policy);
+    set.identity.push(std::sync::Arc::new(policy));
     let ctx = Context::new();
     let principal = RequestPrincipal::parse("arn:aws:iam::111122223333:user/alice", &ctx).unwrap();
     let req = Request::new(principal, action, "*", None, ctx);

@@ -121,14 +121,15 @@ impl<'a> Audit<'a> {
         })
     }
 
-    /// Every policy document of the account with its lint findings.
+    /// Every policy document of the account with its findings of the lint rules the
+    /// checks read ([`LINT_RULES`]).
     pub fn lints(&self) -> &Lints<'a> {
         let snapshot = self.snapshot;
         self.lints.get_or_init(|| {
             phiward_snapshot::policies::documents(snapshot)
                 .into_par_iter()
                 .map(|d| {
-                    let opts = phiward_lint::Options::kind(d.kind);
+                    let opts = phiward_lint::Options::kind(d.kind).only(LINT_RULES);
                     let hits = phiward_lint::lint_text(d.text.as_str(), &opts, None);
                     (d, hits)
                 })
@@ -401,6 +402,9 @@ pub fn phi_buckets<'s>(a: &Audit<'s>) -> Option<Vec<&'s phiward_snapshot::model:
     )
 }
 
+/// The `phiward lint` rules checks read ([`lint_documents`]): the audit runs only these.
+pub const LINT_RULES: &[&str] = &["PW101", "PW102", "PW104"];
+
 /// Every policy document of the account linted with the given `phiward lint` rules: one
 /// failing finding per document that has hits, with each hit's line as evidence, or one
 /// passing account-wide finding (`pass`) when none has.
@@ -413,6 +417,13 @@ pub fn lint_documents(
 ) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {
         return vec![m.not_evaluated(a, "IAM")];
+    }
+    if let Some(r) = rules.iter().find(|r| !LINT_RULES.contains(r)) {
+        return vec![m.finding(
+            Status::Error,
+            a.account_resource(),
+            format!("lint rule `{r}` is not among the rules the audit runs (LINT_RULES)"),
+        )];
     }
     let mut out = Vec::new();
     for (d, all) in a.lints() {

@@ -40,7 +40,8 @@ pub fn policy_allows(
     resource: &str,
 ) -> Vec<(usize, u32)> {
     let mut set = PolicySet::default();
-    set.identity.push(policy.only_for(&[action]));
+    set.identity
+        .push(std::sync::Arc::new(policy.only_for(&[action])));
     let mut ctx = Context::new();
     ctx.unknown_by_default();
     let principal = format!("arn:aws:iam::{account}:user/phiward-probe");

@@ -64,7 +64,8 @@ pub struct Args {
     /// `ProductArn`, and the region of global resources such as IAM's).
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
     region: String,
-    /// Print how long each check took to standard error, slowest first.
+    /// Print how long each check took to standard error, slowest first, with loading
+    /// `(load)`, building the access model `(model)` and writing the report `(report)`.
     #[arg(long)]
     timings: bool,
     /// CloudTrail logs to review (LOG-013) and to weigh unused permissions with, action by
@@ -132,6 +133,25 @@ fn config(args: &Args) -> Result<Config> {
     Ok(Config::default())
 }
 
+/// Writes the report: JSON as it is serialized, the other formats rendered first.
+fn emit(
+    report: &Report,
+    format: Format,
+    colour: bool,
+    region: &str,
+    out: impl std::io::Write,
+) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    match format {
+        Format::Json => phiward_report::json::write(report, out)?,
+        _ => {
+            out.write_all(render(report, format, colour, region)?.as_bytes())?;
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
 fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result<String> {
     Ok(match format {
         Format::Text => phiward_report::text::render(report, colour),
@@ -145,10 +165,15 @@ fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result
 }
 
 pub fn run(args: &Args) -> Result<u8> {
+    let mut timings: Vec<(std::time::Duration, &str)> = Vec::new();
+    let t = std::time::Instant::now();
     let loaded = phiward_snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
+    timings.push((t.elapsed(), "(load)"));
     let snap = &loaded.snapshot;
+    let t = std::time::Instant::now();
     let access = AccessModel::new(snap);
+    timings.push((t.elapsed(), "(model)"));
     let mut skipped: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
     skipped.extend(
         access
@@ -177,7 +202,6 @@ pub fn run(args: &Args) -> Result<u8> {
     if let Some(r) = &logs {
         audit = audit.with_review(r);
     }
-    let mut timings = Vec::new();
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
@@ -186,27 +210,28 @@ pub fn run(args: &Args) -> Result<u8> {
         findings: run_all_timed(&audit, |m, t| timings.push((t, m.id))),
         skipped,
     };
-    if args.timings {
-        timings.sort_unstable_by(|a, b| b.cmp(a));
-        for (t, id) in &timings {
-            eprintln!("{id:<10} {:>10.1} ms", t.as_secs_f64() * 1000.0);
-        }
-    }
+    let t = std::time::Instant::now();
     for spec in &args.output {
         let Some((name, path)) = spec.split_once('=') else {
             anyhow::bail!("`--output {spec}`: expected FORMAT=PATH");
         };
         let format = <Format as clap::ValueEnum>::from_str(name, true)
             .map_err(|_| anyhow::anyhow!("`--output {spec}`: unknown format `{name}`"))?;
-        std::fs::write(path, render(&report, format, false, &args.region)?)
+        std::fs::File::create(path)
+            .map_err(anyhow::Error::from)
+            .and_then(|file| emit(&report, format, false, &args.region, file))
             .with_context(|| format!("cannot write `{path}`"))?;
     }
     let colour = std::io::stdout().is_terminal();
-    write!(
-        std::io::stdout().lock(),
-        "{}",
-        render(&report, args.format, colour, &args.region)?
-    )?;
+    let stdout = std::io::stdout().lock();
+    emit(&report, args.format, colour, &args.region, stdout)?;
+    if args.timings {
+        timings.push((t.elapsed(), "(report)"));
+        timings.sort_unstable_by(|a, b| b.cmp(a));
+        for (t, id) in &timings {
+            eprintln!("{id:<10} {:>10.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
     let bar = match args.fail_on {
         FailOn::Info => Severity::Info,
         FailOn::Low => Severity::Low,

@@ -2,6 +2,7 @@
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
 use phiward_policy::cases::parse_case;
@@ -295,7 +296,7 @@ fn run_single(args: &Args) -> Result<u8> {
     for f in &args.policy {
         for (name, p) in load_policies(f, PolicyKind::Identity)? {
             names.push((PolicyKind::Identity, 0, set.identity.len(), name));
-            set.identity.push(p);
+            set.identity.push(Arc::new(p));
         }
     }
     if let Some(f) = &args.resource_policy {
@@ -311,7 +312,7 @@ fn run_single(args: &Args) -> Result<u8> {
     if let Some(f) = &args.boundary {
         for (name, p) in load_policies(f, PolicyKind::PermissionsBoundary)? {
             names.push((PolicyKind::PermissionsBoundary, 0, set.boundary.len(), name));
-            set.boundary.push(p);
+            set.boundary.push(Arc::new(p));
         }
     }
     if let Some(f) = &args.session_policy {
@@ -321,7 +322,7 @@ fn run_single(args: &Args) -> Result<u8> {
         }
         if let Some((name, p)) = v.pop() {
             names.push((PolicyKind::Session, 0, 0, name));
-            set.session = Some(p);
+            set.session = Some(Arc::new(p));
         }
     }
     for (kind, files) in [(PolicyKind::Scp, &args.scp), (PolicyKind::Rcp, &args.rcp)] {
@@ -329,7 +330,7 @@ fn run_single(args: &Args) -> Result<u8> {
             let mut lv = Vec::new();
             for (i, (name, p)) in load_policies(f, kind)?.into_iter().enumerate() {
                 names.push((kind, level, i, name));
-                lv.push(p);
+                lv.push(Arc::new(p));
             }
             match kind {
                 PolicyKind::Scp => set.scps.push(lv),

@@ -17,7 +17,7 @@ const POLICY: &str = include_str!("../../../docs/collector-policy.json");
 fn policy_set() -> PolicySet {
     let policy = parse_policy(POLICY, PolicyKind::Identity).expect("the collector policy parses");
     let mut set = PolicySet::default();
-    set.identity.push(policy);
+    set.identity.push(std::sync::Arc::new(policy));
     set
 }
 
@@ -129,7 +129,7 @@ fn the_verify_policy_allows_its_calls_on_the_trail_bucket_only() {
     let policy =
         parse_policy(VERIFY_POLICY, PolicyKind::Identity).expect("the verify policy parses");
     let mut set = PolicySet::default();
-    set.identity.push(policy);
+    set.identity.push(std::sync::Arc::new(policy));
     let decide = |set: &PolicySet, action: &str, resource: &str| {
         let req = Request::new(principal(), action, resource, None, Context::default());
         evaluate(set, &req).decision

@@ -123,6 +123,9 @@ pub struct Options {
     pub kind: PolicyKind,
     /// For resource-based policies, the resource they are attached to.
     pub resource_type: Option<ResourcePolicyType>,
+    /// Only these rules (by id) run, when set; invalid policies are reported whatever it
+    /// says. The audit reads two or three rules of thousands of documents.
+    pub only: Option<&'static [&'static str]>,
 }
 
 impl Default for Options {
@@ -137,6 +140,7 @@ impl Options {
         Options {
             kind,
             resource_type: (kind == PolicyKind::Resource).then_some(ResourcePolicyType::Generic),
+            only: None,
         }
     }
 
@@ -145,6 +149,15 @@ impl Options {
         Options {
             kind: PolicyKind::Resource,
             resource_type: Some(t),
+            only: None,
+        }
+    }
+
+    /// These options, running only the rules `ids` name.
+    pub fn only(self, ids: &'static [&'static str]) -> Options {
+        Options {
+            only: Some(ids),
+            ..self
         }
     }
 }
@@ -277,7 +290,8 @@ fn policy(
     let cx = rules::Ctx::new(&parsed, &src, opts, catalog);
     let mut hits = Vec::new();
     for rule in RULES {
-        if rule.catalog && catalog.is_none() {
+        if rule.catalog && catalog.is_none() || opts.only.is_some_and(|ids| !ids.contains(&rule.id))
+        {
             continue;
         }
         hits.clear();

@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use phiward_lint::report::{self, FileReport};
-use phiward_lint::{lint_bytes, ActionCatalog, RULES};
+use phiward_lint::{lint_bytes, ActionCatalog, Options, RULES};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -143,4 +143,27 @@ fn no_stray_fixture_folders() {
             "tests/fixtures/{d} names no rule"
         );
     }
+}
+
+/// `Options::only` runs the rules it names and no other, and still reports a policy
+/// that does not parse.
+#[test]
+fn only_the_rules_asked_for_run() {
+    let text = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
+        {"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let all = phiward_lint::lint_text(text, &Options::default(), None);
+    let ids = |f: &[phiward_lint::Finding]| {
+        let mut v: Vec<&str> = f.iter().map(|f| f.id).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    assert!(ids(&all).len() >= 2, "{:?}", ids(&all));
+    assert!(ids(&all).contains(&"PW101"));
+    let only = phiward_lint::lint_text(text, &Options::default().only(&["PW101"]), None);
+    assert_eq!(ids(&only), ["PW101"]);
+    let broken = phiward_lint::lint_text("{", &Options::default().only(&["PW101"]), None);
+    assert_eq!(broken.len(), 1);
+    assert_ne!(broken[0].id, "PW101");
 }

@@ -111,7 +111,9 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
 
     let mut set = PolicySet::default();
     let policy = |s: &Spanned, kind, what: &str| {
-        policy_from_json(s, kind).map_err(|err| fail(&id, format!("{what}: {err}")))
+        policy_from_json(s, kind)
+            .map(std::sync::Arc::new)
+            .map_err(|err| fail(&id, format!("{what}: {err}")))
     };
     if let Some(ip) = v.get("identityPolicies") {
         for (i, p) in array(ip, "identityPolicies").map_err(e)?.iter().enumerate() {
@@ -127,13 +129,7 @@ pub fn parse_case(v: &Spanned, index: usize) -> Result<Case, CaseError> {
         | Some(Spanned {
             value: Json::Null, ..
         }) => {}
-        Some(rp) => {
-            set.resource = Some(std::sync::Arc::new(policy(
-                rp,
-                PolicyKind::Resource,
-                "resourcePolicy",
-            )?))
-        }
+        Some(rp) => set.resource = Some(policy(rp, PolicyKind::Resource, "resourcePolicy")?),
     }
     if let Some(pb) = v.get("permissionBoundaries") {
         for (i, p) in array(pb, "permissionBoundaries")

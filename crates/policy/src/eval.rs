@@ -168,7 +168,7 @@ fn statement_applies<'a>(
 }
 
 fn eval_policies(
-    policies: &[Policy],
+    policies: &[Arc<Policy>],
     names: &[Arc<str>],
     level: Option<usize>,
     req: &Request,
@@ -269,7 +269,7 @@ fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
         _ => Outcome::default(),
     };
     let levels =
-        |policies: &[Vec<Policy>], names: &[Vec<Arc<str>>], s: &mut Scratch| -> Vec<Outcome> {
+        |policies: &[Vec<Arc<Policy>>], names: &[Vec<Arc<str>>], s: &mut Scratch| -> Vec<Outcome> {
             policies
                 .iter()
                 .enumerate()

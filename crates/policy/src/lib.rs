@@ -19,7 +19,7 @@
 //!     PolicyKind::Identity,
 //! ).unwrap();
 //! let mut set = PolicySet::default();
-//! set.identity.push(policy);
+//! set.identity.push(std::sync::Arc::new(policy));
 //!
 //! let mut ctx = Context::new();
 //! ctx.insert("aws:username", phiward_policy::CtxValue::One("alice".into()));

@@ -166,8 +166,9 @@ mod tests {
 
     fn set(identity: &str, resource: Option<&str>) -> PolicySet {
         let mut s = PolicySet::default();
-        s.identity
-            .push(parse_policy(identity, PolicyKind::Identity).unwrap());
+        s.identity.push(std::sync::Arc::new(
+            parse_policy(identity, PolicyKind::Identity).unwrap(),
+        ));
         s.resource =
             resource.map(|r| std::sync::Arc::new(parse_policy(r, PolicyKind::Resource).unwrap()));
         s.name_policies(|_, _, _| None);

@@ -12,18 +12,18 @@ use crate::resource::RequestResource;
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
     /// Identity-based policies of the principal (inline, managed, groups).
-    pub identity: Vec<Policy>,
+    pub identity: Vec<Arc<Policy>>,
     /// The resource's policy (bucket policy, key policy, trust policy, ...), shared: access
     /// analysis puts one resource's policy into many principals' sets.
     pub resource: Option<Arc<Policy>>,
     /// The permissions boundary; several documents act as one boundary.
-    pub boundary: Vec<Policy>,
+    pub boundary: Vec<Arc<Policy>>,
     /// The session policy of a role or federated-user session.
-    pub session: Option<Policy>,
+    pub session: Option<Arc<Policy>>,
     /// SCPs on the principal's account, one entry per organization level, root first.
-    pub scps: Vec<Vec<Policy>>,
+    pub scps: Vec<Vec<Arc<Policy>>>,
     /// RCPs on the resource's account, one entry per level, root first.
-    pub rcps: Vec<Vec<Policy>>,
+    pub rcps: Vec<Vec<Arc<Policy>>>,
     /// Display names, parallel to the policies (see [`PolicySet::name_policies`]).
     pub(crate) names: Names,
 }
@@ -86,7 +86,7 @@ impl PolicySet {
 }
 
 fn level_names(
-    levels: &[Vec<Policy>],
+    levels: &[Vec<Arc<Policy>>],
     kind: PolicyKind,
     field: &str,
     name: &mut impl FnMut(PolicyKind, usize, usize, String) -> Arc<str>,

@@ -276,11 +276,11 @@ proptest! {
         let case = parse_case(&v, 0).unwrap();
         let mut set = PolicySet::default();
         for pol in &case.policies.identity {
-            set.identity.push(parse_policy(&pol.to_json(), PolicyKind::Identity).unwrap());
+            set.identity.push(std::sync::Arc::new(parse_policy(&pol.to_json(), PolicyKind::Identity).unwrap()));
         }
         set.resource = case.policies.resource.as_ref().map(|r| std::sync::Arc::new(parse_policy(&r.to_json(), PolicyKind::Resource).unwrap()));
-        set.boundary = case.policies.boundary.iter().map(|b| parse_policy(&b.to_json(), PolicyKind::PermissionsBoundary).unwrap()).collect();
-        set.scps = case.policies.scps.iter().map(|l| l.iter().map(|s| parse_policy(&s.to_json(), PolicyKind::Scp).unwrap()).collect()).collect();
+        set.boundary = case.policies.boundary.iter().map(|b| std::sync::Arc::new(parse_policy(&b.to_json(), PolicyKind::PermissionsBoundary).unwrap())).collect();
+        set.scps = case.policies.scps.iter().map(|l| l.iter().map(|s| std::sync::Arc::new(parse_policy(&s.to_json(), PolicyKind::Scp).unwrap())).collect()).collect();
         set.name_policies(|_, _, _| None);
         prop_assert_eq!(evaluate(&set, &case.request).decision, evaluate(&case.policies, &case.request).decision);
     }

@@ -1,0 +1,110 @@
+//! Policies cut to the actions asked about, each cut once per model and set of actions
+//! and shared by every principal that holds the policy.
+//!
+//! Every batch of questions (who can edit a role, who can read a bucket, the escalation
+//! graph) first cuts each principal's policies to the actions it asks about
+//! ([`Policy::only_for`]): reading every statement's actions is most of the work of
+//! setting up a principal, and a managed or group policy is held by many principals.
+
+use std::sync::{Arc, RwLock};
+
+use phiward_policy::Policy;
+use rustc_hash::FxHashMap;
+
+/// Cuts of one set of actions, by the address of the policy cut; the entry keeps the
+/// policy alive, so that its address cannot be reused by another while the entry exists.
+type Cut = RwLock<FxHashMap<usize, (Arc<Policy>, Arc<Policy>)>>;
+
+/// The cuts made so far, per set of actions.
+#[derive(Debug, Default)]
+pub(crate) struct Cuts(RwLock<Vec<(Vec<String>, Arc<Cut>)>>);
+
+impl Clone for Cuts {
+    /// A new model's cuts start empty: its policies may differ.
+    fn clone(&self) -> Cuts {
+        Cuts::default()
+    }
+}
+
+impl Cuts {
+    /// The cutter for `actions`.
+    pub(crate) fn of(&self, actions: &[&str]) -> Cutter {
+        let found = self.0.read().ok().and_then(|all| {
+            all.iter()
+                .find(|(a, _)| a.iter().map(String::as_str).eq(actions.iter().copied()))
+                .map(|(_, c)| c.clone())
+        });
+        let cut = found.unwrap_or_else(|| {
+            let cut: Arc<Cut> = Arc::default();
+            if let Ok(mut all) = self.0.write() {
+                all.push((
+                    actions.iter().map(|a| (*a).to_string()).collect(),
+                    cut.clone(),
+                ));
+            }
+            cut
+        });
+        Cutter { cut }
+    }
+}
+
+/// Cuts policies to one set of actions ([`Cuts::of`]).
+pub(crate) struct Cutter {
+    cut: Arc<Cut>,
+}
+
+impl Cutter {
+    /// `policy` cut to the actions: the same policy when every statement names one.
+    pub(crate) fn cut(&self, policy: &Arc<Policy>, actions: &[&str]) -> Arc<Policy> {
+        let key = Arc::as_ptr(policy) as usize;
+        if let Some((_, c)) = self.cut.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return c;
+        }
+        let c = policy.only_for(actions);
+        let c = if c.statements.len() == policy.statements.len() {
+            policy.clone()
+        } else {
+            Arc::new(c)
+        };
+        if let Ok(mut m) = self.cut.write() {
+            m.insert(key, (policy.clone(), c.clone()));
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use phiward_policy::{parse_policy, PolicyKind};
+
+    fn policy(text: &str) -> Arc<Policy> {
+        Arc::new(parse_policy(text, PolicyKind::Identity).unwrap())
+    }
+
+    #[test]
+    fn a_policy_is_cut_once_per_set_of_actions_and_shared() {
+        let two = policy(
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+                {"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}"#,
+        );
+        let cuts = Cuts::default();
+        let get = ["s3:GetObject"];
+        let first = cuts.of(&get).cut(&two, &get);
+        assert_eq!(first.statements.len(), 1);
+        assert_eq!(first.statements[0].index, 0);
+        // The same cut for the next principal holding the policy, from a new cutter too.
+        assert!(Arc::ptr_eq(&first, &cuts.of(&get).cut(&two, &get)));
+        // Another set of actions has its own cut.
+        let pass = ["iam:PassRole"];
+        let other = cuts.of(&pass).cut(&two, &pass);
+        assert_eq!(other.statements.len(), 1);
+        assert_eq!(other.statements[0].index, 1);
+        // A policy every statement of which names the actions is not copied.
+        let both = ["s3:GetObject", "iam:PassRole"];
+        assert!(Arc::ptr_eq(&two, &cuts.of(&both).cut(&two, &both)));
+        // A clone of the model starts afresh.
+        assert!(cuts.clone().0.read().unwrap().is_empty());
+    }
+}
