@@ -672,14 +672,26 @@ fn role_edges(
 ) {
     let m = a.m;
     let arn = |j: usize| m.principals.get(j).map_or("", |p| p.arn.as_str());
+    // A same-account trust policy naming the principal grants without its own policies.
+    // A trust policy that names neither the principal nor its account lets it in on no
+    // terms, whatever its own policies say (see `callers`).
+    let assume = may_assume && (named || a.assume_any);
+    let passes = PASS_ROLE
+        .iter()
+        .zip(trust)
+        .zip(&caps.pass)
+        .any(|((_, trusted), can)| *trusted && *can);
+    let ssm = caps.ssm && trust.first() == Some(&true);
+    // Most classes offer a principal nothing: asked for every principal and class, this
+    // must not allocate.
+    if !(assume || caps.update_trust || passes || ssm) {
+        return;
+    }
     let targets: Vec<usize> = members.iter().copied().filter(|&j| j != i).collect();
     let Some(&rep) = targets.first() else {
         return;
     };
-    // A same-account trust policy naming the principal grants without its own policies.
-    // A trust policy that names neither the principal nor its account lets it in on no
-    // terms, whatever its own policies say (see `callers`).
-    if may_assume && (named || a.assume_any) {
+    if assume {
         let edge = ("sts:AssumeRole", Technique::AssumeRole, class, named);
         action_edges(a, i, &targets, edge, out);
     }
@@ -723,7 +735,7 @@ fn role_edges(
             }
         }
     }
-    if caps.ssm && trust.first() == Some(&true) {
+    if ssm {
         if let Some(sh) = a.star("ssm:SendCommand") {
             for &j in &targets {
                 out.push(shared_edge(i, j, Technique::SsmSendCommand, sh.clone()));

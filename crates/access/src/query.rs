@@ -445,9 +445,27 @@ pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[Stri
     let mut seen = BTreeSet::new();
     let only: Vec<&str> = actions.iter().map(String::as_str).collect();
     let mut set = set_for_actions(m, Some(p), None, Some(&only));
+    // Within the account a request is allowed only by an Allow in an identity-based or
+    // resource-based policy (AWS: IAM User Guide, "Policy evaluation logic"): an action
+    // no identity statement allows is asked only where a resource policy may grant it.
+    let named: Vec<bool> = actions
+        .iter()
+        .map(|a| {
+            set.identity
+                .iter()
+                .flat_map(|x| x.statements.iter())
+                .any(|s| s.effect == Effect::Allow && s.action.applies_to(a))
+        })
+        .collect();
     for resource in resources {
-        for a in actions {
-            with_resource(&mut set, m.resource_for_action(resource, a));
+        for (k, a) in actions.iter().enumerate() {
+            let governing = m.resource_for_action(resource, a);
+            if !named.get(k).copied().unwrap_or(true)
+                && governing.and_then(|r| r.policy.as_ref()).is_none()
+            {
+                continue;
+            }
+            with_resource(&mut set, governing);
             let Some(req) = request_for(m, p, a, resource, &[]) else {
                 continue;
             };
@@ -473,6 +491,23 @@ pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[Stri
         capabilities,
         notes: m.notes.clone(),
     }
+}
+
+/// An identity policy allowing everything: a principal outside the account stands in
+/// with it, so that the resource's policy, RCPs and SCPs decide. Parsed once.
+fn allow_all() -> Option<Arc<phiward_policy::Policy>> {
+    static ALLOW_ALL: std::sync::OnceLock<Option<Arc<phiward_policy::Policy>>> =
+        std::sync::OnceLock::new();
+    ALLOW_ALL
+        .get_or_init(|| {
+            phiward_policy::parse_policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                PolicyKind::Identity,
+            )
+            .ok()
+            .map(Arc::new)
+        })
+        .clone()
 }
 
 /// Decides one request of a principal of the account, with extra context keys known
@@ -526,12 +561,7 @@ pub fn decide_as(
         set.scps.clear();
     }
     if principal != "anonymous" {
-        let allow_all = phiward_policy::parse_policy(
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-            PolicyKind::Identity,
-        )
-        .ok()?;
-        set.identity.push(Arc::new(allow_all));
+        set.identity.push(allow_all()?);
         let resource_name = m
             .resource_for_action(resource, action)
             .and_then(|r| r.policy.as_ref())

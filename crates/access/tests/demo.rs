@@ -132,3 +132,58 @@ fn not_action_grants_everything_but_iam() {
     let actions: Vec<&str> = c.capabilities.iter().map(|x| x.action.as_str()).collect();
     assert_eq!(actions, ["athena:StartQueryExecution"]);
 }
+
+/// `can` asks only the actions some identity statement allows, or a resource policy may
+/// grant: the same capabilities as `who-can` gives, principal by principal, including
+/// those a resource policy grants alone (trust policies naming a principal).
+#[test]
+fn can_agrees_with_who_can_on_every_principal() {
+    let m = model();
+    let actions: Vec<String> = [
+        "s3:GetObject",
+        "s3:PutObject",
+        "sts:AssumeRole",
+        "kms:Decrypt",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    let mut resources: Vec<String> = m
+        .resources
+        .iter()
+        .filter(|r| r.arn.starts_with("arn:aws:s3:::"))
+        .map(|r| format!("{}/x", r.arn))
+        .collect();
+    resources.extend(
+        m.resources
+            .iter()
+            .filter(|r| r.trust || r.arn.contains(":kms:"))
+            .map(|r| r.arn.clone()),
+    );
+    let mut want: Vec<(String, String, String)> = Vec::new();
+    for r in &resources {
+        for a in &actions {
+            for g in who_can(&m, a, &one(a), r).principals {
+                if g.kind != PrincipalType::External {
+                    want.push((g.arn, a.clone(), r.clone()));
+                }
+            }
+        }
+    }
+    let mut got: Vec<(String, String, String)> = Vec::new();
+    let mut by_resource_policy_alone = 0;
+    for p in &m.principals {
+        for c in can(&m, p, &actions, &resources).capabilities {
+            let identity = |v: &phiward_access::Via| p.identity.iter().any(|n| n.name == v.policy);
+            if !c.via.iter().any(identity) {
+                by_resource_policy_alone += 1;
+            }
+            got.push((p.arn.clone(), c.action, c.resource));
+        }
+    }
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(got.len() > 100, "{}", got.len());
+    assert!(by_resource_policy_alone > 0);
+}
