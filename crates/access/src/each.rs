@@ -335,8 +335,16 @@ impl<'m> Each<'m> {
     /// documentation).
     pub fn new(m: &'m AccessModel, actions: &[String], resources: &[String]) -> Each<'m> {
         let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-        let mut grantees: Vec<Vec<Grantee>> = resources.iter().map(|_| Vec::new()).collect();
-        for (pi, found) in decide_all(m, &only, resources).into_iter().enumerate() {
+        let decided = decide_all(m, &only, resources);
+        // Millions of pairs on a large account: each list allocated once, at its size.
+        let mut sizes = vec![0usize; resources.len()];
+        for (i, _) in decided.iter().flatten() {
+            if let Some(n) = sizes.get_mut(*i) {
+                *n += 1;
+            }
+        }
+        let mut grantees: Vec<Vec<Grantee>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (pi, found) in decided.into_iter().enumerate() {
             for (i, f) in found {
                 let access = f
                     .answers

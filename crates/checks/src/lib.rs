@@ -42,6 +42,9 @@ pub struct Audit<'a> {
     grants: OnceLock<Vec<Option<Step>>>,
     /// [`Audit::grants`] without service-linked and external principals.
     admins: OnceLock<Vec<Option<Step>>>,
+    /// Per principal, which of [`RUNNERS`] its trust policy lets assume it (bit k for
+    /// service k), decided once for AUTO-003 and AUTO-004.
+    runners: OnceLock<Vec<u16>>,
     /// The escalation graph toward administrators, built on first use.
     graph: OnceLock<phiward_access::Graph>,
     /// Every policy document with its `phiward lint` findings, linted once (in parallel)
@@ -70,6 +73,7 @@ impl<'a> Audit<'a> {
             config,
             grants: OnceLock::new(),
             admins: OnceLock::new(),
+            runners: OnceLock::new(),
             graph: OnceLock::new(),
             users: OnceLock::new(),
             lints: OnceLock::new(),
@@ -107,6 +111,42 @@ impl<'a> Audit<'a> {
             };
             phiward_access::graph_scoped(self.access, &scope)
         })
+    }
+
+    /// Whether `service` (one of [`RUNNERS`]) may assume the principal at `index` of
+    /// `access`: a role that is not service-linked whose trust policy, decided by the
+    /// engine, lets the service in.
+    pub fn assumed_by(&self, index: usize, service: &str) -> bool {
+        let Some(bit) = RUNNERS.iter().position(|s| *s == service) else {
+            return false;
+        };
+        let runners = self.runners.get_or_init(|| {
+            self.access
+                .principals
+                .par_iter()
+                .map(|p| {
+                    if p.kind != PrincipalType::Role || p.service_linked {
+                        return 0;
+                    }
+                    RUNNERS.iter().enumerate().fold(0u16, |acc, (k, svc)| {
+                        let may = phiward_access::decide_as(
+                            self.access,
+                            svc,
+                            "sts:AssumeRole",
+                            &p.arn,
+                            &[],
+                            &[],
+                        );
+                        if may.is_some() {
+                            acc | 1 << k
+                        } else {
+                            acc
+                        }
+                    })
+                })
+                .collect()
+        });
+        runners.get(index).is_some_and(|r| r & 1 << bit != 0)
     }
 
     /// Per principal of `access` (same order), the decided permission that lets it change
@@ -191,6 +231,19 @@ impl<'a> Audit<'a> {
         )
     }
 }
+
+/// The services that run code or deployments with a role they assume (AUTO-003,
+/// AUTO-004; see [`Audit::assumed_by`]).
+pub const RUNNERS: [&str; 8] = [
+    "cloudformation.amazonaws.com",
+    "codepipeline.amazonaws.com",
+    "codebuild.amazonaws.com",
+    "lambda.amazonaws.com",
+    "ec2.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "glue.amazonaws.com",
+    "sagemaker.amazonaws.com",
+];
 
 /// A check's permanent metadata.
 #[derive(Debug)]

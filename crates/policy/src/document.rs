@@ -146,8 +146,17 @@ impl ActionElement {
     /// Whether the element names the action (`service:Action`, any case) as the engine
     /// decides it: for `NotAction`, when none of its patterns does.
     pub fn applies_to(&self, action: &str) -> bool {
-        let lc = action.to_lowercase();
-        let (service, name) = lc.split_once(':').unwrap_or((lc.as_str(), ""));
+        // Asked millions of times per audit: short ASCII names are lowercased on the stack.
+        let mut buf = [0u8; 128];
+        let lc: std::borrow::Cow<'_, str> = match buf.get_mut(..action.len()) {
+            Some(b) if action.is_ascii() => {
+                b.copy_from_slice(action.as_bytes());
+                b.make_ascii_lowercase();
+                std::str::from_utf8(b).map_or_else(|_| action.to_lowercase().into(), Into::into)
+            }
+            _ => action.to_lowercase().into(),
+        };
+        let (service, name) = lc.split_once(':').unwrap_or((&lc, ""));
         self.matchers.iter().any(|m| m.matches(service, name)) != self.negated
     }
 }

@@ -11,7 +11,7 @@
 //! Fix: remove IAM write actions from compute roles; deploy IAM changes through a
 //! reviewed pipeline role.
 
-use phiward_access::{can, decide_as, PrincipalType};
+use phiward_access::{can, PrincipalType};
 use phiward_catalog::{AccessLevel, Catalog};
 use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
@@ -62,18 +62,20 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .collect();
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
     let mut out = Vec::new();
+    // Which services may assume each role, decided for every role at once (in parallel)
+    // before the loop below asks.
+    a.assumed_by(0, COMPUTE[0]);
     // Each role is decided on its own: in parallel, then reported in order.
     let decided: Vec<_> = a
         .access
         .principals
         .par_iter()
-        .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
-        .filter_map(|p| {
+        .enumerate()
+        .filter(|(_, p)| p.kind == PrincipalType::Role && !p.service_linked)
+        .filter_map(|(i, p)| {
             let runs: Vec<&str> = COMPUTE
                 .iter()
-                .filter(|svc| {
-                    decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some()
-                })
+                .filter(|svc| a.assumed_by(i, svc))
                 .copied()
                 .collect();
             if runs.is_empty() {

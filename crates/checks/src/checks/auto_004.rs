@@ -13,9 +13,8 @@
 //! Fix: remove these actions from non-administrators, or scope them with a boundary or
 //! an SCP that protects automation roles by path or tag.
 
-use phiward_access::{decide_as, Each, Grantee, PrincipalType};
+use phiward_access::{Each, Grantee, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
-use rayon::prelude::*;
 
 use crate::checks::auto_003::COMPUTE;
 use crate::{grants_evidence, listed, Audit, Check, Config, Meta};
@@ -61,14 +60,17 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let roles: Vec<_> = a
         .access
         .principals
-        .par_iter()
-        .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
-        .filter(|p| {
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PrincipalType::Role && !p.service_linked)
+        .filter(|(i, p)| {
             Config::names(&a.config.admins.automation, &p.name, &p.arn, &[])
-                || DEPLOYERS.iter().chain(COMPUTE.iter()).any(|svc| {
-                    decide_as(a.access, svc, "sts:AssumeRole", &p.arn, &[], &[]).is_some()
-                })
+                || DEPLOYERS
+                    .iter()
+                    .chain(COMPUTE.iter())
+                    .any(|svc| a.assumed_by(*i, svc))
         })
+        .map(|(_, p)| p)
         .collect();
     let targets: Vec<String> = roles.iter().map(|p| p.arn.clone()).collect();
     let by_arn: std::collections::HashMap<&str, _> =
