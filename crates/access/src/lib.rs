@@ -15,6 +15,7 @@ mod asker;
 mod callers;
 mod cuts;
 mod each;
+mod edges;
 pub mod employee;
 pub mod escalation;
 pub mod external;
