@@ -135,7 +135,10 @@ fn resource_policies(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
 /// and the role reaches an instance only through `iam:PassRole` by a principal of the
 /// role's own account
 /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html>).
-/// Lambda, by contrast, documents these keys for execution-role trust policies
+/// The same false positive was reported against Prowler's confused-deputy check for EC2
+/// instance roles (<https://github.com/prowler-cloud/prowler/issues/2810>), the thread
+/// quoting AWS that IAM roles cannot be passed across accounts. Lambda, by contrast,
+/// documents these keys for execution-role trust policies
 /// (<https://docs.aws.amazon.com/lambda/latest/dg/permissions-managed-policies.html>), so
 /// it is checked.
 const NO_SOURCE_KEYS: [&str; 1] = ["ec2.amazonaws.com"];
