@@ -5,9 +5,10 @@
 //! `PHIWARD_BENCH_ACCOUNT` to use an existing folder). Whole-process time and peak memory
 //! (loading and writing the report included) are `bench/large-account.sh`'s.
 
-use std::path::PathBuf;
-use std::process::Command;
+#[path = "../../../bench/account.rs"]
+mod account;
 
+use account::account;
 use criterion::{criterion_group, criterion_main, Criterion};
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
@@ -16,31 +17,13 @@ use phiward_checks::{run_all, Audit, Config};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn account() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("PHIWARD_BENCH_ACCOUNT") {
-        return Some(PathBuf::from(dir));
-    }
-    let scale = std::env::var("PHIWARD_BENCH_SCALE").unwrap_or_else(|_| "1".into());
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = std::env::temp_dir().join(format!("phiward-bench-account-{scale}"));
-    if !dir.join("phiward-export.json").is_file() {
-        let ok = Command::new("python3")
-            .arg(root.join("bench/gen_account.py"))
-            .args(["--out", &dir.to_string_lossy(), "--scale", &scale])
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("python3 bench/gen_account.py failed: skipping the audit benchmark");
-            return None;
-        }
-    }
-    Some(dir)
-}
-
 fn audit(c: &mut Criterion) {
     let Some(dir) = account() else { return };
     let Ok(loaded) = phiward_snapshot::load(&dir) else {
-        eprintln!("cannot load {}: skipping the audit benchmark", dir.display());
+        eprintln!(
+            "cannot load {}: skipping the audit benchmark",
+            dir.display()
+        );
         return;
     };
     let snap = &loaded.snapshot;
