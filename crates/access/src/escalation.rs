@@ -16,6 +16,7 @@ use crate::asker::{technique_actions, Asker};
 use crate::edges::{external_edges, layout, principal_edges, RoleClass};
 use crate::model::{AccessModel, Principal, PrincipalType};
 use crate::query::{set_for_actions, Capability, Reach};
+
 /// How one principal gains another's power.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
