@@ -164,13 +164,56 @@ fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result
     })
 }
 
+/// Progress on a terminal: the phase, then the checks done; nothing when stderr is piped.
+/// Cleared when dropped, so that an error is printed on a clean line.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new() -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(phiward_checks::CHECKS.len() as u64);
+        let template = "{spinner} {pos}/{len} checks {msg}";
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+
+    fn say(&self, msg: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(msg.to_string());
+        }
+    }
+
+    fn done(&self, check: &str) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+            b.set_message(format!("({check} done)"));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
 pub fn run(args: &Args) -> Result<u8> {
     let mut timings: Vec<(std::time::Duration, &str)> = Vec::new();
+    let bar = Progress::new();
+    bar.say("loading the snapshot");
     let t = std::time::Instant::now();
     let loaded = phiward_snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
     timings.push((t.elapsed(), "(load)"));
     let snap = &loaded.snapshot;
+    bar.say("building the access model");
     let t = std::time::Instant::now();
     let access = AccessModel::new(snap);
     timings.push((t.elapsed(), "(model)"));
@@ -183,7 +226,9 @@ pub fn run(args: &Args) -> Result<u8> {
     );
     let config = config(args)?;
     let now = snap.as_of.unwrap_or(snap.created);
+    bar.say("looking for CloudTrail logs");
     let logs = review(args, &config, now.timestamp())?;
+    bar.say("");
     if let Some(r) = &logs {
         skipped.extend(
             r.detections
@@ -207,9 +252,13 @@ pub fn run(args: &Args) -> Result<u8> {
         tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
         account: snap.account.id.clone(),
         as_of: now.to_rfc3339(),
-        findings: run_all_timed(&audit, |m, t| timings.push((t, m.id))),
+        findings: run_all_timed(&audit, |m, t| {
+            timings.push((t, m.id));
+            bar.done(m.id);
+        }),
         skipped,
     };
+    drop(bar);
     let t = std::time::Instant::now();
     for spec in &args.output {
         let Some((name, path)) = spec.split_once('=') else {

@@ -17,6 +17,12 @@ fn the_demo_account_fails_with_every_status_in_the_json() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // Progress is drawn on a terminal only: piped, standard error stays empty.
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["account"], "111122223333");
@@ -56,6 +62,27 @@ fn fail_on_sets_the_bar_and_text_groups_by_practice() {
     assert!(out.contains(" 0 fail,"), "{out}");
     let o = phiward(&["audit", "examples/demo-account", "--fail-on", "critical"]);
     assert_eq!(o.status.code(), Some(1), "root without MFA is critical");
+}
+
+/// `--timings` prints every check, and loading, the model and the report, on stderr.
+#[test]
+fn timings_name_every_check_and_phase() {
+    let o = phiward(&[
+        "audit",
+        "examples/demo-account",
+        "--format",
+        "json",
+        "--timings",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    for name in ["(load)", "(model)", "(report)", "ROOT-001", "AUTO-004"] {
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    assert_eq!(
+        err.lines().count(),
+        phiward_checks::CHECKS.len() + 3,
+        "{err}"
+    );
 }
 
 #[test]
