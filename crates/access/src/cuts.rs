@@ -15,6 +15,9 @@ use rustc_hash::FxHashMap;
 /// policy alive, so that its address cannot be reused by another while the entry exists.
 type Cut = RwLock<FxHashMap<usize, (Arc<Policy>, Arc<Policy>)>>;
 
+/// At most this many sets of actions keep their cuts (an audit asks about a dozen).
+const KEPT: usize = 64;
+
 /// The cuts made so far, per set of actions.
 #[derive(Debug, Default)]
 pub(crate) struct Cuts(RwLock<Vec<(Vec<String>, Arc<Cut>)>>);
@@ -37,10 +40,12 @@ impl Cuts {
         let cut = found.unwrap_or_else(|| {
             let cut: Arc<Cut> = Arc::default();
             if let Ok(mut all) = self.0.write() {
-                all.push((
-                    actions.iter().map(|a| (*a).to_string()).collect(),
-                    cut.clone(),
-                ));
+                // A long-lived model asked about many sets of actions keeps the first
+                // few; the others are cut for their batch only.
+                if all.len() < KEPT {
+                    let key = actions.iter().map(|a| (*a).to_string()).collect();
+                    all.push((key, cut.clone()));
+                }
             }
             cut
         });
@@ -106,5 +111,16 @@ mod tests {
         assert!(Arc::ptr_eq(&two, &cuts.of(&both).cut(&two, &both)));
         // A clone of the model starts afresh.
         assert!(cuts.clone().0.read().unwrap().is_empty());
+        // Past `KEPT` sets of actions, cuts still come out right but are not kept.
+        let names: Vec<String> = (0..KEPT).map(|i| format!("s3:Get{i}")).collect();
+        for n in &names {
+            cuts.of(&[n.as_str()]);
+        }
+        let late = cuts.of(&get).cut(&two, &get);
+        assert!(Arc::ptr_eq(&late, &first), "kept before the cap");
+        let extra = ["iam:CreateUser"];
+        let once = cuts.of(&extra).cut(&two, &extra);
+        assert!(once.statements.is_empty());
+        assert_eq!(cuts.0.read().unwrap().len(), KEPT);
     }
 }
