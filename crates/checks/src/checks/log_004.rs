@@ -17,7 +17,7 @@ use phiward_access::{decide_as, who_can};
 use phiward_report::{Finding, Severity, Status};
 use phiward_snapshot::model::data::Bucket;
 
-use crate::{fact, statements, Audit, Check, Meta};
+use crate::{fact, grants_evidence, listed, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -162,7 +162,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             let mut names: Vec<&str> = writers.iter().map(|g| g.arn.as_str()).collect();
             names.sort_unstable();
             names.dedup();
-            problems.push(format!("writable by {}", names.join(", ")));
+            problems.push(format!(
+                "writable by {} principals: {}",
+                names.len(),
+                listed(&names)
+            ));
         }
         if !delete_needs_mfa {
             problems.push("deleting logs does not need MFA".to_string());
@@ -180,12 +184,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 format!("log bucket `{name}` ({from}): {}", problems.join("; ")),
             )
         };
-        for g in &writers {
-            f.evidence.extend(statements(
-                &g.via,
-                &format!("allows {} to {}", g.arn, g.actions.join(", ")),
-            ));
-        }
+        f.evidence.extend(grants_evidence(
+            writers.iter().map(|g| {
+                let detail = format!("allows {} to {}", g.arn, g.actions.join(", "));
+                (g.via.as_slice(), detail)
+            }),
+            &format!("phiward who-can 's3:Put*' {object} --snapshot SNAPSHOT"),
+        ));
         f.evidence.push(fact(
             "s3api get-bucket-versioning / get-object-lock-configuration",
             format!("MFADelete {mfa_delete}, Object Lock {locked}, policy denies deletion without MFA {policy_mfa}"),

@@ -11,7 +11,7 @@
 use phiward_access::who_can;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{grants_evidence, listed, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -92,17 +92,23 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     Status::Fail,
                     &resource,
                     format!(
-                        "non-administrators can stop or delete {what}: {}",
-                        names.join(", ")
+                        "{} non-administrators can stop or delete {what}: {}",
+                        names.len(),
+                        listed(&names)
                     ),
                 )
             };
-            for g in others {
-                f.evidence.extend(statements(
-                    &g.via,
-                    &format!("allows {} {}", g.arn, g.actions.join(", ")),
-                ));
-            }
+            let command = format!(
+                "phiward who-can {} {arn} --snapshot SNAPSHOT",
+                actions.first().map_or("*", String::as_str)
+            );
+            f.evidence.extend(grants_evidence(
+                others.iter().map(|g| {
+                    let detail = format!("allows {} {}", g.arn, g.actions.join(", "));
+                    (g.via.as_slice(), detail)
+                }),
+                &command,
+            ));
             f
         })
         .collect();

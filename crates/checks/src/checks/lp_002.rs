@@ -15,7 +15,7 @@ use phiward_report::{Evidence, Finding, Severity, Status};
 use rayon::prelude::*;
 
 use crate::probe::{parse_identity, policy_allows, ANY_ACTION};
-use crate::{Audit, Check, Meta};
+use crate::{listed, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -94,7 +94,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         let who = if holders.is_empty() {
             "nobody yet".to_string()
         } else {
-            holders.join(", ")
+            listed(&holders)
         };
         let mut f = m.finding(
             Status::Fail,
