@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::escalation::{share, Scope, Shared, Technique, PASS_ROLE};
 use crate::model::{AccessModel, Principal};
-use crate::query::{decide, request_for, with_resource, Decided};
+use crate::query::{allows, decide, request_for, with_resource, Decided};
 use crate::targets::{Bits, Targets};
 use crate::Step;
 
@@ -361,7 +361,6 @@ impl Asker<'_> {
 pub(crate) struct Caps {
     assume: bool,
     pub(crate) users: bool,
-    pub(crate) roles: bool,
     pub(crate) update_trust: bool,
     pub(crate) pass: Vec<bool>,
     pub(crate) ssm: bool,
@@ -369,13 +368,7 @@ pub(crate) struct Caps {
 
 impl Caps {
     pub(crate) fn of(p: &Principal) -> Caps {
-        let may = |action: &str| {
-            p.identity.iter().any(|n| {
-                n.policy.statements.iter().any(|s| {
-                    s.effect == phiward_policy::Effect::Allow && s.action.applies_to(action)
-                })
-            })
-        };
+        let may = |action: &str| allows(p.identity.iter().map(|n| &*n.policy), action);
         let pass_role = may("iam:PassRole");
         let pass: Vec<bool> = PASS_ROLE
             .iter()
@@ -389,7 +382,6 @@ impl Caps {
             users: may("iam:CreateAccessKey")
                 || may("iam:CreateLoginProfile")
                 || may("iam:UpdateLoginProfile"),
-            roles: assume || update_trust || ssm || pass.iter().any(|x| *x),
             update_trust,
             pass,
             ssm,
@@ -410,11 +402,15 @@ impl Caps {
             *can &= scope.wants(*t);
         }
         self.ssm &= scope.wants(Technique::SsmSendCommand);
-        self.roles = self.assume || self.update_trust || self.ssm || self.pass.iter().any(|x| *x);
         self
     }
 
+    /// Whether some technique toward roles is open to the principal.
+    pub(crate) fn roles(&self) -> bool {
+        self.assume || self.update_trust || self.ssm || self.pass.iter().any(|x| *x)
+    }
+
     pub(crate) fn any(&self) -> bool {
-        self.users || self.roles
+        self.users || self.roles()
     }
 }

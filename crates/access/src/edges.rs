@@ -152,7 +152,7 @@ pub(crate) fn principal_edges(
         };
         // Members share one trust policy text: it names the principal for all.
         let named = admitted.admits(i) && scope.wants(Technique::AssumeRole);
-        if !caps.roles && !named {
+        if !caps.roles() && !named {
             continue;
         }
         let trust = layout

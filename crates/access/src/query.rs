@@ -439,6 +439,20 @@ pub fn who_can_external(m: &AccessModel, actions: &[String], resource: &str) -> 
     out
 }
 
+/// Whether an Allow statement of `policies` names `action`. Without one among its
+/// identity policies, a principal of the account is granted the action by a resource
+/// policy or not at all (AWS: IAM User Guide, "Policy evaluation logic").
+pub(crate) fn allows<'p>(
+    mut policies: impl Iterator<Item = &'p phiward_policy::Policy>,
+    action: &str,
+) -> bool {
+    policies.any(|x| {
+        x.statements
+            .iter()
+            .any(|s| s.effect == Effect::Allow && s.action.applies_to(action))
+    })
+}
+
 /// What `principal` can do: each of `actions` on each of `resources`.
 pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[String]) -> Can {
     let mut capabilities = Vec::new();
@@ -450,12 +464,7 @@ pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[Stri
     // no identity statement allows is asked only where a resource policy may grant it.
     let named: Vec<bool> = actions
         .iter()
-        .map(|a| {
-            set.identity
-                .iter()
-                .flat_map(|x| x.statements.iter())
-                .any(|s| s.effect == Effect::Allow && s.action.applies_to(a))
-        })
+        .map(|a| allows(set.identity.iter().map(|x| &**x), a))
         .collect();
     for resource in resources {
         for (k, a) in actions.iter().enumerate() {
