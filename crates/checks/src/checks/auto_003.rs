@@ -62,25 +62,23 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         .collect();
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");
     let mut out = Vec::new();
-    // Which services may assume each role, decided for every role at once (in parallel)
-    // before the loop below asks.
-    a.assumed_by(0, COMPUTE[0]);
-    // Each role is decided on its own: in parallel, then reported in order.
-    let decided: Vec<_> = a
+    // The roles that run code, and for whom (decided for every role at once).
+    let runners: Vec<(&phiward_access::Principal, Vec<&str>)> = a
         .access
         .principals
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(_, p)| p.kind == PrincipalType::Role && !p.service_linked)
-        .filter_map(|(i, p)| {
-            let runs: Vec<&str> = COMPUTE
-                .iter()
-                .filter(|svc| a.assumed_by(i, svc))
-                .copied()
-                .collect();
-            if runs.is_empty() {
-                return None;
-            }
+        .map(|(i, p)| {
+            let runs = COMPUTE.iter().filter(|svc| a.assumed_by(i, svc));
+            (p, runs.copied().collect::<Vec<&str>>())
+        })
+        .filter(|(_, runs)| !runs.is_empty())
+        .collect();
+    // Each role is decided on its own: in parallel, then reported in order.
+    let decided: Vec<_> = runners
+        .into_par_iter()
+        .map(|(p, runs)| {
             let resources = vec![
                 "*".to_string(),
                 p.arn.clone(),
@@ -90,7 +88,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 format!("arn:aws:iam::{account}:policy/phiward-probe"),
             ];
             let caps = can(a.access, p, &iam_writes, &resources).capabilities;
-            Some((p, runs, caps))
+            (p, runs, caps)
         })
         .collect();
     for (p, runs, caps) in decided {
