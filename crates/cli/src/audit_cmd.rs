@@ -9,6 +9,7 @@ use phiward_access::AccessModel;
 use phiward_checks::{run_all_timed, Audit, Config};
 use phiward_report::{Report, Severity, SCHEMA_VERSION};
 
+use crate::bar::Bar;
 use crate::exit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -164,49 +165,13 @@ fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result
     })
 }
 
-/// Progress on a terminal: the phase, then the checks done; nothing when stderr is piped.
-/// Cleared when dropped, so that an error is printed on a clean line.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new() -> Progress {
-        if !std::io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(phiward_checks::CHECKS.len() as u64);
-        let template = "{spinner} {pos}/{len} checks {msg}";
-        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Progress(Some(bar))
-    }
-
-    fn say(&self, msg: &str) {
-        if let Some(b) = &self.0 {
-            b.set_message(msg.to_string());
-        }
-    }
-
-    fn done(&self, check: &str) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-            b.set_message(format!("({check} done)"));
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
-}
-
 pub fn run(args: &Args) -> Result<u8> {
     let mut timings: Vec<(std::time::Duration, &str)> = Vec::new();
-    let bar = Progress::new();
+    // On a terminal: the phase, then the checks done.
+    let bar = Bar::new(
+        Some(phiward_checks::CHECKS.len() as u64),
+        "{spinner} {pos}/{len} checks {msg}",
+    );
     bar.say("loading the snapshot");
     let t = std::time::Instant::now();
     let loaded = phiward_snapshot::load(&args.snapshot)
@@ -254,7 +219,8 @@ pub fn run(args: &Args) -> Result<u8> {
         as_of: now.to_rfc3339(),
         findings: run_all_timed(&audit, |m, t| {
             timings.push((t, m.id));
-            bar.done(m.id);
+            bar.inc();
+            bar.say(format!("({} done)", m.id));
         }),
         skipped,
     };

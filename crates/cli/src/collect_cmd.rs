@@ -1,14 +1,13 @@
 //! `phiward collect`: read a live account through the AWS SDK into a snapshot folder.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{bail, Result};
 use phiward_collect::{CollectError, Options, Progress};
 use phiward_snapshot::{CollectionEntry, EntryStatus};
 
+use crate::bar::Bar;
 use crate::exit;
 
 #[derive(Debug, clap::Args)]
@@ -61,7 +60,7 @@ pub fn run(args: &Args) -> Result<u8> {
         access_advisor: args.access_advisor,
         ..Options::default()
     };
-    let bar = Arc::new(Bar::new());
+    let bar = Arc::new(Bar::new(None, "{spinner} {pos} calls {msg}"));
     let result = phiward_collect::collect(&options, bar.clone());
     bar.finish();
     let snap = match result {
@@ -110,46 +109,19 @@ pub fn run(args: &Args) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// A spinner with the number of calls made, drawn only on a terminal.
-struct Bar(Option<indicatif::ProgressBar>);
-
-impl Bar {
-    fn new() -> Bar {
-        if !std::io::stderr().is_terminal() {
-            return Bar(None);
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} calls {msg}") {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Bar(Some(bar))
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
-}
-
 impl Progress for Bar {
     fn stage(&self, name: &str) {
-        if let Some(b) = &self.0 {
-            b.set_message(name.to_string());
-        }
+        self.say(name);
     }
 
     fn call_done(&self, entry: &CollectionEntry) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-            if entry.status == EntryStatus::Failed {
-                b.println(format!(
-                    "failed: {} {}",
-                    entry.api,
-                    entry.target.as_deref().unwrap_or("")
-                ));
-            }
+        self.inc();
+        if entry.status == EntryStatus::Failed {
+            self.println(format!(
+                "failed: {} {}",
+                entry.api,
+                entry.target.as_deref().unwrap_or("")
+            ));
         }
     }
 }

@@ -8,6 +8,7 @@ mod access_cmd;
 mod access_report_cmd;
 mod actions;
 mod audit_cmd;
+mod bar;
 mod collect_cmd;
 mod explain;
 mod explain_cmd;
