@@ -4,10 +4,12 @@
 
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
+mod common;
+
 use phiward_access::{who_can, who_can_each, AccessModel, Grant, PrincipalType};
 use phiward_snapshot::model::data::Bucket;
 use phiward_snapshot::model::iam::Iam;
-use phiward_snapshot::{Collected, PolicyText, Snapshot, Source, SourceKind};
+use phiward_snapshot::{Collected, PolicyText, Snapshot, SourceKind};
 use serde_json::{json, Value};
 
 const ACCT: &str = "111122223333";
@@ -48,14 +50,7 @@ fn user(name: &str, policy: Value) -> Value {
 }
 
 fn account() -> Snapshot {
-    let source = Source {
-        kind: SourceKind::default(),
-        origin: "test".into(),
-        tool: "test".into(),
-    };
-    let created = serde_json::from_value(json!("2026-11-01T00:00:00Z")).unwrap();
-    let mut s = Snapshot::new(source, created);
-    s.account.id = Some(ACCT.into());
+    let mut s = common::snapshot_of(ACCT, SourceKind::default());
     let get = |r: Value| doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": r}]));
     let mut named = role("reader-named", get(json!("*")));
     named["AssumeRolePolicyDocument"] = doc(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",

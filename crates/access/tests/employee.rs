@@ -4,13 +4,15 @@
 
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
+mod common;
+
 use phiward_access::employee::{self, AccessReport, Reached};
 use phiward_access::people::{self, MappedBy, PeopleOptions, UNASSIGNED};
 use phiward_access::{AccessModel, Reach};
 use phiward_catalog::Catalog;
 use phiward_snapshot::model::data::Bucket;
 use phiward_snapshot::model::iam::Iam;
-use phiward_snapshot::{Collected, PolicyText, Snapshot, Source, SourceKind};
+use phiward_snapshot::{Collected, PolicyText, Snapshot, SourceKind};
 use serde_json::json;
 
 const ACCT: &str = "111122223333";
@@ -26,14 +28,7 @@ fn bucket(name: &str, class: &str, policy: Option<&str>) -> Bucket {
 }
 
 fn snapshot() -> Snapshot {
-    let source = Source {
-        kind: SourceKind::default(),
-        origin: "test".into(),
-        tool: "test".into(),
-    };
-    let created = serde_json::from_value(json!("2026-11-01T00:00:00Z")).unwrap();
-    let mut s = Snapshot::new(source, created);
-    s.account.id = Some(ACCT.into());
+    let mut s = common::snapshot_of(ACCT, SourceKind::default());
     s.organization = Collected::Collected(None);
     let read = |resource: &str| {
         json!({"Version": "2012-10-17", "Statement": [

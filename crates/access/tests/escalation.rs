@@ -4,11 +4,13 @@
 
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
+mod common;
+
 use phiward_access::{
     graph, graph_scoped, shortest_paths, AccessModel, Graph, PrincipalType, Reach, Scope, Technique,
 };
 use phiward_snapshot::model::iam::Iam;
-use phiward_snapshot::{Collected, Snapshot, Source, SourceKind};
+use phiward_snapshot::{Collected, SourceKind};
 use serde_json::{json, Value};
 
 const ACCT: &str = "111122223333";
@@ -56,14 +58,7 @@ fn model(
     policies: Vec<Value>,
     scp: Option<Value>,
 ) -> AccessModel {
-    let source = Source {
-        kind: SourceKind::Generated,
-        origin: "test".into(),
-        tool: "test".into(),
-    };
-    let created = serde_json::from_value(json!("2026-11-01T00:00:00Z")).unwrap();
-    let mut s = Snapshot::new(source, created);
-    s.account.id = Some(ACCT.into());
+    let mut s = common::snapshot_of(ACCT, SourceKind::Generated);
     let iam: Iam =
         serde_json::from_value(json!({"Users": users, "Roles": roles, "Policies": policies}))
             .unwrap();

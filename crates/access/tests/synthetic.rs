@@ -2,20 +2,15 @@
 
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
+mod common;
+
 use phiward_access::{who_can, AccessModel, PrincipalType, Reach};
 use phiward_snapshot::model::data::Bucket;
 use phiward_snapshot::model::iam::Iam;
-use phiward_snapshot::{Collected, PolicyText, Snapshot, Source, SourceKind};
+use phiward_snapshot::{Collected, PolicyText, Snapshot, SourceKind};
 
 fn snapshot(bucket_policy: &str) -> Snapshot {
-    let source = Source {
-        kind: SourceKind::default(),
-        origin: "test".into(),
-        tool: "test".into(),
-    };
-    let created = serde_json::from_value(serde_json::json!("2026-11-01T00:00:00Z")).unwrap();
-    let mut s = Snapshot::new(source, created);
-    s.account.id = Some("111122223333".into());
+    let mut s = common::snapshot_of("111122223333", SourceKind::default());
     s.iam = Collected::Collected(Iam::default());
     s.organization = Collected::Collected(None);
     let mut b: Bucket = serde_json::from_value(serde_json::json!({"Name": "phi-open"})).unwrap();
