@@ -21,6 +21,17 @@ fn bucket_script(url: &str, args: &[&str]) {
 }
 
 fn verify(url: &str, keys: &Path, home: &Path, extra: &[&str]) -> Output {
+    verify_as(url, keys, home, extra, ("testing", "testing"))
+}
+
+/// `phiward trail verify` on the test bucket with the given access key and secret.
+fn verify_as(
+    url: &str,
+    keys: &Path,
+    home: &Path,
+    extra: &[&str],
+    (key, secret): (&str, &str),
+) -> Output {
     let mut args = vec![
         "trail",
         "verify",
@@ -31,7 +42,7 @@ fn verify(url: &str, keys: &Path, home: &Path, extra: &[&str]) -> Output {
         url,
     ];
     args.extend_from_slice(extra);
-    crate::phiward(&args, "testing", "testing", home)
+    crate::phiward(&args, key, secret, home)
 }
 
 /// The finding kinds of a JSON report, sorted; the exit code.
@@ -221,22 +232,7 @@ fn check_policy(url: &str, tmp: &Path, chain: &Chain, keys: &Path, upload: &dyn 
             users[user][0].as_str().unwrap(),
             users[user][1].as_str().unwrap(),
         );
-        crate::phiward(
-            &[
-                "trail",
-                "verify",
-                "s3://phiward-trail-verify/prefix",
-                "--public-keys",
-                keys.to_str().unwrap(),
-                "--endpoint-url",
-                url,
-                "--format",
-                "json",
-            ],
-            key,
-            secret,
-            tmp,
-        )
+        verify_as(url, keys, tmp, &["--format", "json"], (key, secret))
     };
     let documented = run("trail-verifier");
     let limited = run("digest-reader");
