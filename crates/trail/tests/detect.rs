@@ -11,6 +11,20 @@ fn role(name: &str) -> serde_json::Value {
         "sessionContext": {"sessionIssuer": {"type": "Role", "arn": format!("arn:aws:iam::111122223333:role/{name}")}}})
 }
 
+/// The records written as one CloudTrail log file `a.json` in a new temporary folder
+/// (removed when the returned guard is dropped).
+#[expect(clippy::expect_used, reason = "test set-up fails loudly")]
+fn log_file(records: &[serde_json::Value]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&serde_json::json!({"Records": records})).expect("json"),
+    )
+    .expect("write");
+    (dir, file)
+}
+
 fn ev(
     i: u32,
     who: serde_json::Value,
@@ -112,13 +126,7 @@ fn each_kind_with_its_evidence() {
             none,
         ),
     ];
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("a.json");
-    std::fs::write(
-        &file,
-        serde_json::to_vec(&serde_json::json!({"Records": records})).expect("json"),
-    )
-    .expect("write");
+    let (_dir, file) = log_file(&records);
     let opts = Options {
         automation: vec!["Terraform*".into()],
         ..Options::default()
@@ -185,13 +193,7 @@ fn one_pass_review_matches_two_passes() {
         serde_json::json!({"eventTime": "2026-10-01T00:01:00Z", "eventSource": "s3.amazonaws.com",
             "userIdentity": user("kim")}),
     ];
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("a.json");
-    std::fs::write(
-        &file,
-        serde_json::to_vec(&serde_json::json!({"Records": records})).expect("json"),
-    )
-    .expect("write");
+    let (_dir, file) = log_file(&records);
     let paths = [file];
     let catalog = phiward_catalog::Catalog::get().expect("catalog");
     let window = phiward_trail::usage::Options::window(
