@@ -18,7 +18,11 @@ impl Catalog {
         match &m {
             ActionMatcher::All => self.actions().collect(),
             ActionMatcher::Nothing => Vec::new(),
-            ActionMatcher::Service(prefix, glob) => {
+            ActionMatcher::Service {
+                service: prefix,
+                glob,
+                ..
+            } => {
                 let Some(service) = self.service(prefix) else {
                     return Vec::new();
                 };

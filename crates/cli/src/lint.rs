@@ -150,7 +150,6 @@ fn lint_file(path: &Path, opts: &Options) -> FileReport {
     // The embedded catalog is part of the binary and tested; should it ever fail to load,
     // the catalog rules are skipped rather than the file.
     let catalog = phiward_catalog::Catalog::get().ok();
-    let catalog = catalog.map(|c| c as &dyn phiward_lint::ActionCatalog);
     let findings = match read(path) {
         Ok(bytes) => lint_bytes(&bytes, opts, catalog),
         Err(message) => vec![unreadable(&message)],

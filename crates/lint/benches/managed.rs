@@ -8,7 +8,7 @@ use std::io::Read as _;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use phiward_catalog::Catalog;
-use phiward_lint::{lint_text, ActionCatalog, Options};
+use phiward_lint::{lint_text, Options};
 
 fn corpus() -> Vec<String> {
     let bytes = std::fs::read(concat!(
@@ -31,7 +31,7 @@ fn corpus() -> Vec<String> {
 
 fn bench(c: &mut Criterion) {
     let policies = corpus();
-    let catalog: &dyn ActionCatalog = Catalog::get().unwrap();
+    let catalog: &Catalog = Catalog::get().unwrap();
     let opts = Options::default();
     let mut g = c.benchmark_group("lint");
     g.sample_size(10);

@@ -9,14 +9,16 @@ use phiward_policy::document::PrincipalId;
 use phiward_policy::document::{PrincipalElement, PrincipalSpec, ResourceElement};
 use phiward_policy::Statement;
 
-use crate::actions::ActionSet;
+use phiward_policy::document::ActionElement;
+
+use crate::actions::element_covers;
 use crate::globs::resource_covers;
 
 /// Whether `a` (unconditional) applies to every request `b` applies to, whatever `b`'s
 /// conditions say.
-pub(crate) fn covers(a: &Statement, aa: &ActionSet, b: &Statement, ba: &ActionSet) -> bool {
+pub(crate) fn covers(a: &Statement, aa: &ActionElement, b: &Statement, ba: &ActionElement) -> bool {
     a.conditions.is_empty()
-        && aa.covers(ba)
+        && element_covers(aa, ba)
         && resources_cover(a.resource.as_ref(), b.resource.as_ref())
         && principals_cover(a.principal.as_ref(), b.principal.as_ref())
 }

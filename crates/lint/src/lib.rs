@@ -38,7 +38,6 @@ use phiward_policy::json::{self, Json, Pos, Spanned};
 use phiward_policy::parse::{clip, url_decode};
 use phiward_policy::{policy_from_json, PolicyError, PolicyKind};
 
-pub use catalog::ActionCatalog;
 pub use finding::{Finding, Severity};
 pub use rules::{Rule, RULES};
 
@@ -172,7 +171,7 @@ pub fn unreadable(message: &str) -> Finding {
 pub fn lint_bytes(
     bytes: &[u8],
     opts: &Options,
-    catalog: Option<&dyn ActionCatalog>,
+    catalog: Option<&phiward_catalog::Catalog>,
 ) -> Vec<Finding> {
     match std::str::from_utf8(bytes) {
         Ok(text) => lint_text(text, opts, catalog),
@@ -194,7 +193,11 @@ pub fn lint_bytes(
 /// Lints text holding one policy document, an array of them, or a document as a JSON
 /// string. Findings are sorted by position. Positions in a URL-encoded document or in a
 /// document inside a JSON string refer to the decoded document.
-pub fn lint_text(text: &str, opts: &Options, catalog: Option<&dyn ActionCatalog>) -> Vec<Finding> {
+pub fn lint_text(
+    text: &str,
+    opts: &Options,
+    catalog: Option<&phiward_catalog::Catalog>,
+) -> Vec<Finding> {
     let decoded = url_decode(text);
     let mut out = Vec::new();
     document(
@@ -223,7 +226,7 @@ fn finding(rule: &'static Rule, line: u32, column: u32, message: String) -> Find
 fn document(
     text: &str,
     opts: &Options,
-    catalog: Option<&dyn ActionCatalog>,
+    catalog: Option<&phiward_catalog::Catalog>,
     outer: bool,
     out: &mut Vec<Finding>,
 ) {
@@ -260,7 +263,7 @@ fn policy(
     v: &Spanned,
     cols: &Columns<'_>,
     opts: &Options,
-    catalog: Option<&dyn ActionCatalog>,
+    catalog: Option<&phiward_catalog::Catalog>,
     outer: bool,
     out: &mut Vec<Finding>,
 ) {
@@ -395,8 +398,8 @@ mod tests {
     fn catalog_rules_are_skipped_without_a_catalog() {
         let doc = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "Action": "nosuch:Thing", "Resource": "*"}}"#;
         assert!(lint_text(doc, &Options::default(), None).is_empty());
-        let cat = catalog::TableCatalog::new();
-        let f = lint_text(doc, &Options::default(), Some(&cat));
+        let cat = phiward_catalog::Catalog::get().unwrap();
+        let f = lint_text(doc, &Options::default(), Some(cat));
         assert_eq!(f.first().map(|f| f.id), Some("PW201"));
     }
 }

@@ -297,14 +297,14 @@ impl<'c, 'a> StarGrants<'c, 'a> {
     fn denied(&self, action: &str) -> bool {
         self.denies
             .iter()
-            .any(|&d| self.cx.actions.get(d).is_some_and(|a| a.includes(action)))
+            .any(|&d| self.cx.action(d).is_some_and(|a| a.applies_to(action)))
     }
 
     /// Whether statement `i` grants `action` on every resource and no `Deny` takes it
     /// back.
     pub(crate) fn grants(&self, i: usize, action: &str) -> bool {
         self.allows.contains(&i)
-            && self.cx.actions.get(i).is_some_and(|a| a.includes(action))
+            && self.cx.action(i).is_some_and(|a| a.applies_to(action))
             && !self.denied(action)
     }
 
@@ -317,11 +317,14 @@ impl<'c, 'a> StarGrants<'c, 'a> {
     /// names one of them, else the `Action`/`NotAction` key.
     pub(crate) fn pos(&self, i: usize, actions: &[&str]) -> Pos {
         let src = self.cx.src.statement(i);
-        let first = self.cx.actions.get(i).and_then(|set| {
+        let first = self.cx.action(i).and_then(|set| {
             if set.negated {
                 return None;
             }
-            actions.iter().filter_map(|a| set.first_match(a)).min()
+            actions
+                .iter()
+                .filter_map(|a| crate::actions::first_match(set, a))
+                .min()
         });
         match first {
             Some(k) => src.action(k),
@@ -348,8 +351,7 @@ impl<'c, 'a> StarGrants<'c, 'a> {
         let cat = self.cx.catalog?;
         let mut out = Vec::new();
         for &i in &self.allows {
-            let Some((set, s)) = self.cx.actions.get(i).zip(self.cx.policy.statements.get(i))
-            else {
+            let Some((set, s)) = self.cx.action(i).zip(self.cx.policy.statements.get(i)) else {
                 continue;
             };
             let mut cands: Vec<String> = if set.negated {

@@ -10,8 +10,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use phiward_catalog::Catalog;
 use phiward_lint::report::{self, FileReport};
-use phiward_lint::{lint_bytes, ActionCatalog, Options, RULES};
+use phiward_lint::{lint_bytes, Options, RULES};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -33,7 +34,7 @@ fn name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn lint(p: &Path, catalog: Option<&dyn ActionCatalog>) -> FileReport {
+fn lint(p: &Path, catalog: Option<&Catalog>) -> FileReport {
     let bytes = std::fs::read(p).expect("read fixture");
     let parent = p
         .parent()
@@ -61,7 +62,7 @@ fn every_rule_fails_and_passes_its_fixtures() {
             ));
         }
         // Catalog-free rules must behave the same without the catalog.
-        let catalogs: Vec<Option<&dyn ActionCatalog>> = if rule.catalog {
+        let catalogs: Vec<Option<&Catalog>> = if rule.catalog {
             vec![Some(cat)]
         } else {
             vec![Some(cat), None]

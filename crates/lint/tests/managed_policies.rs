@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 
 use phiward_catalog::Catalog;
-use phiward_lint::{lint_text, ActionCatalog, Options};
+use phiward_lint::{lint_text, Options};
 use serde_json::Value;
 
 fn corpus() -> BTreeMap<String, Value> {
@@ -34,12 +34,12 @@ fn every_managed_policy_lints_cleanly_enough() {
     let policies = corpus();
     assert!(policies.len() > 1_500, "{} policies", policies.len());
     let catalog = Catalog::get().unwrap();
-    let dyn_catalog: &dyn ActionCatalog = catalog;
+
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     let mut catalog_findings = Vec::new();
     for (name, doc) in &policies {
         let text = serde_json::to_string_pretty(doc).unwrap();
-        let findings = lint_text(&text, &Options::default(), Some(dyn_catalog));
+        let findings = lint_text(&text, &Options::default(), Some(catalog));
         for f in &findings {
             *by_rule.entry(f.id).or_default() += 1;
             assert_ne!(f.id, "PW000", "{name}: {}", f.message);

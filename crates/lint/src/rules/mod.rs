@@ -8,10 +8,10 @@ use phiward_policy::json::Pos;
 use phiward_policy::parse::clip;
 use phiward_policy::{Policy, Statement};
 
-use crate::actions::{ActionPat, ActionSet};
-use crate::catalog::{key_name_matches, ActionCatalog, ConditionKeyInfo, KeyType};
+use crate::catalog::{key_name_matches, ConditionKeyInfo, KeyType, Known};
 use crate::source::{PolicySource, StmtSource};
 use crate::{Options, Severity};
+use phiward_policy::document::{ActionElement, ActionMatcher};
 
 /// Declares a rule: its doc comment becomes both its rustdoc and [`Rule::doc`].
 macro_rules! rule {
@@ -198,9 +198,7 @@ pub(crate) struct Ctx<'a> {
     pub policy: &'a Policy,
     pub src: &'a PolicySource,
     pub opts: &'a Options,
-    pub catalog: Option<&'a dyn ActionCatalog>,
-    /// Each statement's compiled `Action`/`NotAction`.
-    pub actions: Vec<ActionSet>,
+    pub catalog: Option<Known<'a>>,
     /// Catalog expansions already made: several rules expand the same patterns.
     expansions: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<[String]>>>,
 }
@@ -210,18 +208,13 @@ impl<'a> Ctx<'a> {
         policy: &'a Policy,
         src: &'a PolicySource,
         opts: &'a Options,
-        catalog: Option<&'a dyn ActionCatalog>,
+        catalog: Option<&'a phiward_catalog::Catalog>,
     ) -> Ctx<'a> {
         Ctx {
-            actions: policy
-                .statements
-                .iter()
-                .map(|s| ActionSet::new(&s.action))
-                .collect(),
             policy,
             src,
             opts,
-            catalog,
+            catalog: catalog.map(Known),
             expansions: std::cell::RefCell::default(),
         }
     }
@@ -242,21 +235,37 @@ impl<'a> Ctx<'a> {
         found
     }
 
-    /// Each statement with its positions and compiled actions.
-    pub(crate) fn statements(&self) -> impl Iterator<Item = (&Statement, StmtSource, &ActionSet)> {
+    /// Each statement with its positions and its `Action`/`NotAction`, compiled by the
+    /// engine.
+    pub(crate) fn statements(
+        &self,
+    ) -> impl Iterator<Item = (&Statement, StmtSource, &ActionElement)> {
         self.policy
             .statements
             .iter()
-            .zip(self.actions.iter())
-            .map(|(s, a)| (s, self.src.statement(s.index), a))
+            .map(|s| (s, self.src.statement(s.index), &s.action))
+    }
+
+    /// The `Action`/`NotAction` of statement `i`.
+    pub(crate) fn action(&self, i: usize) -> Option<&ActionElement> {
+        self.policy.statements.get(i).map(|s| &s.action)
     }
 }
 
 /// The actions a statement's `Action` names, from the catalog: `None` for `NotAction`,
 /// for `*`, and when a pattern names nothing the catalog knows (other rules report that;
 /// what such a statement means cannot be known).
-pub(crate) fn known_actions(cx: &Ctx<'_>, s: &Statement, set: &ActionSet) -> Option<Vec<String>> {
-    if set.negated || set.pats.iter().any(|p| matches!(p, ActionPat::All)) {
+pub(crate) fn known_actions(
+    cx: &Ctx<'_>,
+    s: &Statement,
+    set: &ActionElement,
+) -> Option<Vec<String>> {
+    if set.negated
+        || set
+            .matchers()
+            .iter()
+            .any(|p| matches!(p, ActionMatcher::All))
+    {
         return None;
     }
     let mut out = Vec::new();
@@ -272,7 +281,7 @@ pub(crate) fn known_actions(cx: &Ctx<'_>, s: &Statement, set: &ActionSet) -> Opt
 }
 
 /// The condition keys of a statement's actions (not the global ones), by name.
-pub(crate) fn action_keys(cat: &dyn ActionCatalog, actions: &[String]) -> Vec<ConditionKeyInfo> {
+pub(crate) fn action_keys(cat: Known<'_>, actions: &[String]) -> Vec<ConditionKeyInfo> {
     let mut keys: Vec<ConditionKeyInfo> =
         actions.iter().flat_map(|a| cat.condition_keys(a)).collect();
     keys.sort_by(|a, b| a.name.cmp(&b.name));
@@ -282,11 +291,7 @@ pub(crate) fn action_keys(cat: &dyn ActionCatalog, actions: &[String]) -> Vec<Co
 
 /// The type of a condition key in a statement: a global key's, else the type one of the
 /// statement's actions gives it.
-pub(crate) fn key_type(
-    cat: &dyn ActionCatalog,
-    keys: &[ConditionKeyInfo],
-    key: &str,
-) -> Option<KeyType> {
+pub(crate) fn key_type(cat: Known<'_>, keys: &[ConditionKeyInfo], key: &str) -> Option<KeyType> {
     cat.global_key(key).or_else(|| {
         keys.iter()
             .find(|k| key_name_matches(&k.name, key))

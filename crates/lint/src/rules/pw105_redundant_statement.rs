@@ -45,7 +45,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         if b.effect != Effect::Allow {
             continue;
         }
-        let by = st.iter().zip(cx.actions.iter()).find(|(a, aa)| {
+        let by = st.iter().map(|s| (s, &s.action)).find(|(a, aa)| {
             a.index != b.index
                 && a.effect == Effect::Allow
                 && covers(a, aa, b, ba)

@@ -44,7 +44,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         }
         let by = st
             .iter()
-            .zip(cx.actions.iter())
+            .map(|s| (s, &s.action))
             .find(|(d, da)| d.effect == Effect::Deny && covers(d, da, b, ba));
         if let Some((d, _)) = by {
             out.push(Hit::new(

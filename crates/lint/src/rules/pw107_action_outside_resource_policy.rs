@@ -1,7 +1,9 @@
 use phiward_policy::parse::clip;
 
 use super::{Ctx, Hit};
-use crate::actions::ActionPat;
+use phiward_policy::document::ActionMatcher;
+
+use crate::actions::could_name;
 
 rule! {
     /// ## What
@@ -52,12 +54,12 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
         if set.negated {
             continue;
         }
-        for (i, p) in set.pats.iter().enumerate() {
-            let ActionPat::Service { service, .. } = p else {
+        for (i, p) in set.matchers().iter().enumerate() {
+            let ActionMatcher::Service { service, .. } = p else {
                 continue;
             };
             let fits = services.contains(&service.as_str())
-                && (names.is_empty() || names.iter().any(|n| p.could_name(Some(service), n)));
+                && (names.is_empty() || names.iter().any(|n| could_name(p, Some(service), n)));
             if !fits {
                 let text = s.action.list.items.get(i).map(String::as_str).unwrap_or("");
                 let governs = if names.is_empty() {

@@ -1,7 +1,7 @@
 use phiward_policy::parse::clip;
 
 use super::{Ctx, Hit};
-use crate::actions::ActionPat;
+use phiward_policy::document::ActionMatcher;
 
 rule! {
     /// ## What
@@ -37,8 +37,8 @@ rule! {
 fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
     let Some(cat) = cx.catalog else { return };
     for (s, src, set) in cx.statements() {
-        for (i, p) in set.pats.iter().enumerate() {
-            let ActionPat::Service { service, .. } = p else {
+        for (i, p) in set.matchers().iter().enumerate() {
+            let ActionMatcher::Service { service, .. } = p else {
                 continue;
             };
             if !cat.service_exists(service) {

@@ -1,7 +1,9 @@
 use phiward_policy::parse::clip;
 
 use super::{Ctx, Hit};
-use crate::actions::ActionPat;
+use phiward_policy::document::ActionMatcher;
+
+use crate::actions::has_wildcard;
 
 rule! {
     /// ## What
@@ -38,12 +40,12 @@ rule! {
 fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
     let Some(cat) = cx.catalog else { return };
     for (s, src, set) in cx.statements() {
-        for (i, p) in set.pats.iter().enumerate() {
-            let ActionPat::Service { service, name, .. } = p else {
+        for (i, p) in set.matchers().iter().enumerate() {
+            let ActionMatcher::Service { service, name, .. } = p else {
                 continue;
             };
             let text = s.action.list.items.get(i).map(String::as_str).unwrap_or("");
-            if p.has_wildcard() || !cat.service_exists(service) || cat.action_exists(text) {
+            if has_wildcard(p) || !cat.service_exists(service) || cat.action_exists(text) {
                 continue;
             }
             let hint = closest(&cat.expand(&format!("{service}:*")), service, name)

@@ -1,7 +1,9 @@
 use phiward_policy::parse::clip;
 
 use super::{Ctx, Hit};
-use crate::actions::ActionPat;
+use phiward_policy::document::ActionMatcher;
+
+use crate::actions::has_wildcard;
 
 rule! {
     /// ## What
@@ -38,17 +40,17 @@ rule! {
 fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
     let Some(cat) = cx.catalog else { return };
     for (s, src, set) in cx.statements() {
-        for (i, p) in set.pats.iter().enumerate() {
+        for (i, p) in set.matchers().iter().enumerate() {
             let text = s.action.list.items.get(i).map(String::as_str).unwrap_or("");
             let message = match p {
-                ActionPat::Nothing => {
+                ActionMatcher::Nothing => {
                     format!(
                         "`{}` never matches: action names have no whitespace",
                         clip(text)
                     )
                 }
-                ActionPat::Service { service, .. }
-                    if p.has_wildcard()
+                ActionMatcher::Service { service, .. }
+                    if has_wildcard(p)
                         && cat.service_exists(service)
                         && cat.expand(text).is_empty() =>
                 {

@@ -1,4 +1,5 @@
 use super::{list, stmt_name, Ctx, Hit};
+use crate::actions::could_name;
 use crate::catalog::AccessLevel;
 use crate::risk::{StarGrants, WRITE_VERBS};
 
@@ -58,7 +59,7 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
     }
     let src = |i: usize| cx.src.statement(i);
     for &i in &g.allows {
-        let (Some(s), Some(set)) = (cx.policy.statements.get(i), cx.actions.get(i)) else {
+        let (Some(s), Some(set)) = (cx.policy.statements.get(i), cx.action(i)) else {
             continue;
         };
         if set.negated {
@@ -72,10 +73,10 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
             continue;
         }
         let writes: Vec<usize> = set
-            .pats
+            .matchers()
             .iter()
             .enumerate()
-            .filter(|(_, p)| WRITE_VERBS.iter().any(|v| p.could_name(None, v)))
+            .filter(|(_, p)| WRITE_VERBS.iter().any(|v| could_name(p, None, v)))
             .map(|(k, _)| k)
             .collect();
         let Some(&first) = writes.first() else {
