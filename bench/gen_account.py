@@ -23,7 +23,17 @@ At scale 1 (the distribution issue 4 asks for):
   not in the snapshot model yet, so the third kind of PHI store is represented by keys.
 - A multi-region trail, the credential report, password policy and account summary.
 
-Deterministic: the same seed and scale give byte-identical files.
+With `--profile varied`, an account shaped unlike the default one, so that figures do not
+rest on one generator's habits (issue 14): 5,000 users, 5,000 groups, 5,000 roles and
+5,000 customer managed policies at scale 1, with people's names instead of numbered ones,
+about 700 roles named as audit and read-only roles are (`SecurityAudit-...`,
+`readonly-...`, `...-ReadOnly`), `NotAction` grants in about a fifth of the statements,
+conditions on most statements (several operators and keys each, `ForAnyValue:`/`IfExists`,
+policy variables), users in up to ten groups (IAM's limit) and groups holding up to ten
+policies, role chains up to eight roles deep, and a permissions boundary on a quarter of
+the roles. See `Varied`.
+
+Deterministic: the same seed, scale and profile give byte-identical files.
 """
 
 import argparse
@@ -198,13 +208,19 @@ class Gen:
                   "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}
         return {"Version": "2012-10-17", "Statement": [st]}
 
+    def group_name(self, i):
+        return f"group-{i:03d}"
+
+    def policy_name(self, i):
+        return f"pol-{i:05d}"
+
     def attached(self, pool, k):
         return [{"PolicyName": p, "PolicyArn": arn("policy", p)} for p in self.rng.sample(pool, k)]
 
     def generate(self, out):
         r = self.rng
-        policies = [f"pol-{i:05d}" for i in range(self.n_policies)]
-        groups = [f"group-{i:03d}" for i in range(self.n_groups)]
+        policies = [self.policy_name(i) for i in range(self.n_policies)]
+        groups = [self.group_name(i) for i in range(self.n_groups)]
         admin = {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
         group_details = []
         for i, g in enumerate(groups):
@@ -356,15 +372,150 @@ class Gen:
             f.write(value if text else json.dumps(value, separators=(",", ":")) + "\n")
 
 
+FIRST = ["amara", "bjorn", "chen", "dolores", "emeka", "farah", "giulia", "hiroshi", "ines", "jamal",
+         "katya", "luis", "mei", "nadia", "oskar", "priya", "quentin", "rosa", "sven", "tariq",
+         "ursula", "vikram", "wen", "ximena", "yusuf", "zofia"]
+LAST = ["okafor", "lindqvist", "zhang", "alvarez", "nwosu", "haddad", "rossi", "tanaka", "moreau",
+        "brooks", "ivanova", "garcia", "liu", "karimi", "berg", "sharma", "dubois", "santos", "nilsen",
+        "aziz", "weber", "reddy", "huang", "flores", "demir", "kowalska"]
+TEAMS = ["claims", "imaging", "research", "billing", "pharmacy", "radiology", "oncology", "lab",
+         "scheduling", "telehealth", "ehr", "analytics"]
+# Role names auditors and read-only tooling get: matched by LP-012's default patterns
+# (`*audit*`, `*readonly*`, `*read-only*`) in all their spellings.
+AUDIT_NAMES = ["SecurityAudit-{t}-{i}", "readonly-{t}-{i}", "{t}-ReadOnly-{i}", "Auditor{i}", "ext-audit-{t}-{i}",
+               "Read-Only-{t}-{i}", "ComplianceAuditRole-{i}", "{t}_readonly_{i}"]
+
+
+class Varied(Gen):
+    """An account shaped unlike [`Gen`]'s: other names, counts and policy shapes."""
+
+    def __init__(self, seed, scale):
+        super().__init__(seed, scale)
+        n = lambda x: max(1, int(round(x * scale)))
+        self.n_groups, self.n_policies = n(5000), n(5000)
+        r = self.rng
+        names = []
+        for i in range(self.n_roles):
+            t = TEAMS[i % len(TEAMS)]
+            if r.random() < 0.14:
+                names.append(r.choice(AUDIT_NAMES).format(t=t, i=i))
+            else:
+                names.append(r.choice(["svc-{t}-{i}", "{t}Pipeline{i}", "app/{t}/worker-{i}", "Lambda_{t}_{i}",
+                                       "EKS-{t}-node-{i}", "{t}-etl-{i}"]).format(t=t, i=i).split("/")[-1])
+        self.roles = names
+
+    def group_name(self, i):
+        return "Admins" if i == 0 else f"{TEAMS[i % len(TEAMS)].title()}-{['Clinicians', 'Engineers', 'Analysts', 'Contractors', 'Support'][i % 5]}-{i}"
+
+    def policy_name(self, i):
+        return f"{TEAMS[i % len(TEAMS)]}-{['data-access', 'deploy', 'ops', 'read', 'etl', 'tooling'][i % 6]}-v{i}"
+
+    def user_name(self, i):
+        return f"{FIRST[i % 26]}.{LAST[(i // 26) % 26]}{i // 676 or ''}"
+
+    def condition(self):
+        r = self.rng
+        parts = {}
+        for _ in range(r.randint(1, 3)):
+            kind = r.randrange(9)
+            if kind == 0:
+                parts.setdefault("Bool", {})["aws:MultiFactorAuthPresent"] = "true"
+            elif kind == 1:
+                parts.setdefault("IpAddress", {})["aws:SourceIp"] = [f"10.{r.randint(0, 255)}.0.0/16", "192.0.2.0/24"]
+            elif kind == 2:
+                parts.setdefault("StringEqualsIfExists", {})["aws:SourceVpce"] = [f"vpce-{r.randint(0, 99):04x}ef01"]
+            elif kind == 3:
+                parts.setdefault("StringEquals", {})["aws:PrincipalTag/team"] = "${aws:ResourceTag/team}"
+            elif kind == 4:
+                parts.setdefault("ForAnyValue:StringLike", {})["aws:TagKeys"] = ["phi-*", "team"]
+            elif kind == 5:
+                parts.setdefault("NumericLessThan", {})["aws:MultiFactorAuthAge"] = str(r.choice([900, 3600, 43200]))
+            elif kind == 6:
+                parts.setdefault("StringLike", {})["s3:prefix"] = ["home/${aws:username}/*", "shared/*"]
+            elif kind == 7:
+                parts.setdefault("ArnLike", {})["aws:PrincipalArn"] = [arn("role", "*-" + r.choice(TEAMS) + "-*")]
+            else:
+                parts.setdefault("StringEquals", {})["aws:RequestedRegion"] = r.sample(["us-east-1", "us-west-2", "eu-west-1"], 2)
+        return parts
+
+    def statement(self):
+        st = super().statement()
+        r = self.rng
+        if "Action" in st and r.random() < 0.2:
+            # NotAction grants as people write them: all but a few dangerous calls.
+            st.pop("Action")
+            st["NotAction"] = r.choice([["iam:*", "organizations:*", "account:*"], ["s3:Delete*", "s3:PutBucket*"],
+                                        ["kms:ScheduleKeyDeletion", "kms:Disable*"], ["ec2:Terminate*", "rds:Delete*"]])
+            if r.random() < 0.3:
+                st["Resource"] = "*"
+        if r.random() < 0.7:
+            st["Condition"] = self.condition()
+        return st
+
+    def policy_doc(self):
+        return {"Version": "2012-10-17",
+                "Statement": [dict(self.statement(), Sid=f"S{k}") for k in range(self.rng.randint(2, 12))]}
+
+    def trust(self, i):
+        r = self.rng
+        if i > 0 and r.random() < 0.4:
+            # Chains: each role assumable by one a few places before it, eight deep at most.
+            prev = [arn("role", self.roles[max(0, i - r.randint(1, 8))])]
+            return {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": prev}, "Action": ["sts:AssumeRole", "sts:TagSession"],
+                 "Condition": {"StringEquals": {"aws:PrincipalTag/team": TEAMS[i % len(TEAMS)]}}}]}
+        return super().trust(i)
+
+    def generate(self, out):
+        super().generate(out)
+        path = os.path.join(out, "iam/get-account-authorization-details.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        r = self.rng
+        groups = doc["GroupDetailList"]
+        policies = [p["PolicyName"] for p in doc["Policies"][1:]]
+        for g in groups[1:]:
+            g["AttachedManagedPolicies"] = self.attached(policies, r.randint(1, 10))
+            if r.random() < 0.2:
+                g["GroupPolicyList"] = [{"PolicyName": "inline", "PolicyDocument": self.policy_doc()}]
+        names = [g["GroupName"] for g in groups[1:]]
+        for i, u in enumerate(doc["UserDetailList"]):
+            name = self.user_name(i)
+            u["UserName"], u["Arn"] = name, arn("user", name)
+            if i >= 3:
+                u["GroupList"] = r.sample(names, r.randint(1, 10))
+        for role in doc["RoleDetailList"][2:]:
+            if r.random() < 0.25:
+                role["PermissionsBoundary"] = {"PermissionsBoundaryType": "Policy",
+                                               "PermissionsBoundaryArn": arn("policy", r.choice(policies[:20]))}
+        counts = {}
+        for holder in groups + doc["UserDetailList"] + doc["RoleDetailList"]:
+            for a in holder["AttachedManagedPolicies"]:
+                counts[a["PolicyName"]] = counts.get(a["PolicyName"], 0) + 1
+        for p in doc["Policies"]:
+            p["AttachmentCount"] = counts.get(p["PolicyName"], 0)
+        self.write(out, "iam/get-account-authorization-details.json", doc)
+        # The credential report names the same users.
+        path = os.path.join(out, "iam/credential-report.csv")
+        with open(path, encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+        for i, row in enumerate(rows[2:]):
+            row[0], row[1] = self.user_name(i), arn("user", self.user_name(i))
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        self.write(out, "iam/credential-report.csv", buf.getvalue(), text=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--profile", choices=["default", "varied"], default="default")
     a = ap.parse_args()
     if os.path.isdir(a.out):
         shutil.rmtree(a.out)
-    g = Gen(a.seed, a.scale)
+    g = (Varied if a.profile == "varied" else Gen)(a.seed, a.scale)
     g.generate(a.out)
     print(f"{g.n_users} users, {g.n_groups} groups, {g.n_roles} roles, {g.n_policies} policies, "
           f"{g.n_phi_buckets} PHI buckets, {g.n_keys} keys -> {a.out}")

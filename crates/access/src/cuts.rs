@@ -11,6 +11,8 @@ use std::sync::{Arc, RwLock};
 use phiward_policy::Policy;
 use rustc_hash::FxHashMap;
 
+use crate::actions::ActionIndex;
+
 /// Cuts of one set of actions, by the address of the policy cut; the entry keeps the
 /// policy alive, so that its address cannot be reused by another while the entry exists.
 type Cut = RwLock<FxHashMap<usize, (Arc<Policy>, Arc<Policy>)>>;
@@ -18,9 +20,16 @@ type Cut = RwLock<FxHashMap<usize, (Arc<Policy>, Arc<Policy>)>>;
 /// At most this many sets of actions keep their cuts (an audit asks about a dozen).
 const KEPT: usize = 64;
 
+/// Past this many actions, policies are cut through an [`ActionIndex`] of the actions
+/// rather than by matching each statement against each action.
+const INDEXED: usize = 16;
+
+/// The cuts of one set of actions, with the index of the actions when they are many.
+type Entry = (Vec<String>, Arc<Cut>, Option<Arc<ActionIndex>>);
+
 /// The cuts made so far, per set of actions.
 #[derive(Debug, Default)]
-pub(crate) struct Cuts(RwLock<Vec<(Vec<String>, Arc<Cut>)>>);
+pub(crate) struct Cuts(RwLock<Vec<Entry>>);
 
 impl Clone for Cuts {
     /// A new model's cuts start empty: its policies may differ.
@@ -34,38 +43,49 @@ impl Cuts {
     pub(crate) fn of(&self, actions: &[&str]) -> Cutter {
         let found = self.0.read().ok().and_then(|all| {
             all.iter()
-                .find(|(a, _)| a.iter().map(String::as_str).eq(actions.iter().copied()))
-                .map(|(_, c)| c.clone())
+                .find(|(a, _, _)| a.iter().map(String::as_str).eq(actions.iter().copied()))
+                .map(|(_, c, ix)| (c.clone(), ix.clone()))
         });
-        let cut = found.unwrap_or_else(|| {
+        let (cut, index) = found.unwrap_or_else(|| {
             let cut: Arc<Cut> = Arc::default();
+            let index = (actions.len() > INDEXED).then(|| Arc::new(ActionIndex::new(actions)));
             if let Ok(mut all) = self.0.write() {
                 // A long-lived model asked about many sets of actions keeps the first
                 // few; the others are cut for their batch only.
                 if all.len() < KEPT {
                     let key = actions.iter().map(|a| (*a).to_string()).collect();
-                    all.push((key, cut.clone()));
+                    all.push((key, cut.clone(), index.clone()));
                 }
             }
-            cut
+            (cut, index)
         });
-        Cutter { cut }
+        Cutter { cut, index }
     }
 }
 
 /// Cuts policies to one set of actions ([`Cuts::of`]).
 pub(crate) struct Cutter {
     cut: Arc<Cut>,
+    /// The actions indexed, when they are many.
+    index: Option<Arc<ActionIndex>>,
 }
 
 impl Cutter {
+    /// The index of the actions, when they are many enough to have one.
+    pub(crate) fn index(&self) -> Option<&Arc<ActionIndex>> {
+        self.index.as_ref()
+    }
+
     /// `policy` cut to the actions: the same policy when every statement names one.
     pub(crate) fn cut(&self, policy: &Arc<Policy>, actions: &[&str]) -> Arc<Policy> {
         let key = Arc::as_ptr(policy) as usize;
         if let Some((_, c)) = self.cut.read().ok().and_then(|m| m.get(&key).cloned()) {
             return c;
         }
-        let c = policy.only_for(actions);
+        let c = match &self.index {
+            Some(ix) => ix.cut(policy),
+            None => policy.only_for(actions),
+        };
         let c = if c.statements.len() == policy.statements.len() {
             policy.clone()
         } else {

@@ -11,7 +11,9 @@
 //!
 //! The crate does no I/O and no printing.
 
+mod actions;
 mod asker;
+mod bits;
 mod callers;
 mod cuts;
 mod each;

@@ -12,45 +12,7 @@ use std::sync::{Arc, RwLock};
 
 use phiward_policy::document::{ParsedResource, ResourceElement};
 
-/// A set of target indices.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Bits {
-    words: Vec<u64>,
-}
-
-impl Bits {
-    pub(crate) fn empty(n: usize) -> Bits {
-        Bits {
-            words: vec![0; n.div_ceil(64)],
-        }
-    }
-
-    pub(crate) fn full(n: usize) -> Bits {
-        let mut b = Bits::empty(n);
-        for i in 0..n {
-            b.set(i);
-        }
-        b
-    }
-
-    pub(crate) fn set(&mut self, i: usize) {
-        if let Some(w) = self.words.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
-    }
-
-    pub(crate) fn has(&self, i: usize) -> bool {
-        self.words
-            .get(i / 64)
-            .is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-
-    pub(crate) fn union(&mut self, other: &Bits) {
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= b;
-        }
-    }
-}
+pub(crate) use crate::bits::Bits;
 
 /// A fixed list of target ARNs, parsed once, with the targets each element names.
 pub(crate) struct Targets {

@@ -91,6 +91,25 @@ impl Policy {
         }
     }
 
+    /// A copy keeping only the statements `keep` accepts, statement numbers unchanged:
+    /// [`Policy::only_for`] when the caller already knows which statements name its
+    /// actions.
+    pub fn only_where(&self, keep: impl Fn(&Statement) -> bool) -> Policy {
+        Policy {
+            version: self.version.clone(),
+            id: self.id.clone(),
+            statements: self
+                .statements
+                .iter()
+                .filter(|s| keep(s))
+                .cloned()
+                .collect(),
+            statement_array: self.statement_array,
+            pos: self.pos,
+            kind: self.kind,
+        }
+    }
+
     /// Whether `${...}` policy variables are substituted (only in version 2012-10-17).
     ///
     /// AWS: IAM User Guide, "IAM policy elements: Variables and tags" ("If you don't include
@@ -159,6 +178,12 @@ impl ActionElement {
         let (service, name) = lc.split_once(':').unwrap_or((&lc, ""));
         self.matchers.iter().any(|m| m.matches(service, name)) != self.negated
     }
+
+    /// The compiled patterns, in the order written (for `NotAction`, the element applies
+    /// where none of them matches).
+    pub fn matchers(&self) -> &[ActionMatcher] {
+        &self.matchers
+    }
 }
 
 /// A compiled action pattern.
@@ -172,8 +197,16 @@ impl ActionElement {
 pub enum ActionMatcher {
     /// `*`.
     All,
-    /// A service prefix (lowercased) and a lowercased pattern for the action name.
-    Service(String, Glob),
+    /// A service prefix and a pattern for the action name.
+    Service {
+        /// The service prefix, lowercased.
+        service: String,
+        /// The action-name pattern as written, lowercased (analyses such as the linter's
+        /// containment read it; matching uses `glob`).
+        name: String,
+        /// `name` compiled.
+        glob: Glob,
+    },
     /// A pattern that names no action (an action name with whitespace).
     Nothing,
 }
@@ -190,7 +223,12 @@ impl ActionMatcher {
         if name.is_empty() || name.contains(char::is_whitespace) {
             return ActionMatcher::Nothing;
         }
-        ActionMatcher::Service(service, Glob::plain(&name.to_lowercase()))
+        let name = name.to_lowercase();
+        ActionMatcher::Service {
+            service,
+            glob: Glob::plain(&name),
+            name,
+        }
     }
 
     /// Whether the pattern names the action; `service` and `name` are the request's,
@@ -198,7 +236,9 @@ impl ActionMatcher {
     pub fn matches(&self, service: &str, name: &str) -> bool {
         match self {
             ActionMatcher::All => true,
-            ActionMatcher::Service(s, g) => s == service && g.is_match(name),
+            ActionMatcher::Service {
+                service: s, glob, ..
+            } => s == service && glob.is_match(name),
             ActionMatcher::Nothing => false,
         }
     }
