@@ -41,6 +41,7 @@ mod parse_condition;
 pub mod partial;
 pub mod principal;
 mod print;
+pub mod rcp;
 mod request;
 mod resource;
 mod rules;
