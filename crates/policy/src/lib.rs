@@ -49,7 +49,7 @@ pub mod statement_ref;
 pub mod values;
 pub mod variables;
 
-pub use context::{Context, CtxValue};
+pub use context::{parse_assignments, AssignmentError, Context, CtxValue};
 pub use document::{Effect, Policy, PolicyKind, Statement};
 pub use eval::{evaluate, Decision, PolicySet, Request, Response};
 pub use parse::{parse_policy, policy_from_json, PolicyError};
