@@ -17,6 +17,7 @@ fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
     let mut set = set_for(m, None, Some(r));
     set.scps.clear();
     let mut ctx = phiward_policy::Context::new();
+    m.known.apply(&mut ctx);
     ctx.unknown_by_default();
     let Ok(rp) = phiward_policy::RequestPrincipal::parse(service, &ctx) else {
         return false;

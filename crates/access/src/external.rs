@@ -121,6 +121,7 @@ pub(crate) fn grants(
         let mut grant = None;
         for a in actions {
             let mut ctx = Context::new();
+            m.known.apply(&mut ctx);
             ctx.unknown_by_default();
             let Ok(rp) = RequestPrincipal::parse(&principal, &ctx) else {
                 continue;

@@ -7,7 +7,8 @@
 //! the snapshot) are not guessed: the engine's partial evaluation turns them into
 //! residual conditions, so a grant is `allowed` or `conditional` with the conditions
 //! listed. Keys phiward knows (the principal's ARN, account, user name, type and tags;
-//! the resource's account) are set; every other key is unknown.
+//! the resource's account) are set, and so are the keys a question fixes
+//! ([`KnownContext`], `--context`/`--absent`); every other key is unknown.
 //!
 //! The crate does no I/O and no printing.
 
@@ -16,20 +17,24 @@ mod asker;
 mod bits;
 mod callers;
 mod cuts;
+mod describe;
 mod each;
 mod edges;
 pub mod employee;
 pub mod escalation;
 pub mod external;
+mod known;
 pub mod model;
 pub mod paths;
 pub mod people;
 pub mod query;
 mod targets;
 
+pub use describe::{describe_conditions, evidence_lines};
 pub use each::{who_can_each, Each, Grantee};
 pub use employee::{AccessReport, ResourceKind, Target};
 pub use escalation::{admin_grant, graph, graph_scoped, Edge, Graph, Node, Scope, Step, Technique};
+pub use known::{Contradiction, KnownContext};
 pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use people::{Assignment, Holder, MappedBy, PeopleOptions};

@@ -93,6 +93,9 @@ pub struct AccessModel {
     pub notes: Vec<String>,
     /// Documents that could not be parsed or found, left out of every decision.
     pub skipped: Vec<Skipped>,
+    /// Context keys the questions fix (`--context`, `--absent`): decided, not listed as
+    /// residual conditions. Empty unless set.
+    pub known: crate::known::KnownContext,
     /// Resource ARN -> index in `resources`.
     by_arn: std::collections::HashMap<String, usize>,
     /// Principals by ARN as built (checked on use: `principals` is public).
@@ -134,6 +137,7 @@ impl AccessModel {
             rcps: Vec::new(),
             notes: Vec::new(),
             skipped: Vec::new(),
+            known: Default::default(),
             by_arn: std::collections::HashMap::new(),
             principal_at: std::collections::HashMap::new(),
             cuts: Default::default(),

@@ -71,21 +71,6 @@ impl Condition {
             statement: c.statement,
         }
     }
-
-    /// "aws:MultiFactorAuthPresent is true (Bool)" style, for text output.
-    pub fn describe(&self) -> String {
-        let v = if self.values.len() == 1 {
-            self.values.first().cloned().unwrap_or_default()
-        } else {
-            format!("[{}]", self.values.join(", "))
-        };
-        let verb = if self.when == "allowed_if" {
-            "allowed if"
-        } else {
-            "denied if"
-        };
-        format!("{verb} {} {} {v}", self.key, self.operator)
-    }
 }
 
 /// One principal's access.
@@ -279,6 +264,7 @@ pub(crate) fn request_for(
     if let Some(a) = &resource_account {
         ctx.insert("aws:ResourceAccount", CtxValue::One(a.clone()));
     }
+    m.known.apply(&mut ctx);
     for (k, v) in extra {
         ctx.insert(k, CtxValue::One((*v).to_string()));
     }
@@ -656,6 +642,7 @@ pub fn decide_as(
     absent: &[&str],
 ) -> Option<Decided> {
     let mut ctx = Context::new();
+    m.known.apply(&mut ctx);
     for (k, v) in known {
         ctx.insert(k, CtxValue::One((*v).to_string()));
     }

@@ -70,7 +70,7 @@ impl Targets {
         };
         let items = &e.list.items;
         // A short ARN compiles differently per policy type, which the key does not hold.
-        if items.iter().any(|x| x != "*" && x.split(':').count() < 6) {
+        if e.has_short_pattern() {
             return Arc::new(self.compute(e));
         }
         if let Some(hit) = self.memo.read().ok().and_then(|m| m.get(items).cloned()) {
@@ -103,9 +103,10 @@ impl Targets {
                 None if e.pattern_is_open(k) => return Bits::full(n),
                 None => {
                     let text = e.list.items.get(k).map_or("", String::as_str);
-                    // What a wildcard pattern matches starts with its literal start (the
-                    // matcher folds case at most).
-                    let start = match text.find(['*', '?']) {
+                    // What a wildcard pattern matches starts with its literal start, up to
+                    // its first wildcard or policy variable (the matcher folds case at
+                    // most; a variable may stand in any segment).
+                    let start = match text.find(['*', '?', '$']) {
                         Some(at) => text.get(..at).unwrap_or(""),
                         None => text,
                     }
@@ -137,8 +138,9 @@ mod tests {
     use super::*;
 
     fn element(json: &str) -> ResourceElement {
-        let doc =
-            format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":{json}}}]}}"#);
+        let doc = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"*","Resource":{json}}}]}}"#
+        );
         let p = phiward_policy::parse_policy(&doc, phiward_policy::PolicyKind::Identity).unwrap();
         p.statements[0].resource.clone().unwrap()
     }
@@ -164,6 +166,8 @@ mod tests {
             r#""arn:aws:iam::*:role/App-*""#,
             r#""arn:aws:iam::111122223333:role/*/app-c""#,
             r#""arn:aws:iam::111122223333:role/${aws:username}""#,
+            r#""arn:aws:iam::${aws:PrincipalAccount}:role/app-a""#,
+            r#""arn:aws:iam::${aws:PrincipalAccount}:role/App-*""#,
             r#""arn:aws:iam""#,
         ] {
             let e = element(json);

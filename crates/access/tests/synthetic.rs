@@ -41,7 +41,7 @@ fn anyone_from_an_ip_range_is_listed_with_the_condition() {
     assert_eq!(c.values, ["203.0.113.0/24"]);
     assert!(c
         .describe()
-        .contains("allowed if aws:SourceIp IpAddress 203.0.113.0/24"));
+        .contains("allowed if `aws:SourceIp` is in `203.0.113.0/24`"));
 }
 
 #[test]

@@ -14,6 +14,7 @@ use phiward_snapshot::Snapshot;
 use rayon::prelude::*;
 
 mod checks;
+pub mod conditions;
 pub mod config;
 pub mod probe;
 

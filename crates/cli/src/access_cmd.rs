@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context as _, Result};
-use phiward_access::{AccessModel, Condition, Reach, Via};
+use phiward_access::{AccessModel, Condition, KnownContext, Reach, Via};
 use phiward_catalog::Catalog;
 
 use crate::exit;
@@ -17,10 +17,34 @@ enum Format {
     Json,
 }
 
+/// Context keys a question fixes, shared by `who-can`, `can` and `paths`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct KnownArgs {
+    /// Fix a context key, `KEY=VALUE` (`aws:SourceIp=192.0.2.7`); give a key twice for a
+    /// multivalued key. Conditions on it are decided, not listed.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// A context key the request does not carry (`aws:MultiFactorAuthPresent` for a call
+    /// with access keys): conditions on it are decided as AWS decides a missing key.
+    #[arg(long = "absent", value_name = "KEY")]
+    absent: Vec<String>,
+}
+
+impl KnownArgs {
+    /// The fixed keys, checked.
+    pub(crate) fn known(&self) -> Result<KnownContext> {
+        let values = phiward_policy::parse_assignments(&self.context)
+            .map_err(|e| anyhow::anyhow!("`--context`: {e}"))?;
+        Ok(KnownContext::new(values, self.absent.clone())?)
+    }
+}
+
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
 phiward who-can s3:GetObject 'arn:aws:s3:::mercy-phi-imaging/*' --snapshot examples/demo-account\n  \
-phiward who-can 's3:Put*' arn:aws:s3:::mercy-cloudtrail-logs/x --snapshot S --format json\n\n\
+phiward who-can 's3:Put*' arn:aws:s3:::mercy-cloudtrail-logs/x --snapshot S --format json\n  \
+phiward who-can s3:GetObject 'arn:aws:s3:::mercy-phi-imaging/*' --snapshot S \\\n      \
+--context aws:SourceIp=192.0.2.7 --absent aws:MultiFactorAuthPresent\n\n\
 Exit status: 2 if the snapshot or a policy in it could not be read (the answer leaves \
 those out and says so), else 0.")]
 pub struct WhoCanArgs {
@@ -35,6 +59,8 @@ pub struct WhoCanArgs {
     /// privilege escalation, with the path.
     #[arg(long)]
     transitive: bool,
+    #[command(flatten)]
+    known: KnownArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -56,6 +82,8 @@ pub struct CanArgs {
     /// A snapshot folder or a folder of raw AWS CLI exports.
     #[arg(long, value_name = "DIR")]
     snapshot: PathBuf,
+    #[command(flatten)]
+    known: KnownArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -100,20 +128,55 @@ pub(crate) fn evidence_text(
     via: &[Via],
 ) -> std::io::Result<()> {
     let pad = " ".repeat(indent);
-    for c in conditions {
-        let (d, p, n) = (c.describe(), &c.policy, c.statement);
-        writeln!(o, "{pad}{d} ({p} statement {n})")?;
-    }
-    for v in via {
-        let sid = v
-            .sid
-            .as_deref()
-            .map(|s| format!(" `{s}`"))
-            .unwrap_or_default();
-        let (p, n, l) = (&v.policy, v.statement, v.line);
-        writeln!(o, "{pad}via {p} statement {n}{sid} (line {l})")?;
+    for line in phiward_access::evidence_lines(conditions, via) {
+        writeln!(o, "{pad}{line}")?;
     }
     Ok(())
+}
+
+/// " (with `aws:SourceIp` = `192.0.2.7`; without `aws:MultiFactorAuthPresent`)" for the
+/// keys a question fixes; empty when none.
+pub(crate) fn known_text(k: &KnownContext) -> String {
+    if k.is_empty() {
+        return String::new();
+    }
+    let values: Vec<String> = k
+        .values
+        .iter()
+        .map(|(key, v)| match v {
+            phiward_policy::CtxValue::One(s) => format!("`{key}` = `{s}`"),
+            phiward_policy::CtxValue::Many(vs) => format!("`{key}` = [`{}`]", vs.join("`, `")),
+        })
+        .collect();
+    let absent: Vec<String> = k.absent.iter().map(|key| format!("`{key}`")).collect();
+    let mut parts = Vec::new();
+    if !values.is_empty() {
+        parts.push(format!("with {}", values.join(", ")));
+    }
+    if !absent.is_empty() {
+        parts.push(format!("without {}", absent.join(", ")));
+    }
+    format!(" ({})", parts.join("; "))
+}
+
+/// The fixed keys in a JSON answer, as `"context"` and `"absent"` (when any).
+pub(crate) fn known_json(doc: &mut serde_json::Value, k: &KnownContext) {
+    let Some(map) = doc.as_object_mut().filter(|_| !k.is_empty()) else {
+        return;
+    };
+    let values: serde_json::Map<String, serde_json::Value> = k
+        .values
+        .iter()
+        .map(|(key, v)| {
+            let v = match v {
+                phiward_policy::CtxValue::One(s) => serde_json::json!(s),
+                phiward_policy::CtxValue::Many(vs) => serde_json::json!(vs),
+            };
+            (key.clone(), v)
+        })
+        .collect();
+    map.insert("context".into(), values.into());
+    map.insert("absent".into(), serde_json::json!(k.absent));
 }
 
 fn code(incomplete: bool) -> u8 {
@@ -125,7 +188,9 @@ fn code(incomplete: bool) -> u8 {
 }
 
 pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
-    let (model, incomplete) = load(&args.snapshot)?;
+    let known = args.known.known()?;
+    let (mut model, incomplete) = load(&args.snapshot)?;
+    model.known = known;
     let actions = expand(&args.action)?;
     let answer = phiward_access::who_can(&model, &args.action, &actions, &args.resource);
     let transitive = if args.transitive {
@@ -138,6 +203,7 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
     match args.format {
         Format::Json => {
             let mut doc = serde_json::to_value(&answer)?;
+            known_json(&mut doc, &model.known);
             if args.transitive {
                 if let Some(map) = doc.as_object_mut() {
                     map.insert("transitive".into(), serde_json::to_value(&transitive)?);
@@ -147,7 +213,8 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
             writeln!(o)?;
         }
         Format::Text => {
-            writeln!(o, "who can {} on {}:", args.action, args.resource)?;
+            let with = known_text(&model.known);
+            writeln!(o, "who can {} on {}{with}:", args.action, args.resource)?;
             for g in &answer.principals {
                 let how = match g.access {
                     Reach::Allowed => "allowed",
@@ -200,7 +267,9 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
 }
 
 pub fn can(args: &CanArgs) -> Result<u8> {
-    let (model, incomplete) = load(&args.snapshot)?;
+    let known = args.known.known()?;
+    let (mut model, incomplete) = load(&args.snapshot)?;
+    model.known = known;
     let Some(p) = model.principal(&args.principal) else {
         bail!("`{}` is no user or role of the snapshot", args.principal);
     };
@@ -221,11 +290,14 @@ pub fn can(args: &CanArgs) -> Result<u8> {
     let mut o = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut o, &answer)?;
+            let mut doc = serde_json::to_value(&answer)?;
+            known_json(&mut doc, &model.known);
+            serde_json::to_writer_pretty(&mut o, &doc)?;
             writeln!(o)?;
         }
         Format::Text => {
-            writeln!(o, "{} can:", answer.principal)?;
+            let with = known_text(&model.known);
+            writeln!(o, "{}{with} can:", answer.principal)?;
             for c in &answer.capabilities {
                 let how = match c.access {
                     Reach::Allowed => "allowed",

@@ -175,11 +175,7 @@ const CSV_HEADER: [&str; 15] = [
 ];
 
 fn conditions(row: &Row<'_>) -> String {
-    let list: Vec<String> = row
-        .conditions
-        .iter()
-        .map(|c| format!("{} ({} statement {})", c.describe(), c.policy, c.statement))
-        .collect();
+    let list: Vec<String> = row.conditions.iter().map(|c| c.describe_at()).collect();
     list.join("; ")
 }
 
@@ -225,7 +221,7 @@ fn html(r: &AccessReport) -> Result<String> {
             conditions: row
                 .conditions
                 .iter()
-                .map(|c| format!("{} ({} statement {})", c.describe(), c.policy, c.statement))
+                .map(|c| c.describe_at())
                 .collect::<Vec<_>>()
                 .join("\n"),
             statement: row.via.map(statement).unwrap_or_default(),

@@ -26,7 +26,8 @@ enum Format {
 #[command(after_help = "Examples:\n  \
 phiward paths --snapshot examples/demo-account\n  \
 phiward paths --from dev-sam --to admin --snapshot examples/demo-account\n  \
-phiward paths --to 's3:GetObject:arn:aws:s3:::mercy-phi-records/*' --snapshot S --format mermaid\n\n\
+phiward paths --to 's3:GetObject:arn:aws:s3:::mercy-phi-records/*' --snapshot S --format mermaid\n  \
+phiward paths --snapshot S --absent aws:MultiFactorAuthPresent\n\n\
 Techniques: assume_role, update_trust_policy, create_access_key, create_login_profile, \
 update_login_profile, pass_role_{ec2,lambda,cloud_formation,glue,sage_maker,code_build,ecs,\
 data_pipeline,auto_scaling}, ssm_send_command. Exit status: 2 if an input could not be \
@@ -42,6 +43,8 @@ pub struct Args {
     /// A snapshot folder or a folder of raw AWS CLI exports.
     #[arg(long, value_name = "DIR")]
     snapshot: PathBuf,
+    #[command(flatten)]
+    known: crate::access_cmd::KnownArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -85,7 +88,9 @@ fn targets(g: &Graph, m: &phiward_access::AccessModel, to: &str) -> Result<Vec<u
 }
 
 pub fn run(args: &Args) -> Result<u8> {
-    let (model, incomplete) = crate::access_cmd::load(&args.snapshot)?;
+    let known = args.known.known()?;
+    let (mut model, incomplete) = crate::access_cmd::load(&args.snapshot)?;
+    model.known = known;
     let g = graph(&model);
     let from = match &args.from {
         Some(f) => match node(&g, f) {
@@ -120,11 +125,15 @@ pub fn run(args: &Args) -> Result<u8> {
                     })
                 })
                 .collect();
-            let doc = json!({"to": args.to, "paths": list, "notes": g.notes});
+            let mut doc = json!({"to": args.to, "paths": list, "notes": g.notes});
+            crate::access_cmd::known_json(&mut doc, &model.known);
             serde_json::to_writer_pretty(&mut o, &doc)?;
             writeln!(o)?;
         }
-        Format::Text => text(&mut o, &g, &paths, &args.to)?,
+        Format::Text => {
+            let to = format!("{}{}", args.to, crate::access_cmd::known_text(&model.known));
+            text(&mut o, &g, &paths, &to)?
+        }
     }
     Ok(if incomplete {
         crate::exit::INPUT

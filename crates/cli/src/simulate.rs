@@ -8,8 +8,8 @@ use anyhow::{bail, Context as _, Result};
 use phiward_policy::cases::parse_case;
 use phiward_policy::json::{self, Json, Spanned};
 use phiward_policy::{
-    evaluate, evaluate_partial, policy_from_json, Context, CtxValue, Decision, PartialResponse,
-    Policy, PolicyKind, PolicySet, Request, RequestPrincipal, Response,
+    evaluate, evaluate_partial, policy_from_json, Context, Decision, PartialResponse, Policy,
+    PolicyKind, PolicySet, Request, RequestPrincipal, Response,
 };
 use rayon::prelude::*;
 
@@ -345,25 +345,12 @@ fn run_single(args: &Args) -> Result<u8> {
             .map(|(_, _, _, n)| n.clone())
     });
     let mut ctx = Context::new();
-    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
-    for kv in &args.context {
-        let Some((k, v)) = kv.split_once('=') else {
-            bail!("`--context {kv}`: expected `key=value`");
-        };
-        match pairs.iter_mut().find(|(pk, _)| pk.eq_ignore_ascii_case(k)) {
-            Some((_, vs)) => vs.push(v.to_string()),
-            None => pairs.push((k.to_string(), vec![v.to_string()])),
-        }
-    }
+    let pairs = phiward_policy::parse_assignments(&args.context)
+        .map_err(|e| anyhow::anyhow!("`--context`: {e}"))?;
     for k in &args.unknown {
         ctx.mark_unknown(k);
     }
-    for (k, mut vs) in pairs {
-        let value = if vs.len() == 1 {
-            CtxValue::One(vs.remove(0))
-        } else {
-            CtxValue::Many(vs)
-        };
+    for (k, value) in pairs {
         ctx.insert(&k, value);
     }
     let p = RequestPrincipal::parse(principal, &ctx)

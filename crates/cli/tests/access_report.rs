@@ -44,7 +44,7 @@ fn text_groups_by_person_then_principal_then_resource() {
     let records = rest
         .find("    arn:aws:s3:::mercy-phi-records [PHI]\n      Read: s3:GetObject: conditional\n")
         .expect("records");
-    assert!(rest[records..].contains("denied if aws:SourceIp NotIpAddress 198.51.100.0/24 (bucket `mercy-phi-records` policy statement 1)"));
+    assert!(rest[records..].contains("unless `aws:SourceIp` is outside `198.51.100.0/24` (bucket `mercy-phi-records` policy statement 1)"));
     assert!(out.contains("(unassigned)\n  role arn:aws:iam::111122223333:role/Clinician (saml)\n"));
     // Without --phi-only, non-PHI buckets are listed too.
     let (_, all, _) = run(&["access-report", "--snapshot", DEMO]);
@@ -151,7 +151,7 @@ fn csv_has_one_row_per_statement_with_its_policy_statement_and_line() {
         .find(|r| r.starts_with("dr-lee,,arn:aws:iam::111122223333:user/dr-lee,user,iam_user,arn:aws:s3:::mercy-phi-records,s3_bucket,true,Read,s3:GetObject,conditional,"))
         .expect("dr-lee's read");
     assert!(
-        lee.contains("aws:SourceVpce StringNotEquals vpce-0a1b2c3d"),
+        lee.contains("unless `aws:SourceVpce` is not `vpce-0a1b2c3d`"),
         "{lee}"
     );
     assert!(

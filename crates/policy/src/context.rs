@@ -126,9 +126,65 @@ impl Context {
     }
 }
 
+/// A `KEY=VALUE` assignment that is not one.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not `KEY=VALUE`")]
+pub struct AssignmentError(pub String);
+
+/// Reads context assignments written `KEY=VALUE` (command lines: `phiward simulate
+/// --context`, `phiward who-can --context`): a key given more than once, in any case, is
+/// multivalued, with its values in order and the key as first written.
+pub fn parse_assignments(items: &[String]) -> Result<Vec<(String, CtxValue)>, AssignmentError> {
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for kv in items {
+        let Some((k, v)) = kv.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            return Err(AssignmentError(crate::parse::clip(kv)));
+        };
+        match pairs.iter_mut().find(|(pk, _)| pk.eq_ignore_ascii_case(k)) {
+            Some((_, vs)) => vs.push(v.to_string()),
+            None => pairs.push((k.to_string(), vec![v.to_string()])),
+        }
+    }
+    Ok(pairs
+        .into_iter()
+        .map(|(k, mut vs)| {
+            let value = if vs.len() == 1 {
+                CtxValue::One(vs.remove(0))
+            } else {
+                CtxValue::Many(vs)
+            };
+            (k, value)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assignments_repeat_into_multivalued_keys() {
+        let items: Vec<String> = ["aws:SourceIp=192.0.2.7", "aws:TagKeys=a", "AWS:tagkeys=b=c"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let got = parse_assignments(&items).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "aws:SourceIp".to_string(),
+                    CtxValue::One("192.0.2.7".into())
+                ),
+                (
+                    "aws:TagKeys".to_string(),
+                    CtxValue::Many(vec!["a".into(), "b=c".into()])
+                ),
+            ]
+        );
+        assert!(parse_assignments(&["novalue".to_string()]).is_err());
+        assert!(parse_assignments(&["=x".to_string()]).is_err());
+    }
 
     #[test]
     fn open_world_makes_missing_keys_unknown() {

@@ -288,8 +288,8 @@ impl ResourceElement {
     }
 
     /// Whether pattern `k` may name any resource at all ([`ResourceElement::may_apply_to`]
-    /// says yes whatever the resource): `*`, a pattern with policy variables, or a short
-    /// ARN the policy type rejects.
+    /// says yes whatever the resource): `*`, a pattern with policy variables in its
+    /// resource part, or a short ARN the policy type rejects.
     pub fn pattern_is_open(&self, k: usize) -> bool {
         self.patterns.get(k).is_some_and(ResourceMatcher::is_open)
     }
@@ -300,10 +300,17 @@ impl ResourceElement {
     /// confirm candidates with [`ResourceElement::pattern_may_apply`].
     pub fn literal(&self, k: usize) -> Option<&str> {
         let text = self.list.items.get(k)?;
-        let arn = matches!(self.patterns.get(k), Some(ResourceMatcher::Arn(_)));
+        let pattern = self.patterns.get(k)?;
+        let arn = matches!(pattern, ResourceMatcher::Arn(_));
         // A short ARN (fewer than six parts) reads its missing segments as wildcards.
-        let full = text.split(':').count() >= 6;
+        let full = !pattern.is_short();
         (arn && full && !text.contains(['*', '?', '$'])).then_some(text.as_str())
+    }
+
+    /// Whether a pattern is a short ARN (fewer than six colon-separated parts, the colons
+    /// of policy variables' keys not counted), which compiles differently per policy type.
+    pub fn has_short_pattern(&self) -> bool {
+        self.patterns.iter().any(ResourceMatcher::is_short)
     }
 }
 

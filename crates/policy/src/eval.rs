@@ -135,7 +135,7 @@ fn statement_applies<'a>(
             // specified in the NotPrincipal element."
             if st.effect == Effect::Deny && has_boundary {
                 Some(PrincipalMatch::Everyone)
-            } else if not_principal_exempts(&pe.spec, &req.principal) {
+            } else if not_principal_exempts(&pe.spec, &req.principal, cross_account(req)) {
                 return None;
             } else {
                 // AWS: "AWS JSON policy elements: NotPrincipal": the statement applies to
@@ -165,6 +165,12 @@ fn statement_applies<'a>(
         }
     }
     Some(via)
+}
+
+/// Whether the principal's account differs from the resource's.
+fn cross_account(req: &Request) -> bool {
+    let p = &req.principal;
+    !(p.account.is_some() && p.account.as_deref() == req.effective_resource_account())
 }
 
 fn eval_policies(
@@ -285,8 +291,10 @@ fn decide(set: &PolicySet, req: &Request, s: &mut Scratch) -> Response {
         Vec::new()
     };
     // AWS KMS Developer Guide, "Resource control policies in AWS KMS": the
-    // kms:RetireGrant permission is not affected by RCPs.
-    let rcps = if req.action_lc == "kms:retiregrant" {
+    // kms:RetireGrant permission is not affected by RCPs. AWS Organizations User Guide,
+    // "Resource control policies (RCPs)", "List of AWS services that support RCPs": RCPs
+    // apply to the services listed there and no other.
+    let rcps = if req.action_lc == "kms:retiregrant" || !crate::rcp::applies_to(&req.service_lc) {
         Vec::new()
     } else {
         levels(&set.rcps, &n.rcps, s)

@@ -41,6 +41,7 @@ mod parse_condition;
 pub mod partial;
 pub mod principal;
 mod print;
+pub mod rcp;
 mod request;
 mod resource;
 mod rules;
@@ -48,7 +49,7 @@ pub mod statement_ref;
 pub mod values;
 pub mod variables;
 
-pub use context::{Context, CtxValue};
+pub use context::{parse_assignments, AssignmentError, Context, CtxValue};
 pub use document::{Effect, Policy, PolicyKind, Statement};
 pub use eval::{evaluate, Decision, PolicySet, Request, Response};
 pub use parse::{parse_policy, policy_from_json, PolicyError};

@@ -205,18 +205,44 @@ impl RequestPrincipal {
 }
 
 /// Whether a `NotPrincipal` element exempts the caller: it names the caller itself (its own
-/// ARN, or everyone).
+/// ARN, or everyone) and, for a caller from another account than the resource's, also
+/// every principal the request is evaluated as on the way: the account, and for a role
+/// session the role.
 ///
 /// AWS: IAM User Guide, "AWS JSON policy elements: NotPrincipal": with `Deny`, "all
 /// principals except the user named Bob" are denied by `NotPrincipal` listing Bob's ARN
 /// and his account's ARN (so listing the account does not exempt its other users), and
 /// "when you specify an assumed-role session in a NotPrincipal element, you cannot use a
 /// wildcard (*) to mean all sessions. Principals must always name a specific session."
-pub fn not_principal_exempts(spec: &PrincipalSpec, p: &RequestPrincipal) -> bool {
-    matches!(
-        match_spec(spec, p),
-        Some(PrincipalMatch::Direct | PrincipalMatch::Everyone)
-    )
+/// The same page: "When you use NotPrincipal with Deny, you must also specify the account
+/// ARN of the not-denied principal. Otherwise, the policy might deny access to the entire
+/// account containing the principal. [...] If an assumed-role user [...] is being
+/// evaluated, AWS might validate the account first, then the role, and then the
+/// assumed-role user"; its examples hold "for a resource in a different AWS account". A
+/// cross-account caller named without its account (or a session without its role) is
+/// therefore denied. Within one account phiward keeps to naming the caller itself.
+pub fn not_principal_exempts(
+    spec: &PrincipalSpec,
+    p: &RequestPrincipal,
+    cross_account: bool,
+) -> bool {
+    let ids: Vec<PrincipalMatch> = match spec {
+        PrincipalSpec::Wildcard => return true,
+        PrincipalSpec::Map(entries) => entries
+            .iter()
+            .flat_map(|e| e.ids.iter())
+            .filter_map(|id| match_id(id, p))
+            .collect(),
+    };
+    let named = |m: PrincipalMatch| ids.contains(&m);
+    if named(PrincipalMatch::Everyone) {
+        return true;
+    }
+    named(PrincipalMatch::Direct)
+        && (!cross_account
+            || p.kind == PrincipalKind::Root
+            || (named(PrincipalMatch::Account)
+                && (p.kind != PrincipalKind::AssumedRole || named(PrincipalMatch::Role))))
 }
 
 /// The strongest way `spec` names `p`, or `None`.

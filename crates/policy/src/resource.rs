@@ -4,13 +4,16 @@
 //! resource ARNs": wildcards may appear in any segment; a resource ARN has six
 //! colon-separated parts. phiward compares the partition, service, region and account
 //! segments one by one (ignoring case, as the conformance suite does) and matches the
-//! resource part with wildcards that may span `/` and `:`. Policy variables are
-//! substituted in the resource part only ("IAM policy elements: Variables and tags": "only
-//! in the resource portion of the ARN ... after the fifth colon").
+//! resource part with wildcards that may span `/` and `:`.
+//!
+//! Policy variables ("IAM policy elements: Variables and tags") may stand in any segment,
+//! the account included (`arn:aws:iam::${aws:PrincipalAccount}:role/x`): the colons of a
+//! variable's key (`aws:PrincipalAccount`) do not split segments, and the value is
+//! substituted before the segment is compared.
 
 use crate::context::Context;
 use crate::document::PolicyKind;
-use crate::glob::Glob;
+use crate::glob::{Glob, Tok};
 use crate::variables::Template;
 
 /// How one pattern of a `Resource` list compared with the request's resource.
@@ -41,16 +44,42 @@ pub(crate) enum ResourceMatcher {
 #[derive(Clone, Debug)]
 pub(crate) struct ArnMatcher {
     /// Partition, service, region, account: wildcards, compared lowercased.
-    segments: [Glob; 4],
-    rest: Rest,
+    segments: [Seg; 4],
+    rest: Seg,
     /// Expanded from a short ARN: a mismatch is [`EntryMatch::Invalid`].
     expanded: bool,
 }
 
+/// A segment of a pattern: fixed, or with policy variables.
 #[derive(Clone, Debug)]
-enum Rest {
+enum Seg {
     Static(Glob),
     Dynamic(Template),
+}
+
+/// Splits a pattern at its colons; with policy variables on, a colon inside a closed
+/// `${...}` (the key `aws:PrincipalAccount`) does not split.
+fn split_segments(pattern: &str, vars: bool) -> Vec<&str> {
+    if !vars || !pattern.contains("${") {
+        return pattern.split(':').collect();
+    }
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while let Some(rest) = pattern.get(i..).filter(|r| !r.is_empty()) {
+        if rest.starts_with("${") {
+            if let Some(close) = rest.find('}') {
+                i += close + 1;
+                continue;
+            }
+        }
+        if rest.starts_with(':') {
+            out.push(pattern.get(start..i).unwrap_or(""));
+            start = i + 1;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    out.push(pattern.get(start..).unwrap_or(""));
+    out
 }
 
 /// The request's resource, split once per request.
@@ -90,11 +119,28 @@ impl ResourceMatcher {
             ResourceMatcher::All | ResourceMatcher::Rejected => true,
             ResourceMatcher::Nothing => false,
             ResourceMatcher::Arn(a) => match a.rest {
-                Rest::Dynamic(_) => true,
-                Rest::Static(_) => {
-                    a.matches(req, &Context::new(), &mut Vec::new()) == EntryMatch::Match
+                Seg::Dynamic(_) => true,
+                Seg::Static(ref g) => {
+                    // A segment with variables may take any value.
+                    let Some(segs) = &req.segments else {
+                        return false;
+                    };
+                    a.segments.iter().zip(segs).all(|(p, s)| match p {
+                        Seg::Static(g) => g.is_match(s),
+                        Seg::Dynamic(_) => true,
+                    }) && g.is_match(&req.rest)
                 }
             },
+        }
+    }
+
+    /// Whether the pattern is a short ARN (fewer than six segments), which compiles
+    /// differently per policy type.
+    pub(crate) fn is_short(&self) -> bool {
+        match self {
+            ResourceMatcher::All => false,
+            ResourceMatcher::Rejected | ResourceMatcher::Nothing => true,
+            ResourceMatcher::Arn(a) => a.expanded,
         }
     }
 
@@ -103,7 +149,7 @@ impl ResourceMatcher {
         match self {
             ResourceMatcher::All | ResourceMatcher::Rejected => true,
             ResourceMatcher::Nothing => false,
-            ResourceMatcher::Arn(a) => matches!(a.rest, Rest::Dynamic(_)),
+            ResourceMatcher::Arn(a) => matches!(a.rest, Seg::Dynamic(_)),
         }
     }
 
@@ -112,7 +158,7 @@ impl ResourceMatcher {
         if pattern == "*" {
             return ResourceMatcher::All;
         }
-        let parts: Vec<&str> = pattern.split(':').collect();
+        let parts = split_segments(pattern, vars);
         if parts.len() >= 6 {
             return ResourceMatcher::Arn(Box::new(ArnMatcher::new(&parts, vars, false)));
         }
@@ -158,14 +204,15 @@ impl ResourceMatcher {
 impl ArnMatcher {
     fn new(parts: &[&str], vars: bool, expanded: bool) -> ArnMatcher {
         let seg = |i: usize| parts.get(i).copied().unwrap_or("");
-        let rest_text = parts.get(5..).map(|r| r.join(":")).unwrap_or_default();
-        let rest = match vars.then(|| Template::parse(&rest_text)).flatten() {
-            Some(t) => Rest::Dynamic(t),
-            None => Rest::Static(Glob::plain(&rest_text)),
+        let compile = |text: &str, fold: bool| match vars.then(|| Template::parse(text)).flatten() {
+            Some(t) => Seg::Dynamic(t),
+            None if fold => Seg::Static(Glob::plain(&text.to_lowercase())),
+            None => Seg::Static(Glob::plain(text)),
         };
+        let rest_text = parts.get(5..).map(|r| r.join(":")).unwrap_or_default();
         ArnMatcher {
-            segments: [1, 2, 3, 4].map(|i| Glob::plain(&seg(i).to_lowercase())),
-            rest,
+            segments: [1, 2, 3, 4].map(|i| compile(seg(i), true)),
+            rest: compile(&rest_text, false),
             expanded,
         }
     }
@@ -185,27 +232,52 @@ impl ArnMatcher {
         let Some(segs) = &req.segments else {
             return miss;
         };
-        if !self.segments.iter().zip(segs).all(|(g, s)| g.is_match(s)) {
-            return miss;
+        for (p, s) in self.segments.iter().zip(segs) {
+            match segment_matches(p, s, true, ctx, unresolved) {
+                Some(true) => {}
+                Some(false) => return miss,
+                None => return EntryMatch::Invalid,
+            }
         }
-        let tail = req.rest.as_str();
-        let hit = match &self.rest {
-            Rest::Static(g) => g.is_match(tail),
-            Rest::Dynamic(t) => match t.tokens(ctx) {
-                Ok(toks) => Glob::from_tokens(&toks).is_match(tail),
-                Err(u) => {
-                    // AWS: "IAM policy elements: Variables and tags", "Policy variables
-                    // with no value": the pattern matches nothing.
-                    unresolved.push(u.0);
-                    return EntryMatch::Invalid;
-                }
-            },
-        };
-        if hit {
-            EntryMatch::Match
-        } else {
-            miss
+        match segment_matches(&self.rest, &req.rest, false, ctx, unresolved) {
+            Some(true) => EntryMatch::Match,
+            Some(false) => miss,
+            None => EntryMatch::Invalid,
         }
+    }
+}
+
+/// Whether one segment matches; `None` when a variable has no value (recorded in
+/// `unresolved`). `fold`: the segment compares ignoring case (the request's side is
+/// lowercased already).
+fn segment_matches(
+    p: &Seg,
+    text: &str,
+    fold: bool,
+    ctx: &Context,
+    unresolved: &mut Vec<String>,
+) -> Option<bool> {
+    match p {
+        Seg::Static(g) => Some(g.is_match(text)),
+        Seg::Dynamic(t) => match t.tokens(ctx) {
+            Ok(toks) if fold => {
+                let lower: Vec<Tok> = toks
+                    .into_iter()
+                    .flat_map(|t| match t {
+                        Tok::Lit(c) => c.to_lowercase().map(Tok::Lit).collect::<Vec<_>>(),
+                        other => vec![other],
+                    })
+                    .collect();
+                Some(Glob::from_tokens(&lower).is_match(text))
+            }
+            Ok(toks) => Some(Glob::from_tokens(&toks).is_match(text)),
+            Err(u) => {
+                // AWS: "IAM policy elements: Variables and tags", "Policy variables with no
+                // value": the pattern matches nothing.
+                unresolved.push(u.0);
+                None
+            }
+        },
     }
 }
 
@@ -219,6 +291,74 @@ mod tests {
             &Context::new(),
             &mut Vec::new(),
         )
+    }
+
+    fn with_account(pattern: &str, resource: &str) -> EntryMatch {
+        let mut ctx = Context::new();
+        ctx.insert(
+            "aws:PrincipalAccount",
+            crate::context::CtxValue::One("111122223333".into()),
+        );
+        ResourceMatcher::new(pattern, PolicyKind::Identity, true).matches(
+            &RequestResource::new(resource),
+            &ctx,
+            &mut Vec::new(),
+        )
+    }
+
+    #[test]
+    fn variables_stand_in_any_segment() {
+        use EntryMatch::*;
+        let role = "arn:aws:iam::${aws:PrincipalAccount}:role/x";
+        assert_eq!(
+            with_account(role, "arn:aws:iam::111122223333:role/x"),
+            Match
+        );
+        assert_eq!(
+            with_account(role, "arn:aws:iam::444455556666:role/x"),
+            NoMatch
+        );
+        assert_eq!(
+            with_account(role, "arn:aws:iam::111122223333:role/y"),
+            NoMatch
+        );
+        let obj = "arn:aws:s3:::bucket/${aws:PrincipalAccount}/*";
+        assert_eq!(
+            with_account(obj, "arn:aws:s3:::bucket/111122223333/a"),
+            Match
+        );
+        assert_eq!(
+            with_account(obj, "arn:aws:s3:::bucket/444455556666/a"),
+            NoMatch
+        );
+        // without a value the pattern names nothing, whatever the resource
+        assert_eq!(m(role, "arn:aws:iam::111122223333:role/x"), Invalid);
+        // may_match: a segment with a variable may hold any value; the others still count
+        let p = ResourceMatcher::new(role, PolicyKind::Identity, true);
+        assert!(p.may_match(&RequestResource::new("arn:aws:iam::444455556666:role/x")));
+        assert!(!p.may_match(&RequestResource::new("arn:aws:iam::444455556666:role/y")));
+        assert!(!p.is_short() && !p.is_open());
+        // without variables (2008-10-17) the text is literal and splits at every colon
+        let lit = ResourceMatcher::new(role, PolicyKind::Identity, false);
+        assert_eq!(
+            lit.matches(
+                &RequestResource::new("arn:aws:iam::111122223333:role/x"),
+                &Context::new(),
+                &mut Vec::new()
+            ),
+            NoMatch
+        );
+        assert_eq!(
+            split_segments("arn:aws:iam::${aws:PrincipalAccount}:role/${x", true),
+            [
+                "arn",
+                "aws",
+                "iam",
+                "",
+                "${aws:PrincipalAccount}",
+                "role/${x"
+            ]
+        );
     }
 
     #[test]

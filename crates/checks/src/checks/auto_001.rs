@@ -7,7 +7,7 @@
 //! role in the account: automation must be locked down (164.308(a)(4)(ii)(B)-(C)).
 //! Fix: list the role ARNs the principal passes, and add `iam:PassedToService`.
 
-use phiward_access::{decide_one, PrincipalType, Reach};
+use phiward_access::{decide_one, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
 
@@ -48,16 +48,18 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             }
             let mut f = match decide_one(a.access, p, "iam:PassRole", "*", &[]) {
                 Some(d) => {
-                    let how = match d.reach {
-                        Reach::Allowed => "",
-                        Reach::Conditional => " under conditions",
-                    };
                     let mut f = m.finding(
                         Status::Fail,
                         &p.arn,
-                        format!("`{}` can pass any role{how}", p.name),
+                        format!(
+                            "`{}` can pass any role{}",
+                            p.name,
+                            crate::conditions::when(d.reach, &d.conditions)
+                        ),
                     );
                     f.evidence = statements(&d.via, "allows iam:PassRole on *");
+                    f.evidence
+                        .extend(crate::conditions::evidence(&d.conditions, ""));
                     f
                 }
                 None => m.finding(

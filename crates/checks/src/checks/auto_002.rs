@@ -11,6 +11,7 @@
 use phiward_access::{Reach, Technique};
 use phiward_report::{Evidence, Finding, Severity, Status};
 
+use crate::conditions::{evidence, steps_when};
 use crate::{Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -41,9 +42,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             e.technique == Technique::PassRoleCloudFormation && !admin(e.from) && admin(e.to)
         })
         .map(|e| {
+            let steps = g.steps(e);
             let how = match e.access {
-                Reach::Allowed => "",
-                Reach::Conditional => " (under conditions)",
+                Reach::Allowed => String::new(),
+                Reach::Conditional => match steps_when(&steps) {
+                    w if w.is_empty() => ", under conditions".to_string(),
+                    w => w,
+                },
             };
             let mut f = m.finding(
                 Status::Fail,
@@ -55,7 +60,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 ),
             );
             f.principal = Some(name(e.from).to_string());
-            for s in &g.steps(e) {
+            for s in &steps {
+                f.evidence.extend(evidence(
+                    &s.conditions,
+                    &format!("{} on {}", s.action, s.resource),
+                ));
                 for v in &s.via {
                     f.evidence.push(Evidence {
                         source: v.policy.to_string(),

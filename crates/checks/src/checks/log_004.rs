@@ -159,7 +159,16 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         let delete_needs_mfa = mfa_delete || locked || policy_mfa;
         let mut problems = Vec::new();
         if !writers.is_empty() {
-            let mut names: Vec<&str> = writers.iter().map(|g| g.arn.as_str()).collect();
+            let mut names: Vec<String> = writers
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{}{}",
+                        g.arn,
+                        crate::conditions::in_parens(g.access, &g.conditions)
+                    )
+                })
+                .collect();
             names.sort_unstable();
             names.dedup();
             problems.push(format!(
@@ -186,7 +195,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         };
         f.evidence.extend(grants_evidence(
             writers.iter().map(|g| {
-                let detail = format!("allows {} to {}", g.arn, g.actions.join(", "));
+                let detail = format!(
+                    "allows {} to {}{}",
+                    g.arn,
+                    g.actions.join(", "),
+                    crate::conditions::when(g.access, &g.conditions)
+                );
                 (g.via.as_slice(), detail)
             }),
             &format!("phiward who-can 's3:Put*' {object} --snapshot SNAPSHOT"),

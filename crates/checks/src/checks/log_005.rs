@@ -70,8 +70,11 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             .unwrap_or_default();
         let logged = b.logging.get().map(|l| l.is_some());
         let mut problems = Vec::new();
-        if public_policy.is_some() {
-            problems.push("its policy lets anyone read it".to_string());
+        if let Some(d) = &public_policy {
+            problems.push(format!(
+                "its policy lets anyone read it{}",
+                crate::conditions::when(d.reach, &d.conditions)
+            ));
         }
         if !acl_public.is_empty() {
             problems.push(format!("its ACL grants {}", acl_public.join(", ")));
@@ -102,6 +105,8 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         };
         if let Some(d) = public_policy {
             f.evidence = statements(&d.via, "allows anonymous reads");
+            f.evidence
+                .extend(crate::conditions::evidence(&d.conditions, ""));
         }
         f.evidence.push(fact(
             "s3api get-bucket-logging",

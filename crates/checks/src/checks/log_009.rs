@@ -11,7 +11,8 @@
 use phiward_access::who_can;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{grants_evidence, listed, Audit, Check, Meta};
+use crate::conditions::{in_parens, when};
+use crate::{grants_evidence, listed_with, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
     meta: Meta {
@@ -87,14 +88,17 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     format!("only administrators can stop or delete {what}"),
                 )
             } else {
-                let names: Vec<&str> = others.iter().map(|g| g.arn.as_str()).collect();
                 m.finding(
                     Status::Fail,
                     &resource,
                     format!(
                         "{} non-administrators can stop or delete {what}: {}",
-                        names.len(),
-                        listed(&names)
+                        others.len(),
+                        listed_with(&others, |g| format!(
+                            "{}{}",
+                            g.arn,
+                            in_parens(g.access, &g.conditions)
+                        ))
                     ),
                 )
             };
@@ -104,7 +108,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             );
             f.evidence.extend(grants_evidence(
                 others.iter().map(|g| {
-                    let detail = format!("allows {} {}", g.arn, g.actions.join(", "));
+                    let detail = format!(
+                        "allows {} {}{}",
+                        g.arn,
+                        g.actions.join(", "),
+                        when(g.access, &g.conditions)
+                    );
                     (g.via.as_slice(), detail)
                 }),
                 &command,

@@ -65,13 +65,16 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 Status::Fail,
                 &p.arn,
                 format!(
-                    "`{}` holds full `*:*` access but is not an approved administrator",
-                    p.name
+                    "`{}` holds full `*:*` access but is not an approved administrator{}",
+                    p.name,
+                    crate::conditions::when(d.reach, &d.conditions)
                 ),
             )
         };
         f.principal = Some(p.arn.clone());
         f.evidence = statements(&d.via, "allows every action on every resource");
+        f.evidence
+            .extend(crate::conditions::evidence(&d.conditions, ""));
         out.push(f);
     }
     let account = a.snapshot.account.id.as_deref().unwrap_or("123456789012");

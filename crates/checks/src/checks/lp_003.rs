@@ -13,6 +13,7 @@
 use phiward_access::{shortest_paths, Reach};
 use phiward_report::{Evidence, Finding, Severity, Status};
 
+use crate::conditions::{evidence, steps_when};
 use crate::{Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -42,9 +43,18 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let mut out: Vec<Finding> = paths
         .iter()
         .map(|p| {
+            let steps: Vec<_> = p
+                .edges
+                .iter()
+                .filter_map(|&k| g.edges.get(k))
+                .flat_map(|e| g.steps(e))
+                .collect();
             let how = match p.access {
-                Reach::Allowed => "",
-                Reach::Conditional => " (under conditions)",
+                Reach::Allowed => String::new(),
+                Reach::Conditional => match steps_when(&steps) {
+                    w if w.is_empty() => ", under conditions".to_string(),
+                    w => w,
+                },
             };
             let mut f = m.finding(
                 Status::Fail,
@@ -60,6 +70,14 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             f.principal = Some(name(p.from).to_string());
             for e in p.edges.iter().filter_map(|&k| g.edges.get(k)) {
                 for s in &g.steps(e) {
+                    let at = format!(
+                        "{} -> {}: {} on {}",
+                        name(e.from),
+                        name(e.to),
+                        s.action,
+                        s.resource
+                    );
+                    f.evidence.extend(evidence(&s.conditions, &at));
                     for v in &s.via {
                         f.evidence.push(Evidence {
                             source: v.policy.to_string(),

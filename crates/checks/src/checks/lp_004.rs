@@ -89,14 +89,9 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             .collect();
         let describe = |(g, p): &(&Grantee, &Principal)| match (g.access, answers.grant(at, g)) {
             (Reach::Conditional, Some(grant)) => format!(
-                "{} ({})",
+                "{}{}",
                 p.arn,
-                grant
-                    .conditions
-                    .iter()
-                    .map(|c| c.describe())
-                    .collect::<Vec<_>>()
-                    .join(" and ")
+                crate::conditions::in_parens(grant.access, &grant.conditions)
             ),
             _ => p.arn.clone(),
         };
@@ -139,8 +134,13 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         let command = format!("phiward who-can s3:GetObject {arn}/* --snapshot SNAPSHOT");
         f.evidence.extend(grants_evidence(
             shown.iter().map(|(g, p)| {
-                let via = answers.grant(at, g).map(|g| g.via).unwrap_or_default();
-                (via, format!("lets {} read objects", p.arn))
+                let grant = answers.grant(at, g);
+                let when = grant
+                    .as_ref()
+                    .map(|g| crate::conditions::when(g.access, &g.conditions))
+                    .unwrap_or_default();
+                let via = grant.map(|g| g.via).unwrap_or_default();
+                (via, format!("lets {} read objects{when}", p.arn))
             }),
             &command,
         ));

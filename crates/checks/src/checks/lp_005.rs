@@ -10,9 +10,10 @@
 //! Fix: remove the grant, or name the business associate's role and constrain it
 //! (`aws:PrincipalOrgID`, `aws:SourceVpce`).
 
-use phiward_access::{who_can_external, PrincipalType, Reach};
+use phiward_access::{who_can_external, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
+use crate::conditions::{evidence, in_parens};
 use crate::{per_phi_bucket, statements, Audit, Check, Meta};
 
 pub static CHECK: Check = Check {
@@ -49,10 +50,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         }
         let names: Vec<String> = outside
             .iter()
-            .map(|g| match g.access {
-                Reach::Allowed => g.arn.clone(),
-                Reach::Conditional => format!("{} (under conditions)", g.arn),
-            })
+            .map(|g| format!("{}{}", g.arn, in_parens(g.access, &g.conditions)))
             .collect();
         let mut f = m.finding(
             Status::Fail,
@@ -66,6 +64,7 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         for g in outside {
             f.evidence
                 .extend(statements(&g.via, &format!("lets {} read objects", g.arn)));
+            f.evidence.extend(evidence(&g.conditions, &g.arn));
         }
         f
     })

@@ -49,9 +49,15 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                 let mut f = m.finding(
                     Status::Fail,
                     arn,
-                    format!("PHI bucket `{}` does not deny requests without TLS", b.name),
+                    format!(
+                        "PHI bucket `{}` does not deny requests without TLS{}",
+                        b.name,
+                        crate::conditions::when(d.reach, &d.conditions)
+                    ),
                 );
                 f.evidence = statements(&d.via, "a request without TLS is still allowed");
+                f.evidence
+                    .extend(crate::conditions::evidence(&d.conditions, ""));
                 f
             }
         }

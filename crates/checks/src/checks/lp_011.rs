@@ -63,7 +63,16 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                     ),
                 )
             } else {
-                let names: Vec<&str> = open.iter().map(|g| g.arn.as_str()).collect();
+                let names: Vec<String> = open
+                    .iter()
+                    .map(|g| {
+                        format!(
+                            "{}{}",
+                            g.arn,
+                            crate::conditions::in_parens(g.access, &g.conditions)
+                        )
+                    })
+                    .collect();
                 let mut f = m.finding(
                     Status::Fail,
                     &r.arn,
@@ -78,6 +87,8 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                         &g.via,
                         &format!("lets {} assume the role", g.arn),
                     ));
+                    f.evidence
+                        .extend(crate::conditions::evidence(&g.conditions, &g.arn));
                 }
                 f
             };

@@ -73,12 +73,15 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
                         Status::Fail,
                         &role.arn,
                         format!(
-                            "role `{}` can be assumed through `{host}` by any subject (its trust policy does not restrict `{sub}`)",
-                            role.name
+                            "role `{}` can be assumed through `{host}` by any subject (its trust policy does not restrict `{sub}`){}",
+                            role.name,
+                            crate::conditions::when(d.reach, &d.conditions)
                         ),
                     );
                     f.evidence =
                         statements(&d.via, "trusts the provider without a subject condition");
+                    f.evidence
+                        .extend(crate::conditions::evidence(&d.conditions, ""));
                     f
                 }
                 None => m.finding(

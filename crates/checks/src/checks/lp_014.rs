@@ -194,10 +194,13 @@ fn judge(
                 Status::Fail,
                 arn,
                 format!(
-                    "{place} lets `{svc}` call {action} without aws:SourceArn or aws:SourceAccount"
+                    "{place} lets `{svc}` call {action} without aws:SourceArn or aws:SourceAccount{}",
+                    crate::conditions::when(d.reach, &d.conditions)
                 ),
             );
             f.evidence = statements(&d.via, &format!("allows {svc} {action} from any source"));
+            f.evidence
+                .extend(crate::conditions::evidence(&d.conditions, ""));
             f
         }
         None => m.finding(

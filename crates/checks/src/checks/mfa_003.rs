@@ -115,10 +115,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         for e in shown.iter().filter_map(|k| g.edges.get(*k)) {
             let user = g.nodes.get(e.from).map_or(String::new(), |n| n.arn.clone());
             for s in &g.steps(e) {
-                f.evidence.extend(statements(
-                    &s.via,
-                    &format!("lets {user} {} on {}", s.action, s.resource),
-                ));
+                let what = format!("lets {user} {} on {}", s.action, s.resource);
+                f.evidence.extend(statements(&s.via, &what));
+                f.evidence
+                    .extend(crate::conditions::evidence(&s.conditions, &what));
             }
         }
         out.push(f);
