@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
+use crate::bits::{signature, Sig};
 use crate::escalation::{share, Scope, Shared, Technique, PASS_ROLE};
 use crate::model::{AccessModel, Principal};
 use crate::query::{allows, decide, request_for, with_resource, Decided};
@@ -53,13 +54,13 @@ pub(crate) struct Asker<'m> {
     /// service actions of PassRole techniques), decided once.
     memo: FxHashMap<(String, String), Option<Step>>,
     /// Answers shared by a class of targets, per action and class (see [`Asker::shared`]).
-    shared_memo: FxHashMap<(&'static str, u64, u128), Option<Shared>>,
+    shared_memo: FxHashMap<(&'static str, u64, Sig), Option<Shared>>,
     /// Per action: whether every statement of the principal's policy set that names it
     /// applies to every resource (`Resource: "*"`), so that the decision depends on the
     /// target only through its resource policy.
     uniform: FxHashMap<&'static str, bool>,
     /// PassRole techniques decided once per signature (see [`Asker::pass_shared`]).
-    pass_memo: FxHashMap<(usize, u128), Option<Shared>>,
+    pass_memo: FxHashMap<(usize, Sig), Option<Shared>>,
     /// The account's principals as targets, when the caller asks about many of them by
     /// index ([`Asker::with_targets`]).
     targets: Option<&'m Targets>,
@@ -171,7 +172,7 @@ impl Asker<'_> {
     ) -> Option<Shared> {
         // Without the target's index its signature is not known: decided alone unless
         // uniform (`shared_at` tells targets apart).
-        let signature = self.is_uniform(action).then_some(0);
+        let signature = self.is_uniform(action).then(Sig::default);
         self.shared_with(action, target, class, signature)
     }
 
@@ -185,7 +186,7 @@ impl Asker<'_> {
         let m = self.m;
         let target = m.principals.get(j).map_or("", |p| p.arn.as_str());
         let signature = if self.is_uniform(action) {
-            Some(0)
+            Some(Sig::default())
         } else {
             self.signature_at(action, j)
         };
@@ -197,12 +198,13 @@ impl Asker<'_> {
         action: &'static str,
         target: &str,
         class: Option<u64>,
-        signature: Option<u128>,
+        signature: Option<Sig>,
     ) -> Option<Shared> {
         let (Some(class), Some(signature)) = (class, signature) else {
             return self.ask(action, target, &[]).map(|s| share(vec![s], None));
         };
-        if let Some(hit) = self.shared_memo.get(&(action, class, signature)) {
+        let key = (action, class, signature);
+        if let Some(hit) = self.shared_memo.get(&key) {
             return hit.clone();
         }
         let name: Arc<str> = self
@@ -213,8 +215,7 @@ impl Asker<'_> {
         let answer = self
             .ask(action, target, &[])
             .map(|s| share(vec![s], Some(name)));
-        self.shared_memo
-            .insert((action, class, signature), answer.clone());
+        self.shared_memo.insert(key, answer.clone());
         answer
     }
 
@@ -231,7 +232,7 @@ impl Asker<'_> {
     /// operations on the targets each statement may name: two targets of one class with
     /// the same bits get the same decision. `None` when that cannot be told exactly (see
     /// [`crate::each::signed`]) or without [`Asker::with_targets`].
-    fn signature_at(&mut self, action: &'static str, j: usize) -> Option<u128> {
+    fn signature_at(&mut self, action: &'static str, j: usize) -> Option<Sig> {
         let t = self.targets?;
         if !self.sig_bits.contains_key(action) {
             let bits = self
@@ -240,12 +241,7 @@ impl Asker<'_> {
             self.sig_bits.insert(action, bits);
         }
         let bits = self.sig_bits.get(action)?.as_ref()?;
-        Some(
-            bits.iter()
-                .enumerate()
-                .filter(|(_, b)| b.has(j))
-                .fold(0u128, |acc, (k, _)| acc | 1 << k),
-        )
+        Some(signature(bits, j))
     }
 
     /// [`Asker::may`] for principal `j` of the model, by index.
@@ -302,7 +298,7 @@ impl Asker<'_> {
     /// A PassRole technique's steps (index `k` of `PASS_ROLE`) for a principal whose
     /// `iam:PassRole` statements apply to every role: decided once, with `rep`, and shared.
     pub(crate) fn pass_shared(&mut self, k: usize, needs: &[Need<'_>]) -> Option<Shared> {
-        self.pass_signed(k, 0, needs)
+        self.pass_signed(k, Sig::default(), needs)
     }
 
     /// A PassRole technique's steps for principal `j` of the model when the principal's
@@ -315,25 +311,29 @@ impl Asker<'_> {
         }
     }
 
-    fn pass_signed(&mut self, k: usize, sig: u128, needs: &[Need<'_>]) -> Option<Shared> {
-        if let Some(hit) = self.pass_memo.get(&(k, sig)) {
+    fn pass_signed(&mut self, k: usize, sig: Sig, needs: &[Need<'_>]) -> Option<Shared> {
+        let key = (k, sig);
+        if let Some(hit) = self.pass_memo.get(&key) {
             return hit.clone();
         }
         let answer = self
             .all(needs)
             .map(|steps| share(steps, Some(Arc::from(""))));
-        self.pass_memo.insert((k, sig), answer.clone());
+        self.pass_memo.insert(key, answer.clone());
         answer
     }
 
     /// `action` on `*`, decided once and shared by every edge that uses it.
     pub(crate) fn star(&mut self, action: &'static str) -> Option<Shared> {
-        if let Some(hit) = self.shared_memo.get(&(action, u64::MAX - 1, 0)) {
+        if let Some(hit) = self
+            .shared_memo
+            .get(&(action, u64::MAX - 1, Sig::default()))
+        {
             return hit.clone();
         }
         let answer = self.ask(action, "*", &[]).map(|s| share(vec![s], None));
         self.shared_memo
-            .insert((action, u64::MAX - 1, 0), answer.clone());
+            .insert((action, u64::MAX - 1, Sig::default()), answer.clone());
         answer
     }
 

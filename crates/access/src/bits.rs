@@ -68,6 +68,24 @@ impl Bits {
     }
 }
 
+/// Which of a list of statements (each given by the targets it may name) may name target
+/// `j`: one bit per statement, in order. Two targets with equal signatures (and equal
+/// resource policies) are decided alike.
+pub(crate) type Sig = Box<[u64]>;
+
+/// The [`Sig`] of target `j` over `statements`.
+pub(crate) fn signature(statements: &[std::sync::Arc<Bits>], j: usize) -> Sig {
+    let mut words = vec![0u64; statements.len().div_ceil(64)];
+    for (k, b) in statements.iter().enumerate() {
+        if b.has(j) {
+            if let Some(w) = words.get_mut(k / 64) {
+                *w |= 1 << (k % 64);
+            }
+        }
+    }
+    words.into_boxed_slice()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Bits;
@@ -84,5 +102,21 @@ mod tests {
         assert!(!b.zeros(130).any(|i| b.has(i)));
         assert!(Bits::empty(5).is_empty());
         assert_eq!(Bits::full(70).count(), 70);
+        // Signatures past 128 statements stay exact.
+        let many: Vec<std::sync::Arc<Bits>> = (0..200)
+            .map(|k| {
+                let mut x = Bits::empty(3);
+                x.set(usize::from(k == 150));
+                std::sync::Arc::new(x)
+            })
+            .collect();
+        assert_ne!(super::signature(&many, 0), super::signature(&many, 1));
+        assert_eq!(
+            super::signature(&many, 2)
+                .iter()
+                .map(|w| w.count_ones())
+                .sum::<u32>(),
+            0
+        );
     }
 }

@@ -19,6 +19,7 @@ use phiward_policy::{Effect, PolicySet, Statement};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use crate::bits::{signature, Sig};
 use crate::callers::{callers, Callers, Index};
 use crate::model::{AccessModel, Resource};
 use crate::query::{
@@ -139,7 +140,7 @@ fn relabel(d: &Decided, from: &Resource, to: &Resource) -> Decided {
 /// naming one of the actions, in every policy but the resource's own. `None` when their
 /// match with a resource cannot be told exactly (a policy variable may match differently
 /// per request; `NotResource` applies exactly where its patterns do not match only when
-/// they are plain ARNs; more than 128 statements do not fit a signature).
+/// they are plain ARNs).
 pub(crate) fn signed<'s>(
     set: &'s PolicySet,
     actions: &[&str],
@@ -154,10 +155,10 @@ pub(crate) fn signed<'s>(
         .filter(|s| actions.iter().any(|a| s.action.applies_to(a)))
         .map(|s| s.resource.as_ref())
         .collect();
-    let exact = all.len() <= 128
-        && all.iter().flatten().all(|r| {
-            !r.list.items.iter().any(|x| x.contains("${")) && (!r.negated || r.is_plain())
-        });
+    let exact = all
+        .iter()
+        .flatten()
+        .all(|r| !r.list.items.iter().any(|x| x.contains("${")) && (!r.negated || r.is_plain()));
     exact.then_some(all)
 }
 
@@ -214,7 +215,7 @@ pub(crate) fn decide_all(
             }
             let elements: Option<Vec<Arc<Bits>>> = signed(&set, actions)
                 .map(|all| all.into_iter().map(|e| targets.listed_by(e)).collect());
-            let mut memo: FxHashMap<(u32, u128), Option<Arc<Found>>> = FxHashMap::default();
+            let mut memo: FxHashMap<(u32, Sig), Option<Arc<Found>>> = FxHashMap::default();
             let mut out = Vec::new();
             for i in 0..resources.len() {
                 let admitted = named.get(i).is_some_and(|c| c.iter().any(|c| c.admits(pi)));
@@ -225,17 +226,10 @@ pub(crate) fn decide_all(
                     continue;
                 };
                 let key = match (&elements, shapes.get(i).copied().flatten()) {
-                    (Some(bits), Some(shape)) if !admitted => {
-                        let sig = bits
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, b)| b.has(i))
-                            .fold(0u128, |acc, (k, _)| acc | 1 << k);
-                        Some((shape, sig))
-                    }
+                    (Some(bits), Some(shape)) if !admitted => Some((shape, signature(bits, i))),
                     _ => None,
                 };
-                if let Some(hit) = key.and_then(|k| memo.get(&k)) {
+                if let Some(hit) = key.as_ref().and_then(|k| memo.get(k)) {
                     out.extend(hit.as_ref().map(|f| (i, f.clone())));
                     continue;
                 }
