@@ -11,6 +11,7 @@ use phiward_snapshot::{Collected, NotCollected, Reason, Snapshot};
 
 use crate::ctx::{ots, Ctx, Got};
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// Jobs usually finish within seconds; a job still running after this many polls is
 /// recorded as failed.
@@ -59,31 +60,29 @@ pub(crate) async fn collect(
 async fn principal(ctx: &Ctx, iam: &Client, arn: &str) -> Result<PrincipalAccess, NotCollected> {
     let started = ctx
         .call(
-            "iam:GenerateServiceLastAccessedDetails",
+            &calls::IAM_GENERATE_SERVICE_LAST_ACCESSED_DETAILS,
             Some(arn),
-            &[],
             iam.generate_service_last_accessed_details().arn(arn).send(),
         )
         .await;
     let job = match started {
         Got::Data(o) => o.job_id().unwrap_or_default().to_string(),
         Got::Absent => return Err(absent(arn)),
-        Got::Failed(n) => return Err(n),
+        Got::Not(n) => return Err(n),
     };
-    let api = "iam:GetServiceLastAccessedDetails";
+    let api = &calls::IAM_GET_SERVICE_LAST_ACCESSED_DETAILS;
     for _ in 0..POLLS {
         let got = ctx
             .call(
                 api,
                 Some(arn),
-                &[],
                 iam.get_service_last_accessed_details().job_id(&job).send(),
             )
             .await;
         let out = match got {
             Got::Data(o) => o,
             Got::Absent => return Err(absent(arn)),
-            Got::Failed(n) => return Err(n),
+            Got::Not(n) => return Err(n),
         };
         match out.job_status() {
             JobStatusType::Completed => {

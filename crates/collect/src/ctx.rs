@@ -5,48 +5,11 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
-use phiward_snapshot::{Collected, Collection, CollectionEntry, EntryStatus, NotCollected, Reason};
+pub(crate) use phiward_snapshot::Got;
+use phiward_snapshot::{Call, Collection, CollectionEntry, EntryStatus, NotCollected, Reason};
 use tokio::sync::Semaphore;
 
 use crate::Progress;
-
-/// What one API call gave.
-pub(crate) enum Got<T> {
-    /// The answer.
-    Data(T),
-    /// AWS answered that there is none (`NoSuchBucketPolicy`, ...).
-    Absent,
-    /// The call failed; the reason, as recorded.
-    Failed(NotCollected),
-}
-
-impl<T> Got<T> {
-    /// A section that is `None` when AWS said there is none.
-    pub(crate) fn optional<U>(self, f: impl FnOnce(T) -> U) -> Collected<Option<U>> {
-        match self {
-            Got::Data(v) => Collected::Collected(Some(f(v))),
-            Got::Absent => Collected::Collected(None),
-            Got::Failed(n) => Collected::NotCollected(n),
-        }
-    }
-
-    /// A section that is its empty value when AWS said there is none.
-    pub(crate) fn or_default<U: Default>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
-        match self {
-            Got::Data(v) => Collected::Collected(f(v)),
-            Got::Absent => Collected::Collected(U::default()),
-            Got::Failed(n) => Collected::NotCollected(n),
-        }
-    }
-
-    /// The answer, if any.
-    pub(crate) fn data(self) -> Option<T> {
-        match self {
-            Got::Data(v) => Some(v),
-            _ => None,
-        }
-    }
-}
 
 /// Shared state of one run.
 pub(crate) struct Ctx {
@@ -89,17 +52,18 @@ impl Ctx {
     }
 
     /// Records a call that succeeded outside [`Ctx::call`].
-    pub(crate) fn record_ok(&self, api: &str, target: Option<&str>) {
-        self.record(entry(api, target, EntryStatus::Collected, None));
+    pub(crate) fn record_ok(&self, call: &Call, target: Option<&str>) {
+        self.record(entry(call.api, target, EntryStatus::Collected, None));
     }
 
     /// Records a call that could not be made, and returns the reason.
     pub(crate) fn record_failed(
         &self,
-        api: &str,
+        call: &Call,
         target: Option<&str>,
         error: String,
     ) -> NotCollected {
+        let api = call.api;
         let detail = failure_detail(api, target, &error);
         self.record(entry(api, target, EntryStatus::Failed, Some(error)));
         NotCollected {
@@ -109,25 +73,21 @@ impl Ctx {
     }
 
     /// Runs one API call (or one paginated listing) within the concurrency bound and
-    /// records its outcome. An error whose code is in `absent` means "there is none".
-    pub(crate) async fn call<T, E, F>(
-        &self,
-        api: &str,
-        target: Option<&str>,
-        absent: &[&str],
-        fut: F,
-    ) -> Got<T>
+    /// records its outcome. An error whose code is one of the call's `absent` codes means
+    /// "there is none".
+    pub(crate) async fn call<T, E, F>(&self, call: &Call, target: Option<&str>, fut: F) -> Got<T>
     where
         F: Future<Output = Result<T, SdkError<E>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        let (api, absent) = (call.api, call.absent);
         let result = match self.permits.acquire().await {
             Ok(_permit) => fut.await,
-            Err(_) => return Got::Failed(self.record_failed(api, target, "cancelled".to_string())),
+            Err(_) => return Got::Not(self.record_failed(call, target, "cancelled".to_string())),
         };
         match result {
             Ok(v) => {
-                self.record_ok(api, target);
+                self.record_ok(call, target);
                 Got::Data(v)
             }
             Err(e) => {
@@ -136,7 +96,7 @@ impl Ctx {
                     self.record(entry(api, target, EntryStatus::Absent, Some(code)));
                     Got::Absent
                 } else {
-                    Got::Failed(self.record_failed(api, target, describe(&e)))
+                    Got::Not(self.record_failed(call, target, describe(&e)))
                 }
             }
         }

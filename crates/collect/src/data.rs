@@ -10,6 +10,7 @@ use phiward_snapshot::{Collected, PolicyText, Snapshot};
 use crate::ctx::{ots, Ctx, Got};
 use crate::logging::merge;
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// Everything this module reads.
 pub(crate) struct Stores {
@@ -58,9 +59,8 @@ async fn buckets(ctx: &Ctx, sdk: &Sdk) -> Collected<Vec<m::Bucket>> {
     let s3 = s3_client(sdk, home);
     let listed = ctx
         .call(
-            "s3:ListAllMyBuckets",
+            &calls::S3_LIST_ALL_MY_BUCKETS,
             None,
-            &[],
             s3.list_buckets()
                 .into_paginator()
                 .send()
@@ -70,7 +70,7 @@ async fn buckets(ctx: &Ctx, sdk: &Sdk) -> Collected<Vec<m::Bucket>> {
     let list: Vec<st::Bucket> = match listed {
         Got::Data(pages) => pages.iter().flat_map(|p| p.buckets().to_vec()).collect(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let each = list.iter().map(|b| bucket(ctx, sdk, &s3, b));
     let mut buckets = futures_util::future::join_all(each).await;
@@ -83,9 +83,8 @@ async fn bucket(ctx: &Ctx, sdk: &Sdk, home: &aws_sdk_s3::Client, b: &st::Bucket)
     let n = Some(name.as_str());
     let location = ctx
         .call(
-            "s3:GetBucketLocation",
+            &calls::S3_GET_BUCKET_LOCATION,
             n,
-            &[],
             home.get_bucket_location().bucket(&name).send(),
         )
         .await;
@@ -102,57 +101,48 @@ async fn bucket(ctx: &Ctx, sdk: &Sdk, home: &aws_sdk_s3::Client, b: &st::Bucket)
     };
     let (policy, acl, pab, versioning, lock, logging, lifecycle, encryption, tags) = tokio::join!(
         ctx.call(
-            "s3:GetBucketPolicy",
+            &calls::S3_GET_BUCKET_POLICY,
             n,
-            &["NoSuchBucketPolicy"],
             s3.get_bucket_policy().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketAcl",
+            &calls::S3_GET_BUCKET_ACL,
             n,
-            &[],
             s3.get_bucket_acl().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketPublicAccessBlock",
+            &calls::S3_GET_BUCKET_PUBLIC_ACCESS_BLOCK,
             n,
-            &["NoSuchPublicAccessBlockConfiguration"],
             s3.get_public_access_block().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketVersioning",
+            &calls::S3_GET_BUCKET_VERSIONING,
             n,
-            &[],
             s3.get_bucket_versioning().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketObjectLockConfiguration",
+            &calls::S3_GET_BUCKET_OBJECT_LOCK_CONFIGURATION,
             n,
-            &["ObjectLockConfigurationNotFoundError"],
             s3.get_object_lock_configuration().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketLogging",
+            &calls::S3_GET_BUCKET_LOGGING,
             n,
-            &[],
             s3.get_bucket_logging().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetLifecycleConfiguration",
+            &calls::S3_GET_LIFECYCLE_CONFIGURATION,
             n,
-            &["NoSuchLifecycleConfiguration"],
             s3.get_bucket_lifecycle_configuration().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetEncryptionConfiguration",
+            &calls::S3_GET_ENCRYPTION_CONFIGURATION,
             n,
-            &["ServerSideEncryptionConfigurationNotFoundError"],
             s3.get_bucket_encryption().bucket(&name).send()
         ),
         ctx.call(
-            "s3:GetBucketTagging",
+            &calls::S3_GET_BUCKET_TAGGING,
             n,
-            &["NoSuchTagSet"],
             s3.get_bucket_tagging().bucket(&name).send()
         ),
     );
@@ -282,9 +272,8 @@ async fn account_public_access_block(
 ) -> Collected<Option<m::PublicAccessBlock>> {
     let client = crate::sdk::s3control_client(sdk);
     ctx.call(
-        "s3:GetAccountPublicAccessBlock",
+        &calls::S3_GET_ACCOUNT_PUBLIC_ACCESS_BLOCK,
         None,
-        &["NoSuchPublicAccessBlockConfiguration"],
         client.get_public_access_block().account_id(account).send(),
     )
     .await
@@ -305,9 +294,8 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
     let target = (sdk.regions.len() > 1).then_some(region);
     let listed = ctx
         .call(
-            "kms:ListKeys",
+            &calls::KMS_LIST_KEYS,
             target,
-            &[],
             kms.list_keys()
                 .into_paginator()
                 .items()
@@ -321,7 +309,7 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
             .filter_map(|k| k.key_id().map(str::to_string))
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let each = ids.iter().map(|id| {
         let kms = &kms;
@@ -329,24 +317,21 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
             let t = Some(id.as_str());
             let (described, policy, grants) = tokio::join!(
                 ctx.call(
-                    "kms:DescribeKey",
+                    &calls::KMS_DESCRIBE_KEY,
                     t,
-                    &[],
                     kms.describe_key().key_id(id).send()
                 ),
                 ctx.call(
-                    "kms:GetKeyPolicy",
+                    &calls::KMS_GET_KEY_POLICY,
                     t,
-                    &[],
                     kms.get_key_policy()
                         .key_id(id)
                         .policy_name("default")
                         .send()
                 ),
                 ctx.call(
-                    "kms:ListGrants",
+                    &calls::KMS_LIST_GRANTS,
                     t,
-                    &[],
                     kms.list_grants()
                         .key_id(id)
                         .into_paginator()
@@ -373,7 +358,7 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
                         None => Collected::missing("the key has no `default` policy"),
                     },
                     Got::Absent => Collected::missing("the key has no `default` policy"),
-                    Got::Failed(n) => Collected::NotCollected(n),
+                    Got::Not(n) => Collected::NotCollected(n),
                 },
                 grants: grants.or_default(|g| {
                     g.iter()
@@ -404,9 +389,8 @@ async fn secrets(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::Secret>
     let target = (sdk.regions.len() > 1).then_some(region);
     let items = ctx
         .call(
-            "secretsmanager:ListSecrets",
+            &calls::SECRETS_LIST_SECRETS,
             target,
-            &[],
             client
                 .list_secrets()
                 .into_paginator()

@@ -12,6 +12,7 @@ use phiward_snapshot::{Collected, PolicyText, Snapshot};
 
 use crate::ctx::{ots, Ctx, Got};
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// How often to ask whether the credential report is ready, and how long to wait between.
 const REPORT_POLLS: u32 = 20;
@@ -20,9 +21,8 @@ const REPORT_POLL_DELAY: Duration = Duration::from_millis(1500);
 pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, snap: &mut Snapshot) {
     let iam = Client::new(&sdk.config);
     let aliases = ctx.call(
-        "iam:ListAccountAliases",
+        &calls::IAM_LIST_ACCOUNT_ALIASES,
         None,
-        &[],
         iam.list_account_aliases()
             .into_paginator()
             .items()
@@ -30,9 +30,8 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, snap: &mut Snapshot) {
             .collect::<Result<Vec<_>, _>>(),
     );
     let details = ctx.call(
-        "iam:GetAccountAuthorizationDetails",
+        &calls::IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS,
         None,
-        &[],
         iam.get_account_authorization_details()
             .into_paginator()
             .send()
@@ -43,21 +42,18 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, snap: &mut Snapshot) {
         details,
         credential_report(ctx, &iam),
         ctx.call(
-            "iam:GetAccountPasswordPolicy",
+            &calls::IAM_GET_ACCOUNT_PASSWORD_POLICY,
             None,
-            &["NoSuchEntity"],
             iam.get_account_password_policy().send()
         ),
         ctx.call(
-            "iam:GetAccountSummary",
+            &calls::IAM_GET_ACCOUNT_SUMMARY,
             None,
-            &[],
             iam.get_account_summary().send()
         ),
         ctx.call(
-            "iam:ListSAMLProviders",
+            &calls::IAM_LIST_SAML_PROVIDERS,
             None,
-            &[],
             iam.list_saml_providers().send()
         ),
         oidc_providers(ctx, &iam),
@@ -107,9 +103,8 @@ async fn credential_report(ctx: &Ctx, iam: &Client) -> Collected<CredentialRepor
     for attempt in 0..REPORT_POLLS {
         let got = ctx
             .call(
-                "iam:GenerateCredentialReport",
+                &calls::IAM_GENERATE_CREDENTIAL_REPORT,
                 None,
-                &[],
                 iam.generate_credential_report().send(),
             )
             .await;
@@ -119,17 +114,17 @@ async fn credential_report(ctx: &Ctx, iam: &Client) -> Collected<CredentialRepor
                 tokio::time::sleep(REPORT_POLL_DELAY).await;
             }
             Got::Data(_) | Got::Absent => break,
-            Got::Failed(n) => return Collected::NotCollected(n),
+            Got::Not(n) => return Collected::NotCollected(n),
         }
     }
-    let api = "iam:GetCredentialReport";
+    let api = &calls::IAM_GET_CREDENTIAL_REPORT;
     let got = ctx
-        .call(api, None, &[], iam.get_credential_report().send())
+        .call(api, None, iam.get_credential_report().send())
         .await;
     let out = match got {
         Got::Data(o) => o,
         Got::Absent => return Collected::missing("no credential report"),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let content = out.content().map(|b| b.as_ref()).unwrap_or_default();
     match credential_report::parse_csv(content) {
@@ -148,9 +143,8 @@ async fn credential_report(ctx: &Ctx, iam: &Client) -> Collected<CredentialRepor
 async fn oidc_providers(ctx: &Ctx, iam: &Client) -> Collected<Vec<m::OidcProvider>> {
     let list = ctx
         .call(
-            "iam:ListOpenIDConnectProviders",
+            &calls::IAM_LIST_OPENID_CONNECT_PROVIDERS,
             None,
-            &[],
             iam.list_open_id_connect_providers().send(),
         )
         .await;
@@ -161,14 +155,13 @@ async fn oidc_providers(ctx: &Ctx, iam: &Client) -> Collected<Vec<m::OidcProvide
             .filter_map(|p| p.arn().map(str::to_string))
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let described = arns.iter().map(|arn| async move {
         let got = ctx
             .call(
-                "iam:GetOpenIDConnectProvider",
+                &calls::IAM_GET_OPENID_CONNECT_PROVIDER,
                 Some(arn),
-                &[],
                 iam.get_open_id_connect_provider()
                     .open_id_connect_provider_arn(arn)
                     .send(),
@@ -197,9 +190,8 @@ async fn user_credentials(ctx: &Ctx, iam: &Client, snap: &mut Snapshot) {
         let name = u.user_name.clone();
         async move {
             let mfa = ctx.call(
-                "iam:ListMFADevices",
+                &calls::IAM_LIST_MFA_DEVICES,
                 Some(&name),
-                &[],
                 iam.list_mfa_devices()
                     .user_name(&name)
                     .into_paginator()
@@ -208,9 +200,8 @@ async fn user_credentials(ctx: &Ctx, iam: &Client, snap: &mut Snapshot) {
                     .collect::<Result<Vec<_>, _>>(),
             );
             let keys = ctx.call(
-                "iam:ListAccessKeys",
+                &calls::IAM_LIST_ACCESS_KEYS,
                 Some(&name),
-                &[],
                 iam.list_access_keys()
                     .user_name(&name)
                     .into_paginator()

@@ -19,7 +19,8 @@
 //! The crate never prints: progress goes to a [`Progress`] the caller implements.
 
 mod advisor;
-pub mod calls;
+/// The calls, defined with the snapshot model so that the import reads the same list.
+pub use phiward_snapshot::calls;
 mod ctx;
 mod data;
 mod error;
@@ -118,7 +119,7 @@ pub async fn collect_async(
     snap.as_of = Some(now);
     snap.account.id = Some(identity.account.clone());
     let ctx = ctx::Ctx::new(options.concurrency, progress);
-    ctx.record_ok("sts:GetCallerIdentity", None);
+    ctx.record_ok(&phiward_snapshot::calls::STS_GET_CALLER_IDENTITY, None);
 
     // IAM and Organizations are global; the rest is read per region, all at once.
     progress_stage(&ctx, "iam");

@@ -10,6 +10,7 @@ use phiward_snapshot::{Collected, Snapshot};
 
 use crate::ctx::{ots, Ctx, Got};
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// Everything this module reads, merged over the regions.
 pub(crate) struct Logging {
@@ -122,16 +123,15 @@ async fn trails(
 ) -> Collected<Vec<m::Trail>> {
     let listed = ctx
         .call(
-            "cloudtrail:DescribeTrails",
+            &calls::TRAIL_DESCRIBE_TRAILS,
             target,
-            &[],
             client.describe_trails().send(),
         )
         .await;
     let list = match listed {
         Got::Data(o) => o.trail_list().to_vec(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     // A multi-region trail also shows in every other region; read it in its home
     // region when that region is collected too.
@@ -150,15 +150,13 @@ async fn trail(ctx: &Ctx, client: &aws_sdk_cloudtrail::Client, t: &ct::Trail) ->
     let id = t.trail_arn().unwrap_or(&name).to_string();
     let (status, selectors) = tokio::join!(
         ctx.call(
-            "cloudtrail:GetTrailStatus",
+            &calls::TRAIL_GET_TRAIL_STATUS,
             Some(&name),
-            &[],
             client.get_trail_status().name(&id).send()
         ),
         ctx.call(
-            "cloudtrail:GetEventSelectors",
+            &calls::TRAIL_GET_EVENT_SELECTORS,
             Some(&name),
-            &[],
             client.get_event_selectors().trail_name(&id).send()
         ),
     );
@@ -237,21 +235,18 @@ async fn config(
 ) -> Collected<m::ConfigService> {
     let (recorders, status, channels) = tokio::join!(
         ctx.call(
-            "config:DescribeConfigurationRecorders",
+            &calls::CONFIG_DESCRIBE_CONFIGURATION_RECORDERS,
             target,
-            &[],
             client.describe_configuration_recorders().send()
         ),
         ctx.call(
-            "config:DescribeConfigurationRecorderStatus",
+            &calls::CONFIG_DESCRIBE_CONFIGURATION_RECORDER_STATUS,
             target,
-            &[],
             client.describe_configuration_recorder_status().send()
         ),
         ctx.call(
-            "config:DescribeDeliveryChannels",
+            &calls::CONFIG_DESCRIBE_DELIVERY_CHANNELS,
             target,
-            &[],
             client.describe_delivery_channels().send()
         ),
     );
@@ -303,9 +298,8 @@ async fn alarms(
 ) -> Collected<Vec<m::Alarm>> {
     let pages = ctx
         .call(
-            "cloudwatch:DescribeAlarms",
+            &calls::CW_DESCRIBE_ALARMS,
             target,
-            &[],
             client
                 .describe_alarms()
                 .into_paginator()
@@ -341,9 +335,8 @@ async fn metric_filters(
 ) -> Collected<Vec<m::MetricFilter>> {
     let items = ctx
         .call(
-            "logs:DescribeMetricFilters",
+            &calls::LOGS_DESCRIBE_METRIC_FILTERS,
             target,
-            &[],
             client
                 .describe_metric_filters()
                 .into_paginator()
@@ -383,9 +376,8 @@ async fn subscriptions(
 ) -> Collected<Vec<m::SnsSubscription>> {
     let items = ctx
         .call(
-            "sns:ListSubscriptions",
+            &calls::SNS_LIST_SUBSCRIPTIONS,
             target,
-            &[],
             client
                 .list_subscriptions()
                 .into_paginator()

@@ -9,6 +9,7 @@ use phiward_snapshot::{Collected, PolicyText};
 
 use crate::ctx::{Ctx, Got};
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// Parents above an account are at most five OUs and a root; this bounds a walk that a
 /// broken answer could make endless.
@@ -22,9 +23,8 @@ pub(crate) async fn collect(
     let org = Client::new(&sdk.config);
     let described = ctx
         .call(
-            "organizations:DescribeOrganization",
+            &calls::ORG_DESCRIBE_ORGANIZATION,
             None,
-            &["AWSOrganizationsNotInUseException"],
             org.describe_organization().send(),
         )
         .await;
@@ -39,7 +39,7 @@ pub(crate) async fn collect(
             None => return Collected::Collected(None),
         },
         Got::Absent => return Collected::Collected(None),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let (ou_path, scps, rcps) = tokio::join!(
         ou_path(ctx, &org, account),
@@ -60,9 +60,8 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
     for _ in 0..MAX_DEPTH {
         let got = ctx
             .call(
-                "organizations:ListParents",
+                &calls::ORG_LIST_PARENTS,
                 Some(&child),
-                &[],
                 org.list_parents().child_id(&child).send(),
             )
             .await;
@@ -75,7 +74,7 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
                     .unwrap_or_default(),
             }),
             Got::Absent => None,
-            Got::Failed(n) => return Collected::NotCollected(n),
+            Got::Not(n) => return Collected::NotCollected(n),
         };
         let Some(parent) = parent else { break };
         let root = parent.parent_type == "ROOT";
@@ -91,9 +90,8 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
 async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec<m::OrgPolicy>> {
     let listed = ctx
         .call(
-            "organizations:ListPolicies",
+            &calls::ORG_LIST_POLICIES,
             Some(kind.as_str()),
-            &[],
             org.list_policies()
                 .filter(kind.clone())
                 .into_paginator()
@@ -107,15 +105,14 @@ async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec
             .flat_map(|p| p.policies().to_vec())
             .collect::<Vec<_>>(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let described = summaries.iter().map(|s| async move {
         let id = s.id().unwrap_or_default().to_string();
         let got = ctx
             .call(
-                "organizations:DescribePolicy",
+                &calls::ORG_DESCRIBE_POLICY,
                 Some(&id),
-                &[],
                 org.describe_policy().policy_id(&id).send(),
             )
             .await;
@@ -125,7 +122,7 @@ async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec
                 None => Collected::missing("the policy has no content"),
             },
             Got::Absent => Collected::missing("the policy was deleted while collecting"),
-            Got::Failed(n) => Collected::NotCollected(n),
+            Got::Not(n) => Collected::NotCollected(n),
         };
         m::OrgPolicy {
             id,

@@ -17,6 +17,7 @@ use phiward_snapshot::{Collected, NotCollected, PolicyText};
 
 use crate::ctx::{Ctx, Got};
 use crate::sdk::Sdk;
+use phiward_snapshot::calls;
 
 /// An instance found in one region, with the clients of that region.
 struct Found {
@@ -73,9 +74,8 @@ async fn instances(ctx: &Ctx, sdk: &Sdk, region: &str) -> Result<Vec<Found>, Not
     let target = (sdk.regions.len() > 1).then_some(region);
     let got = ctx
         .call(
-            "sso:ListInstances",
+            &calls::SSO_LIST_INSTANCES,
             target,
-            &[],
             admin
                 .list_instances()
                 .into_paginator()
@@ -86,7 +86,7 @@ async fn instances(ctx: &Ctx, sdk: &Sdk, region: &str) -> Result<Vec<Found>, Not
     let pages = match got {
         Got::Data(p) => p,
         Got::Absent => Vec::new(),
-        Got::Failed(n) => return Err(n),
+        Got::Not(n) => return Err(n),
     };
     let store = aws_sdk_identitystore::Client::new(&conf);
     Ok(pages
@@ -117,9 +117,8 @@ async fn instance_contents(ctx: &Ctx, f: &Found, account: &str) -> Contents {
     let arn = f.instance.instance_arn.as_str();
     let listed = ctx
         .call(
-            "sso:ListPermissionSets",
+            &calls::SSO_LIST_PERMISSION_SETS,
             Some(arn),
-            &[],
             f.admin
                 .list_permission_sets()
                 .instance_arn(arn)
@@ -134,7 +133,7 @@ async fn instance_contents(ctx: &Ctx, f: &Found, account: &str) -> Contents {
             .flat_map(|p| p.permission_sets().iter().cloned())
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Failed(n) => {
+        Got::Not(n) => {
             return (
                 Collected::NotCollected(n.clone()),
                 Collected::NotCollected(n),
@@ -159,9 +158,8 @@ async fn permission_set(ctx: &Ctx, f: &Found, ps: &str) -> Collected<m::Permissi
     let instance = f.instance.instance_arn.as_str();
     let described = ctx
         .call(
-            "sso:DescribePermissionSet",
+            &calls::SSO_DESCRIBE_PERMISSION_SET,
             Some(ps),
-            &[],
             f.admin
                 .describe_permission_set()
                 .instance_arn(instance)
@@ -174,7 +172,7 @@ async fn permission_set(ctx: &Ctx, f: &Found, ps: &str) -> Collected<m::Permissi
         Got::Absent => {
             return Collected::missing("the permission set was deleted while collecting")
         }
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let (inline_policy, managed, customer, boundary) = tokio::join!(
         inline(ctx, f, ps),
@@ -207,9 +205,8 @@ async fn permission_set(ctx: &Ctx, f: &Found, ps: &str) -> Collected<m::Permissi
 /// <https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_GetInlinePolicyForPermissionSet.html>
 async fn inline(ctx: &Ctx, f: &Found, ps: &str) -> Collected<Option<PolicyText>> {
     ctx.call(
-        "sso:GetInlinePolicyForPermissionSet",
+        &calls::SSO_GET_INLINE_POLICY_FOR_PERMISSION_SET,
         Some(ps),
-        &[],
         f.admin
             .get_inline_policy_for_permission_set()
             .instance_arn(&f.instance.instance_arn)
@@ -227,9 +224,8 @@ async fn inline(ctx: &Ctx, f: &Found, ps: &str) -> Collected<Option<PolicyText>>
 /// <https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListManagedPoliciesInPermissionSet.html>
 async fn managed(ctx: &Ctx, f: &Found, ps: &str) -> Collected<Vec<AttachedPolicy>> {
     ctx.call(
-        "sso:ListManagedPoliciesInPermissionSet",
+        &calls::SSO_LIST_MANAGED_POLICIES_IN_PERMISSION_SET,
         Some(ps),
-        &[],
         f.admin
             .list_managed_policies_in_permission_set()
             .instance_arn(&f.instance.instance_arn)
@@ -258,9 +254,8 @@ async fn customer(
     ps: &str,
 ) -> Collected<Vec<m::CustomerManagedPolicyReference>> {
     ctx.call(
-        "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+        &calls::SSO_LIST_CUSTOMER_MANAGED_POLICY_REFERENCES_IN_PERMISSION_SET,
         Some(ps),
-        &[],
         f.admin
             .list_customer_managed_policy_references_in_permission_set()
             .instance_arn(&f.instance.instance_arn)
@@ -290,9 +285,8 @@ fn reference(r: &t::CustomerManagedPolicyReference) -> m::CustomerManagedPolicyR
 /// <https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_GetPermissionsBoundaryForPermissionSet.html>
 async fn boundary(ctx: &Ctx, f: &Found, ps: &str) -> Collected<Option<m::PermissionsBoundary>> {
     ctx.call(
-        "sso:GetPermissionsBoundaryForPermissionSet",
+        &calls::SSO_GET_PERMISSIONS_BOUNDARY_FOR_PERMISSION_SET,
         Some(ps),
-        &["ResourceNotFoundException"],
         f.admin
             .get_permissions_boundary_for_permission_set()
             .instance_arn(&f.instance.instance_arn)
@@ -320,9 +314,8 @@ async fn assignments(
     ps: &str,
 ) -> Collected<Vec<m::AccountAssignment>> {
     ctx.call(
-        "sso:ListAccountAssignments",
+        &calls::SSO_LIST_ACCOUNT_ASSIGNMENTS,
         Some(ps),
-        &[],
         f.admin
             .list_account_assignments()
             .instance_arn(&f.instance.instance_arn)
@@ -422,9 +415,8 @@ async fn people_of(ctx: &Ctx, f: &Found, assignments: Vec<&m::AccountAssignment>
 async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoGroup> {
     let (described, members) = tokio::join!(
         ctx.call(
-            "identitystore:DescribeGroup",
+            &calls::IDSTORE_DESCRIBE_GROUP,
             Some(id),
-            &[],
             f.store
                 .describe_group()
                 .identity_store_id(store)
@@ -432,9 +424,8 @@ async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoG
                 .send(),
         ),
         ctx.call(
-            "identitystore:ListGroupMemberships",
+            &calls::IDSTORE_LIST_GROUP_MEMBERSHIPS,
             Some(id),
-            &[],
             f.store
                 .list_group_memberships()
                 .identity_store_id(store)
@@ -447,7 +438,7 @@ async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoG
     let described = match described {
         Got::Data(o) => o,
         Got::Absent => return Collected::missing("the group was deleted while collecting"),
-        Got::Failed(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::NotCollected(n),
     };
     let members = members.or_default(|pages| {
         let mut ids: Vec<String> = pages
@@ -474,9 +465,8 @@ async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoG
 async fn user(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoUser> {
     let got = ctx
         .call(
-            "identitystore:DescribeUser",
+            &calls::IDSTORE_DESCRIBE_USER,
             Some(id),
-            &[],
             f.store
                 .describe_user()
                 .identity_store_id(store)
@@ -492,7 +482,7 @@ async fn user(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoUs
             display_name: o.display_name().map(str::to_string),
         }),
         Got::Absent => Collected::missing("the user was deleted while collecting"),
-        Got::Failed(n) => Collected::NotCollected(n),
+        Got::Not(n) => Collected::NotCollected(n),
     }
 }
 

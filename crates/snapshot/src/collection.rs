@@ -3,6 +3,48 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Collected, NotCollected};
+
+/// What one API call gave, live (`phiward collect`) or from its export file (the
+/// import): recorded in the [`Collection`] as it is made, then turned into a section.
+#[derive(Debug)]
+pub enum Got<T> {
+    /// The answer.
+    Data(T),
+    /// AWS answered that there is none (one of the call's `absent` codes).
+    Absent,
+    /// The call failed, or its file is missing or unreadable; the reason, as recorded.
+    Not(NotCollected),
+}
+
+impl<T> Got<T> {
+    /// A section that is `None` when AWS said there is none.
+    pub fn optional<U>(self, f: impl FnOnce(T) -> U) -> Collected<Option<U>> {
+        match self {
+            Got::Data(v) => Collected::Collected(Some(f(v))),
+            Got::Absent => Collected::Collected(None),
+            Got::Not(n) => Collected::NotCollected(n),
+        }
+    }
+
+    /// A section that is its empty value when AWS said there is none.
+    pub fn or_default<U: Default>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
+        match self {
+            Got::Data(v) => Collected::Collected(f(v)),
+            Got::Absent => Collected::Collected(U::default()),
+            Got::Not(n) => Collected::NotCollected(n),
+        }
+    }
+
+    /// The answer, if any.
+    pub fn data(self) -> Option<T> {
+        match self {
+            Got::Data(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
 /// The record of one collection or import.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Collection {

@@ -19,6 +19,7 @@
 //!
 //! The crate does no printing and no network access.
 
+pub mod calls;
 pub mod collected;
 pub mod collection;
 pub mod credential_report;
@@ -33,8 +34,9 @@ pub mod policy_text;
 
 use std::path::Path;
 
+pub use calls::Call;
 pub use collected::{Collected, NotCollected, Reason};
-pub use collection::{Collection, CollectionEntry, EntryStatus};
+pub use collection::{Collection, CollectionEntry, EntryStatus, Got};
 pub use credential_report::{CredentialReport, CredentialReportRow, ReportValue};
 pub use error::Error;
 pub use import::{load_raw_exports, Import};

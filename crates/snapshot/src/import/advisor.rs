@@ -7,6 +7,7 @@
 use serde::Deserialize;
 
 use super::{pages, Ctx, Got, Spec};
+use crate::calls;
 use crate::collection::EntryStatus;
 use crate::model::org::{PrincipalAccess, ServiceLastAccessed};
 use crate::{Collected, Snapshot};
@@ -46,8 +47,8 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
         names.dedup();
         for name in names {
             let Some(arn) = principal_arn(snap, kind, &name) else {
-                let spec = Spec::new(
-                    "iam:GetServiceLastAccessedDetails",
+                let spec = Spec::file(
+                    &calls::IAM_GET_SERVICE_LAST_ACCESSED_DETAILS,
                     format!("{ADVISOR_DIR}/{folder}/{name}.json"),
                 );
                 ctx.record(
@@ -57,8 +58,8 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
                 );
                 continue;
             };
-            let spec = Spec::new(
-                "iam:GetServiceLastAccessedDetails",
+            let spec = Spec::file(
+                &calls::IAM_GET_SERVICE_LAST_ACCESSED_DETAILS,
                 format!("{ADVISOR_DIR}/{folder}/{name}.json"),
             )
             .target(&arn);

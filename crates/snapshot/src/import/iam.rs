@@ -5,6 +5,7 @@ use base64::Engine;
 use serde::Deserialize;
 
 use super::{arn_account, pages, Ctx, Got, Spec, EXPORT_INFO};
+use crate::calls;
 use crate::collection::EntryStatus;
 use crate::credential_report::{self, CredentialReport, CredentialReportRow, ReportValue};
 use crate::dates::{self, Timestamp};
@@ -86,27 +87,19 @@ pages!(OidcList: list);
 
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     if ctx.path(EXPORT_INFO).is_file() {
-        if let Got::Data(info) = ctx.fetch::<ExportInfo>(&Spec::new("phiward:Export", EXPORT_INFO))
+        if let Got::Data(info) =
+            ctx.fetch::<ExportInfo>(&Spec::file(&calls::EXPORT_INFO, EXPORT_INFO))
         {
             snap.as_of = info.exported_at;
         }
     }
-    if let Got::Data(id) = ctx.fetch::<CallerIdentity>(&Spec::new(
-        "sts:GetCallerIdentity",
-        "sts/get-caller-identity.json",
-    )) {
+    if let Got::Data(id) = ctx.fetch::<CallerIdentity>(&Spec::of(&calls::STS_GET_CALLER_IDENTITY)) {
         snap.account.id = id.account;
     }
-    if let Got::Data(a) = ctx.fetch::<Aliases>(&Spec::new(
-        "iam:ListAccountAliases",
-        "iam/list-account-aliases.json",
-    )) {
+    if let Got::Data(a) = ctx.fetch::<Aliases>(&Spec::of(&calls::IAM_LIST_ACCOUNT_ALIASES)) {
         snap.account.alias = a.aliases.into_iter().next();
     }
-    let spec = Spec::new(
-        "iam:GetAccountAuthorizationDetails",
-        "iam/get-account-authorization-details.json",
-    );
+    let spec = Spec::of(&calls::IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS);
     snap.iam = match ctx.fetch::<AuthDetails>(&spec) {
         Got::Data(d) => Collected::Collected(Iam {
             users: d.user_detail_list,
@@ -123,31 +116,16 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     }
     join_credentials(snap);
     snap.password_policy = ctx
-        .fetch::<PasswordPolicyResponse>(
-            &Spec::new(
-                "iam:GetAccountPasswordPolicy",
-                "iam/get-account-password-policy.json",
-            )
-            .absent(&["NoSuchEntity"]),
-        )
+        .fetch::<PasswordPolicyResponse>(&Spec::of(&calls::IAM_GET_ACCOUNT_PASSWORD_POLICY))
         .optional(|r| r.password_policy);
     snap.account_summary = ctx
-        .fetch::<AccountSummary>(&Spec::new(
-            "iam:GetAccountSummary",
-            "iam/get-account-summary.json",
-        ))
+        .fetch::<AccountSummary>(&Spec::of(&calls::IAM_GET_ACCOUNT_SUMMARY))
         .or_default(|s| s);
     snap.saml_providers = ctx
-        .fetch::<SamlList>(&Spec::new(
-            "iam:ListSAMLProviders",
-            "iam/list-saml-providers.json",
-        ))
+        .fetch::<SamlList>(&Spec::of(&calls::IAM_LIST_SAML_PROVIDERS))
         .or_default(|l| l.list);
     snap.oidc_providers = ctx
-        .fetch::<OidcList>(&Spec::new(
-            "iam:ListOpenIDConnectProviders",
-            "iam/list-open-id-connect-providers.json",
-        ))
+        .fetch::<OidcList>(&Spec::of(&calls::IAM_LIST_OPENID_CONNECT_PROVIDERS))
         .or_default(|l| l.list);
     if snap.account.id.is_none() {
         snap.account.id = account_from_arns(snap);
@@ -170,14 +148,13 @@ fn account_from_arns(snap: &Snapshot) -> Option<String> {
     report.chain(iam).find_map(arn_account).map(str::to_string)
 }
 
-const REPORT_JSON: &str = "iam/get-credential-report.json";
+const REPORT_JSON: &str = calls::IAM_GET_CREDENTIAL_REPORT.export;
 const REPORT_CSV: &str = "iam/credential-report.csv";
 
 /// Reads the JSON form (base64 `Content`) when present, else the decoded CSV.
 fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
-    let api = "iam:GetCredentialReport";
-    let json_spec = Spec::new(api, REPORT_JSON);
-    let csv_spec = Spec::new(api, REPORT_CSV);
+    let json_spec = Spec::of(&calls::IAM_GET_CREDENTIAL_REPORT);
+    let csv_spec = Spec::file(&calls::IAM_GET_CREDENTIAL_REPORT, REPORT_CSV);
     let (spec, csv, generated_time) = if ctx.path(REPORT_JSON).is_file()
         || !ctx.path(REPORT_CSV).is_file()
             && ctx.path(REPORT_JSON).with_extension("error").is_file()

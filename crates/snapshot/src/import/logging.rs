@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use super::{pages, Ctx, Got, Spec};
+use crate::calls;
 use crate::model::logging::{
     Alarm, ConfigRecorder, ConfigService, DeliveryChannel, EventSelectors, MetricFilter,
     RecorderStatus, SnsSubscription, Trail, TrailStatus,
@@ -62,10 +63,7 @@ struct Subscriptions {
 pages!(Subscriptions: list);
 
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
-    snap.trails = match ctx.fetch::<Trails>(&Spec::new(
-        "cloudtrail:DescribeTrails",
-        "cloudtrail/describe-trails.json",
-    )) {
+    snap.trails = match ctx.fetch::<Trails>(&Spec::of(&calls::TRAIL_DESCRIBE_TRAILS)) {
         Got::Data(t) => Collected::Collected(
             t.trails
                 .into_iter()
@@ -75,45 +73,30 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
         Got::Absent => Collected::Collected(Vec::new()),
         Got::Not(n) => Collected::NotCollected(n),
     };
-    snap.config = match ctx.fetch::<Recorders>(&Spec::new(
-        "config:DescribeConfigurationRecorders",
-        "configservice/describe-configuration-recorders.json",
-    )) {
-        Got::Data(r) => Collected::Collected(ConfigService {
-            recorders: r.list,
-            recorder_status: ctx
-                .fetch::<RecorderStatuses>(&Spec::new(
-                    "config:DescribeConfigurationRecorderStatus",
-                    "configservice/describe-configuration-recorder-status.json",
-                ))
-                .or_default(|s| s.list),
-            delivery_channels: ctx
-                .fetch::<Channels>(&Spec::new(
-                    "config:DescribeDeliveryChannels",
-                    "configservice/describe-delivery-channels.json",
-                ))
-                .or_default(|c| c.list),
-        }),
-        Got::Absent => Collected::Collected(ConfigService::default()),
-        Got::Not(n) => Collected::NotCollected(n),
-    };
+    snap.config =
+        match ctx.fetch::<Recorders>(&Spec::of(&calls::CONFIG_DESCRIBE_CONFIGURATION_RECORDERS)) {
+            Got::Data(r) => Collected::Collected(ConfigService {
+                recorders: r.list,
+                recorder_status: ctx
+                    .fetch::<RecorderStatuses>(&Spec::of(
+                        &calls::CONFIG_DESCRIBE_CONFIGURATION_RECORDER_STATUS,
+                    ))
+                    .or_default(|s| s.list),
+                delivery_channels: ctx
+                    .fetch::<Channels>(&Spec::of(&calls::CONFIG_DESCRIBE_DELIVERY_CHANNELS))
+                    .or_default(|c| c.list),
+            }),
+            Got::Absent => Collected::Collected(ConfigService::default()),
+            Got::Not(n) => Collected::NotCollected(n),
+        };
     snap.alarms = ctx
-        .fetch::<Alarms>(&Spec::new(
-            "cloudwatch:DescribeAlarms",
-            "cloudwatch/describe-alarms.json",
-        ))
+        .fetch::<Alarms>(&Spec::of(&calls::CW_DESCRIBE_ALARMS))
         .or_default(|a| a.list);
     snap.metric_filters = ctx
-        .fetch::<Filters>(&Spec::new(
-            "logs:DescribeMetricFilters",
-            "logs/describe-metric-filters.json",
-        ))
+        .fetch::<Filters>(&Spec::of(&calls::LOGS_DESCRIBE_METRIC_FILTERS))
         .or_default(|f| f.list);
     snap.sns_subscriptions = ctx
-        .fetch::<Subscriptions>(&Spec::new(
-            "sns:ListSubscriptions",
-            "sns/list-subscriptions.json",
-        ))
+        .fetch::<Subscriptions>(&Spec::of(&calls::SNS_LIST_SUBSCRIPTIONS))
         .or_default(|s| s.list);
 }
 
@@ -122,22 +105,10 @@ fn with_status(ctx: &mut Ctx, mut trail: Trail) -> Trail {
     let dir = format!("cloudtrail/trails/{}", safe_name(&trail.name));
     let name = trail.name.clone();
     trail.status = ctx
-        .fetch::<TrailStatus>(
-            &Spec::new(
-                "cloudtrail:GetTrailStatus",
-                format!("{dir}/get-trail-status.json"),
-            )
-            .target(&name),
-        )
+        .fetch::<TrailStatus>(&Spec::at(&calls::TRAIL_GET_TRAIL_STATUS, &dir).target(&name))
         .or_default(|s| s);
     trail.event_selectors = ctx
-        .fetch::<EventSelectors>(
-            &Spec::new(
-                "cloudtrail:GetEventSelectors",
-                format!("{dir}/get-event-selectors.json"),
-            )
-            .target(&name),
-        )
+        .fetch::<EventSelectors>(&Spec::at(&calls::TRAIL_GET_EVENT_SELECTORS, &dir).target(&name))
         .or_default(|s| s);
     trail
 }

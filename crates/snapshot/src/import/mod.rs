@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::calls::Call;
 use crate::collection::EntryStatus;
 use crate::io::{parse_pages, read_limited, MAX_FILE};
 use crate::model::{Source, SourceKind};
-use crate::{Collected, Collection, Error, NotCollected, Reason, Snapshot};
+use crate::{Collection, Error, Got, NotCollected, Reason, Snapshot};
 
 /// The result of an import: the snapshot, and every file that could not be read.
 #[derive(Debug)]
@@ -128,36 +129,6 @@ macro_rules! pages {
 }
 pub(crate) use pages;
 
-/// What reading one export file gave.
-pub(crate) enum Got<T> {
-    /// The parsed (and merged) response.
-    Data(T),
-    /// AWS answered that there is none.
-    Absent,
-    /// Missing, failed or unreadable.
-    Not(NotCollected),
-}
-
-impl<T> Got<T> {
-    /// As a section that is `None` when AWS said there is none.
-    pub(crate) fn optional<U>(self, f: impl FnOnce(T) -> U) -> Collected<Option<U>> {
-        match self {
-            Got::Data(v) => Collected::Collected(Some(f(v))),
-            Got::Absent => Collected::Collected(None),
-            Got::Not(n) => Collected::NotCollected(n),
-        }
-    }
-
-    /// As a section where "there is none" is the default value (an empty list).
-    pub(crate) fn or_default<U: Default>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
-        match self {
-            Got::Data(v) => Collected::Collected(f(v)),
-            Got::Absent => Collected::Collected(U::default()),
-            Got::Not(n) => Collected::NotCollected(n),
-        }
-    }
-}
-
 /// One export file to read.
 pub(crate) struct Spec<'a> {
     /// `service:Operation`.
@@ -173,23 +144,29 @@ pub(crate) struct Spec<'a> {
 }
 
 impl<'a> Spec<'a> {
-    pub(crate) fn new(api: &'a str, file: impl Into<String>) -> Self {
+    /// The export file of an account-wide call.
+    pub(crate) fn of(call: &'a Call) -> Self {
+        Spec::file(call, call.export)
+    }
+
+    /// The export file of a call about one resource, in the resource's folder `dir`.
+    pub(crate) fn at(call: &'a Call, dir: &str) -> Self {
+        Spec::file(call, format!("{dir}/{}", call.export))
+    }
+
+    /// The call's answer in `file` (calls whose file names the import builds itself).
+    pub(crate) fn file(call: &'a Call, file: impl Into<String>) -> Self {
         Spec {
-            api,
+            api: call.api,
             file: file.into(),
             target: None,
-            absent: &[],
+            absent: call.absent,
             empty_ok: false,
         }
     }
 
     pub(crate) fn target(mut self, t: &'a str) -> Self {
         self.target = Some(t);
-        self
-    }
-
-    pub(crate) fn absent(mut self, codes: &'a [&'a str]) -> Self {
-        self.absent = codes;
         self
     }
 

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::logging::safe_name;
 use super::{pages, Ctx, Got, Spec};
+use crate::calls;
 use crate::model::org::{OrgParent, OrgPolicy, Organization, OrganizationInfo};
 use crate::{Collected, PolicyText, Snapshot};
 
@@ -69,20 +70,13 @@ struct Target {
 }
 
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
-    let describe = Spec::new(
-        "organizations:DescribeOrganization",
-        "organizations/describe-organization.json",
-    )
-    .absent(&["AWSOrganizationsNotInUseException"]);
+    let describe = Spec::of(&calls::ORG_DESCRIBE_ORGANIZATION);
     snap.organization = match ctx.fetch::<Describe>(&describe) {
         Got::Data(d) => Collected::Collected(Some(Organization {
             organization: d.organization,
             // Each page of the file is one level of `list-parents`, nearest first.
             ou_path: ctx
-                .fetch::<Parents>(&Spec::new(
-                    "organizations:ListParents",
-                    "organizations/list-parents.json",
-                ))
+                .fetch::<Parents>(&Spec::of(&calls::ORG_LIST_PARENTS))
                 .or_default(|p| p.parents),
             scps: policies(ctx, "scp"),
             rcps: policies(ctx, "rcp"),
@@ -94,8 +88,8 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
 
 /// `organizations/list-policies-KIND.json` and each policy's folder.
 fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
-    let spec = Spec::new(
-        "organizations:ListPolicies",
+    let spec = Spec::file(
+        &calls::ORG_LIST_POLICIES,
         format!("organizations/list-policies-{kind}.json"),
     );
     let list = match ctx.fetch::<ListPolicies>(&spec) {
@@ -108,13 +102,9 @@ fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
         .map(|p| {
             let dir = format!("organizations/policies/{}", safe_name(&p.id));
             let id = p.id.clone();
-            let content = match ctx.fetch::<DescribePolicy>(
-                &Spec::new(
-                    "organizations:DescribePolicy",
-                    format!("{dir}/describe-policy.json"),
-                )
-                .target(&id),
-            ) {
+            let content = match ctx
+                .fetch::<DescribePolicy>(&Spec::at(&calls::ORG_DESCRIBE_POLICY, &dir).target(&id))
+            {
                 Got::Data(DescribePolicy {
                     policy: PolicyDetail { content: Some(c) },
                 }) => Collected::Collected(c),
@@ -126,7 +116,7 @@ fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
             let targets_file = format!("{dir}/list-targets-for-policy.json");
             let targets = if ctx.path(&targets_file).is_file() {
                 match ctx.fetch::<Targets>(
-                    &Spec::new("organizations:ListTargetsForPolicy", targets_file).target(&id),
+                    &Spec::file(&calls::ORG_LIST_TARGETS_FOR_POLICY, targets_file).target(&id),
                 ) {
                     Got::Data(t) => Some(t.targets.into_iter().map(|t| t.id).collect()),
                     _ => None,

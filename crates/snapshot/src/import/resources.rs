@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::logging::safe_name;
 use super::{pages, Ctx, Got, Spec};
+use crate::calls::{self, Call};
 use crate::dates::{self, Timestamp};
 use crate::model::data::{
     Acl, Bucket, EncryptionRule, KmsGrant, KmsKey, LoggingEnabled, ObjectLock, PublicAccessBlock,
@@ -140,28 +141,18 @@ pages!(Secrets: list);
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     snap.buckets = buckets(ctx);
     snap.account_public_access_block = ctx
-        .fetch::<Pab>(
-            &Spec::new(
-                "s3:GetAccountPublicAccessBlock",
-                "s3control/get-public-access-block.json",
-            )
-            .absent(&["NoSuchPublicAccessBlockConfiguration"]),
-        )
+        .fetch::<Pab>(&Spec::of(&calls::S3_GET_ACCOUNT_PUBLIC_ACCESS_BLOCK))
         .optional(|p| p.config);
     snap.kms_keys = keys(ctx);
     snap.secrets = ctx
-        .fetch::<Secrets>(&Spec::new(
-            "secretsmanager:ListSecrets",
-            "secretsmanager/list-secrets.json",
-        ))
+        .fetch::<Secrets>(&Spec::of(&calls::SECRETS_LIST_SECRETS))
         .or_default(|s| s.list);
 }
 
 /// The buckets named by `s3/list-buckets.json` and by the folders under `s3/buckets/`.
 fn buckets(ctx: &mut Ctx) -> Collected<Vec<Bucket>> {
     let mut all: BTreeMap<String, Bucket> = BTreeMap::new();
-    let listed =
-        ctx.fetch::<ListBuckets>(&Spec::new("s3:ListAllMyBuckets", "s3/list-buckets.json"));
+    let listed = ctx.fetch::<ListBuckets>(&Spec::of(&calls::S3_LIST_ALL_MY_BUCKETS));
     let folders = ctx.subdirs("s3/buckets");
     let listed = match listed {
         Got::Data(l) => l.buckets,
@@ -192,64 +183,41 @@ fn buckets(ctx: &mut Ctx) -> Collected<Vec<Bucket>> {
 fn bucket(ctx: &mut Ctx, mut b: Bucket) -> Bucket {
     let dir = format!("s3/buckets/{}", safe_name(&b.name));
     let name = b.name.clone();
-    let spec =
-        |api: &'static str, file: &str| Spec::new(api, format!("{dir}/{file}.json")).target(&name);
+    let spec = |call: &'static Call| Spec::at(call, &dir).target(&name);
     b.policy = ctx
-        .fetch::<Policy>(
-            &spec("s3:GetBucketPolicy", "get-bucket-policy").absent(&["NoSuchBucketPolicy"]),
-        )
+        .fetch::<Policy>(&spec(&calls::S3_GET_BUCKET_POLICY))
         .or_default(|p| p.policy);
     b.tags = ctx
-        .fetch::<Tagging>(
-            &spec("s3:GetBucketTagging", "get-bucket-tagging").absent(&["NoSuchTagSet"]),
-        )
+        .fetch::<Tagging>(&spec(&calls::S3_GET_BUCKET_TAGGING))
         .or_default(|t| t.tags);
     b.public_access_block = ctx
-        .fetch::<Pab>(
-            &spec("s3:GetBucketPublicAccessBlock", "get-public-access-block")
-                .absent(&["NoSuchPublicAccessBlockConfiguration"]),
-        )
+        .fetch::<Pab>(&spec(&calls::S3_GET_BUCKET_PUBLIC_ACCESS_BLOCK))
         .optional(|p| p.config);
     // Both calls print nothing for a bucket that never had the feature.
     b.versioning = ctx
-        .fetch::<Versioning>(&spec("s3:GetBucketVersioning", "get-bucket-versioning").empty_ok())
+        .fetch::<Versioning>(&spec(&calls::S3_GET_BUCKET_VERSIONING).empty_ok())
         .or_default(|v| v);
     b.logging = ctx
-        .fetch::<Logging>(&spec("s3:GetBucketLogging", "get-bucket-logging").empty_ok())
+        .fetch::<Logging>(&spec(&calls::S3_GET_BUCKET_LOGGING).empty_ok())
         .or_default(|l| l.enabled);
     b.acl = ctx
-        .fetch::<Acl>(&spec("s3:GetBucketAcl", "get-bucket-acl"))
+        .fetch::<Acl>(&spec(&calls::S3_GET_BUCKET_ACL))
         .or_default(|a| a);
     b.encryption = ctx
-        .fetch::<Encryption>(
-            &spec("s3:GetEncryptionConfiguration", "get-bucket-encryption")
-                .absent(&["ServerSideEncryptionConfigurationNotFoundError"]),
-        )
+        .fetch::<Encryption>(&spec(&calls::S3_GET_ENCRYPTION_CONFIGURATION))
         .or_default(|e| e.config.rules);
     b.lifecycle_rules = ctx
-        .fetch::<Lifecycle>(
-            &spec(
-                "s3:GetLifecycleConfiguration",
-                "get-bucket-lifecycle-configuration",
-            )
-            .absent(&["NoSuchLifecycleConfiguration"]),
-        )
+        .fetch::<Lifecycle>(&spec(&calls::S3_GET_LIFECYCLE_CONFIGURATION))
         .or_default(|l| l.rules);
     b.object_lock = ctx
-        .fetch::<Lock>(
-            &spec(
-                "s3:GetBucketObjectLockConfiguration",
-                "get-object-lock-configuration",
-            )
-            .absent(&["ObjectLockConfigurationNotFoundError"]),
-        )
+        .fetch::<Lock>(&spec(&calls::S3_GET_BUCKET_OBJECT_LOCK_CONFIGURATION))
         .optional(|l| l.config);
     b
 }
 
 /// The keys named by `kms/list-keys.json` and by the folders under `kms/keys/`.
 fn keys(ctx: &mut Ctx) -> Collected<Vec<KmsKey>> {
-    let listed = ctx.fetch::<ListKeys>(&Spec::new("kms:ListKeys", "kms/list-keys.json"));
+    let listed = ctx.fetch::<ListKeys>(&Spec::of(&calls::KMS_LIST_KEYS));
     let folders = ctx.subdirs("kms/keys");
     let listed = match listed {
         Got::Data(l) => l.keys,
@@ -280,9 +248,8 @@ fn keys(ctx: &mut Ctx) -> Collected<Vec<KmsKey>> {
 fn key(ctx: &mut Ctx, mut k: KmsKey) -> KmsKey {
     let dir = format!("kms/keys/{}", safe_name(&k.key_id));
     let id = k.key_id.clone();
-    let spec =
-        |api: &'static str, file: &str| Spec::new(api, format!("{dir}/{file}.json")).target(&id);
-    k.policy = match ctx.fetch::<Policy>(&spec("kms:GetKeyPolicy", "get-key-policy")) {
+    let spec = |call: &'static Call| Spec::at(call, &dir).target(&id);
+    k.policy = match ctx.fetch::<Policy>(&spec(&calls::KMS_GET_KEY_POLICY)) {
         Got::Data(Policy { policy: Some(p) }) => Collected::Collected(p),
         Got::Data(Policy { policy: None }) | Got::Absent => {
             Collected::missing(format!("no policy in `{dir}/get-key-policy.json`"))
@@ -290,11 +257,11 @@ fn key(ctx: &mut Ctx, mut k: KmsKey) -> KmsKey {
         Got::Not(n) => Collected::NotCollected(n),
     };
     k.grants = ctx
-        .fetch::<Grants>(&spec("kms:ListGrants", "list-grants"))
+        .fetch::<Grants>(&spec(&calls::KMS_LIST_GRANTS))
         .or_default(|g| g.grants);
     let describe = format!("{dir}/describe-key.json");
     if ctx.path(&describe).is_file() {
-        if let Got::Data(d) = ctx.fetch::<DescribeKey>(&spec("kms:DescribeKey", "describe-key")) {
+        if let Got::Data(d) = ctx.fetch::<DescribeKey>(&spec(&calls::KMS_DESCRIBE_KEY)) {
             k.key_arn = k.key_arn.or(d.meta.arn);
             k.key_manager = d.meta.key_manager;
             k.key_state = d.meta.key_state;

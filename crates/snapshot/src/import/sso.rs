@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::logging::safe_name;
 use super::{pages, Ctx, Got, Spec};
+use crate::calls;
 use crate::model::iam::AttachedPolicy;
 use crate::model::org::{
     AccountAssignment, CustomerManagedPolicyReference, IdentityCenter, PermissionSet,
@@ -133,7 +134,7 @@ fn id_of(arn: &str) -> String {
 }
 
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
-    let spec = Spec::new("sso:ListInstances", "sso-admin/list-instances.json");
+    let spec = Spec::of(&calls::SSO_LIST_INSTANCES);
     let instances = match ctx.fetch::<Instances>(&spec) {
         Got::Data(i) => i.instances,
         Got::Absent => Vec::new(),
@@ -189,11 +190,7 @@ type Contents = (
 /// `sso-admin/instances/INSTANCE/`: the permission sets and their assignments.
 fn contents(ctx: &mut Ctx, i: &SsoInstance) -> Contents {
     let dir = format!("sso-admin/instances/{}", id_of(&i.instance_arn));
-    let spec = Spec::new(
-        "sso:ListPermissionSets",
-        format!("{dir}/list-permission-sets.json"),
-    )
-    .target(&i.instance_arn);
+    let spec = Spec::at(&calls::SSO_LIST_PERMISSION_SETS, &dir).target(&i.instance_arn);
     let arns = match ctx.fetch::<PermissionSets>(&spec) {
         Got::Data(p) => p.arns,
         Got::Absent => Vec::new(),
@@ -209,11 +206,7 @@ fn contents(ctx: &mut Ctx, i: &SsoInstance) -> Contents {
     for arn in &arns {
         let ps_dir = format!("{dir}/permission-sets/{}", id_of(arn));
         sets.append(permission_set(ctx, &ps_dir, &i.instance_arn, arn).map(|p| vec![p]));
-        let spec = Spec::new(
-            "sso:ListAccountAssignments",
-            format!("{ps_dir}/list-account-assignments.json"),
-        )
-        .target(arn);
+        let spec = Spec::at(&calls::SSO_LIST_ACCOUNT_ASSIGNMENTS, &ps_dir).target(arn);
         all.append(
             ctx.fetch::<Assignments>(&spec)
                 .or_default(|a| a.assignments),
@@ -223,21 +216,16 @@ fn contents(ctx: &mut Ctx, i: &SsoInstance) -> Contents {
 }
 
 fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collected<PermissionSet> {
-    let file = |name: &str| format!("{dir}/{name}.json");
-    let described = match ctx.fetch::<Describe>(
-        &Spec::new("sso:DescribePermissionSet", file("describe-permission-set")).target(arn),
-    ) {
+    let described = match ctx
+        .fetch::<Describe>(&Spec::at(&calls::SSO_DESCRIBE_PERMISSION_SET, &dir).target(arn))
+    {
         Got::Data(d) => d.set,
         Got::Absent => return Collected::missing(format!("`{dir}` describes no permission set")),
         Got::Not(n) => return Collected::NotCollected(n),
     };
     let inline_policy = ctx
         .fetch::<Inline>(
-            &Spec::new(
-                "sso:GetInlinePolicyForPermissionSet",
-                file("get-inline-policy-for-permission-set"),
-            )
-            .target(arn),
+            &Spec::at(&calls::SSO_GET_INLINE_POLICY_FOR_PERMISSION_SET, &dir).target(arn),
         )
         .or_default(|i| {
             i.policy
@@ -246,11 +234,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
         });
     let attached_managed_policies = ctx
         .fetch::<Managed>(
-            &Spec::new(
-                "sso:ListManagedPoliciesInPermissionSet",
-                file("list-managed-policies-in-permission-set"),
-            )
-            .target(arn),
+            &Spec::at(&calls::SSO_LIST_MANAGED_POLICIES_IN_PERMISSION_SET, &dir).target(arn),
         )
         .or_default(|m| {
             m.policies
@@ -263,9 +247,9 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
         });
     let customer_managed_policy_references = ctx
         .fetch::<Customer>(
-            &Spec::new(
-                "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
-                file("list-customer-managed-policy-references-in-permission-set"),
+            &Spec::at(
+                &calls::SSO_LIST_CUSTOMER_MANAGED_POLICY_REFERENCES_IN_PERMISSION_SET,
+                &dir,
             )
             .target(arn),
         )
@@ -273,12 +257,11 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
     // AWS answers ResourceNotFoundException for a permission set without a boundary.
     let permissions_boundary = ctx
         .fetch::<Boundary>(
-            &Spec::new(
-                "sso:GetPermissionsBoundaryForPermissionSet",
-                file("get-permissions-boundary-for-permission-set"),
+            &Spec::at(
+                &calls::SSO_GET_PERMISSIONS_BOUNDARY_FOR_PERMISSION_SET,
+                &dir,
             )
-            .target(arn)
-            .absent(&["ResourceNotFoundException"]),
+            .target(arn),
         )
         .optional(|b| b.boundary)
         .map(Option::flatten);
@@ -316,11 +299,7 @@ fn people(
     let mut groups = Collected::Collected(Vec::new());
     for id in IdentityCenter::named(&assignments, "GROUP") {
         let gdir = format!("{dir}/groups/{}", safe_name(&id));
-        let spec = Spec::new(
-            "identitystore:DescribeGroup",
-            format!("{gdir}/describe-group.json"),
-        )
-        .target(&id);
+        let spec = Spec::at(&calls::IDSTORE_DESCRIBE_GROUP, &gdir).target(&id);
         let group = match ctx.fetch::<Group>(&spec) {
             Got::Data(g) => g,
             Got::Absent => {
@@ -332,11 +311,7 @@ fn people(
                 continue;
             }
         };
-        let spec = Spec::new(
-            "identitystore:ListGroupMemberships",
-            format!("{gdir}/list-group-memberships.json"),
-        )
-        .target(&id);
+        let spec = Spec::at(&calls::IDSTORE_LIST_GROUP_MEMBERSHIPS, &gdir).target(&id);
         let members = ctx.fetch::<Memberships>(&spec).or_default(|m| {
             let ids: BTreeSet<String> = m
                 .memberships
@@ -355,9 +330,9 @@ fn people(
     }
     let mut users = Collected::Collected(Vec::new());
     for id in &user_ids {
-        let spec = Spec::new(
-            "identitystore:DescribeUser",
-            format!("{dir}/users/{}/describe-user.json", safe_name(id)),
+        let spec = Spec::at(
+            &calls::IDSTORE_DESCRIBE_USER,
+            &format!("{dir}/users/{}", safe_name(id)),
         )
         .target(id);
         let user = match ctx.fetch::<User>(&spec) {
