@@ -23,12 +23,23 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn place(&self, via: &[Via], principal: &str) -> (Origin, Vec<String>, Vec<String>) {
+    /// The first of `via` written in a template, else the first of `arns` a template
+    /// makes; the detail names the granting statements outside the templates too.
+    fn place(&self, via: &[Via], arns: &[&str]) -> (Origin, Vec<String>, Vec<String>) {
         if let Some((o, u, stmt)) = locate(via, self.docs) {
             return (o, u, vec![stmt]);
         }
-        let o = self.origins.get(principal).cloned().unwrap_or_else(|| self.fallback.clone());
-        (o, Vec::new(), Vec::new())
+        let o = arns
+            .iter()
+            .find_map(|a| self.origins.get(*a))
+            .cloned()
+            .unwrap_or_else(|| self.fallback.clone());
+        let detail = via
+            .iter()
+            .take(3)
+            .map(|v| format!("granted by statement {} of {} (already in the account)", v.statement, v.policy))
+            .collect();
+        (o, Vec::new(), detail)
     }
 }
 
@@ -103,7 +114,7 @@ pub fn diff(
         if was.contains(&p.arn) {
             continue;
         }
-        let (o, u, d) = loc.place(&step.via, &p.arn);
+        let (o, u, d) = loc.place(&step.via, &[&p.arn]);
         let mut f = finding("PW501", &o, format!("`{}` becomes administrator-equivalent: it may `{}` on `{}`", p.arn, step.action, step.resource));
         f.detail = d;
         f.depends_on = u;
@@ -134,7 +145,8 @@ pub fn diff(
         let (o, u) = match placed {
             Some((o, u, _)) => (o, u),
             None => {
-                let (o, u, _) = loc.place(&[], &from);
+                let to_arn = to.as_str();
+                let (o, u, _) = loc.place(&[], &[&from, to_arn]);
                 (o, u)
             }
         };
@@ -143,16 +155,22 @@ pub fn diff(
         f.depends_on = u;
         out.push(f);
     }
-    // New principals reaching PHI.
+    // New principals reaching PHI, other than the approved readers and new administrators.
+    let approved = |arn: &str| {
+        let Some(p) = after.access.principal(arn) else { return false };
+        let groups = after.user(arn).map(|u| u.group_list.clone()).unwrap_or_default();
+        phiward_checks::Config::names(&after.config.phi.approved, &p.name, arn, &groups)
+    };
     let before_phi: HashSet<String> = phiward_checks::phi_buckets(before).unwrap_or_default().iter().map(|b| b.name.clone()).collect();
     for b in phiward_checks::phi_buckets(after).unwrap_or_default() {
         let objects = format!("arn:aws:s3:::{}/*", b.name);
         let read = ["s3:GetObject"];
         let old = if before_phi.contains(&b.name) { who(before.access, &read, &objects) } else { HashMap::new() };
-        let mut new: Vec<(String, Vec<Via>)> = who(after.access, &read, &objects).into_iter().filter(|(a, _)| !old.contains_key(a) && !now_admins.contains(a)).collect();
+        let mut new: Vec<(String, Vec<Via>)> = who(after.access, &read, &objects).into_iter().filter(|(a, _)| !old.contains_key(a) && !now_admins.contains(a) && !approved(a)).collect();
         new.sort_by(|a, b| a.0.cmp(&b.0));
+        let bucket_arn = format!("arn:aws:s3:::{}", b.name);
         for (arn, via) in new {
-            let (o, u, d) = loc.place(&via, &arn);
+            let (o, u, d) = loc.place(&via, &[&arn, &bucket_arn]);
             let mut f = finding("PW503", &o, format!("`{arn}` can read PHI in bucket `{}` (`s3:GetObject`)", b.name));
             f.detail = d;
             f.depends_on = u;
@@ -178,7 +196,7 @@ pub fn diff(
         let mut new: Vec<(String, Vec<Via>)> = external(after.access, actions, &resource).into_iter().filter(|(a, _)| !old.contains_key(a)).collect();
         new.sort_by(|a, b| a.0.cmp(&b.0));
         for (arn, via) in new {
-            let (o, u, d) = loc.place(&via, &r.arn);
+            let (o, u, d) = loc.place(&via, &[&r.arn]);
             let who = if arn == "*" || arn == "anonymous" { "everyone (public)".to_string() } else { format!("`{arn}`") };
             let mut f = finding("PW504", &o, format!("{who} outside the account gains access to `{}` ({})", r.arn, r.place));
             f.detail = d;
@@ -219,7 +237,7 @@ fn logging(before: &Audit<'_>, after: &Audit<'_>, admins: &HashSet<String>, loc:
             if after.access.principal(&arn).is_some_and(|p| p.service_linked || p.kind == PrincipalType::External) {
                 continue;
             }
-            let (o, u, d) = loc.place(&via, &arn);
+            let (o, u, d) = loc.place(&via, &[&arn]);
             let mut f = finding("PW505", &o, format!("`{arn}` can stop or erase audit logging ({} on `{resource}`)", actions.join(", ")));
             f.detail = d;
             f.depends_on = u;

@@ -140,7 +140,8 @@ pub fn read(file: &str, root: &Node, d: &Deployment) -> Plan {
         );
     }
     let refs = references(root);
-    let cx = Cx { account, data: &data, refs: &refs };
+    let by_address = planned.iter().map(|p| (p.address.as_str(), p)).collect();
+    let cx = Cx { account, planned: by_address, data: &data, refs: &refs };
     for p in &planned {
         resource(&mut plan, &cx, p);
     }
@@ -149,9 +150,54 @@ pub fn read(file: &str, root: &Node, d: &Deployment) -> Plan {
 
 struct Cx<'a, 'n> {
     account: String,
+    /// Planned managed resources by address.
+    planned: HashMap<&'a str, &'a Planned<'n>>,
     data: &'a HashMap<String, Planned<'n>>,
     /// Address -> attribute -> the addresses its expression references.
     refs: &'a HashMap<String, HashMap<String, Vec<String>>>,
+}
+
+impl Cx<'_, '_> {
+    /// An attribute's value after apply: known, or computed from the planned resource its
+    /// expression references (a policy's `arn`, a role's `name` or `id`), or a placeholder.
+    fn val(&self, p: &Planned<'_>, attr: &str) -> String {
+        if let Some(v) = p.str(attr).filter(|_| !p.unknown(attr)) {
+            return v;
+        }
+        let refs = self.refs.get(&p.address).and_then(|a| a.get(attr));
+        for r in refs.into_iter().flatten() {
+            let Some((address, field)) = r.rsplit_once('.') else { continue };
+            let Some(t) = self.planned.get(address) else { continue };
+            if let Some(v) = self.computed(t, field) {
+                return v;
+            }
+        }
+        placeholder(&format!("{}.{attr}", p.address))
+    }
+
+    /// A typed placeholder ARN for a value of unknown type: it matches no real resource.
+    fn unknown_arn(&self, what: &str) -> String {
+        format!("arn:aws:unknown::{}:{}", self.account, placeholder(what))
+    }
+
+    /// What AWS will report for `field` of a planned resource.
+    fn computed(&self, t: &Planned<'_>, field: &str) -> Option<String> {
+        if let Some(v) = t.str(field).filter(|_| !t.unknown(field)) {
+            return Some(v);
+        }
+        let path = t.str("path").unwrap_or_else(|| "/".into());
+        let iam = |kind: &str, name: String| format!("arn:aws:iam::{}:{kind}{path}{name}", self.account);
+        Some(match (t.ty.as_str(), field) {
+            ("aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy", "name" | "id") => t.name("name"),
+            ("aws_iam_role", "arn") => iam("role", t.name("name")),
+            ("aws_iam_user", "arn") => iam("user", t.name("name")),
+            ("aws_iam_group", "arn") => iam("group", t.name("name")),
+            ("aws_iam_policy", "arn") => iam("policy", t.name("name")),
+            ("aws_s3_bucket", "id" | "bucket") => t.name("bucket"),
+            ("aws_s3_bucket", "arn") => format!("arn:aws:s3:::{}", t.name("bucket")),
+            _ => return None,
+        })
+    }
 }
 
 fn items(n: &Node) -> Vec<&Node> {
@@ -178,17 +224,27 @@ fn references(root: &Node) -> HashMap<String, HashMap<String, Vec<String>>> {
     for r in m.get("resources").map(items).unwrap_or_default() {
         let Some(address) = r.get("address").and_then(Node::scalar) else { continue };
         let mut attrs = HashMap::new();
-        for e in r.get("expressions").map(Node::entries).unwrap_or_default() {
-            let list = e
-                .value
-                .get("references")
-                .map(|x| items(x).iter().filter_map(|s| s.scalar()).collect())
-                .unwrap_or_default();
-            attrs.insert(e.key.clone(), list);
+        if let Some(e) = r.get("expressions") {
+            expressions(e, "", &mut attrs);
         }
         out.insert(address, attrs);
     }
     out
+}
+
+/// Each expression's references, keyed by attribute path (`role`,
+/// `statement[0].resources`: nested blocks are lists of expression maps).
+fn expressions(n: &Node, prefix: &str, out: &mut HashMap<String, Vec<String>>) {
+    for e in n.entries() {
+        let key = if prefix.is_empty() { e.key.clone() } else { format!("{prefix}.{}", e.key) };
+        if let Some(r) = e.value.get("references") {
+            out.insert(key, items(r).iter().filter_map(|s| s.scalar()).collect());
+            continue;
+        }
+        for (i, block) in items(&e.value).into_iter().enumerate() {
+            expressions(block, &format!("{key}[{i}]"), out);
+        }
+    }
 }
 
 /// A policy attribute as a resolved document: the JSON text when known; when Terraform
@@ -225,18 +281,31 @@ fn policy(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>, attr: &str) -> Opti
         }
     }
     let why = format!("values of `{}` known only after apply", doc.address);
-    let rebuilt = document(doc);
+    let rebuilt = document(cx, doc);
     from_text(&rebuilt.to_string(), pos, &[why]).ok()
 }
 
 /// An `aws_iam_policy_document`'s statement blocks as a policy; values known only after
 /// apply are placeholders.
-fn document(d: &Planned<'_>) -> serde_json::Value {
+fn document(cx: &Cx<'_, '_>, d: &Planned<'_>) -> serde_json::Value {
     let list = |n: Option<&Node>, what: &str| -> Vec<String> {
         match n.map(|n| &n.value) {
-            Some(Value::Seq(v)) => v.iter().map(|x| x.scalar().unwrap_or_else(|| placeholder(what))).collect(),
+            Some(Value::Seq(v)) => v.iter().map(|x| x.scalar().unwrap_or_else(|| cx.unknown_arn(what))).collect(),
             _ => Vec::new(),
         }
+    };
+    // Values known after apply, from the planned resources the block references.
+    let referenced = |key: &str| -> Vec<String> {
+        cx.refs
+            .get(&d.address)
+            .and_then(|a| a.get(key))
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                let (address, field) = r.rsplit_once('.')?;
+                cx.computed(cx.planned.get(address)?, field)
+            })
+            .collect()
     };
     let mut statements = Vec::new();
     for (i, s) in d.after.get("statement").map(items).unwrap_or_default().into_iter().enumerate() {
@@ -250,7 +319,12 @@ fn document(d: &Planned<'_>) -> serde_json::Value {
             let v = list(s.get(tf), &what);
             let unknown = d.unknown.and_then(|u| u.get("statement")).map(items).and_then(|u| u.get(i).copied()).and_then(|u| u.get(tf)).is_some_and(|x| x.value != Value::Null && x.value != Value::Bool(false) && !matches!(&x.value, Value::Seq(v) if v.iter().all(|b| b.value == Value::Bool(false))));
             if !v.is_empty() || unknown {
-                let v = if v.is_empty() { vec![placeholder(&format!("{what}.{tf}"))] } else { v };
+                let v = if v.is_empty() {
+                    let r = referenced(&format!("statement[{i}].{tf}"));
+                    if r.is_empty() { vec![cx.unknown_arn(&format!("{what}.{tf}"))] } else { r }
+                } else {
+                    v
+                };
                 o.insert(aws.into(), json!(v));
             }
         }
@@ -417,7 +491,7 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                 "aws_iam_user_policy" => ("user", Who::User),
                 _ => ("group", Who::Group),
             };
-            let owner = who(p.name(attr));
+            let owner = who(cx.val(p, attr));
             let name = p.name("name");
             let Some(v) = policy(plan, cx, p, "policy") else { return };
             let place = format!("{} inline policy `{name}`", owner.label());
@@ -428,12 +502,12 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             change(plan, p, Change::Inline(owner, InlinePolicy { policy_name: name, policy_document: text }));
         }
         "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" | "aws_iam_policy_attachment" => {
-            let arn = p.name("policy_arn");
+            let arn = cx.val(p, "policy_arn");
             let mut targets: Vec<Who> = Vec::new();
             match p.ty.as_str() {
-                "aws_iam_role_policy_attachment" => targets.push(Who::Role(p.name("role"))),
-                "aws_iam_user_policy_attachment" => targets.push(Who::User(p.name("user"))),
-                "aws_iam_group_policy_attachment" => targets.push(Who::Group(p.name("group"))),
+                "aws_iam_role_policy_attachment" => targets.push(Who::Role(cx.val(p, "role"))),
+                "aws_iam_user_policy_attachment" => targets.push(Who::User(cx.val(p, "user"))),
+                "aws_iam_group_policy_attachment" => targets.push(Who::Group(cx.val(p, "group"))),
                 _ => {
                     targets.extend(p.strings("roles").into_iter().map(Who::Role));
                     targets.extend(p.strings("users").into_iter().map(Who::User));
@@ -448,30 +522,29 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             }
         }
         "aws_iam_user_group_membership" => {
-            let user = p.name("user");
+            let user = cx.val(p, "user");
             for group in p.strings("groups") {
                 change(plan, p, Change::Member { user: user.clone(), group });
             }
         }
         "aws_iam_group_membership" => {
-            let group = p.name("group");
+            let group = cx.val(p, "group");
             for user in p.strings("users") {
                 change(plan, p, Change::Member { user, group: group.clone() });
             }
         }
         "aws_iam_access_key" => {
-            let user = p.name("user");
+            let user = cx.val(p, "user");
             plan.hit("PW404", &p.address, "user", p.at("user"), format!("the plan creates an access key for IAM user `{user}`: long-lived credentials; use a role (IAM Roles Anywhere, OIDC federation) instead"));
             change(plan, p, Change::AccessKey(user));
         }
         "aws_iam_user_login_profile" => {
-            let user = p.name("user");
+            let user = cx.val(p, "user");
             plan.hit("PW405", &p.address, "user", p.at("user"), format!("the plan gives IAM user `{user}` a console password; people should sign in through federation (IAM Identity Center)"));
         }
         "aws_iam_instance_profile" => {
-            if let Some(role) = p.str("role") {
-                change(plan, p, Change::Profile { role, name: p.name("name") });
-            }
+            let role = cx.val(p, "role");
+            change(plan, p, Change::Profile { role, name: p.name("name") });
         }
         "aws_s3_bucket" => {
             let bucket = Bucket {
@@ -484,7 +557,7 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             change(plan, p, Change::Bucket(Box::new(bucket)));
         }
         "aws_s3_bucket_policy" => {
-            let bucket = p.name("bucket");
+            let bucket = cx.val(p, "bucket");
             let Some(v) = policy(plan, cx, p, "policy") else { return };
             if let Some(d) = doc(plan, p, "policy", &v, DocKind::Bucket, format!("bucket `{bucket}` policy"), true) {
                 change(plan, p, Change::BucketPolicy { bucket, doc: d });
