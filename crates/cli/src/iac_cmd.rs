@@ -179,6 +179,7 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
         baseline: baseline.as_deref(),
         config: &config,
         catalog,
+        account: deployment.parameters.get("AWS::AccountId").cloned(),
         now: chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
     };
     let outcome = check(&plans, &opts);

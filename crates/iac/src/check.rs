@@ -25,6 +25,8 @@ pub struct Options<'a> {
     pub config: &'a Config,
     /// The action catalog for the lint rules that need it.
     pub catalog: Option<&'a dyn ActionCatalog>,
+    /// The account id when there is no snapshot (`--parameters AWS::AccountId=...`).
+    pub account: Option<String>,
     /// The moment suppressions expire against.
     pub now: DateTime<Utc>,
 }
@@ -67,6 +69,7 @@ pub fn check(plans: &[Plan], opts: &Options<'_>) -> Outcome {
     let account = opts
         .snapshot
         .and_then(|s| s.account.id.clone())
+        .or_else(|| opts.account.clone())
         .unwrap_or_else(|| "000000000000".into());
     let mut before = match opts.snapshot {
         Some(s) => s.clone(),

@@ -37,7 +37,10 @@ impl Locator<'_> {
         let detail = via
             .iter()
             .take(3)
-            .map(|v| format!("granted by statement {} of {} (already in the account)", v.statement, v.policy))
+            .map(|v| {
+                let whose = if v.policy.contains(":iam::aws:policy/") { "AWS managed" } else { "not in the templates" };
+                format!("granted by statement {} of {} ({whose})", v.statement, v.policy)
+            })
             .collect();
         (o, Vec::new(), detail)
     }

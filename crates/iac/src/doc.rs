@@ -185,6 +185,25 @@ impl Writer {
         });
     }
 
+    /// A `Resource` element: a value that is only a placeholder (an import, a parameter
+    /// without a value) becomes a typed placeholder ARN, `arn:aws:unknown:::{{...}}`, which
+    /// parses as an ARN and matches no real resource.
+    fn resources(&mut self, v: &RNode, statement: Option<usize>) {
+        let typed = |n: &RNode| -> RNode {
+            match &n.value {
+                RValue::Str(s) if s.starts_with("{{") => {
+                    RNode { value: RValue::Str(format!("arn:aws:unknown:::{s}")), ..n.clone() }
+                }
+                _ => n.clone(),
+            }
+        };
+        let v = match &v.value {
+            RValue::Seq(items) => RNode { value: RValue::Seq(items.iter().map(typed).collect()), ..v.clone() },
+            _ => typed(v),
+        };
+        self.value(&v, 3, statement);
+    }
+
     fn value(&mut self, v: &RNode, depth: usize, statement: Option<usize>) {
         match &v.value {
             RValue::Map(m) => {
@@ -198,6 +217,10 @@ impl Writer {
                     key.push(':');
                     let top_statement = depth == 0 && k == "Statement";
                     self.line(&key, *kpos, &[], statement);
+                    if statement.is_some() && (k == "Resource" || k == "NotResource") {
+                        self.resources(val, statement);
+                        continue;
+                    }
                     match (&val.value, top_statement) {
                         (RValue::Seq(items), true) => {
                             self.line("[", val.pos, &[], None);
