@@ -153,7 +153,10 @@ fn config(args: &CheckArgs) -> Result<Config> {
 
 fn load(paths: &[PathBuf], d: &Deployment) -> Vec<Plan> {
     let files: Vec<PathBuf> = paths.iter().flat_map(|p| phiward_iac::files(p)).collect();
-    files.par_iter().map(|f| phiward_iac::load(Path::new(f), d)).collect()
+    files
+        .par_iter()
+        .map(|f| phiward_iac::load(Path::new(f), d))
+        .collect()
 }
 
 fn run_check(args: &CheckArgs) -> Result<u8> {

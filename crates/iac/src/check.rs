@@ -47,7 +47,8 @@ pub fn check(plans: &[Plan], opts: &Options<'_>) -> Outcome {
     let mut out = Outcome::default();
     for p in plans.iter().chain(opts.baseline.unwrap_or(&[])) {
         for pr in &p.problems {
-            out.findings.push(finding("PW400", &pr.origin, pr.message.clone()));
+            out.findings
+                .push(finding("PW400", &pr.origin, pr.message.clone()));
             out.input_error = true;
         }
     }
@@ -63,7 +64,8 @@ pub fn check(plans: &[Plan], opts: &Options<'_>) -> Outcome {
     out.findings.extend(linted);
     for p in plans {
         for h in &p.hits {
-            out.findings.push(finding(h.id, &h.origin, h.message.clone()));
+            out.findings
+                .push(finding(h.id, &h.origin, h.message.clone()));
         }
     }
     let account = opts
@@ -76,14 +78,21 @@ pub fn check(plans: &[Plan], opts: &Options<'_>) -> Outcome {
         None => crate::merge::empty(&account),
     };
     if let Some(base) = opts.baseline {
-        out.notes.extend(crate::merge::apply(&mut before, base).notes);
+        out.notes
+            .extend(crate::merge::apply(&mut before, base).notes);
     }
     let mut after = before.clone();
     let applied = crate::merge::apply(&mut after, plans);
     out.notes.extend(applied.notes.iter().cloned());
     let after_model = AccessModel::new(&after);
-    out.notes.extend(after_model.skipped.iter().map(|s| format!("{}: {}", s.place, s.reason)));
-    out.findings.extend(crate::rules::decide(&after_model, plans, &applied.origins));
+    out.notes.extend(
+        after_model
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.place, s.reason)),
+    );
+    out.findings
+        .extend(crate::rules::decide(&after_model, plans, &applied.origins));
     if opts.snapshot.is_some() || opts.baseline.is_some() {
         let before_model = AccessModel::new(&before);
         let now = before.as_of.unwrap_or(before.created);
@@ -96,11 +105,13 @@ pub fn check(plans: &[Plan], opts: &Options<'_>) -> Outcome {
             path: String::new(),
             pos: crate::node::Pos::new(1, 1),
         };
-        out.findings.extend(crate::diff::diff(&a, &b, &docs, &applied.origins, fallback));
+        out.findings
+            .extend(crate::diff::diff(&a, &b, &docs, &applied.origins, fallback));
     }
     crate::suppress::apply(&mut out.findings, plans, opts.config, opts.now);
     out.findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.id, &a.message).cmp(&(&b.file, b.line, b.column, b.id, &b.message))
+        (&a.file, a.line, a.column, a.id, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.id, &b.message))
     });
     out.findings.dedup();
     out.notes.sort();

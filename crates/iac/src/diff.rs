@@ -38,8 +38,15 @@ impl Locator<'_> {
             .iter()
             .take(3)
             .map(|v| {
-                let whose = if v.policy.contains(":iam::aws:policy/") { "AWS managed" } else { "not in the templates" };
-                format!("granted by statement {} of {} ({whose})", v.statement, v.policy)
+                let whose = if v.policy.contains(":iam::aws:policy/") {
+                    "AWS managed"
+                } else {
+                    "not in the templates"
+                };
+                format!(
+                    "granted by statement {} of {} ({whose})",
+                    v.statement, v.policy
+                )
             })
             .collect();
         (o, Vec::new(), detail)
@@ -59,7 +66,9 @@ fn admins(a: &Audit<'_>) -> HashSet<String> {
 /// Principals (by ARN) with a path to an administrator, and the path's steps.
 fn escalations(a: &Audit<'_>) -> Vec<(String, Vec<phiward_access::Edge>, String)> {
     let g = a.graph();
-    let targets: Vec<usize> = (0..g.nodes.len()).filter(|&i| g.nodes.get(i).is_some_and(|n| n.admin)).collect();
+    let targets: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes.get(i).is_some_and(|n| n.admin))
+        .collect();
     shortest_paths(g, None, &targets)
         .into_iter()
         .filter_map(|p| {
@@ -67,7 +76,11 @@ fn escalations(a: &Audit<'_>) -> Vec<(String, Vec<phiward_access::Edge>, String)
             if from.admin {
                 return None;
             }
-            let edges: Vec<_> = p.edges.iter().filter_map(|&k| g.edges.get(k).cloned()).collect();
+            let edges: Vec<_> = p
+                .edges
+                .iter()
+                .filter_map(|&k| g.edges.get(k).cloned())
+                .collect();
             let to = g.nodes.get(p.to).map(|n| n.arn.clone()).unwrap_or_default();
             Some((from.arn.clone(), edges, to))
         })
@@ -75,7 +88,10 @@ fn escalations(a: &Audit<'_>) -> Vec<(String, Vec<phiward_access::Edge>, String)
 }
 
 fn technique(t: phiward_access::Technique) -> String {
-    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Who (by ARN) can do any of `actions` on `resource`, with the statements granting it.
@@ -107,7 +123,11 @@ pub fn diff(
     origins: &HashMap<String, Origin>,
     fallback: Origin,
 ) -> Vec<Finding> {
-    let loc = Locator { docs, origins, fallback };
+    let loc = Locator {
+        docs,
+        origins,
+        fallback,
+    };
     let mut out = Vec::new();
     // New administrators.
     let was = admins(before);
@@ -118,13 +138,23 @@ pub fn diff(
             continue;
         }
         let (o, u, d) = loc.place(&step.via, &[&p.arn]);
-        let mut f = finding("PW501", &o, format!("`{}` becomes administrator-equivalent: it may `{}` on `{}`", p.arn, step.action, step.resource));
+        let mut f = finding(
+            "PW501",
+            &o,
+            format!(
+                "`{}` becomes administrator-equivalent: it may `{}` on `{}`",
+                p.arn, step.action, step.resource
+            ),
+        );
         f.detail = d;
         f.depends_on = u;
         out.push(f);
     }
     // New escalation paths.
-    let had: HashSet<String> = escalations(before).into_iter().map(|(from, _, _)| from).collect();
+    let had: HashSet<String> = escalations(before)
+        .into_iter()
+        .map(|(from, _, _)| from)
+        .collect();
     let g = after.graph();
     for (from, edges, to) in escalations(after) {
         if had.contains(&from) || was.contains(&from) {
@@ -134,7 +164,12 @@ pub fn diff(
         let mut placed = None;
         for e in &edges {
             let name = |i: usize| g.nodes.get(i).map(|n| n.arn.clone()).unwrap_or_default();
-            steps.push(format!("{} -[{}]-> {}", name(e.from), technique(e.technique), name(e.to)));
+            steps.push(format!(
+                "{} -[{}]-> {}",
+                name(e.from),
+                technique(e.technique),
+                name(e.to)
+            ));
             if placed.is_none() {
                 for s in g.steps(e) {
                     if let Some(found) = locate(&s.via, docs) {
@@ -153,28 +188,58 @@ pub fn diff(
                 (o, u)
             }
         };
-        let mut f = finding("PW502", &o, format!("`{from}` can become administrator `{to}` in {} step(s)", edges.len()));
+        let mut f = finding(
+            "PW502",
+            &o,
+            format!(
+                "`{from}` can become administrator `{to}` in {} step(s)",
+                edges.len()
+            ),
+        );
         f.detail = steps;
         f.depends_on = u;
         out.push(f);
     }
     // New principals reaching PHI, other than the approved readers and new administrators.
     let approved = |arn: &str| {
-        let Some(p) = after.access.principal(arn) else { return false };
-        let groups = after.user(arn).map(|u| u.group_list.clone()).unwrap_or_default();
+        let Some(p) = after.access.principal(arn) else {
+            return false;
+        };
+        let groups = after
+            .user(arn)
+            .map(|u| u.group_list.clone())
+            .unwrap_or_default();
         phiward_checks::Config::names(&after.config.phi.approved, &p.name, arn, &groups)
     };
-    let before_phi: HashSet<String> = phiward_checks::phi_buckets(before).unwrap_or_default().iter().map(|b| b.name.clone()).collect();
+    let before_phi: HashSet<String> = phiward_checks::phi_buckets(before)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.name.clone())
+        .collect();
     for b in phiward_checks::phi_buckets(after).unwrap_or_default() {
         let objects = format!("arn:aws:s3:::{}/*", b.name);
         let read = ["s3:GetObject"];
-        let old = if before_phi.contains(&b.name) { who(before.access, &read, &objects) } else { HashMap::new() };
-        let mut new: Vec<(String, Vec<Via>)> = who(after.access, &read, &objects).into_iter().filter(|(a, _)| !old.contains_key(a) && !now_admins.contains(a) && !approved(a)).collect();
+        let old = if before_phi.contains(&b.name) {
+            who(before.access, &read, &objects)
+        } else {
+            HashMap::new()
+        };
+        let mut new: Vec<(String, Vec<Via>)> = who(after.access, &read, &objects)
+            .into_iter()
+            .filter(|(a, _)| !old.contains_key(a) && !now_admins.contains(a) && !approved(a))
+            .collect();
         new.sort_by(|a, b| a.0.cmp(&b.0));
         let bucket_arn = format!("arn:aws:s3:::{}", b.name);
         for (arn, via) in new {
             let (o, u, d) = loc.place(&via, &[&arn, &bucket_arn]);
-            let mut f = finding("PW503", &o, format!("`{arn}` can read PHI in bucket `{}` (`s3:GetObject`)", b.name));
+            let mut f = finding(
+                "PW503",
+                &o,
+                format!(
+                    "`{arn}` can read PHI in bucket `{}` (`s3:GetObject`)",
+                    b.name
+                ),
+            );
             f.detail = d;
             f.depends_on = u;
             out.push(f);
@@ -189,19 +254,39 @@ pub fn diff(
         let (actions, resource): (&[&str], String) = if r.trust {
             (&["sts:AssumeRole"], r.arn.clone())
         } else if r.arn.starts_with("arn:aws:s3:::") {
-            (&["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], format!("{}/*", r.arn))
+            (
+                &["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                format!("{}/*", r.arn),
+            )
         } else if r.arn.contains(":kms:") {
-            (&["kms:Decrypt", "kms:Encrypt", "kms:PutKeyPolicy"], r.arn.clone())
+            (
+                &["kms:Decrypt", "kms:Encrypt", "kms:PutKeyPolicy"],
+                r.arn.clone(),
+            )
         } else {
             continue;
         };
         let old = external(before.access, actions, &resource);
-        let mut new: Vec<(String, Vec<Via>)> = external(after.access, actions, &resource).into_iter().filter(|(a, _)| !old.contains_key(a)).collect();
+        let mut new: Vec<(String, Vec<Via>)> = external(after.access, actions, &resource)
+            .into_iter()
+            .filter(|(a, _)| !old.contains_key(a))
+            .collect();
         new.sort_by(|a, b| a.0.cmp(&b.0));
         for (arn, via) in new {
             let (o, u, d) = loc.place(&via, &[&r.arn]);
-            let who = if arn == "*" || arn == "anonymous" { "everyone (public)".to_string() } else { format!("`{arn}`") };
-            let mut f = finding("PW504", &o, format!("{who} outside the account gains access to `{}` ({})", r.arn, r.place));
+            let who = if arn == "*" || arn == "anonymous" {
+                "everyone (public)".to_string()
+            } else {
+                format!("`{arn}`")
+            };
+            let mut f = finding(
+                "PW504",
+                &o,
+                format!(
+                    "{who} outside the account gains access to `{}` ({})",
+                    r.arn, r.place
+                ),
+            );
             f.detail = d;
             f.depends_on = u;
             out.push(f);
@@ -212,11 +297,26 @@ pub fn diff(
     out
 }
 
-fn logging(before: &Audit<'_>, after: &Audit<'_>, admins: &HashSet<String>, loc: &Locator<'_>) -> Vec<Finding> {
+fn logging(
+    before: &Audit<'_>,
+    after: &Audit<'_>,
+    admins: &HashSet<String>,
+    loc: &Locator<'_>,
+) -> Vec<Finding> {
     let account = after.access.account.clone().unwrap_or_default();
     let mut targets: Vec<(String, &[&str])> = Vec::new();
-    const TRAIL: &[&str] = &["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"];
-    const BUCKET: &[&str] = &["s3:DeleteObject", "s3:PutBucketPolicy", "s3:PutLifecycleConfiguration", "s3:DeleteBucket"];
+    const TRAIL: &[&str] = &[
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "cloudtrail:UpdateTrail",
+        "cloudtrail:PutEventSelectors",
+    ];
+    const BUCKET: &[&str] = &[
+        "s3:DeleteObject",
+        "s3:PutBucketPolicy",
+        "s3:PutLifecycleConfiguration",
+        "s3:DeleteBucket",
+    ];
     match after.snapshot.trails.get() {
         Some(trails) if !trails.is_empty() => {
             for t in trails {
@@ -227,7 +327,10 @@ fn logging(before: &Audit<'_>, after: &Audit<'_>, admins: &HashSet<String>, loc:
             }
         }
         // No trail known: ask about a stand-in trail of the account.
-        _ => targets.push((format!("arn:aws:cloudtrail:us-east-1:{account}:trail/phiward-any-trail"), TRAIL)),
+        _ => targets.push((
+            format!("arn:aws:cloudtrail:us-east-1:{account}:trail/phiward-any-trail"),
+            TRAIL,
+        )),
     }
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::new();
@@ -237,11 +340,22 @@ fn logging(before: &Audit<'_>, after: &Audit<'_>, admins: &HashSet<String>, loc:
             if old.contains_key(&arn) || admins.contains(&arn) || !seen.insert(arn.clone()) {
                 continue;
             }
-            if after.access.principal(&arn).is_some_and(|p| p.service_linked || p.kind == PrincipalType::External) {
+            if after
+                .access
+                .principal(&arn)
+                .is_some_and(|p| p.service_linked || p.kind == PrincipalType::External)
+            {
                 continue;
             }
             let (o, u, d) = loc.place(&via, &[&arn]);
-            let mut f = finding("PW505", &o, format!("`{arn}` can stop or erase audit logging ({} on `{resource}`)", actions.join(", ")));
+            let mut f = finding(
+                "PW505",
+                &o,
+                format!(
+                    "`{arn}` can stop or erase audit logging ({} on `{resource}`)",
+                    actions.join(", ")
+                ),
+            );
             f.detail = d;
             f.depends_on = u;
             out.push(f);

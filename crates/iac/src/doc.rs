@@ -80,13 +80,21 @@ impl Doc {
                 &parsed
             }
             RValue::Map(_) => v,
-            _ => return Err(format!("a policy document must be a mapping or JSON text, not {}", kind_of(v))),
+            _ => {
+                return Err(format!(
+                    "a policy document must be a mapping or JSON text, not {}",
+                    kind_of(v)
+                ))
+            }
         };
         let mut w = Writer::default();
         w.value(v, 0, None);
         let statement_unknown = match v.get("Statement").map(|s| &s.value) {
             Some(RValue::Seq(items)) => items.iter().map(RNode::all_unknown).collect(),
-            Some(_) => v.get("Statement").map(|s| vec![s.all_unknown()]).unwrap_or_default(),
+            Some(_) => v
+                .get("Statement")
+                .map(|s| vec![s.all_unknown()])
+                .unwrap_or_default(),
             None => Vec::new(),
         };
         Ok(Doc {
@@ -153,7 +161,12 @@ fn from_spanned(v: &Spanned, pos: Pos, unknown: &[String]) -> RNode {
         Json::Bool(b) => RValue::Bool(*b),
         Json::Number(n) => RValue::Number(n.clone()),
         Json::String(s) => RValue::Str(s.clone()),
-        Json::Array(items) => RValue::Seq(items.iter().map(|i| from_spanned(i, pos, unknown)).collect()),
+        Json::Array(items) => RValue::Seq(
+            items
+                .iter()
+                .map(|i| from_spanned(i, pos, unknown))
+                .collect(),
+        ),
         Json::Object(m) => RValue::Map(
             m.iter()
                 .map(|m| (m.key.clone(), pos, from_spanned(&m.value, pos, unknown)))
@@ -191,14 +204,18 @@ impl Writer {
     fn resources(&mut self, v: &RNode, statement: Option<usize>) {
         let typed = |n: &RNode| -> RNode {
             match &n.value {
-                RValue::Str(s) if s.starts_with("{{") => {
-                    RNode { value: RValue::Str(format!("arn:aws:unknown:::{s}")), ..n.clone() }
-                }
+                RValue::Str(s) if s.starts_with("{{") => RNode {
+                    value: RValue::Str(format!("arn:aws:unknown:::{s}")),
+                    ..n.clone()
+                },
                 _ => n.clone(),
             }
         };
         let v = match &v.value {
-            RValue::Seq(items) => RNode { value: RValue::Seq(items.iter().map(typed).collect()), ..v.clone() },
+            RValue::Seq(items) => RNode {
+                value: RValue::Seq(items.iter().map(typed).collect()),
+                ..v.clone()
+            },
             _ => typed(v),
         };
         self.value(&v, 3, statement);
@@ -249,7 +266,12 @@ impl Writer {
                 self.line("]", v.pos, &[], statement);
             }
             RValue::Null => self.line("null", v.pos, &v.unknown, statement),
-            RValue::Bool(b) => self.line(if *b { "true" } else { "false" }, v.pos, &v.unknown, statement),
+            RValue::Bool(b) => self.line(
+                if *b { "true" } else { "false" },
+                v.pos,
+                &v.unknown,
+                statement,
+            ),
             RValue::Number(n) => {
                 // Numbers in policies are read as strings by IAM; keep them JSON-valid.
                 let mut s = String::new();
@@ -276,7 +298,11 @@ mod tests {
             p(10),
             RValue::Map(vec![
                 ("Effect".into(), p(11), RNode::str(p(11), "Allow", vec![])),
-                ("Action".into(), p(12), RNode::str(p(12), "*", vec!["x".into()])),
+                (
+                    "Action".into(),
+                    p(12),
+                    RNode::str(p(12), "*", vec!["x".into()]),
+                ),
                 ("Resource".into(), p(13), RNode::str(p(13), "*", vec![])),
             ]),
         );
@@ -295,7 +321,8 @@ mod tests {
             pos: p(8),
         };
         let d = Doc::new(origin, "x".into(), DocKind::Identity, &doc).unwrap();
-        let parsed = phiward_policy::parse_policy(&d.text, phiward_policy::PolicyKind::Identity).unwrap();
+        let parsed =
+            phiward_policy::parse_policy(&d.text, phiward_policy::PolicyKind::Identity).unwrap();
         let s = &parsed.statements[0];
         assert_eq!(d.at(s.pos.line).0, p(10));
         let action_line = d.text.lines().position(|l| l == "\"*\"").unwrap() as u32 + 1;

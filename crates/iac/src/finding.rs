@@ -70,7 +70,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding at a template origin.
-    pub fn at(id: &'static str, severity: Severity, origin: &Origin, message: String, fix: &str) -> Finding {
+    pub fn at(
+        id: &'static str,
+        severity: Severity,
+        origin: &Origin,
+        message: String,
+        fix: &str,
+    ) -> Finding {
         Finding {
             id,
             severity,

@@ -72,13 +72,29 @@ pub fn load(path: &Path, d: &Deployment) -> Plan {
     };
     let text = match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE => {
-            return fail(plan, node::Pos::new(1, 1), format!("`{file}` is {} bytes: too large", m.len()))
+            return fail(
+                plan,
+                node::Pos::new(1, 1),
+                format!("`{file}` is {} bytes: too large", m.len()),
+            )
         }
         Ok(_) => match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) => return fail(plan, node::Pos::new(1, 1), format!("cannot read `{file}`: {e}")),
+            Err(e) => {
+                return fail(
+                    plan,
+                    node::Pos::new(1, 1),
+                    format!("cannot read `{file}`: {e}"),
+                )
+            }
         },
-        Err(e) => return fail(plan, node::Pos::new(1, 1), format!("cannot read `{file}`: {e}")),
+        Err(e) => {
+            return fail(
+                plan,
+                node::Pos::new(1, 1),
+                format!("cannot read `{file}`: {e}"),
+            )
+        }
     };
     read_text(&file, &text, d)
 }
@@ -86,13 +102,22 @@ pub fn load(path: &Path, d: &Deployment) -> Plan {
 /// Reads the text of a template or plan; `file` names it in findings.
 pub fn read_text(file: &str, text: &str, d: &Deployment) -> Plan {
     let json_like = text.trim_start().starts_with('{');
-    let parsed = if json_like { read::json(text) } else { read::yaml(text) };
+    let parsed = if json_like {
+        read::json(text)
+    } else {
+        read::yaml(text)
+    };
     let node = match parsed {
         Ok(n) => n,
         Err(e) => {
             let mut plan = Plan::new(file);
             let kind = if json_like { "JSON" } else { "YAML" };
-            plan.problem("", "", e.pos, format!("not readable as {kind}: {}", e.message));
+            plan.problem(
+                "",
+                "",
+                e.pos,
+                format!("not readable as {kind}: {}", e.message),
+            );
             return plan;
         }
     };

@@ -43,10 +43,16 @@ pub struct Applied {
 /// Applies plans to a snapshot, in order.
 pub fn apply(s: &mut Snapshot, plans: &[Plan]) -> Applied {
     let mut out = Applied::default();
-    let account = s.account.id.clone().unwrap_or_else(|| "000000000000".into());
+    let account = s
+        .account
+        .id
+        .clone()
+        .unwrap_or_else(|| "000000000000".into());
     if s.iam.get().is_none() {
         s.iam = Collected::Collected(Iam::default());
-        out.notes.push("IAM was not collected in the snapshot: only the planned principals are known".into());
+        out.notes.push(
+            "IAM was not collected in the snapshot: only the planned principals are known".into(),
+        );
     }
     for plan in plans {
         for (origin, change) in &plan.changes {
@@ -103,7 +109,12 @@ fn stand_in_group(name: &str, account: &str) -> Group {
     }
 }
 
-fn role_mut<'a>(iam: &'a mut Iam, name: &str, account: &str, notes: &mut Vec<String>) -> &'a mut Role {
+fn role_mut<'a>(
+    iam: &'a mut Iam,
+    name: &str,
+    account: &str,
+    notes: &mut Vec<String>,
+) -> &'a mut Role {
     if let Some(i) = iam.roles.iter().position(|r| r.role_name == name) {
         return &mut iam.roles[i];
     }
@@ -113,7 +124,12 @@ fn role_mut<'a>(iam: &'a mut Iam, name: &str, account: &str, notes: &mut Vec<Str
     &mut iam.roles[last]
 }
 
-fn user_mut<'a>(iam: &'a mut Iam, name: &str, account: &str, notes: &mut Vec<String>) -> &'a mut User {
+fn user_mut<'a>(
+    iam: &'a mut Iam,
+    name: &str,
+    account: &str,
+    notes: &mut Vec<String>,
+) -> &'a mut User {
     if let Some(i) = iam.users.iter().position(|r| r.user_name == name) {
         return &mut iam.users[i];
     }
@@ -123,7 +139,12 @@ fn user_mut<'a>(iam: &'a mut Iam, name: &str, account: &str, notes: &mut Vec<Str
     &mut iam.users[last]
 }
 
-fn group_mut<'a>(iam: &'a mut Iam, name: &str, account: &str, notes: &mut Vec<String>) -> &'a mut Group {
+fn group_mut<'a>(
+    iam: &'a mut Iam,
+    name: &str,
+    account: &str,
+    notes: &mut Vec<String>,
+) -> &'a mut Group {
     if let Some(i) = iam.groups.iter().position(|r| r.group_name == name) {
         return &mut iam.groups[i];
     }
@@ -182,14 +203,22 @@ fn upsert<T>(list: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
 fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, out: &mut Applied) {
     let notes = &mut out.notes;
     let mut origin_of = |arn: &str| {
-        out.origins.entry(arn.to_string()).or_insert_with(|| origin.clone());
+        out.origins
+            .entry(arn.to_string())
+            .or_insert_with(|| origin.clone());
     };
     match change {
         Change::Role(r) => {
             origin_of(&r.arn);
             if let Some(iam) = s.iam.get_mut() {
-                let arns: Vec<String> = r.attached_managed_policies.iter().map(|a| a.policy_arn.clone()).collect();
-                upsert(&mut iam.roles, (**r).clone(), |a, b| a.role_name == b.role_name);
+                let arns: Vec<String> = r
+                    .attached_managed_policies
+                    .iter()
+                    .map(|a| a.policy_arn.clone())
+                    .collect();
+                upsert(&mut iam.roles, (**r).clone(), |a, b| {
+                    a.role_name == b.role_name
+                });
                 for a in arns {
                     ensure_policy(iam, &a, notes);
                 }
@@ -198,8 +227,14 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         Change::User(u) => {
             origin_of(&u.arn);
             if let Some(iam) = s.iam.get_mut() {
-                let arns: Vec<String> = u.attached_managed_policies.iter().map(|a| a.policy_arn.clone()).collect();
-                upsert(&mut iam.users, (**u).clone(), |a, b| a.user_name == b.user_name);
+                let arns: Vec<String> = u
+                    .attached_managed_policies
+                    .iter()
+                    .map(|a| a.policy_arn.clone())
+                    .collect();
+                upsert(&mut iam.users, (**u).clone(), |a, b| {
+                    a.user_name == b.user_name
+                });
                 for a in arns {
                     ensure_policy(iam, &a, notes);
                 }
@@ -208,8 +243,14 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         Change::Group(g) => {
             origin_of(&g.arn);
             if let Some(iam) = s.iam.get_mut() {
-                let arns: Vec<String> = g.attached_managed_policies.iter().map(|a| a.policy_arn.clone()).collect();
-                upsert(&mut iam.groups, (**g).clone(), |a, b| a.group_name == b.group_name);
+                let arns: Vec<String> = g
+                    .attached_managed_policies
+                    .iter()
+                    .map(|a| a.policy_arn.clone())
+                    .collect();
+                upsert(&mut iam.groups, (**g).clone(), |a, b| {
+                    a.group_name == b.group_name
+                });
                 for a in arns {
                     ensure_policy(iam, &a, notes);
                 }
@@ -295,7 +336,10 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
             }
             if let Some(list) = s.buckets.get_mut() {
                 if !list.iter().any(|x| &x.name == bucket) {
-                    list.push(Bucket { name: bucket.clone(), ..Bucket::default() });
+                    list.push(Bucket {
+                        name: bucket.clone(),
+                        ..Bucket::default()
+                    });
                 }
                 if let Some(b) = list.iter_mut().find(|x| &x.name == bucket) {
                     b.policy = Collected::Collected(Some(doc.clone()));
@@ -325,7 +369,10 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
                     list.push(p);
                 }
             }
-            _ => notes.push(format!("SCP `{}` is not applied: the account is in no organization known to the snapshot", p.name)),
+            _ => notes.push(format!(
+                "SCP `{}` is not applied: the account is in no organization known to the snapshot",
+                p.name
+            )),
         },
     }
 }

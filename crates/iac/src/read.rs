@@ -178,7 +178,7 @@ fn tagged(tag: Option<Tag>, node: Node) -> Result<Node, String> {
             };
             return Ok(wrap("Fn::GetAtt", pos, node));
         }
-        s if s.is_empty() => return Ok(node),
+        "" => return Ok(node),
         s => format!("Fn::{s}"),
     };
     Ok(wrap(&name, pos, node))
@@ -290,7 +290,13 @@ mod tests {
     fn short_forms_become_long_forms_at_their_position() {
         let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Sub '${AWS::StackName}-x'\n      Arn: !GetAtt Other.Arn\n      L: !Join\n        - ''\n        - [a, !Ref P]\n";
         let n = yaml(text).unwrap();
-        let props = n.get("Resources").unwrap().get("R").unwrap().get("Properties").unwrap();
+        let props = n
+            .get("Resources")
+            .unwrap()
+            .get("R")
+            .unwrap()
+            .get("Properties")
+            .unwrap();
         let sub = props.get("RoleName").unwrap();
         // A tagged scalar is placed at its value, after the tag.
         assert_eq!(sub.pos, Pos::new(5, 22));
@@ -301,8 +307,12 @@ mod tests {
         let att = props.get("Arn").unwrap().get("Fn::GetAtt").unwrap();
         assert!(matches!(&att.value, Value::Seq(v) if v.len() == 2));
         let join = props.get("L").unwrap().get("Fn::Join").unwrap();
-        let Value::Seq(parts) = &join.value else { panic!() };
-        let Value::Seq(list) = &parts[1].value else { panic!() };
+        let Value::Seq(parts) = &join.value else {
+            panic!()
+        };
+        let Value::Seq(list) = &parts[1].value else {
+            panic!()
+        };
         assert_eq!(list[1].get("Ref").unwrap().as_str(), Some("P"));
         assert_eq!(props.entry("Arn").unwrap().key_pos, Pos::new(6, 7));
     }

@@ -13,13 +13,28 @@ const RULES_URL: &str = "https://github.com/phiward/phiward/blob/main/docs";
 pub fn text(o: &Outcome) -> String {
     let mut out = String::new();
     for f in &o.findings {
-        let res = if f.resource.is_empty() { String::new() } else { format!("{}: ", f.resource) };
-        out.push_str(&format!("{}:{}:{}: {}[{}] {res}{}\n", f.file, f.line, f.column, f.severity.as_str(), f.id, f.message));
+        let res = if f.resource.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", f.resource)
+        };
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}] {res}{}\n",
+            f.file,
+            f.line,
+            f.column,
+            f.severity.as_str(),
+            f.id,
+            f.message
+        ));
         for d in &f.detail {
             out.push_str(&format!("  {d}\n"));
         }
         if !f.depends_on.is_empty() {
-            out.push_str(&format!("  depends on values known only at deployment: {}\n", f.depends_on.join("; ")));
+            out.push_str(&format!(
+                "  depends on values known only at deployment: {}\n",
+                f.depends_on.join("; ")
+            ));
         }
         match &f.suppressed {
             Some(s) => out.push_str(&format!("  suppressed: {s}\n")),
@@ -34,7 +49,12 @@ pub fn text(o: &Outcome) -> String {
 
 /// One line counting findings.
 pub fn summary(o: &Outcome, files: usize) -> String {
-    let open = |s: Severity| o.findings.iter().filter(|f| f.suppressed.is_none() && f.severity == s).count();
+    let open = |s: Severity| {
+        o.findings
+            .iter()
+            .filter(|f| f.suppressed.is_none() && f.severity == s)
+            .count()
+    };
     let suppressed = o.findings.iter().filter(|f| f.suppressed.is_some()).count();
     format!(
         "{files} file(s) checked: {} error(s), {} warning(s), {} info, {suppressed} suppressed",
@@ -61,11 +81,23 @@ fn rules() -> Vec<(String, String, Severity, String, String)> {
                 phiward_lint::Severity::Warning => Severity::Warning,
                 phiward_lint::Severity::Info => Severity::Info,
             };
-            (r.id.to_string(), r.title.to_string(), sev, r.fix.to_string(), format!("{RULES_URL}/rules/{}.md", r.id))
+            (
+                r.id.to_string(),
+                r.title.to_string(),
+                sev,
+                r.fix.to_string(),
+                format!("{RULES_URL}/rules/{}.md", r.id),
+            )
         })
         .collect();
     out.extend(crate::rules::RULES.iter().map(|r| {
-        (r.id.to_string(), r.title.to_string(), r.severity, r.fix.to_string(), format!("{RULES_URL}/iac.md#{}", r.id.to_lowercase()))
+        (
+            r.id.to_string(),
+            r.title.to_string(),
+            r.severity,
+            r.fix.to_string(),
+            format!("{RULES_URL}/iac.md#{}", r.id.to_lowercase()),
+        )
     }));
     out
 }
@@ -109,12 +141,19 @@ pub fn sarif(o: &Outcome) -> String {
 }
 
 fn result(f: &Finding, rules: &[(String, String, Severity, String, String)]) -> Value {
-    let mut text = if f.resource.is_empty() { f.message.clone() } else { format!("{}: {}", f.resource, f.message) };
+    let mut text = if f.resource.is_empty() {
+        f.message.clone()
+    } else {
+        format!("{}: {}", f.resource, f.message)
+    };
     for d in &f.detail {
         text.push_str(&format!("\n{d}"));
     }
     if !f.depends_on.is_empty() {
-        text.push_str(&format!("\nDepends on values known only at deployment: {}", f.depends_on.join("; ")));
+        text.push_str(&format!(
+            "\nDepends on values known only at deployment: {}",
+            f.depends_on.join("; ")
+        ));
     }
     let mut r = json!({
         "ruleId": f.id,
@@ -127,7 +166,10 @@ fn result(f: &Finding, rules: &[(String, String, Severity, String, String)]) -> 
         }}],
     });
     if let (Some(s), Some(obj)) = (&f.suppressed, r.as_object_mut()) {
-        obj.insert("suppressions".into(), json!([{"kind": "inSource", "justification": s}]));
+        obj.insert(
+            "suppressions".into(),
+            json!([{"kind": "inSource", "justification": s}]),
+        );
     }
     r
 }

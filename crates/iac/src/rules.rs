@@ -74,8 +74,16 @@ pub fn locate(via: &[Via], docs: &HashMap<&str, &Doc>) -> Option<(Origin, Vec<St
         let (pos, unknown) = d.at(v.line);
         let mut o = d.origin.clone();
         o.pos = pos;
-        let sid = v.sid.as_deref().map(|s| format!(" (`{s}`)")).unwrap_or_default();
-        Some((o, unknown, format!("statement {}{sid} of {}", v.statement, v.policy)))
+        let sid = v
+            .sid
+            .as_deref()
+            .map(|s| format!(" (`{s}`)"))
+            .unwrap_or_default();
+        Some((
+            o,
+            unknown,
+            format!("statement {}{sid} of {}", v.statement, v.policy),
+        ))
     })
 }
 
@@ -102,7 +110,14 @@ pub fn decide(m: &AccessModel, plans: &[Plan], origins: &HashMap<String, Origin>
             }
         }
         if let Some(origin) = origins.get(&p.arn) {
-            let cfn = phiward_access::decide_as(m, "cloudformation.amazonaws.com", "sts:AssumeRole", &p.arn, &[], &[]);
+            let cfn = phiward_access::decide_as(
+                m,
+                "cloudformation.amazonaws.com",
+                "sts:AssumeRole",
+                &p.arn,
+                &[],
+                &[],
+            );
             if cfn.is_some() {
                 if let Some(step) = phiward_access::admin_grant(m, p) {
                     let (o, unknown, stmt) = locate(&step.via, &docs)
@@ -162,7 +177,11 @@ fn trust(d: &Doc) -> Vec<Finding> {
                 format!(
                     "{} trusts {who}{}",
                     d.place.trim_end_matches(" trust policy"),
-                    if conditioned { ", limited only by conditions" } else { "" }
+                    if conditioned {
+                        ", limited only by conditions"
+                    } else {
+                        ""
+                    }
                 ),
             );
             if matches!(id, PrincipalId::Everyone) && !conditioned {

@@ -29,7 +29,9 @@ pub fn apply(findings: &mut [Finding], plans: &[Plan], config: &Config, now: Dat
             .flat_map(|p| &p.ignores)
             .filter(|(r, _)| *r == f.resource)
             .flat_map(|(_, list)| list)
-            .find(|i| i.rule.eq_ignore_ascii_case(f.id) && i.expires.is_none_or(|e| now.date_naive() <= e));
+            .find(|i| {
+                i.rule.eq_ignore_ascii_case(f.id) && i.expires.is_none_or(|e| now.date_naive() <= e)
+            });
         if let Some(i) = meta {
             f.suppressed = Some(match (&i.reason, i.expires) {
                 (Some(r), Some(e)) => format!("template metadata: {r} (until {e})"),

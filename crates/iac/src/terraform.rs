@@ -110,7 +110,9 @@ pub fn read(file: &str, root: &Node, d: &Deployment) -> Plan {
         if actions.iter().all(|a| a == "delete") {
             continue;
         }
-        let Some(after) = change.and_then(|c| c.get("after")) else { continue };
+        let Some(after) = change.and_then(|c| c.get("after")) else {
+            continue;
+        };
         if after.value == Value::Null {
             continue;
         }
@@ -124,24 +126,52 @@ pub fn read(file: &str, root: &Node, d: &Deployment) -> Plan {
     }
     // Data sources read at plan time are in the prior state.
     let mut data: HashMap<String, Planned<'_>> = HashMap::new();
-    let prior = root.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module"));
+    let prior = root
+        .get("prior_state")
+        .and_then(|p| p.get("values"))
+        .and_then(|v| v.get("root_module"));
     for r in prior.map(module_resources).unwrap_or_default() {
         if r.get("mode").and_then(Node::as_str) == Some("data") {
-            if let (Some(address), Some(values)) = (r.get("address").and_then(Node::scalar), r.get("values")) {
+            if let (Some(address), Some(values)) =
+                (r.get("address").and_then(Node::scalar), r.get("values"))
+            {
                 let ty = r.get("type").and_then(Node::scalar).unwrap_or_default();
-                data.insert(address.clone(), Planned { address, ty, pos: r.pos, after: values, unknown: None });
+                data.insert(
+                    address.clone(),
+                    Planned {
+                        address,
+                        ty,
+                        pos: r.pos,
+                        after: values,
+                        unknown: None,
+                    },
+                );
             }
         }
     }
-    for p in planned.iter().filter(|p| p.address.starts_with("data.") || p.address.contains(".data.")) {
+    for p in planned
+        .iter()
+        .filter(|p| p.address.starts_with("data.") || p.address.contains(".data."))
+    {
         data.insert(
             p.address.clone(),
-            Planned { address: p.address.clone(), ty: p.ty.clone(), pos: p.pos, after: p.after, unknown: p.unknown },
+            Planned {
+                address: p.address.clone(),
+                ty: p.ty.clone(),
+                pos: p.pos,
+                after: p.after,
+                unknown: p.unknown,
+            },
         );
     }
     let refs = references(root);
     let by_address = planned.iter().map(|p| (p.address.as_str(), p)).collect();
-    let cx = Cx { account, planned: by_address, data: &data, refs: &refs };
+    let cx = Cx {
+        account,
+        planned: by_address,
+        data: &data,
+        refs: &refs,
+    };
     for p in &planned {
         resource(&mut plan, &cx, p);
     }
@@ -166,8 +196,12 @@ impl Cx<'_, '_> {
         }
         let refs = self.refs.get(&p.address).and_then(|a| a.get(attr));
         for r in refs.into_iter().flatten() {
-            let Some((address, field)) = r.rsplit_once('.') else { continue };
-            let Some(t) = self.planned.get(address) else { continue };
+            let Some((address, field)) = r.rsplit_once('.') else {
+                continue;
+            };
+            let Some(t) = self.planned.get(address) else {
+                continue;
+            };
             if let Some(v) = self.computed(t, field) {
                 return v;
             }
@@ -186,9 +220,13 @@ impl Cx<'_, '_> {
             return Some(v);
         }
         let path = t.str("path").unwrap_or_else(|| "/".into());
-        let iam = |kind: &str, name: String| format!("arn:aws:iam::{}:{kind}{path}{name}", self.account);
+        let iam =
+            |kind: &str, name: String| format!("arn:aws:iam::{}:{kind}{path}{name}", self.account);
         Some(match (t.ty.as_str(), field) {
-            ("aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy", "name" | "id") => t.name("name"),
+            (
+                "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_policy",
+                "name" | "id",
+            ) => t.name("name"),
             ("aws_iam_role", "arn") => iam("role", t.name("name")),
             ("aws_iam_user", "arn") => iam("user", t.name("name")),
             ("aws_iam_group", "arn") => iam("group", t.name("name")),
@@ -222,7 +260,9 @@ fn references(root: &Node) -> HashMap<String, HashMap<String, Vec<String>>> {
         return out;
     };
     for r in m.get("resources").map(items).unwrap_or_default() {
-        let Some(address) = r.get("address").and_then(Node::scalar) else { continue };
+        let Some(address) = r.get("address").and_then(Node::scalar) else {
+            continue;
+        };
         let mut attrs = HashMap::new();
         if let Some(e) = r.get("expressions") {
             expressions(e, "", &mut attrs);
@@ -236,7 +276,11 @@ fn references(root: &Node) -> HashMap<String, HashMap<String, Vec<String>>> {
 /// `statement[0].resources`: nested blocks are lists of expression maps).
 fn expressions(n: &Node, prefix: &str, out: &mut HashMap<String, Vec<String>>) {
     for e in n.entries() {
-        let key = if prefix.is_empty() { e.key.clone() } else { format!("{prefix}.{}", e.key) };
+        let key = if prefix.is_empty() {
+            e.key.clone()
+        } else {
+            format!("{prefix}.{}", e.key)
+        };
         if let Some(r) = e.value.get("references") {
             out.insert(key, items(r).iter().filter_map(|s| s.scalar()).collect());
             continue;
@@ -269,7 +313,9 @@ fn policy(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>, attr: &str) -> Opti
         .flatten()
         .find_map(|r| {
             let base = r.strip_suffix(".json").unwrap_or(r);
-            cx.data.get(base).filter(|d| d.ty == "aws_iam_policy_document")
+            cx.data
+                .get(base)
+                .filter(|d| d.ty == "aws_iam_policy_document")
         });
     let Some(doc) = doc else {
         plan.problem(&p.address, attr, pos, format!("`{attr}` is known only after apply and references no `aws_iam_policy_document` phiward can rebuild"));
@@ -290,7 +336,10 @@ fn policy(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>, attr: &str) -> Opti
 fn document(cx: &Cx<'_, '_>, d: &Planned<'_>) -> serde_json::Value {
     let list = |n: Option<&Node>, what: &str| -> Vec<String> {
         match n.map(|n| &n.value) {
-            Some(Value::Seq(v)) => v.iter().map(|x| x.scalar().unwrap_or_else(|| cx.unknown_arn(what))).collect(),
+            Some(Value::Seq(v)) => v
+                .iter()
+                .map(|x| x.scalar().unwrap_or_else(|| cx.unknown_arn(what)))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -308,30 +357,62 @@ fn document(cx: &Cx<'_, '_>, d: &Planned<'_>) -> serde_json::Value {
             .collect()
     };
     let mut statements = Vec::new();
-    for (i, s) in d.after.get("statement").map(items).unwrap_or_default().into_iter().enumerate() {
+    for (i, s) in d
+        .after
+        .get("statement")
+        .map(items)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         let what = format!("{}.statement[{i}]", d.address);
         let mut o = serde_json::Map::new();
-        if let Some(sid) = s.get("sid").and_then(Node::scalar).filter(|x| !x.is_empty()) {
+        if let Some(sid) = s
+            .get("sid")
+            .and_then(Node::scalar)
+            .filter(|x| !x.is_empty())
+        {
             o.insert("Sid".into(), json!(sid));
         }
-        o.insert("Effect".into(), json!(s.get("effect").and_then(Node::scalar).unwrap_or_else(|| "Allow".into())));
-        for (tf, aws) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")] {
+        o.insert(
+            "Effect".into(),
+            json!(s
+                .get("effect")
+                .and_then(Node::scalar)
+                .unwrap_or_else(|| "Allow".into())),
+        );
+        for (tf, aws) in [
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
             let v = list(s.get(tf), &what);
             let unknown = d.unknown.and_then(|u| u.get("statement")).map(items).and_then(|u| u.get(i).copied()).and_then(|u| u.get(tf)).is_some_and(|x| x.value != Value::Null && x.value != Value::Bool(false) && !matches!(&x.value, Value::Seq(v) if v.iter().all(|b| b.value == Value::Bool(false))));
             if !v.is_empty() || unknown {
                 let v = if v.is_empty() {
                     let r = referenced(&format!("statement[{i}].{tf}"));
-                    if r.is_empty() { vec![cx.unknown_arn(&format!("{what}.{tf}"))] } else { r }
+                    if r.is_empty() {
+                        vec![cx.unknown_arn(&format!("{what}.{tf}"))]
+                    } else {
+                        r
+                    }
                 } else {
                     v
                 };
                 o.insert(aws.into(), json!(v));
             }
         }
-        for (tf, aws) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+        for (tf, aws) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
             let mut m = serde_json::Map::new();
             for pr in s.get(tf).map(items).unwrap_or_default() {
-                let ty = pr.get("type").and_then(Node::scalar).unwrap_or_else(|| "AWS".into());
+                let ty = pr
+                    .get("type")
+                    .and_then(Node::scalar)
+                    .unwrap_or_else(|| "AWS".into());
                 let ids = list(pr.get("identifiers"), &what);
                 if ty == "*" {
                     m.insert("AWS".into(), json!("*"));
@@ -361,7 +442,15 @@ fn document(cx: &Cx<'_, '_>, d: &Planned<'_>) -> serde_json::Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
-fn doc(plan: &mut Plan, p: &Planned<'_>, attr: &str, v: &RNode, kind: DocKind, place: String, lint: bool) -> Option<PolicyText> {
+fn doc(
+    plan: &mut Plan,
+    p: &Planned<'_>,
+    attr: &str,
+    v: &RNode,
+    kind: DocKind,
+    place: String,
+    lint: bool,
+) -> Option<PolicyText> {
     let origin = plan.origin(&p.address, attr, v.pos);
     match Doc::new(origin, place, kind, v) {
         Ok(d) => {
@@ -383,36 +472,62 @@ fn change(plan: &mut Plan, p: &Planned<'_>, c: Change) {
 
 fn attached(arns: Vec<String>) -> Vec<AttachedPolicy> {
     arns.into_iter()
-        .map(|a| AttachedPolicy { policy_name: a.rsplit('/').next().unwrap_or("").to_string(), policy_arn: a })
+        .map(|a| AttachedPolicy {
+            policy_name: a.rsplit('/').next().unwrap_or("").to_string(),
+            policy_arn: a,
+        })
         .collect()
 }
 
 fn boundary(p: &Planned<'_>) -> Option<PermissionsBoundary> {
-    p.str("permissions_boundary").filter(|b| !b.is_empty()).map(|b| PermissionsBoundary {
-        permissions_boundary_type: "Policy".into(),
-        permissions_boundary_arn: b,
-    })
+    p.str("permissions_boundary")
+        .filter(|b| !b.is_empty())
+        .map(|b| PermissionsBoundary {
+            permissions_boundary_type: "Policy".into(),
+            permissions_boundary_arn: b,
+        })
 }
 
 fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
-    let iam_arn = |kind: &str, path: &str, name: &str| format!("arn:aws:iam::{}:{kind}{path}{name}", cx.account);
+    let iam_arn = |kind: &str, path: &str, name: &str| {
+        format!("arn:aws:iam::{}:{kind}{path}{name}", cx.account)
+    };
     let path = p.str("path").unwrap_or_else(|| "/".into());
     match p.ty.as_str() {
         "aws_iam_role" => {
             let name = p.name("name");
             let who = Who::Role(name.clone());
-            let trust = policy(plan, cx, p, "assume_role_policy")
-                .and_then(|v| doc(plan, p, "assume_role_policy", &v, DocKind::Trust, format!("role `{name}` trust policy"), true));
+            let trust = policy(plan, cx, p, "assume_role_policy").and_then(|v| {
+                doc(
+                    plan,
+                    p,
+                    "assume_role_policy",
+                    &v,
+                    DocKind::Trust,
+                    format!("role `{name}` trust policy"),
+                    true,
+                )
+            });
             let mut inline = Vec::new();
             for ip in p.after.get("inline_policy").map(items).unwrap_or_default() {
-                let (Some(pn), Some(text)) = (ip.get("name").and_then(Node::scalar), ip.get("policy").and_then(Node::scalar)) else { continue };
+                let (Some(pn), Some(text)) = (
+                    ip.get("name").and_then(Node::scalar),
+                    ip.get("policy").and_then(Node::scalar),
+                ) else {
+                    continue;
+                };
                 if pn.is_empty() {
                     continue;
                 }
                 if let Ok(v) = from_text(&text, ip.pos, &[]) {
                     let place = format!("{} inline policy `{pn}`", who.label());
-                    if let Some(t) = doc(plan, p, "inline_policy", &v, DocKind::Identity, place, true) {
-                        inline.push(InlinePolicy { policy_name: pn, policy_document: t });
+                    if let Some(t) =
+                        doc(plan, p, "inline_policy", &v, DocKind::Identity, place, true)
+                    {
+                        inline.push(InlinePolicy {
+                            policy_name: pn,
+                            policy_document: t,
+                        });
                     }
                 }
             }
@@ -467,8 +582,13 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
         "aws_iam_policy" => {
             let name = p.name("name");
             let arn = iam_arn("policy", &path, &name);
-            let Some(v) = policy(plan, cx, p, "policy") else { return };
-            let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, arn.clone(), true) else { return };
+            let Some(v) = policy(plan, cx, p, "policy") else {
+                return;
+            };
+            let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, arn.clone(), true)
+            else {
+                return;
+            };
             let mp = ManagedPolicy {
                 policy_name: name,
                 policy_id: String::new(),
@@ -481,7 +601,12 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                 description: p.str("description"),
                 create_date: None,
                 update_date: None,
-                policy_version_list: vec![PolicyVersion { document: text, version_id: "v1".into(), is_default_version: true, create_date: None }],
+                policy_version_list: vec![PolicyVersion {
+                    document: text,
+                    version_id: "v1".into(),
+                    is_default_version: true,
+                    create_date: None,
+                }],
             };
             change(plan, p, Change::Policy(Box::new(mp)));
         }
@@ -493,15 +618,32 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             };
             let owner = who(cx.val(p, attr));
             let name = p.name("name");
-            let Some(v) = policy(plan, cx, p, "policy") else { return };
+            let Some(v) = policy(plan, cx, p, "policy") else {
+                return;
+            };
             let place = format!("{} inline policy `{name}`", owner.label());
-            let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, place, true) else { return };
+            let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, place, true) else {
+                return;
+            };
             if let Who::User(u) = &owner {
                 plan.hit("PW406", &p.address, attr, p.at(attr), format!("policy `{name}` is attached to IAM user `{u}` directly; attach it to a group or role"));
             }
-            change(plan, p, Change::Inline(owner, InlinePolicy { policy_name: name, policy_document: text }));
+            change(
+                plan,
+                p,
+                Change::Inline(
+                    owner,
+                    InlinePolicy {
+                        policy_name: name,
+                        policy_document: text,
+                    },
+                ),
+            );
         }
-        "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" | "aws_iam_policy_attachment" => {
+        "aws_iam_role_policy_attachment"
+        | "aws_iam_user_policy_attachment"
+        | "aws_iam_group_policy_attachment"
+        | "aws_iam_policy_attachment" => {
             let arn = cx.val(p, "policy_arn");
             let mut targets: Vec<Who> = Vec::new();
             match p.ty.as_str() {
@@ -524,13 +666,27 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
         "aws_iam_user_group_membership" => {
             let user = cx.val(p, "user");
             for group in p.strings("groups") {
-                change(plan, p, Change::Member { user: user.clone(), group });
+                change(
+                    plan,
+                    p,
+                    Change::Member {
+                        user: user.clone(),
+                        group,
+                    },
+                );
             }
         }
         "aws_iam_group_membership" => {
             let group = cx.val(p, "group");
             for user in p.strings("users") {
-                change(plan, p, Change::Member { user, group: group.clone() });
+                change(
+                    plan,
+                    p,
+                    Change::Member {
+                        user,
+                        group: group.clone(),
+                    },
+                );
             }
         }
         "aws_iam_access_key" => {
@@ -544,7 +700,14 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
         }
         "aws_iam_instance_profile" => {
             let role = cx.val(p, "role");
-            change(plan, p, Change::Profile { role, name: p.name("name") });
+            change(
+                plan,
+                p,
+                Change::Profile {
+                    role,
+                    name: p.name("name"),
+                },
+            );
         }
         "aws_s3_bucket" => {
             let bucket = Bucket {
@@ -558,8 +721,18 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
         }
         "aws_s3_bucket_policy" => {
             let bucket = cx.val(p, "bucket");
-            let Some(v) = policy(plan, cx, p, "policy") else { return };
-            if let Some(d) = doc(plan, p, "policy", &v, DocKind::Bucket, format!("bucket `{bucket}` policy"), true) {
+            let Some(v) = policy(plan, cx, p, "policy") else {
+                return;
+            };
+            if let Some(d) = doc(
+                plan,
+                p,
+                "policy",
+                &v,
+                DocKind::Bucket,
+                format!("bucket `{bucket}` policy"),
+                true,
+            ) {
                 change(plan, p, Change::BucketPolicy { bucket, doc: d });
             }
         }
@@ -572,8 +745,18 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             if p.after.get("policy").is_none() && !p.unknown("policy") {
                 return;
             }
-            let Some(v) = policy(plan, cx, p, "policy") else { return };
-            if let Some(text) = doc(plan, p, "policy", &v, DocKind::Key, format!("KMS key `{id}` policy"), true) {
+            let Some(v) = policy(plan, cx, p, "policy") else {
+                return;
+            };
+            if let Some(text) = doc(
+                plan,
+                p,
+                "policy",
+                &v,
+                DocKind::Key,
+                format!("KMS key `{id}` policy"),
+                true,
+            ) {
                 let key = KmsKey {
                     key_id: id,
                     key_arn: Some(arn),
@@ -591,16 +774,30 @@ fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                 return;
             }
             let name = p.name("name");
-            let Some(v) = policy(plan, cx, p, "content") else { return };
-            if let Some(text) = doc(plan, p, "content", &v, DocKind::Scp, format!("SCP `{name}`"), true) {
-                change(plan, p, Change::Scp(Box::new(OrgPolicy {
-                    id: p.address.clone(),
-                    arn: String::new(),
-                    name,
-                    aws_managed: false,
-                    content: Collected::Collected(text),
-                    targets: None,
-                })));
+            let Some(v) = policy(plan, cx, p, "content") else {
+                return;
+            };
+            if let Some(text) = doc(
+                plan,
+                p,
+                "content",
+                &v,
+                DocKind::Scp,
+                format!("SCP `{name}`"),
+                true,
+            ) {
+                change(
+                    plan,
+                    p,
+                    Change::Scp(Box::new(OrgPolicy {
+                        id: p.address.clone(),
+                        arn: String::new(),
+                        name,
+                        aws_managed: false,
+                        content: Collected::Collected(text),
+                        targets: None,
+                    })),
+                );
             }
         }
         _ => {}

@@ -2,6 +2,8 @@
 //! nothing would): lint findings at template positions, IaC rules, and the access each
 //! adds. Fixtures include templates written to fool pattern matchers.
 
+#![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
+
 use std::path::Path;
 
 use phiward_checks::Config;
@@ -10,10 +12,13 @@ use phiward_iac::{Deployment, Plan};
 
 fn deployment() -> Deployment {
     Deployment {
-        parameters: [("AWS::AccountId", "111122223333"), ("AWS::StackName", "claims")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        parameters: [
+            ("AWS::AccountId", "111122223333"),
+            ("AWS::StackName", "claims"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
         account: None,
     }
 }
@@ -36,14 +41,18 @@ fn run(paths: &[&str], baseline: Option<&[&str]>) -> (Vec<Plan>, Outcome) {
     let plans = load(paths);
     let base = baseline.map(load).unwrap_or_default();
     let config = Config::default();
-    let catalog = phiward_catalog::Catalog::get().ok().map(|c| c as &dyn phiward_lint::ActionCatalog);
+    let catalog = phiward_catalog::Catalog::get()
+        .ok()
+        .map(|c| c as &dyn phiward_lint::ActionCatalog);
     let opts = Options {
         snapshot: None,
         baseline: Some(&base),
         config: &config,
         catalog,
         account: Some("111122223333".into()),
-        now: chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().into(),
+        now: chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .into(),
     };
     let out = check(&plans, &opts);
     (plans, out)
@@ -69,7 +78,10 @@ fn relabel(plan: &mut Plan, file: &str) {
 fn lines(o: &Outcome) -> String {
     let mut s = String::new();
     for f in &o.findings {
-        s.push_str(&format!("{}:{}:{} {} {} {}", f.file, f.line, f.column, f.id, f.resource, f.message));
+        s.push_str(&format!(
+            "{}:{}:{} {} {} {}",
+            f.file, f.line, f.column, f.id, f.resource, f.message
+        ));
         if !f.depends_on.is_empty() {
             s.push_str(&format!(" [depends on: {}]", f.depends_on.join("; ")));
         }
@@ -88,7 +100,11 @@ fn lines(o: &Outcome) -> String {
 }
 
 fn ids(o: &Outcome) -> Vec<&str> {
-    o.findings.iter().filter(|f| f.suppressed.is_none()).map(|f| f.id).collect()
+    o.findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .map(|f| f.id)
+        .collect()
 }
 
 macro_rules! fixture {
@@ -105,7 +121,10 @@ fixture!(intrinsics_yaml, "tests/fixtures/intrinsics.yaml");
 fixture!(intrinsics_json, "tests/fixtures/intrinsics.json");
 fixture!(fool_join_wildcard, "tests/fixtures/fool_join_wildcard.yaml");
 fixture!(fool_if_admin, "tests/fixtures/fool_if_admin.yaml");
-fixture!(fool_attached_elsewhere, "tests/fixtures/fool_attached_elsewhere.yaml");
+fixture!(
+    fool_attached_elsewhere,
+    "tests/fixtures/fool_attached_elsewhere.yaml"
+);
 fixture!(fool_sub_trust, "tests/fixtures/fool_sub_trust.yaml");
 fixture!(sam, "tests/fixtures/sam.yaml");
 fixture!(resources, "tests/fixtures/resources.yaml");
@@ -160,10 +179,22 @@ fn the_example_change_shows_the_new_escalation_path() {
     let path = out
         .findings
         .iter()
-        .find(|f| f.id == "PW502" && f.message.starts_with("`arn:aws:iam::111122223333:role/claims-developer`"))
+        .find(|f| {
+            f.id == "PW502"
+                && f.message
+                    .starts_with("`arn:aws:iam::111122223333:role/claims-developer`")
+        })
         .unwrap_or_else(|| panic!("{}", lines(&out)));
-    assert!(path.message.contains("claims-developer"), "{}", path.message);
-    assert!(path.message.contains("platform-maintenance"), "{}", path.message);
+    assert!(
+        path.message.contains("claims-developer"),
+        "{}",
+        path.message
+    );
+    assert!(
+        path.message.contains("platform-maintenance"),
+        "{}",
+        path.message
+    );
     assert_eq!(path.resource, "DeveloperPolicy");
     assert!(path.detail.iter().any(|d| d.contains("pass_role_lambda")));
     // The base version alone adds nothing new over itself.
@@ -171,13 +202,23 @@ fn the_example_change_shows_the_new_escalation_path() {
         &["../../examples/iac/base/claims.yaml"],
         Some(&["../../examples/iac/base/claims.yaml"]),
     );
-    assert!(!same.findings.iter().any(|f| f.id.starts_with("PW5")), "{}", lines(&same));
+    assert!(
+        !same.findings.iter().any(|f| f.id.starts_with("PW5")),
+        "{}",
+        lines(&same)
+    );
 }
 
 #[test]
 fn snapshot_tests() {
     insta::assert_snapshot!(
         "example_change",
-        lines(&run(&["../../examples/iac/changed/claims.yaml"], Some(&["../../examples/iac/base/claims.yaml"])).1)
+        lines(
+            &run(
+                &["../../examples/iac/changed/claims.yaml"],
+                Some(&["../../examples/iac/base/claims.yaml"])
+            )
+            .1
+        )
     );
 }

@@ -14,7 +14,8 @@ use crate::plan::Plan;
 
 /// Whether a parsed document looks like a CloudFormation template.
 pub fn is_template(n: &Node) -> bool {
-    n.get("Resources").is_some_and(|r| matches!(r.value, Value::Map(_)))
+    n.get("Resources")
+        .is_some_and(|r| matches!(r.value, Value::Map(_)))
 }
 
 /// Reads a parsed template into the changes it makes.
@@ -22,7 +23,12 @@ pub fn read(file: &str, template: &Node, d: &Deployment) -> Plan {
     let mut plan = Plan::new(file);
     let env = Env::new(template, d);
     let Some(resources) = template.get("Resources") else {
-        plan.problem("", "Resources", template.pos, "the template has no `Resources`");
+        plan.problem(
+            "",
+            "Resources",
+            template.pos,
+            "the template has no `Resources`",
+        );
         return plan;
     };
     for e in resources.entries() {

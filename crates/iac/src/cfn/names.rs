@@ -104,7 +104,10 @@ fn iam_arn(env: &Env<'_>, pos: Pos, logical: &str, kind: &str) -> R<RNode> {
     let u = merge(merge(u, &pu), &env.account.1);
     Ok(RNode::str(
         pos,
-        format!("arn:{}:iam::{}:{kind}{path}{n}", env.partition, env.account.0),
+        format!(
+            "arn:{}:iam::{}:{kind}{path}{n}",
+            env.partition, env.account.0
+        ),
         u,
     ))
 }
@@ -116,7 +119,13 @@ pub fn reference(env: &Env<'_>, pos: Pos, logical: &str) -> R<RNode> {
         "AWS::SNS::Topic" => topic_arn(env, pos, logical),
         "AWS::SecretsManager::Secret" => {
             let (n, u) = name(env, logical)?;
-            Ok(regional(env, pos, "secretsmanager", &format!("secret:{n}-{{{{suffix}}}}"), u))
+            Ok(regional(
+                env,
+                pos,
+                "secretsmanager",
+                &format!("secret:{n}-{{{{suffix}}}}"),
+                u,
+            ))
         }
         "AWS::KMS::Key" => Ok(RNode::unknown(
             pos,
@@ -128,7 +137,10 @@ pub fn reference(env: &Env<'_>, pos: Pos, logical: &str) -> R<RNode> {
             let u = merge(merge(u, &env.account.1), &env.region.1);
             Ok(RNode::str(
                 pos,
-                format!("https://sqs.{}.amazonaws.com/{}/{n}", env.region.0, env.account.0),
+                format!(
+                    "https://sqs.{}.amazonaws.com/{}/{n}",
+                    env.region.0, env.account.0
+                ),
                 u,
             ))
         }
@@ -164,7 +176,11 @@ pub fn attribute(env: &Env<'_>, pos: Pos, logical: &str, attr: &str) -> R<RNode>
         ("AWS::IAM::ManagedPolicy", "PolicyArn") => iam_arn(env, pos, logical, "policy"),
         ("AWS::S3::Bucket", "Arn") => {
             let (n, u) = name(env, logical)?;
-            Ok(RNode::str(pos, format!("arn:{}:s3:::{n}", env.partition), u))
+            Ok(RNode::str(
+                pos,
+                format!("arn:{}:s3:::{n}", env.partition),
+                u,
+            ))
         }
         ("AWS::S3::Bucket", "DomainName" | "RegionalDomainName") => {
             let (n, u) = name(env, logical)?;

@@ -56,7 +56,9 @@ pub struct Env<'t> {
 
 impl std::fmt::Debug for Env<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Env").field("account", &self.account).finish()
+        f.debug_struct("Env")
+            .field("account", &self.account)
+            .finish()
     }
 }
 
@@ -69,7 +71,10 @@ impl<'t> Env<'t> {
             .or_else(|| d.account.clone().map(|a| (a, Vec::new())))
             .unwrap_or_else(|| {
                 // A placeholder account must still be 12 digits for ARNs to parse.
-                ("000000000000".into(), vec!["the account id (`AWS::AccountId`)".into()])
+                (
+                    "000000000000".into(),
+                    vec!["the account id (`AWS::AccountId`)".into()],
+                )
             });
         let region = known("AWS::Region").unwrap_or_else(|| {
             (
@@ -111,7 +116,10 @@ impl<'t> Env<'t> {
             *d += 1;
             if *d > 64 {
                 *d -= 1;
-                return err(n.pos, "intrinsic functions nest too deeply (a reference cycle?)");
+                return err(
+                    n.pos,
+                    "intrinsic functions nest too deeply (a reference cycle?)",
+                );
             }
         }
         let out = self.resolve_inner(n);
@@ -161,7 +169,10 @@ impl<'t> Env<'t> {
         let v = self.value(n)?;
         match v.text() {
             Some(s) => Ok((s.to_string(), v.all_unknown())),
-            None => err(n.pos, format!("{what}: expected a string, found {}", kind(&v))),
+            None => err(
+                n.pos,
+                format!("{what}: expected a string, found {}", kind(&v)),
+            ),
         }
     }
 
@@ -194,9 +205,8 @@ impl<'t> Env<'t> {
                     Some(true) => self.resolve(a),
                     Some(false) => self.resolve(b),
                     None => {
-                        let why = format!(
-                            "condition `{cname}` (undecided: its true branch is read)"
-                        );
+                        let why =
+                            format!("condition `{cname}` (undecided: its true branch is read)");
                         let mut v = self.resolve(a)?;
                         if let Some(v) = &mut v {
                             v.taint(&why);
@@ -250,7 +260,8 @@ impl<'t> Env<'t> {
         let Some(name) = arg.scalar() else {
             return err(arg.pos, "`Ref`: expected a name");
         };
-        let pseudo = |(v, u): &(String, Vec<String>)| Ok(Some(RNode::str(pos, v.clone(), u.clone())));
+        let pseudo =
+            |(v, u): &(String, Vec<String>)| Ok(Some(RNode::str(pos, v.clone(), u.clone())));
         match name.as_str() {
             "AWS::NoValue" => return Ok(None),
             "AWS::AccountId" => return pseudo(&self.account),
@@ -367,7 +378,10 @@ impl<'t> Env<'t> {
             out.push_str(rest.get(..at).unwrap_or(""));
             let after = rest.get(at + 2..).unwrap_or("");
             let Some(end) = after.find('}') else {
-                return err(template.pos, format!("`Fn::Sub`: unclosed `${{` in `{text}`"));
+                return err(
+                    template.pos,
+                    format!("`Fn::Sub`: unclosed `${{` in `{text}`"),
+                );
             };
             let name = after.get(..end).unwrap_or("").trim();
             rest = after.get(end + 1..).unwrap_or("");
@@ -382,9 +396,12 @@ impl<'t> Env<'t> {
                 None => match name.split_once('.') {
                     Some((r, a)) if !name.starts_with("AWS::") => {
                         if self.resource(r).is_none() {
-                            return err(template.pos, format!(
-                                "`Fn::Sub`: `${{{name}}}` names no resource of the template"
-                            ));
+                            return err(
+                                template.pos,
+                                format!(
+                                    "`Fn::Sub`: `${{{name}}}` names no resource of the template"
+                                ),
+                            );
                         }
                         names::attribute(self, template.pos, r, a)?
                     }
@@ -398,9 +415,10 @@ impl<'t> Env<'t> {
             match v.text() {
                 Some(s) => out.push_str(s),
                 None => {
-                    return err(template.pos, format!(
-                        "`Fn::Sub`: `${{{name}}}` is {}, not a string", kind(&v)
-                    ))
+                    return err(
+                        template.pos,
+                        format!("`Fn::Sub`: `${{{name}}}` is {}, not a string", kind(&v)),
+                    )
                 }
             }
             for u in v.all_unknown() {
@@ -442,7 +460,10 @@ impl<'t> Env<'t> {
         let list = self.value(list)?;
         match list.items().get(i) {
             Some(v) => Ok(Some((*v).clone())),
-            None => err(pos, format!("`Fn::Select`: index {i} is past the end of the list")),
+            None => err(
+                pos,
+                format!("`Fn::Select`: index {i} is past the end of the list"),
+            ),
         }
     }
 
@@ -474,7 +495,10 @@ impl<'t> Env<'t> {
             .and_then(|x| x.get(&k2));
         match (found, default) {
             (Some(v), _) | (None, Some(v)) => self.value(v),
-            (None, None) => err(pos, format!("`Fn::FindInMap`: mapping `{m}` has no `{k1}`.`{k2}`")),
+            (None, None) => err(
+                pos,
+                format!("`Fn::FindInMap`: mapping `{m}` has no `{k1}`.`{k2}`"),
+            ),
         }
     }
 
@@ -485,7 +509,10 @@ impl<'t> Env<'t> {
             return Ok(*v);
         }
         let Some(def) = self.template.get("Conditions").and_then(|c| c.get(name)) else {
-            return err(pos, format!("condition `{name}` is not defined in `Conditions`"));
+            return err(
+                pos,
+                format!("condition `{name}` is not defined in `Conditions`"),
+            );
         };
         let v = match def.single() {
             Some(e) if e.key == "Condition" => {
@@ -495,7 +522,12 @@ impl<'t> Env<'t> {
                 self.condition(&n, e.value.pos)?
             }
             Some(e) => self.truth(def.pos, &e.key, &e.value)?,
-            None => return err(def.pos, format!("condition `{name}`: expected a condition function")),
+            None => {
+                return err(
+                    def.pos,
+                    format!("condition `{name}`: expected a condition function"),
+                )
+            }
         };
         self.conditions.borrow_mut().insert(name.to_string(), v);
         Ok(v)
@@ -507,7 +539,12 @@ impl<'t> Env<'t> {
                 Some(c) => self.condition(&c, e.value.pos),
                 None => err(n.pos, "`Condition`: expected a name"),
             },
-            Some(e) if matches!(e.key.as_str(), "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not") => {
+            Some(e)
+                if matches!(
+                    e.key.as_str(),
+                    "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not"
+                ) =>
+            {
                 self.truth(n.pos, &e.key, &e.value)
             }
             _ => {
@@ -535,7 +572,10 @@ impl<'t> Env<'t> {
                 if !a.all_unknown().is_empty() || !b.all_unknown().is_empty() {
                     return Ok(None);
                 }
-                Ok(Some(a.to_json().to_string().trim_matches('"') == b.to_json().to_string().trim_matches('"')))
+                Ok(Some(
+                    a.to_json().to_string().trim_matches('"')
+                        == b.to_json().to_string().trim_matches('"'),
+                ))
             }
             "Fn::Not" => {
                 let [a] = items else {
@@ -564,8 +604,12 @@ fn args<'n, const N: usize>(pos: Pos, arg: &'n Node, name: &str) -> R<[&'n Node;
         return err(pos, format!("`{name}`: expected a list of {N}"));
     };
     let refs: Vec<&Node> = items.iter().collect();
-    refs.try_into()
-        .or_else(|_| err(pos, format!("`{name}`: expected a list of {N}, found {}", items.len())))
+    refs.try_into().or_else(|_| {
+        err(
+            pos,
+            format!("`{name}`: expected a list of {N}, found {}", items.len()),
+        )
+    })
 }
 
 fn kind(v: &RNode) -> &'static str {
@@ -587,7 +631,10 @@ mod tests {
     fn resolved(text: &str, key: &str, params: &[(&str, &str)]) -> RNode {
         let t = yaml(text).unwrap();
         let d = Deployment {
-            parameters: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            parameters: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             account: Some("111122223333".into()),
         };
         let env = Env::new(&t, &d);
@@ -635,10 +682,7 @@ Outputs:
         assert_eq!(t("SubVars").text(), Some("b-${Lit}"));
         assert_eq!(t("Split").text(), Some("c"));
         assert_eq!(t("If").text(), Some("high"));
-        assert_eq!(
-            resolved(T, "If", &[("Env", "dev")]).text(),
-            Some("dev")
-        );
+        assert_eq!(resolved(T, "If", &[("Env", "dev")]).text(), Some("dev"));
         let u = t("Undecided");
         assert_eq!(u.text(), Some("yes-branch"));
         assert!(u.unknown[0].contains("condition `Unknown`"), "{u:?}");
@@ -657,7 +701,9 @@ Outputs:
         let t = yaml("Outputs:\n  X: !Ref Nope\n").unwrap();
         let d = Deployment::default();
         let env = Env::new(&t, &d);
-        let e = env.value(t.get("Outputs").unwrap().get("X").unwrap()).unwrap_err();
+        let e = env
+            .value(t.get("Outputs").unwrap().get("X").unwrap())
+            .unwrap_err();
         assert!(e.message.contains("`Ref Nope`"), "{e:?}");
         assert_eq!(e.pos.line, 2);
     }

@@ -9,8 +9,8 @@
 
 use phiward_snapshot::model::data::{Bucket, KmsKey};
 use phiward_snapshot::model::iam::{
-    AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PermissionsBoundary,
-    PolicyVersion, Role, Tag, User, UserCredentials,
+    AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PermissionsBoundary, PolicyVersion, Role,
+    Tag, User, UserCredentials,
 };
 use phiward_snapshot::model::org::OrgPolicy;
 use phiward_snapshot::{Collected, PolicyText};
@@ -33,7 +33,10 @@ pub(crate) struct Res<'a, 't> {
 
 impl Res<'_, '_> {
     pub fn text(&self, key: &str) -> Option<String> {
-        self.props.get(key).and_then(|v| v.text()).map(str::to_string)
+        self.props
+            .get(key)
+            .and_then(|v| v.text())
+            .map(str::to_string)
     }
 
     pub fn at(&self, key: &str) -> Pos {
@@ -57,7 +60,8 @@ impl Res<'_, '_> {
         match names::name(self.env, self.logical) {
             Ok((n, _)) => n,
             Err(e) => {
-                self.plan.problem(self.logical, "Properties", e.pos, e.message);
+                self.plan
+                    .problem(self.logical, "Properties", e.pos, e.message);
                 crate::cfn::value::placeholder(self.logical)
             }
         }
@@ -67,15 +71,25 @@ impl Res<'_, '_> {
         match names::attribute(self.env, self.pos, self.logical, attr) {
             Ok(v) => v.text().unwrap_or_default().to_string(),
             Err(e) => {
-                self.plan.problem(self.logical, "Properties", e.pos, e.message);
+                self.plan
+                    .problem(self.logical, "Properties", e.pos, e.message);
                 String::new()
             }
         }
     }
 
     /// Reads a policy document at `path` (relative to `Properties`) into a [`Doc`].
-    pub fn doc(&mut self, v: &RNode, path: &str, kind: DocKind, place: String, lint: bool) -> Option<PolicyText> {
-        let origin = self.plan.origin(self.logical, &format!("Properties.{path}"), v.pos);
+    pub fn doc(
+        &mut self,
+        v: &RNode,
+        path: &str,
+        kind: DocKind,
+        place: String,
+        lint: bool,
+    ) -> Option<PolicyText> {
+        let origin = self
+            .plan
+            .origin(self.logical, &format!("Properties.{path}"), v.pos);
         match Doc::new(origin, place, kind, v) {
             Ok(d) => {
                 let text = PolicyText::from_source(d.text.clone());
@@ -83,7 +97,8 @@ impl Res<'_, '_> {
                 Some(text)
             }
             Err(m) => {
-                self.plan.problem(self.logical, &format!("Properties.{path}"), v.pos, m);
+                self.plan
+                    .problem(self.logical, &format!("Properties.{path}"), v.pos, m);
                 None
             }
         }
@@ -97,12 +112,26 @@ impl Res<'_, '_> {
         let mut out = Vec::new();
         for (i, p) in list.items().into_iter().enumerate() {
             let path = format!("Policies[{i}]");
-            let (Some(name), Some(doc)) = (p.get("PolicyName").and_then(|n| n.text()), p.get("PolicyDocument")) else {
-                self.plan.problem(self.logical, &format!("Properties.{path}"), p.pos, "an inline policy needs `PolicyName` and `PolicyDocument`");
+            let (Some(name), Some(doc)) = (
+                p.get("PolicyName").and_then(|n| n.text()),
+                p.get("PolicyDocument"),
+            ) else {
+                self.plan.problem(
+                    self.logical,
+                    &format!("Properties.{path}"),
+                    p.pos,
+                    "an inline policy needs `PolicyName` and `PolicyDocument`",
+                );
                 continue;
             };
             let place = format!("{} inline policy `{name}`", owner.label());
-            if let Some(text) = self.doc(doc, &format!("{path}.PolicyDocument"), DocKind::Identity, place, true) {
+            if let Some(text) = self.doc(
+                doc,
+                &format!("{path}.PolicyDocument"),
+                DocKind::Identity,
+                place,
+                true,
+            ) {
                 out.push(InlinePolicy {
                     policy_name: name.to_string(),
                     policy_document: text,
@@ -123,10 +152,11 @@ impl Res<'_, '_> {
     }
 
     pub fn boundary(&self) -> Option<PermissionsBoundary> {
-        self.text("PermissionsBoundary").map(|arn| PermissionsBoundary {
-            permissions_boundary_type: "Policy".into(),
-            permissions_boundary_arn: arn,
-        })
+        self.text("PermissionsBoundary")
+            .map(|arn| PermissionsBoundary {
+                permissions_boundary_type: "Policy".into(),
+                permissions_boundary_arn: arn,
+            })
     }
 
     pub fn tags(&self) -> Vec<Tag> {
@@ -138,7 +168,11 @@ impl Res<'_, '_> {
                     .filter_map(|i| {
                         Some(Tag {
                             key: i.get("Key")?.text()?.to_string(),
-                            value: i.get("Value").and_then(|v| v.text()).unwrap_or("").to_string(),
+                            value: i
+                                .get("Value")
+                                .and_then(|v| v.text())
+                                .unwrap_or("")
+                                .to_string(),
                         })
                     })
                     .collect(),
@@ -163,15 +197,28 @@ impl Res<'_, '_> {
     /// The principals an `AWS::IAM::Policy` or `ManagedPolicy` names.
     fn targets(&self) -> Vec<(Who, Pos)> {
         let mut out: Vec<(Who, Pos)> = Vec::new();
-        out.extend(self.strings("Roles").into_iter().map(|(n, p)| (Who::Role(n), p)));
-        out.extend(self.strings("Users").into_iter().map(|(n, p)| (Who::User(n), p)));
-        out.extend(self.strings("Groups").into_iter().map(|(n, p)| (Who::Group(n), p)));
+        out.extend(
+            self.strings("Roles")
+                .into_iter()
+                .map(|(n, p)| (Who::Role(n), p)),
+        );
+        out.extend(
+            self.strings("Users")
+                .into_iter()
+                .map(|(n, p)| (Who::User(n), p)),
+        );
+        out.extend(
+            self.strings("Groups")
+                .into_iter()
+                .map(|(n, p)| (Who::Group(n), p)),
+        );
         out
     }
 
     fn user_attachment(&mut self, who: &Who, pos: Pos, what: &str) {
         if let Who::User(u) = who {
-            let m = format!("{what} is attached to user `{u}` directly; attach it to a group or role");
+            let m =
+                format!("{what} is attached to user `{u}` directly; attach it to a group or role");
             self.plan.hit("PW406", self.logical, "Properties", pos, m);
         }
     }
@@ -199,19 +246,39 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
         "AWS::IAM::ManagedPolicy" => managed_policy(r),
         "AWS::IAM::Policy" => {
             let Some(doc) = r.props.get("PolicyDocument").cloned() else {
-                r.plan.problem(r.logical, "Properties.PolicyDocument", r.pos, "`AWS::IAM::Policy` needs `PolicyDocument`");
+                r.plan.problem(
+                    r.logical,
+                    "Properties.PolicyDocument",
+                    r.pos,
+                    "`AWS::IAM::Policy` needs `PolicyDocument`",
+                );
                 return;
             };
-            let name = r.text("PolicyName").unwrap_or_else(|| r.logical.to_string());
+            let name = r
+                .text("PolicyName")
+                .unwrap_or_else(|| r.logical.to_string());
             let targets = r.targets();
             if targets.is_empty() {
-                r.doc(&doc, "PolicyDocument", DocKind::Identity, format!("policy `{name}` (attached to nothing)"), true);
+                r.doc(
+                    &doc,
+                    "PolicyDocument",
+                    DocKind::Identity,
+                    format!("policy `{name}` (attached to nothing)"),
+                    true,
+                );
             }
             for (i, (who, pos)) in targets.into_iter().enumerate() {
                 let place = format!("{} inline policy `{name}`", who.label());
-                if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, i == 0) {
+                if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, i == 0)
+                {
                     r.user_attachment(&who, pos, &format!("policy `{name}`"));
-                    r.change(Change::Inline(who, InlinePolicy { policy_name: name.clone(), policy_document: text }));
+                    r.change(Change::Inline(
+                        who,
+                        InlinePolicy {
+                            policy_name: name.clone(),
+                            policy_document: text,
+                        },
+                    ));
                 }
             }
         }
@@ -221,23 +288,40 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                 "AWS::IAM::UserPolicy" => ("UserName", Who::User),
                 _ => ("GroupName", Who::Group),
             };
-            let (Some(owner), Some(doc)) = (r.text(key), r.props.get("PolicyDocument").cloned()) else {
-                r.plan.problem(r.logical, "Properties", r.pos, format!("`{ty}` needs `{key}` and `PolicyDocument`"));
+            let (Some(owner), Some(doc)) = (r.text(key), r.props.get("PolicyDocument").cloned())
+            else {
+                r.plan.problem(
+                    r.logical,
+                    "Properties",
+                    r.pos,
+                    format!("`{ty}` needs `{key}` and `PolicyDocument`"),
+                );
                 return;
             };
             let who = who(owner);
-            let name = r.text("PolicyName").unwrap_or_else(|| r.logical.to_string());
+            let name = r
+                .text("PolicyName")
+                .unwrap_or_else(|| r.logical.to_string());
             let place = format!("{} inline policy `{name}`", who.label());
             if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, true) {
                 let at = r.at(key);
                 r.user_attachment(&who, at, &format!("policy `{name}`"));
-                r.change(Change::Inline(who, InlinePolicy { policy_name: name, policy_document: text }));
+                r.change(Change::Inline(
+                    who,
+                    InlinePolicy {
+                        policy_name: name,
+                        policy_document: text,
+                    },
+                ));
             }
         }
         "AWS::IAM::UserToGroupAddition" => {
             let group = r.text("GroupName").unwrap_or_default();
             for (user, _) in r.strings("Users") {
-                r.change(Change::Member { user, group: group.clone() });
+                r.change(Change::Member {
+                    user,
+                    group: group.clone(),
+                });
             }
         }
         "AWS::IAM::AccessKey" => {
@@ -253,7 +337,10 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
         "AWS::IAM::InstanceProfile" => {
             let name = r.name();
             for (role, _) in r.strings("Roles") {
-                r.change(Change::Profile { role, name: name.clone() });
+                r.change(Change::Profile {
+                    role,
+                    name: name.clone(),
+                });
             }
         }
         "AWS::S3::Bucket" => {
@@ -267,8 +354,15 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
             r.change(Change::Bucket(Box::new(bucket)));
         }
         "AWS::S3::BucketPolicy" => {
-            let (Some(bucket), Some(doc)) = (r.text("Bucket"), r.props.get("PolicyDocument").cloned()) else {
-                r.plan.problem(r.logical, "Properties", r.pos, "`AWS::S3::BucketPolicy` needs `Bucket` and `PolicyDocument`");
+            let (Some(bucket), Some(doc)) =
+                (r.text("Bucket"), r.props.get("PolicyDocument").cloned())
+            else {
+                r.plan.problem(
+                    r.logical,
+                    "Properties",
+                    r.pos,
+                    "`AWS::S3::BucketPolicy` needs `Bucket` and `PolicyDocument`",
+                );
                 return;
             };
             let place = format!("bucket `{bucket}` policy");
@@ -303,7 +397,9 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                 return;
             }
             let name = r.text("Name").unwrap_or_else(|| r.logical.to_string());
-            let Some(doc) = r.props.get("Content").cloned() else { return };
+            let Some(doc) = r.props.get("Content").cloned() else {
+                return;
+            };
             let place = format!("SCP `{name}`");
             if let Some(text) = r.doc(&doc, "Content", DocKind::Scp, place, true) {
                 let targets = r.strings("TargetIds").into_iter().map(|(t, _)| t).collect();
@@ -331,9 +427,20 @@ fn role(r: &mut Res<'_, '_>) {
     let name = r.name();
     let who = Who::Role(name.clone());
     let trust = match r.props.get("AssumeRolePolicyDocument").cloned() {
-        Some(d) => r.doc(&d, "AssumeRolePolicyDocument", DocKind::Trust, format!("role `{name}` trust policy"), true),
+        Some(d) => r.doc(
+            &d,
+            "AssumeRolePolicyDocument",
+            DocKind::Trust,
+            format!("role `{name}` trust policy"),
+            true,
+        ),
         None => {
-            r.plan.problem(r.logical, "Properties.AssumeRolePolicyDocument", r.pos, "a role needs `AssumeRolePolicyDocument`");
+            r.plan.problem(
+                r.logical,
+                "Properties.AssumeRolePolicyDocument",
+                r.pos,
+                "a role needs `AssumeRolePolicyDocument`",
+            );
             None
         }
     };
@@ -362,7 +469,11 @@ fn user(r: &mut Res<'_, '_>) {
     let inline = r.inline(&who);
     let managed = r.managed();
     if !inline.is_empty() || !managed.is_empty() {
-        let at = r.at(if inline.is_empty() { "ManagedPolicyArns" } else { "Policies" });
+        let at = r.at(if inline.is_empty() {
+            "ManagedPolicyArns"
+        } else {
+            "Policies"
+        });
         let m = format!("policies are attached to IAM user `{name}` directly; grant them through a group or a role");
         r.plan.hit("PW406", r.logical, "Properties", at, m);
     }
@@ -370,7 +481,8 @@ fn user(r: &mut Res<'_, '_>) {
     if login {
         let at = r.at("LoginProfile");
         let m = format!("the template gives IAM user `{name}` a console password (`LoginProfile`); people should sign in through federation (IAM Identity Center)");
-        r.plan.hit("PW405", r.logical, "Properties.LoginProfile", at, m);
+        r.plan
+            .hit("PW405", r.logical, "Properties.LoginProfile", at, m);
     }
     let user = User {
         path: r.text("Path").unwrap_or_else(|| "/".into()),
@@ -394,7 +506,12 @@ fn user(r: &mut Res<'_, '_>) {
 fn managed_policy(r: &mut Res<'_, '_>) {
     let arn = r.arn("PolicyArn");
     let Some(doc) = r.props.get("PolicyDocument").cloned() else {
-        r.plan.problem(r.logical, "Properties.PolicyDocument", r.pos, "`AWS::IAM::ManagedPolicy` needs `PolicyDocument`");
+        r.plan.problem(
+            r.logical,
+            "Properties.PolicyDocument",
+            r.pos,
+            "`AWS::IAM::ManagedPolicy` needs `PolicyDocument`",
+        );
         return;
     };
     let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, arn.clone(), true) else {
@@ -446,11 +563,16 @@ pub(crate) fn ignores(resource: &Node) -> Vec<crate::suppress::Ignore> {
         .filter_map(|i| {
             let text = |k: &str| i.get(k).and_then(Node::scalar);
             match i.scalar() {
-                Some(id) => Some(crate::suppress::Ignore { rule: id, reason: None, expires: None }),
+                Some(id) => Some(crate::suppress::Ignore {
+                    rule: id,
+                    reason: None,
+                    expires: None,
+                }),
                 None => Some(crate::suppress::Ignore {
                     rule: text("rule").or_else(|| text("id"))?,
                     reason: text("reason"),
-                    expires: text("expires").and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    expires: text("expires")
+                        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                 }),
             }
         })

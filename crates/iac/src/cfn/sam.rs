@@ -38,7 +38,13 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
     .to_string();
     let why = vec![format!("the name SAM gives the role of `{}`", r.logical)];
     let trust = match from_text(&trust_text, r.pos, &why) {
-        Ok(v) => r.doc(&v, "(role SAM creates)", DocKind::Trust, format!("role `{name}` trust policy"), false),
+        Ok(v) => r.doc(
+            &v,
+            "(role SAM creates)",
+            DocKind::Trust,
+            format!("role `{name}` trust policy"),
+            false,
+        ),
         Err(_) => None,
     };
     let mut managed = Vec::new();
@@ -103,7 +109,10 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
         role_policy_list: inline,
         attached_managed_policies: managed
             .into_iter()
-            .map(|a| AttachedPolicy { policy_name: a.rsplit('/').next().unwrap_or("").to_string(), policy_arn: a })
+            .map(|a| AttachedPolicy {
+                policy_name: a.rsplit('/').next().unwrap_or("").to_string(),
+                policy_arn: a,
+            })
             .collect(),
         permissions_boundary: r.text("PermissionsBoundary").map(|a| PermissionsBoundary {
             permissions_boundary_type: "Policy".into(),
@@ -116,34 +125,85 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
 }
 
 /// The policy document of a SAM policy template, for the templates phiward knows.
-fn template(name: &str, args: &RNode, partition: &str, region: &str, account: &str) -> Option<serde_json::Value> {
+fn template(
+    name: &str,
+    args: &RNode,
+    partition: &str,
+    region: &str,
+    account: &str,
+) -> Option<serde_json::Value> {
     let arg = |k: &str| args.get(k).and_then(|v| v.text()).unwrap_or("").to_string();
-    let regional = |svc: &str, rest: String| format!("arn:{partition}:{svc}:{region}:{account}:{rest}");
+    let regional =
+        |svc: &str, rest: String| format!("arn:{partition}:{svc}:{region}:{account}:{rest}");
     let s3 = |actions: &[&str]| {
         let b = arg("BucketName");
         json!([{"Effect": "Allow", "Action": actions,
             "Resource": [format!("arn:{partition}:s3:::{b}"), format!("arn:{partition}:s3:::{b}/*")]}])
     };
     let statements = match name {
-        "S3ReadPolicy" => s3(&["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"]),
-        "S3WritePolicy" => s3(&["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"]),
-        "S3CrudPolicy" => s3(&["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject"]),
+        "S3ReadPolicy" => s3(&[
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:GetBucketLocation",
+            "s3:GetObjectVersion",
+            "s3:GetLifecycleConfiguration",
+        ]),
+        "S3WritePolicy" => s3(&[
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+            "s3:PutLifecycleConfiguration",
+        ]),
+        "S3CrudPolicy" => s3(&[
+            "s3:GetObject",
+            "s3:ListBucket",
+            "s3:GetBucketLocation",
+            "s3:GetObjectVersion",
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+            "s3:GetLifecycleConfiguration",
+            "s3:PutLifecycleConfiguration",
+            "s3:DeleteObject",
+        ]),
         "S3FullAccessPolicy" => s3(&["s3:*"]),
         "DynamoDBReadPolicy" | "DynamoDBCrudPolicy" => {
             let t = arg("TableName");
-            let mut actions = vec!["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"];
+            let mut actions = vec![
+                "dynamodb:GetItem",
+                "dynamodb:Scan",
+                "dynamodb:Query",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DescribeTable",
+            ];
             if name == "DynamoDBCrudPolicy" {
-                actions.extend(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem"]);
+                actions.extend([
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:BatchWriteItem",
+                    "dynamodb:ConditionCheckItem",
+                ]);
             }
             json!([{"Effect": "Allow", "Action": actions,
                 "Resource": [regional("dynamodb", format!("table/{t}")), regional("dynamodb", format!("table/{t}/index/*"))]}])
         }
-        "SQSSendMessagePolicy" => json!([{"Effect": "Allow", "Action": ["sqs:SendMessage*"], "Resource": regional("sqs", arg("QueueName"))}]),
-        "SQSPollerPolicy" => json!([{"Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], "Resource": regional("sqs", arg("QueueName"))}]),
-        "LambdaInvokePolicy" => json!([{"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": regional("lambda", format!("function:{}*", arg("FunctionName")))}]),
-        "KMSDecryptPolicy" => json!([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": regional("kms", format!("key/{}", arg("KeyId")))}]),
-        "AWSSecretsManagerGetSecretValuePolicy" => json!([{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": arg("SecretArn")}]),
-        "SNSPublishMessagePolicy" => json!([{"Effect": "Allow", "Action": ["sns:Publish"], "Resource": regional("sns", arg("TopicName"))}]),
+        "SQSSendMessagePolicy" => {
+            json!([{"Effect": "Allow", "Action": ["sqs:SendMessage*"], "Resource": regional("sqs", arg("QueueName"))}])
+        }
+        "SQSPollerPolicy" => {
+            json!([{"Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], "Resource": regional("sqs", arg("QueueName"))}])
+        }
+        "LambdaInvokePolicy" => {
+            json!([{"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": regional("lambda", format!("function:{}*", arg("FunctionName")))}])
+        }
+        "KMSDecryptPolicy" => {
+            json!([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": regional("kms", format!("key/{}", arg("KeyId")))}])
+        }
+        "AWSSecretsManagerGetSecretValuePolicy" => {
+            json!([{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"], "Resource": arg("SecretArn")}])
+        }
+        "SNSPublishMessagePolicy" => {
+            json!([{"Effect": "Allow", "Action": ["sns:Publish"], "Resource": regional("sns", arg("TopicName"))}])
+        }
         _ => return None,
     };
     Some(json!({"Version": "2012-10-17", "Statement": statements}))

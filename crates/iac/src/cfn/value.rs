@@ -131,11 +131,9 @@ impl RNode {
             RValue::Number(n) => serde_json::from_str(n).unwrap_or_else(|_| J::String(n.clone())),
             RValue::Str(s) => J::String(s.clone()),
             RValue::Seq(v) => J::Array(v.iter().map(RNode::to_json).collect()),
-            RValue::Map(m) => J::Object(
-                m.iter()
-                    .map(|(k, _, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+            RValue::Map(m) => {
+                J::Object(m.iter().map(|(k, _, v)| (k.clone(), v.to_json())).collect())
+            }
         }
     }
 }
