@@ -12,6 +12,7 @@ mod bar;
 mod collect_cmd;
 mod explain;
 mod explain_cmd;
+mod fix_cmd;
 mod iac_cmd;
 mod lint;
 mod paths_cmd;
@@ -64,6 +65,8 @@ enum Command {
     Collect(Box<collect_cmd::Args>),
     /// IAM as code: lint and "no new access" for CloudFormation, SAM, CDK and Terraform.
     Iac(Box<iac_cmd::Args>),
+    /// Proved fixes for an audit's failing findings, as CloudFormation, Terraform and AWS CLI.
+    Fix(Box<fix_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Trail(args) => trail_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Iac(args) => iac_cmd::run(&args),
+        Command::Fix(args) => fix_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),

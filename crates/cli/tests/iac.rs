@@ -152,3 +152,27 @@ fn terraform_plans_and_parameters() {
         .collect();
     assert!(ids.contains(&"PW404") && ids.contains(&"PW406"), "{ids:?}");
 }
+
+#[test]
+fn fix_writes_proved_fixes_for_the_demo_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fixes");
+    let o = phiward(&[
+        "fix",
+        "examples/demo-account",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("passes: LP-007 `arn:aws:s3:::mercy-phi-imaging`"),
+        "{text}"
+    );
+    assert!(text.contains("not offered mfa-003"), "{text}");
+    let first = out.join("01-log-006-cis-iam-policy-changes");
+    for f in ["cloudformation.yaml", "main.tf", "aws-cli.sh"] {
+        let body = std::fs::read_to_string(first.join(f)).unwrap();
+        assert!(body.contains("Proved by phiward"), "{f}");
+    }
+}

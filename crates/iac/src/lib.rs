@@ -12,6 +12,7 @@ pub mod check;
 pub mod diff;
 pub mod doc;
 pub mod finding;
+pub mod fix;
 pub mod lint;
 mod managed;
 pub mod merge;
