@@ -211,40 +211,7 @@ pub fn diff(
             .unwrap_or_default();
         phiward_checks::Config::names(&after.config.phi.approved, &p.name, arn, &groups)
     };
-    let before_phi: HashSet<String> = phiward_checks::phi_buckets(before)
-        .unwrap_or_default()
-        .iter()
-        .map(|b| b.name.clone())
-        .collect();
-    for b in phiward_checks::phi_buckets(after).unwrap_or_default() {
-        let objects = format!("arn:aws:s3:::{}/*", b.name);
-        let read = ["s3:GetObject"];
-        let old = if before_phi.contains(&b.name) {
-            who(before.access, &read, &objects)
-        } else {
-            HashMap::new()
-        };
-        let mut new: Vec<(String, Vec<Via>)> = who(after.access, &read, &objects)
-            .into_iter()
-            .filter(|(a, _)| !old.contains_key(a) && !now_admins.contains(a) && !approved(a))
-            .collect();
-        new.sort_by(|a, b| a.0.cmp(&b.0));
-        let bucket_arn = format!("arn:aws:s3:::{}", b.name);
-        for (arn, via) in new {
-            let (o, u, d) = loc.place(&via, &[&arn, &bucket_arn]);
-            let mut f = finding(
-                "PW503",
-                &o,
-                format!(
-                    "`{arn}` can read PHI in bucket `{}` (`s3:GetObject`)",
-                    b.name
-                ),
-            );
-            f.detail = d;
-            f.depends_on = u;
-            out.push(f);
-        }
-    }
+    out.extend(phi(before, after, &now_admins, &approved, &loc));
     // New cross-account or public access to resources the change writes policies for.
     for r in after.access.resources.iter() {
         let Some(policy) = &r.policy else { continue };
@@ -294,6 +261,94 @@ pub fn diff(
     }
     // New ways to stop or erase audit logging.
     out.extend(logging(before, after, &now_admins, &loc));
+    out
+}
+
+/// New readers of PHI buckets: every bucket decided at once for every principal of the
+/// account (`phiward_access::Each`), grants built only for the new readers; principals
+/// outside the account for buckets whose policy the change writes.
+fn phi(
+    before: &Audit<'_>,
+    after: &Audit<'_>,
+    admins: &HashSet<String>,
+    approved: &dyn Fn(&str) -> bool,
+    loc: &Locator<'_>,
+) -> Vec<Finding> {
+    let read = vec!["s3:GetObject".to_string()];
+    let names: Vec<String> = phiward_checks::phi_buckets(after)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.name.clone())
+        .collect();
+    let existed: HashSet<String> = phiward_checks::phi_buckets(before)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| b.name.clone())
+        .collect();
+    let objects: Vec<String> = names
+        .iter()
+        .map(|n| format!("arn:aws:s3:::{n}/*"))
+        .collect();
+    let old_names: Vec<&String> = names.iter().filter(|n| existed.contains(*n)).collect();
+    let old_objects: Vec<String> = old_names
+        .iter()
+        .map(|n| format!("arn:aws:s3:::{n}/*"))
+        .collect();
+    let now = phiward_access::Each::new(after.access, &read, &objects);
+    let was = phiward_access::Each::new(before.access, &read, &old_objects);
+    let mut readers_before: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (i, list) in was.grantees.iter().enumerate() {
+        let Some(name) = old_names.get(i) else {
+            continue;
+        };
+        let set = readers_before.entry(name.as_str()).or_default();
+        for g in list {
+            if let Some(p) = was.principal(g) {
+                set.insert(p.arn.as_str());
+            }
+        }
+    }
+    let empty = HashSet::new();
+    let mut out = Vec::new();
+    for (i, (name, object)) in names.iter().zip(&objects).enumerate() {
+        let old = readers_before.get(name.as_str()).unwrap_or(&empty);
+        let bucket_arn = format!("arn:aws:s3:::{name}");
+        let mut new: Vec<(String, Vec<Via>)> = Vec::new();
+        for g in now.grantees.get(i).map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(p) = now.principal(g) else { continue };
+            if old.contains(p.arn.as_str()) || admins.contains(&p.arn) || approved(&p.arn) {
+                continue;
+            }
+            if let Some(grant) = now.grant(i, g) {
+                new.push((p.arn.clone(), grant.via));
+            }
+        }
+        let written = after
+            .access
+            .resource_for(&bucket_arn)
+            .and_then(|r| r.policy.as_ref())
+            .is_some_and(|n| loc.docs.contains_key(&*n.name));
+        if written {
+            let before_ext = external(before.access, &["s3:GetObject"], object);
+            new.extend(
+                external(after.access, &["s3:GetObject"], object)
+                    .into_iter()
+                    .filter(|(a, _)| !before_ext.contains_key(a)),
+            );
+        }
+        new.sort_by(|a, b| a.0.cmp(&b.0));
+        for (arn, via) in new {
+            let (o, u, d) = loc.place(&via, &[&arn, &bucket_arn]);
+            let mut f = finding(
+                "PW503",
+                &o,
+                format!("`{arn}` can read PHI in bucket `{name}` (`s3:GetObject`)"),
+            );
+            f.detail = d;
+            f.depends_on = u;
+            out.push(f);
+        }
+    }
     out
 }
 

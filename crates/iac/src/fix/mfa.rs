@@ -131,3 +131,94 @@ pub(super) fn fixes(s: &Snapshot, failing: &[&Finding]) -> Vec<Fix> {
     }
     out
 }
+
+/// MFA-003, the check's own remedy: the role's trust policy asks IAM users for MFA
+/// (`"Bool": {"aws:MultiFactorAuthPresent": "true"}` on each statement admitting AWS
+/// principals). AWS: IAM User Guide, "Configuring MFA-protected API access" (trust policy
+/// condition).
+pub(super) fn trust_fixes(s: &Snapshot, failing: &[&Finding]) -> Vec<Fix> {
+    let Some(iam) = s.iam.get() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in failing.iter().filter(|f| f.check == "MFA-003") {
+        let Some(role) = iam.roles.iter().find(|r| r.arn == f.resource) else {
+            continue;
+        };
+        let Some(doc) = role
+            .assume_role_policy_document
+            .as_ref()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t.as_str()).ok())
+        else {
+            continue;
+        };
+        let mut doc = doc;
+        let mut changed = false;
+        let list = match doc.get_mut("Statement") {
+            Some(serde_json::Value::Array(a)) => a.iter_mut().collect::<Vec<_>>(),
+            Some(v) => vec![v],
+            None => Vec::new(),
+        };
+        for st in list {
+            let aws = st
+                .get("Principal")
+                .is_some_and(|p| p == "*" || p.get("AWS").is_some());
+            if st.get("Effect").and_then(|e| e.as_str()) != Some("Allow") || !aws {
+                continue;
+            }
+            if let Some(o) = st.as_object_mut() {
+                let cond = o.entry("Condition").or_insert_with(|| json!({}));
+                if let Some(c) = cond.as_object_mut() {
+                    let b = c.entry("Bool").or_insert_with(|| json!({}));
+                    if let Some(b) = b.as_object_mut() {
+                        b.insert("aws:MultiFactorAuthPresent".into(), json!("true"));
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            continue;
+        }
+        let name = role.role_name.clone();
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let compact = serde_json::to_string(&doc).unwrap_or_default();
+        let indented: String = text.lines().map(|l| format!("        {l}\n")).collect();
+        let cloudformation = format!(
+            "# phiward fix for MFA-003: set this trust policy on role {name}'s AWS::IAM::Role resource\n# (the role already exists: a template must own or import it).\nResources:\n  {id}:\n    Type: AWS::IAM::Role\n    DeletionPolicy: Retain\n    Properties:\n      RoleName: {name}\n      AssumeRolePolicyDocument:\n{indented}",
+            id = super::ident(&name)
+        );
+        let terraform = format!(
+            "# phiward fix for MFA-003: the trust policy of role {name} asks IAM users for MFA\n# (in the configuration that manages the role, or after `terraform import aws_iam_role.{t} {name}`)\nresource \"aws_iam_role\" \"{t}\" {{\n  name = {n}\n  assume_role_policy = <<-POLICY\n{body}  POLICY\n}}\n",
+            t = snake(&name),
+            n = hcl(&name),
+            body = text.lines().map(|l| format!("    {l}\n")).collect::<String>(),
+        );
+        let cli = format!(
+            "# phiward fix for MFA-003: the trust policy of role {name} asks IAM users for MFA\naws iam update-assume-role-policy --role-name {} --policy-document {}\n",
+            sh(&name),
+            sh(&compact)
+        );
+        let policy = PolicyText::from_source(compact);
+        let n2 = name.clone();
+        let apply: super::Apply = Box::new(move |snap: &mut Snapshot| {
+            if let Some(r) = snap
+                .iam
+                .get_mut()
+                .and_then(|i| i.roles.iter_mut().find(|r| r.role_name == n2))
+            {
+                r.assume_role_policy_document = Some(policy.clone());
+            }
+        });
+        out.push(Fix {
+            name: format!("mfa-003-trust-mfa-{}", snake(&name)),
+            title: format!("role `{name}`'s trust policy asks IAM users for MFA"),
+            targets: vec![target(f)],
+            cloudformation,
+            terraform,
+            cli,
+            apply,
+        });
+    }
+    out
+}

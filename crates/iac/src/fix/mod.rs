@@ -86,6 +86,7 @@ pub fn fixes(s: &Snapshot, config: &Config, opts: &Options) -> (Vec<Finding>, Ve
     candidates.extend(bucket::fixes(s, config, &failing, opts, &before));
     candidates.extend(passrole::fixes(s, config, &failing));
     candidates.extend(mfa::fixes(s, &failing));
+    candidates.extend(mfa::trust_fixes(s, &failing));
     let was = counts(&failing);
     let proved = candidates
         .into_iter()
