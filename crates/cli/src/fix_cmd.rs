@@ -74,8 +74,7 @@ pub fn run(args: &Args) -> Result<u8> {
         vpc_endpoints: args.vpce.clone(),
     };
     let (before, proved) = fix::fixes(&loaded.snapshot, &config, &opts);
-    let mut n = 0;
-    for p in proved.iter().filter(|p| p.proof.is_ok()) {
+    for (n, p) in proved.iter().filter(|p| p.proof.is_ok()).enumerate() {
         for (rel, text) in render::files(n, p) {
             let path = args.out.join(rel);
             if let Some(dir) = path.parent() {
@@ -85,7 +84,6 @@ pub fn run(args: &Args) -> Result<u8> {
             std::fs::write(&path, text)
                 .with_context(|| format!("cannot write `{}`", path.display()))?;
         }
-        n += 1;
     }
     let out = match args.format {
         Format::Text => render::text(&before, &proved, &args.out.display().to_string()),

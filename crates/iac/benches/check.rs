@@ -17,7 +17,7 @@ pub fn template(i: usize) -> String {
     );
     for r in 0..4 {
         // One role in ten may pass any role: the lint and IaC rules have work to report.
-        let risky = if r == 3 && i % 10 == 0 {
+        let risky = if r == 3 && i.is_multiple_of(10) {
             "              - Effect: Allow\n                Action: iam:PassRole\n                Resource: '*'\n"
         } else {
             ""

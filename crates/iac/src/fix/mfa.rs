@@ -119,7 +119,7 @@ pub(super) fn fixes(s: &Snapshot, failing: &[&Finding]) -> Vec<Fix> {
         out.push(Fix {
             name: format!(
                 "mfa-003-enforce-mfa-{}",
-                snake(&f.resource.rsplit('/').next().unwrap_or(""))
+                snake(f.resource.rsplit('/').next().unwrap_or(""))
             ),
             title: format!("MFA-enforcing policy for {}", names.join(", ")),
             targets: vec![target(f)],
