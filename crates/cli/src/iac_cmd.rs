@@ -25,6 +25,19 @@ enum Sub {
     /// Lint every policy of templates and plans, apply the IaC rules, and with
     /// --snapshot or --baseline report the access the change adds.
     Check(Box<CheckArgs>),
+    /// Print every policy document of templates and plans as the account will hold it
+    /// (intrinsics resolved), with its resource, place and placeholders, as JSON.
+    Parse(Box<ParseArgs>),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ParseArgs {
+    /// Templates, `cdk.out` folders or Terraform plans.
+    #[arg(value_name = "TEMPLATE_OR_PLAN", required = true)]
+    files: Vec<PathBuf>,
+    /// Template parameters, as for `check`.
+    #[arg(long, value_name = "NAME=VALUE|FILE")]
+    parameters: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -89,7 +102,25 @@ pub struct CheckArgs {
 pub fn run(args: &Args) -> Result<u8> {
     match &args.command {
         Sub::Check(a) => run_check(a),
+        Sub::Parse(a) => run_parse(a),
     }
+}
+
+fn run_parse(args: &ParseArgs) -> Result<u8> {
+    let d = Deployment {
+        parameters: parameters(&args.parameters)?,
+        account: None,
+    };
+    let plans = load(&args.files, &d);
+    let out = phiward_iac::render::documents(&plans);
+    let mut lock = std::io::stdout().lock();
+    lock.write_all(out.as_bytes())?;
+    lock.flush()?;
+    Ok(if plans.iter().any(|p| !p.problems.is_empty()) {
+        exit::INPUT
+    } else {
+        exit::OK
+    })
 }
 
 /// `NAME=VALUE` pairs and parameter files.
