@@ -115,7 +115,10 @@ fn external(m: &AccessModel, actions: &[&str], resource: &str) -> HashMap<String
         .collect()
 }
 
-/// The new access of `after` over `before`.
+/// The new access of `after` over `before`. Cross-account access follows AWS: IAM User
+/// Guide, "Cross-account policy evaluation logic" (the resource policy must admit the
+/// other account's principal); logging follows CloudTrail User Guide, "Security best
+/// practices in AWS CloudTrail" (who may stop, delete or change trails and their bucket).
 pub fn diff(
     before: &Audit<'_>,
     after: &Audit<'_>,

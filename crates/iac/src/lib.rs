@@ -135,5 +135,6 @@ pub fn read_text(file: &str, text: &str, d: &Deployment) -> Plan {
         node.pos,
         "neither a CloudFormation template (no `Resources`) nor a Terraform plan (`terraform show -json`)",
     );
+    plan.not_template = true;
     plan
 }

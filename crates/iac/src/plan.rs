@@ -112,6 +112,9 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// IaC rule findings decided while reading.
     pub hits: Vec<Hit>,
+    /// The file parsed but is neither a template nor a plan (a folder's other JSON and
+    /// YAML files are skipped on this ground).
+    pub not_template: bool,
     /// Rule ids each resource's metadata suppresses (`Metadata: phiward: ignore: [...]`).
     pub ignores: Vec<(String, Vec<crate::suppress::Ignore>)>,
 }

@@ -87,7 +87,12 @@ pub fn locate(via: &[Via], docs: &HashMap<&str, &Doc>) -> Option<(Origin, Vec<St
     })
 }
 
-/// PW401-PW403 on the account as it will be.
+/// PW401-PW403 on the account as it will be. PW401 asks the engine whether the principal
+/// may `iam:PassRole` a role no policy names (AWS: IAM User Guide, "Grant a user
+/// permissions to pass a role to an AWS service": the `Resource` should list the roles);
+/// PW403 whether a role CloudFormation may assume can change its own permissions (AWS:
+/// CloudFormation User Guide, "AWS CloudFormation service role": the stack acts with the
+/// role's permissions).
 pub fn decide(m: &AccessModel, plans: &[Plan], origins: &HashMap<String, Origin>) -> Vec<Finding> {
     let docs = places(plans);
     let mut out = Vec::new();
