@@ -182,11 +182,21 @@ fn config(args: &CheckArgs) -> Result<Config> {
     Ok(Config::default())
 }
 
+/// The plans of the files given; in a folder, files that are neither templates nor plans
+/// (a `package.json`, a `cdk.json`) are left out rather than reported.
 fn load(paths: &[PathBuf], d: &Deployment) -> Vec<Plan> {
-    let files: Vec<PathBuf> = paths.iter().flat_map(|p| phiward_iac::files(p)).collect();
+    let files: Vec<(PathBuf, bool)> = paths
+        .iter()
+        .flat_map(|p| {
+            let folder = p.is_dir();
+            phiward_iac::files(p).into_iter().map(move |f| (f, folder))
+        })
+        .collect();
     files
         .par_iter()
-        .map(|f| phiward_iac::load(Path::new(f), d))
+        .map(|(f, folder)| (phiward_iac::load(Path::new(f), d), *folder))
+        .filter(|(plan, folder)| !(*folder && plan.not_template))
+        .map(|(plan, _)| plan)
         .collect()
 }
 

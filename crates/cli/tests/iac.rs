@@ -176,3 +176,22 @@ fn fix_writes_proved_fixes_for_the_demo_account() {
         assert!(body.contains("Proved by phiward"), "{f}");
     }
 }
+
+#[test]
+fn a_folder_skips_files_that_are_not_templates_but_a_file_named_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::copy(root.join(BASE), dir.path().join("claims.yaml")).unwrap();
+    std::fs::write(dir.path().join("package.json"), "{\"name\": \"x\"}").unwrap();
+    let o = phiward(&[
+        "iac",
+        "check",
+        dir.path().to_str().unwrap(),
+        "--fail-on",
+        "error",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let pkg = dir.path().join("package.json");
+    let o = phiward(&["iac", "check", pkg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
