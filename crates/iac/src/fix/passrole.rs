@@ -60,10 +60,9 @@ pub(super) fn fixes(s: &Snapshot, config: &Config, failing: &[&Finding]) -> Vec<
             continue;
         };
         let role = kind == "role";
-        let (cfn_type, cfn_key, tf_type, tf_key, cli_cmd, cli_key) = if role {
+        let (cfn_key, tf_type, tf_key, cli_cmd, cli_key) = if role {
             (
-                "AWS::IAM::RolePolicy",
-                "RoleName",
+                "Roles",
                 "aws_iam_role_policy",
                 "role",
                 "put-role-policy",
@@ -71,8 +70,7 @@ pub(super) fn fixes(s: &Snapshot, config: &Config, failing: &[&Finding]) -> Vec<
             )
         } else {
             (
-                "AWS::IAM::UserPolicy",
-                "UserName",
+                "Users",
                 "aws_iam_user_policy",
                 "user",
                 "put-user-policy",
@@ -80,8 +78,10 @@ pub(super) fn fixes(s: &Snapshot, config: &Config, failing: &[&Finding]) -> Vec<
             )
         };
         let indented: String = text.lines().map(|l| format!("        {l}\n")).collect();
+        // AWS::IAM::Policy (an inline policy put on the principals it names) rather than
+        // RolePolicy/UserPolicy: the same change, and the type more tools deploy.
         let cloudformation = format!(
-            "AWSTemplateFormatVersion: '2010-09-09'\nDescription: phiward fix for AUTO-001 - {name} may pass only the roles services run with\nResources:\n  {id}ScopedPassRole:\n    Type: {cfn_type}\n    Properties:\n      {cfn_key}: {name}\n      PolicyName: {POLICY}\n      PolicyDocument:\n{indented}",
+            "AWSTemplateFormatVersion: '2010-09-09'\nDescription: phiward fix for AUTO-001 - {name} may pass only the roles services run with\nResources:\n  {id}ScopedPassRole:\n    Type: AWS::IAM::Policy\n    Properties:\n      {cfn_key}: [{name}]\n      PolicyName: {POLICY}\n      PolicyDocument:\n{indented}",
             id = ident(&name)
         );
         let terraform = format!(
