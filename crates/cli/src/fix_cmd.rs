@@ -37,6 +37,11 @@ pub struct Args {
     /// A VPC endpoint PHI buckets may be reached through (LP-006; repeatable).
     #[arg(long, value_name = "ID")]
     vpce: Vec<String>,
+    /// CloudTrail logs (a folder in CloudTrail's S3 layout, `.json`, `.json.gz` or
+    /// JSON-lines files; repeatable) to write least-privilege policies from (LP-008).
+    /// Default: the snapshot folder's `cloudtrail-logs/`, when there is one.
+    #[arg(long, value_name = "PATH")]
+    logs: Vec<PathBuf>,
     /// The configuration (default: `phiward.toml` in the snapshot folder, else the
     /// working directory's).
     #[arg(long, value_name = "FILE")]
@@ -65,13 +70,40 @@ fn config(args: &Args) -> Result<Config> {
     Ok(Config::default())
 }
 
+/// What each principal used in the logs, up to the snapshot's moment.
+fn usage(args: &Args, until: i64) -> Result<Option<phiward_trail::usage::Usage>> {
+    let mut roots = args.logs.clone();
+    let default = args.snapshot.join("cloudtrail-logs");
+    if roots.is_empty() && default.is_dir() {
+        roots.push(default);
+    }
+    if roots.is_empty() {
+        return Ok(None);
+    }
+    let mut paths = Vec::new();
+    for r in &roots {
+        paths.extend(
+            phiward_trail::read::discover(r)
+                .with_context(|| format!("cannot read the logs `{}`", r.display()))?,
+        );
+    }
+    let catalog =
+        phiward_catalog::Catalog::get().context("the embedded action catalog does not load")?;
+    let window = phiward_trail::usage::Options::window(until, None);
+    let r = phiward_trail::review::review(&paths, &Default::default(), window, catalog);
+    Ok(Some(r.usage))
+}
+
 pub fn run(args: &Args) -> Result<u8> {
     let loaded = phiward_snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
     let config = config(args)?;
+    let snap = &loaded.snapshot;
+    let until = snap.as_of.unwrap_or(snap.created).timestamp();
     let opts = fix::Options {
         networks: args.network.clone(),
         vpc_endpoints: args.vpce.clone(),
+        usage: usage(args, until)?,
     };
     let (before, proved) = fix::fixes(&loaded.snapshot, &config, &opts);
     for (n, p) in proved.iter().filter(|p| p.proof.is_ok()).enumerate() {

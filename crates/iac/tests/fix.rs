@@ -22,6 +22,7 @@ fn the_demo_account_gets_proved_fixes() {
     let opts = Options {
         networks: vec!["198.51.100.0/24".into()],
         vpc_endpoints: vec!["vpce-0a1b2c3d".into()],
+        usage: None,
     };
     let (_, proved) = fixes(&s, &config, &opts);
     let ok: Vec<&str> = proved
@@ -40,6 +41,7 @@ fn the_demo_account_gets_proved_fixes() {
         "bucket-policy-mercy-research",
         "auto-001-scoped-passrole-deploy_bot",
         "auto-001-scoped-passrole-githubactionsdeploy",
+        "mfa-003-trust-mfa-phiexportrole",
     ] {
         assert!(ok.contains(&name), "{name} not proved: {ok:?}");
     }

@@ -9,6 +9,7 @@ mod cis;
 mod mfa;
 mod passrole;
 pub mod render;
+mod trail;
 
 use std::collections::HashMap;
 
@@ -60,23 +61,33 @@ pub struct Options {
     pub networks: Vec<String>,
     /// VPC endpoint ids PHI buckets may be reached through (LP-006).
     pub vpc_endpoints: Vec<String>,
+    /// What each principal used in CloudTrail logs (LP-008 least-privilege policies).
+    pub usage: Option<phiward_trail::usage::Usage>,
 }
 
 fn key(f: &Finding) -> (String, String) {
     (f.check.to_string(), f.resource.clone())
 }
 
-/// The audit of a snapshot, as `phiward audit` runs it without CloudTrail logs.
-pub fn audit(s: &Snapshot, config: &Config) -> Vec<Finding> {
+/// The audit of a snapshot, weighing what principals used in CloudTrail logs when given
+/// (LP-008), as `phiward audit` does.
+pub fn audit(
+    s: &Snapshot,
+    config: &Config,
+    usage: Option<&phiward_trail::usage::Usage>,
+) -> Vec<Finding> {
     let m = AccessModel::new(s);
     let now = s.as_of.unwrap_or(s.created);
-    let a = Audit::new(s, &m, now, config);
+    let mut a = Audit::new(s, &m, now, config);
+    if let Some(u) = usage {
+        a = a.with_usage(u);
+    }
     run_all(&a)
 }
 
 /// Every fix phiward knows for the failing findings, each proved.
 pub fn fixes(s: &Snapshot, config: &Config, opts: &Options) -> (Vec<Finding>, Vec<Proved>) {
-    let before = audit(s, config);
+    let before = audit(s, config, opts.usage.as_ref());
     let failing: Vec<&Finding> = before
         .iter()
         .filter(|f| f.status == Status::Fail && f.suppressed.is_none())
@@ -87,11 +98,12 @@ pub fn fixes(s: &Snapshot, config: &Config, opts: &Options) -> (Vec<Finding>, Ve
     candidates.extend(passrole::fixes(s, config, &failing));
     candidates.extend(mfa::fixes(s, &failing));
     candidates.extend(mfa::trust_fixes(s, &failing));
+    candidates.extend(trail::fixes(s, &failing, opts.usage.as_ref()));
     let was = counts(&failing);
     let proved = candidates
         .into_iter()
         .map(|fix| {
-            let proof = prove(s, config, &was, &fix);
+            let proof = prove(s, config, opts.usage.as_ref(), &was, &fix);
             Proved { fix, proof }
         })
         .collect();
@@ -115,12 +127,13 @@ fn counts(failing: &[&Finding]) -> HashMap<(String, String), usize> {
 fn prove(
     s: &Snapshot,
     config: &Config,
+    usage: Option<&phiward_trail::usage::Usage>,
     was: &HashMap<(String, String), usize>,
     fix: &Fix,
 ) -> Result<Vec<String>, String> {
     let mut copy = s.clone();
     (fix.apply)(&mut copy);
-    let after = audit(&copy, config);
+    let after = audit(&copy, config, usage);
     let failing: Vec<&Finding> = after
         .iter()
         .filter(|f| f.status == Status::Fail && f.suppressed.is_none())
