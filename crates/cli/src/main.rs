@@ -12,6 +12,8 @@ mod bar;
 mod collect_cmd;
 mod explain;
 mod explain_cmd;
+mod fix_cmd;
+mod iac_cmd;
 mod lint;
 mod paths_cmd;
 mod simulate;
@@ -61,6 +63,10 @@ enum Command {
     Trail(Box<trail_cmd::Args>),
     /// Read a live AWS account (read-only) into a snapshot folder.
     Collect(Box<collect_cmd::Args>),
+    /// IAM as code: lint and "no new access" for CloudFormation, SAM, CDK and Terraform.
+    Iac(Box<iac_cmd::Args>),
+    /// Proved fixes for an audit's failing findings, as CloudFormation, Terraform and AWS CLI.
+    Fix(Box<fix_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -88,6 +94,8 @@ fn main() -> ExitCode {
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::Trail(args) => trail_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
+        Command::Iac(args) => iac_cmd::run(&args),
+        Command::Fix(args) => fix_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
