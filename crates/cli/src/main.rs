@@ -14,6 +14,7 @@ mod explain;
 mod explain_cmd;
 mod lint;
 mod paths_cmd;
+mod rotate_cmd;
 mod simulate;
 mod snapshot_cmd;
 mod trail_cmd;
@@ -61,6 +62,8 @@ enum Command {
     Trail(Box<trail_cmd::Args>),
     /// Read a live AWS account (read-only) into a snapshot folder.
     Collect(Box<collect_cmd::Args>),
+    /// Access-key rotation on the two-key overlap schedule: plan it, and run it safely.
+    Rotate(Box<rotate_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::Trail(args) => trail_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
+        Command::Rotate(args) => rotate_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
