@@ -7,9 +7,15 @@
 //!   rendered as text or CSV ([`render`]), JSON, or iCalendar ([`ics`]); the consumers of
 //!   each key come from CloudTrail logs ([`consumers`]).
 //!
+//! - [`exec`]: `phiward rotate run`, the only code in phiward that changes AWS: create,
+//!   store, deactivate and delete keys, with a journal and invariants checked after
+//!   every step; [`calls`] lists every call it can make.
+//!
 //! The crate never prints.
 
+pub mod calls;
 pub mod consumers;
+pub mod exec;
 pub mod ics;
 pub mod plan;
 pub mod planner;
