@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 use phiward_checks::Config;
 
 mod plan;
+mod run;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -18,12 +19,16 @@ enum Command {
     /// Each user's keys placed in the schedule, with the next actions and their dates, from
     /// a snapshot (text, JSON, CSV or iCalendar).
     Plan(plan::Args),
+    /// Rotate users' keys in AWS: create and store the new key, deactivate the old one
+    /// once the new one is in use, delete it after the grace; safe to interrupt.
+    Run(Box<run::Args>),
 }
 
 /// Runs `phiward rotate`.
 pub fn run(args: &Args) -> Result<u8> {
     match &args.command {
         Command::Plan(a) => plan::run(a),
+        Command::Run(a) => run::run(a),
     }
 }
 

@@ -236,3 +236,49 @@ impl Executor {
         Ok(out)
     }
 }
+
+/// Whom to run.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// These users.
+    Users(Vec<String>),
+    /// Every user, at most this many at once.
+    All {
+        /// The most users in flight.
+        max_parallel: usize,
+    },
+}
+
+/// Runs the executor on its own tokio runtime (blocks): the outcomes, and the actions
+/// called.
+pub fn run_blocking(
+    connect: &Connect,
+    opts: Options,
+    target: &Target,
+) -> Result<(Vec<Outcome>, std::collections::BTreeSet<&'static str>), ExecError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ExecError::Journal(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let aws = Aws::connect(connect).await;
+        let ex = Arc::new(Executor::new(aws, opts)?);
+        let outcomes = match target {
+            Target::Users(users) => {
+                let mut out = Vec::new();
+                for u in users {
+                    out.push(ex.run_user(u).await);
+                }
+                out
+            }
+            Target::All { max_parallel } => ex.run_all(*max_parallel).await?,
+        };
+        Ok((outcomes, ex.aws().calls()))
+    })
+}
+
+/// Reads an RFC 3339 time (`--at`).
+pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.to_utc())
+}
