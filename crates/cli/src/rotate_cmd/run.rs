@@ -179,6 +179,7 @@ pub fn run(args: &Args) -> Result<u8> {
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
         max_attempts: 5,
+        credentials: None,
     };
     let target = if args.all {
         Target::All {

@@ -28,6 +28,8 @@ pub struct Connect {
     pub endpoint_url: Option<String>,
     /// Attempts per call (throttling and transient errors are retried with backoff).
     pub max_attempts: u32,
+    /// An access key id and secret to use instead of the credential chain (tests).
+    pub credentials: Option<(String, String)>,
 }
 
 /// An access key as IAM lists it, with its last use.
@@ -115,6 +117,15 @@ impl Aws {
         }
         if let Some(url) = &c.endpoint_url {
             loader = loader.endpoint_url(url);
+        }
+        if let Some((id, secret)) = &c.credentials {
+            loader = loader.credentials_provider(aws_sdk_iam::config::Credentials::new(
+                id.clone(),
+                secret.clone(),
+                None,
+                None,
+                "phiward-rotate",
+            ));
         }
         if let Some(r) = &c.region {
             loader = loader.region(Region::new(r.clone()));

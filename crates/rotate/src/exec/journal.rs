@@ -181,6 +181,8 @@ pub struct History {
     pub stored: Option<String>,
     /// Per key: when it was deactivated (or first seen inactive).
     pub deactivated: Vec<(String, DateTime<Utc>)>,
+    /// Per key this journal's runs created: the run's clock at the creation.
+    pub created: Vec<(String, DateTime<Utc>)>,
 }
 
 impl History {
@@ -192,6 +194,9 @@ impl History {
                 (Op::Create, Phase::Intent) => h.open_create = Some(e.clone()),
                 (Op::Create, Phase::Done | Phase::Abandoned | Phase::Failed) => {
                     h.open_create = None;
+                    if let (Phase::Done, Some(k)) = (e.phase, &e.key) {
+                        h.created.push((k.clone(), e.at));
+                    }
                 }
                 (Op::Store, Phase::Done) => h.stored.clone_from(&e.key),
                 (Op::Deactivate, Phase::Intent) | (Op::Observe, _) => {
@@ -205,6 +210,11 @@ impl History {
             }
         }
         h
+    }
+
+    /// When a run of this journal created `key`, by the run's clock.
+    pub fn created_at(&self, key: &str) -> Option<DateTime<Utc>> {
+        self.created.iter().find(|(k, _)| k == key).map(|(_, t)| *t)
     }
 
     /// When `key` was deactivated, as far as the journal knows.

@@ -220,6 +220,13 @@ impl Run<'_> {
         }
         let (entries, _torn) = self.ex.journal.entries(self.user)?;
         let mut history = History::of(&entries);
+        // A key this journal's runs created is scheduled from the run's clock (the same
+        // as IAM's, but for `--at`).
+        for k in &mut keys {
+            if let Some(t) = history.created_at(&k.id) {
+                k.created = k.created.max(t);
+            }
+        }
         for k in keys.iter().filter(|k| !k.active) {
             if history.deactivated_at(&k.id).is_none() {
                 self.journal(self.entry(Op::Observe, Phase::Done, Some(&k.id)))?;
