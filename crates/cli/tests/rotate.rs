@@ -5,7 +5,6 @@
 #![expect(
     clippy::expect_used,
     clippy::unwrap_used,
-    clippy::panic,
     reason = "tests fail on unexpected data"
 )]
 
