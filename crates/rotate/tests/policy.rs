@@ -1,11 +1,7 @@
 //! `docs/rotation-policy.json` allows every call `phiward rotate run` makes and no other
 //! IAM action: decided with phiward's own engine, actions looked up in its catalog.
 
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "tests fail on unexpected data"
-)]
+#![expect(clippy::expect_used, reason = "tests fail on unexpected data")]
 
 use std::collections::BTreeSet;
 
