@@ -167,7 +167,9 @@ pub struct Options {
     pub start: bool,
 }
 
-/// Whether `k` was used within the schedule's `in_use_days` of `today`.
+/// Whether `k` was used within the schedule's `in_use_days` of `today`, by IAM's
+/// last-used date
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html>).
 pub fn in_use(k: &KeyFacts, today: NaiveDate, s: &Schedule) -> bool {
     k.last_used
         .is_some_and(|u| (today - u.date_naive()).num_days() <= s.in_use_days)
@@ -189,6 +191,11 @@ pub fn delete_due(k: &KeyFacts, s: &Schedule) -> NaiveDate {
 }
 
 /// Decides what is due for a user with `keys` at `now`.
+///
+/// Follows AWS's procedure for replacing a key without interrupting applications:
+/// create the second key while the first is active, move the applications, deactivate
+/// the first, delete it once nothing broke
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id-credentials-access-keys-update.html>).
 pub fn decide(keys: &[KeyFacts], now: DateTime<Utc>, s: &Schedule, opts: Options) -> Decision {
     let today = now.date_naive();
     let mut d = Decision::default();

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::consumers::Consumer;
-use crate::plan::{describe_action, describe_anomaly, describe_hold, KeyPlan, Place, Plan};
+use crate::plan::{describe_action, describe_hold, KeyPlan, Place, Plan};
 
 fn place(p: Place) -> &'static str {
     match p {
@@ -238,16 +238,4 @@ pub fn csv(p: &Plan) -> Result<String, csv::Error> {
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Keeps the anomaly wording reachable for other renderers.
-pub fn anomaly_lines(p: &Plan) -> Vec<String> {
-    p.users
-        .iter()
-        .flat_map(|u| {
-            u.anomalies
-                .iter()
-                .map(move |a| format!("{}: {}", u.user, describe_anomaly(a)))
-        })
-        .collect()
 }
