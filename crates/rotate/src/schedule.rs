@@ -203,6 +203,21 @@ mod tests {
     }
 
     #[test]
+    fn the_rotation_section_is_read_and_optional() {
+        let c = phiward_checks::Config::parse(
+            "[rotation]\nperiod_days = 30\noverlap_days = 3\nanchor_day = \"2026-01-05\"\nexempt_groups = [\"Vendors\"]\n",
+            "phiward.toml",
+        );
+        let r = c.map(|c| c.rotation).ok();
+        assert_eq!(r.as_ref().map(|r| r.period_days), Some(30));
+        assert_eq!(r.as_ref().map(|r| r.delete_after_days), Some(7));
+        assert_eq!(r.map(|r| r.anchor_day), Some(day("2026-01-05")));
+        assert!(phiward_checks::Config::parse("[rotation]\nperiod = 3\n", "x").is_err());
+        let plain = phiward_checks::Config::parse("[admins]\nmin = 1\n", "x");
+        assert_eq!(plain.map(|c| c.rotation.period_days).ok(), Some(16));
+    }
+
+    #[test]
     fn impossible_schedules_are_refused() {
         let mut r = Rotation::default();
         assert!(Schedule::new(&r).is_ok());

@@ -692,3 +692,60 @@ async fn all_users_in_parallel_and_a_dry_run_that_changes_nothing() {
         assert_eq!(keys[1].0, s.0);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudtrail_shows_the_new_key_in_use() {
+    let Some(url) = moto() else { return };
+    let a = Account::new(&url).await;
+    let old = a.user("trail-user", &[(true, true)]).await;
+    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.json");
+    let t0 = wall();
+    let o = run(
+        &a,
+        Options {
+            start: true,
+            ..options(dir.path(), Store::File(path.clone()), t0)
+        },
+        "trail-user",
+    )
+    .await;
+    assert_eq!(o.steps.len(), 1, "{o:?}");
+    let (new, _) = stored(&path).unwrap();
+    // IAM (moto) has seen no use of the new key: the old one stays.
+    let o = run(
+        &a,
+        options(dir.path(), Store::File(path.clone()), t0),
+        "trail-user",
+    )
+    .await;
+    assert!(o.steps.is_empty(), "{o:?}");
+    // A consumer's call with it, in the CloudTrail logs.
+    let log = dir.path().join("trail.jsonl");
+    let event = serde_json::json!({
+        "eventTime": (t0 + Duration::minutes(5)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "eventSource": "s3.amazonaws.com",
+        "eventName": "GetObject",
+        "sourceIPAddress": "10.1.2.3",
+        "userAgent": "etl/2.1",
+        "userIdentity": {"type": "IAMUser", "userName": "trail-user", "accessKeyId": new}
+    });
+    std::fs::write(&log, format!("{event}\n")).unwrap();
+    let consumers = phiward_rotate::consumers::Consumers::read(&[log]);
+    assert!(consumers.problems.is_empty(), "{:?}", consumers.problems);
+    let o = run(
+        &a,
+        Options {
+            consumers: Some(Arc::new(consumers)),
+            ..options(
+                dir.path(),
+                Store::File(path.clone()),
+                t0 + Duration::minutes(10),
+            )
+        },
+        "trail-user",
+    )
+    .await;
+    assert_eq!(o.steps, [format!("deactivate `{}`", old[0].0)], "{o:?}");
+}
