@@ -127,7 +127,7 @@ impl Run<'_> {
             }
             let step = match self.next(&facts) {
                 Ok(step) => step,
-                Err(End::Waiting(why))
+                Err(End::Waiting(_))
                     if !dry && deadline.is_some_and(|d| std::time::Instant::now() < d) =>
                 {
                     tokio::time::sleep(self.ex.opts.poll).await;
@@ -135,7 +135,6 @@ impl Run<'_> {
                         self.now = wall();
                     }
                     facts = self.read().await?;
-                    let _ = why;
                     continue;
                 }
                 Err(end) => return Ok(end),
@@ -324,7 +323,7 @@ impl Run<'_> {
             .any(|x| matches!(x.action, Action::Deactivate { .. }));
         Err(if rotating {
             End::Waiting(format!(
-                "the new key is to be used before the old one goes: {}",
+                "{}; earlier once the new key is in use and the old one no longer is",
                 next.unwrap_or_default()
             ))
         } else {
