@@ -207,7 +207,7 @@ fn apply(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(2048))]
 
     #[test]
     fn the_planner_keeps_the_schedule_safe(c in case()) {
