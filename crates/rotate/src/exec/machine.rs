@@ -149,8 +149,20 @@ impl Run<'_> {
             self.execute(&step, &facts).await?;
             self.steps.push(what);
             self.point(&format!("after: {}", describe(&step, "the store")))?;
-            facts = self.read().await?;
-            self.check(&before, &step, &facts)?;
+            // IAM is eventually consistent: a step's effect may show a moment late, so
+            // a failed check is read again before it stops the run.
+            let mut tries = 0;
+            loop {
+                facts = self.read().await?;
+                match self.check(&before, &step, &facts) {
+                    Ok(()) => break,
+                    Err(_) if tries < 3 => {
+                        tries += 1;
+                        tokio::time::sleep(std::time::Duration::from_secs(1 << tries)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
         Ok(End::Failed("too many steps in one run: stopped".into()))
     }
@@ -415,6 +427,17 @@ impl Run<'_> {
                 self.journal(self.entry(Op::Create, Phase::Done, Some(k)))
             }
             Step::Close => {
+                // IAM is eventually consistent: a key created a moment ago may not be
+                // listed yet. Look again before deciding the create made none.
+                if let Some(open) = &f.history.open_create {
+                    if wall() - open.wall < Duration::minutes(1) {
+                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                        let now = aws.keys(self.user).await?;
+                        if now.iter().any(|k| !open.existing.contains(&k.id)) {
+                            return Ok(());
+                        }
+                    }
+                }
                 let mut x = self.entry(Op::Create, Phase::Abandoned, None);
                 x.detail = Some("no key was created".into());
                 self.journal(x)
