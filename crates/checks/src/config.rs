@@ -32,6 +32,15 @@
 //! end_tags = ["contract-end", "end-date"]
 //! period_days = 90
 //!
+//! [rotation]                           # `phiward rotate` (docs/rotation.md)
+//! period_days = 16                     # each key is active this many days
+//! overlap_days = 2                     # both keys active while consumers switch
+//! anchor_day = "2024-01-01"            # a day a scheduled key period starts
+//! delete_after_days = 7                # a deactivated key unused this long is deleted
+//! in_use_days = 90                     # a key used this recently is in use
+//! exempt_tag = "rotation-exempt"       # users with this tag are not rotated
+//! exempt_groups = ["Vendors"]          # nor members of these groups
+//!
 //! [[suppress]]
 //! check = "LP-009"
 //! resource = "arn:aws:iam::111122223333:role/claims-batch-lambda"
@@ -65,6 +74,8 @@ pub struct Config {
     pub phi: Phi,
     /// Recertification.
     pub recertification: Recertification,
+    /// Access-key rotation (`phiward rotate`).
+    pub rotation: Rotation,
     /// Accepted findings.
     pub suppress: Vec<Suppression>,
 }
@@ -141,6 +152,43 @@ pub struct Recertification {
     pub end_tags: Vec<String>,
     /// Longest time between two recertifications of a principal, in days (CERT-002).
     pub period_days: i64,
+}
+
+/// `[rotation]`: the two-key overlap schedule of `phiward rotate` (docs/rotation.md).
+/// `phiward-rotate` checks the values; the defaults keep key 1 active from the 1st to
+/// the 16th and key 2 from the 15th to the 30th of a 28-day cycle.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rotation {
+    /// Days each key is active, the overlap included.
+    pub period_days: i64,
+    /// Days both keys are active while consumers switch to the new one.
+    pub overlap_days: i64,
+    /// A day on which a scheduled key period starts; the others follow every
+    /// `period_days - overlap_days` days before and after it.
+    pub anchor_day: NaiveDate,
+    /// Days a deactivated key must go unused before it is deleted.
+    pub delete_after_days: i64,
+    /// A key used within this many days is in use.
+    pub in_use_days: i64,
+    /// The user tag that exempts a user from rotation (its value is the reason).
+    pub exempt_tag: String,
+    /// Groups (names) whose members are exempt.
+    pub exempt_groups: Vec<String>,
+}
+
+impl Default for Rotation {
+    fn default() -> Self {
+        Rotation {
+            period_days: 16,
+            overlap_days: 2,
+            anchor_day: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+            delete_after_days: 7,
+            in_use_days: 90,
+            exempt_tag: "rotation-exempt".into(),
+            exempt_groups: Vec::new(),
+        }
+    }
 }
 
 /// `[[suppress]]`: a finding accepted, by whom, why and until when. An expired

@@ -16,6 +16,7 @@ mod fix_cmd;
 mod iac_cmd;
 mod lint;
 mod paths_cmd;
+mod rotate_cmd;
 mod simulate;
 mod snapshot_cmd;
 mod trail_cmd;
@@ -67,6 +68,8 @@ enum Command {
     Iac(Box<iac_cmd::Args>),
     /// Proved fixes for an audit's failing findings, as CloudFormation, Terraform and AWS CLI.
     Fix(Box<fix_cmd::Args>),
+    /// Access-key rotation on the two-key overlap schedule: plan it, and run it safely.
+    Rotate(Box<rotate_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Iac(args) => iac_cmd::run(&args),
         Command::Fix(args) => fix_cmd::run(&args),
+        Command::Rotate(args) => rotate_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
