@@ -217,7 +217,6 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     let plans = load(&args.files, &deployment);
     let baseline = (!args.baseline.is_empty()).then(|| load(&args.baseline, &deployment));
     let catalog = phiward_catalog::Catalog::get().ok();
-    let catalog = catalog.map(|c| c as &dyn phiward_lint::ActionCatalog);
     let opts = Options {
         snapshot: snapshot.as_ref(),
         baseline: baseline.as_deref(),

@@ -38,9 +38,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let d = Deployment::default();
     let config = Config::default();
-    let catalog = phiward_catalog::Catalog::get()
-        .ok()
-        .map(|c| c as &dyn phiward_lint::ActionCatalog);
+    let catalog = phiward_catalog::Catalog::get().ok();
     let base: Vec<Plan> = texts
         .par_iter()
         .map(|(f, t)| phiward_iac::read_text(f, t, &d))

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Utc};
 use phiward_access::AccessModel;
 use phiward_checks::{Audit, Config};
-use phiward_lint::ActionCatalog;
 use phiward_snapshot::Snapshot;
 use rayon::prelude::*;
 
@@ -24,7 +23,7 @@ pub struct Options<'a> {
     /// Thresholds, PHI tags and suppressions.
     pub config: &'a Config,
     /// The action catalog for the lint rules that need it.
-    pub catalog: Option<&'a dyn ActionCatalog>,
+    pub catalog: Option<&'a phiward_catalog::Catalog>,
     /// The account id when there is no snapshot (`--parameters AWS::AccountId=...`).
     pub account: Option<String>,
     /// The moment suppressions expire against.

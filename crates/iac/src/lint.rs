@@ -2,7 +2,7 @@
 //! rendered document's line to the template's own line and column. The only place this
 //! crate reads lint findings.
 
-use phiward_lint::{lint_text, ActionCatalog, Options, ResourcePolicyType};
+use phiward_lint::{lint_text, Options, ResourcePolicyType};
 use phiward_policy::PolicyKind;
 
 use crate::doc::{Doc, DocKind};
@@ -22,7 +22,7 @@ fn options(kind: DocKind) -> Options {
 
 /// Lints one document; findings are at template positions and say which placeholders
 /// they depend on.
-pub fn lint(doc: &Doc, catalog: Option<&dyn ActionCatalog>) -> Vec<Finding> {
+pub fn lint(doc: &Doc, catalog: Option<&phiward_catalog::Catalog>) -> Vec<Finding> {
     lint_text(&doc.text, &options(doc.kind), catalog)
         .into_iter()
         .map(|f| {

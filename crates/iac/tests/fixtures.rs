@@ -41,9 +41,7 @@ fn run(paths: &[&str], baseline: Option<&[&str]>) -> (Vec<Plan>, Outcome) {
     let plans = load(paths);
     let base = baseline.map(load).unwrap_or_default();
     let config = Config::default();
-    let catalog = phiward_catalog::Catalog::get()
-        .ok()
-        .map(|c| c as &dyn phiward_lint::ActionCatalog);
+    let catalog = phiward_catalog::Catalog::get().ok();
     let opts = Options {
         snapshot: None,
         baseline: Some(&base),
