@@ -217,7 +217,7 @@ fn contents(ctx: &mut Ctx, i: &SsoInstance) -> Contents {
 
 fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collected<PermissionSet> {
     let described = match ctx
-        .fetch::<Describe>(&Spec::at(&calls::SSO_DESCRIBE_PERMISSION_SET, &dir).target(arn))
+        .fetch::<Describe>(&Spec::at(&calls::SSO_DESCRIBE_PERMISSION_SET, dir).target(arn))
     {
         Got::Data(d) => d.set,
         Got::Absent => return Collected::missing(format!("`{dir}` describes no permission set")),
@@ -225,7 +225,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
     };
     let inline_policy = ctx
         .fetch::<Inline>(
-            &Spec::at(&calls::SSO_GET_INLINE_POLICY_FOR_PERMISSION_SET, &dir).target(arn),
+            &Spec::at(&calls::SSO_GET_INLINE_POLICY_FOR_PERMISSION_SET, dir).target(arn),
         )
         .or_default(|i| {
             i.policy
@@ -234,7 +234,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
         });
     let attached_managed_policies = ctx
         .fetch::<Managed>(
-            &Spec::at(&calls::SSO_LIST_MANAGED_POLICIES_IN_PERMISSION_SET, &dir).target(arn),
+            &Spec::at(&calls::SSO_LIST_MANAGED_POLICIES_IN_PERMISSION_SET, dir).target(arn),
         )
         .or_default(|m| {
             m.policies
@@ -249,7 +249,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
         .fetch::<Customer>(
             &Spec::at(
                 &calls::SSO_LIST_CUSTOMER_MANAGED_POLICY_REFERENCES_IN_PERMISSION_SET,
-                &dir,
+                dir,
             )
             .target(arn),
         )
@@ -257,11 +257,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
     // AWS answers ResourceNotFoundException for a permission set without a boundary.
     let permissions_boundary = ctx
         .fetch::<Boundary>(
-            &Spec::at(
-                &calls::SSO_GET_PERMISSIONS_BOUNDARY_FOR_PERMISSION_SET,
-                &dir,
-            )
-            .target(arn),
+            &Spec::at(&calls::SSO_GET_PERMISSIONS_BOUNDARY_FOR_PERMISSION_SET, dir).target(arn),
         )
         .optional(|b| b.boundary)
         .map(Option::flatten);
