@@ -9,11 +9,14 @@ mod access_report_cmd;
 mod actions;
 mod audit_cmd;
 mod bar;
+mod certify_cmd;
+mod certify_out;
 mod collect_cmd;
 mod explain;
 mod explain_cmd;
 mod lint;
 mod paths_cmd;
+mod serve_cmd;
 mod simulate;
 mod snapshot_cmd;
 mod trail_cmd;
@@ -61,6 +64,8 @@ enum Command {
     Trail(Box<trail_cmd::Args>),
     /// Read a live AWS account (read-only) into a snapshot folder.
     Collect(Box<collect_cmd::Args>),
+    /// Access recertification campaigns, their signed ledger, revocation plans and evidence.
+    Certify(Box<certify_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -88,6 +93,7 @@ fn main() -> ExitCode {
         Command::Snapshot(args) => snapshot_cmd::run(&args),
         Command::Trail(args) => trail_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
+        Command::Certify(args) => certify_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
