@@ -280,7 +280,7 @@ fn start(a: &StartArgs) -> Result<u8> {
         &a.person_tag,
     )?;
     for p in &prepared.problems {
-        esay!("warning: {p}");
+        eprintln!("warning: {p}");
     }
     let (mut store, key) = open_or_create(&a.store.store, &a.store.key_path())?;
     let today = chrono::Utc::now().date_naive();
@@ -411,7 +411,7 @@ fn decide_cmd(a: &DecideArgs) -> Result<u8> {
         match decide::decide(&mut store, &key, *id, &actor, &d, a.reason.as_deref()) {
             Ok(i) => say!("item {}: {} (reviewer {})", i.id, i.status, i.reviewer),
             Err(e) => {
-                esay!("error: {e}");
+                eprintln!("error: {e}");
                 failed = true;
             }
         }
