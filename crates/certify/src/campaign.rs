@@ -450,8 +450,13 @@ pub fn diff(store: &Store, c: &Campaign) -> Result<Diff> {
     Ok(Diff { previous, new, changed, removed })
 }
 
-/// The snapshot's digest: SHA-256 of its serialized model (the snapshot holds no hash
-/// maps, so the bytes are the same for the same account state).
+/// The snapshot's digest: SHA-256 of its serialized model without `created` (when it
+/// was read, which changes at every import of raw exports). The snapshot holds no hash
+/// maps, so the bytes are the same for the same account state.
 pub fn snapshot_digest(snap: &phiward_snapshot::Snapshot) -> String {
-    crate::sha256_hex(&serde_json::to_vec(snap).unwrap_or_default())
+    let mut v = serde_json::to_value(snap).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("created");
+    }
+    crate::sha256_hex(v.to_string().as_bytes())
 }

@@ -39,10 +39,10 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Args)]
-struct StoreArgs {
+pub struct StoreArgs {
     /// The campaign store (SQLite).
     #[arg(long, value_name = "FILE", default_value = "certify.db", env = "PHIWARD_CERTIFY_STORE")]
-    store: PathBuf,
+    pub store: PathBuf,
     /// The Ed25519 signing key file (default: STORE.key), kept outside the database.
     #[arg(long, value_name = "FILE", env = "PHIWARD_CERTIFY_KEY")]
     key: Option<PathBuf>,
@@ -52,7 +52,7 @@ impl StoreArgs {
     fn key_path(&self) -> PathBuf {
         self.key.clone().unwrap_or_else(|| keys::default_path(&self.store))
     }
-    fn open(&self) -> Result<(Store, Key)> {
+    pub fn open(&self) -> Result<(Store, Key)> {
         let store = Store::open_existing(&self.store)?;
         let key = Key::load(&self.key_path())?;
         check_key(&store, &key)?;
@@ -506,4 +506,43 @@ pub fn password_stdin() -> Result<String> {
         bail!("the password must be at least 12 characters");
     }
     Ok(p)
+}
+
+/// The recertification record for `phiward audit` (CERT-002): `--certify-store`, else
+/// `[recertification] store` relative to the configuration file; verified first.
+pub fn recertified(
+    explicit: &Option<PathBuf>,
+    config_file: &Option<PathBuf>,
+    snapshot: &Path,
+    config: &phiward_checks::Config,
+) -> Result<Option<Vec<phiward_checks::Recertified>>> {
+    let path = match (explicit, &config.recertification.store) {
+        (Some(p), _) => p.clone(),
+        (None, Some(rel)) => {
+            let base = match config_file {
+                Some(c) => c.parent().map(Path::to_path_buf).unwrap_or_default(),
+                None if snapshot.join("phiward.toml").is_file() => snapshot.to_path_buf(),
+                None => PathBuf::from("."),
+            };
+            base.join(rel)
+        }
+        (None, None) => return Ok(None),
+    };
+    let store = Store::open_existing(&path)?;
+    let public = match Key::load(&keys::default_path(&path)) {
+        Ok(k) => k.public(),
+        Err(_) => {
+            let hexed = store.meta("public_key")?.context("the campaign store records no public key")?;
+            keys::public_from_hex(&hexed).context("the campaign store's public key is malformed")?
+        }
+    };
+    let v = verify::verify(&store, &public, None)?;
+    if !v.ok() {
+        bail!(
+            "the campaign store `{}` does not verify ({}); run `phiward certify verify`",
+            path.display(),
+            v.problems.first().cloned().unwrap_or_default()
+        );
+    }
+    Ok(Some(phiward_certify::certs::recertified(&store)?))
 }
