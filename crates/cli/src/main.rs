@@ -66,6 +66,8 @@ enum Command {
     Collect(Box<collect_cmd::Args>),
     /// Access recertification campaigns, their signed ledger, revocation plans and evidence.
     Certify(Box<certify_cmd::Args>),
+    /// The recertification web app: reviewers decide, officers follow, auditors read.
+    Serve(Box<serve_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
         Command::Trail(args) => trail_cmd::run(&args),
         Command::Collect(args) => collect_cmd::run(&args),
         Command::Certify(args) => certify_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
