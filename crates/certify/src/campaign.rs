@@ -202,25 +202,44 @@ pub struct Started {
 
 /// Starts a campaign: one transaction for the campaign, every item and every ledger
 /// entry, so that a campaign is there whole or not at all.
-pub fn start(store: &mut Store, key: &Key, built: &Built, reviewers: &Reviewers, s: &Start<'_>) -> Result<Started> {
+pub fn start(
+    store: &mut Store,
+    key: &Key,
+    built: &Built,
+    reviewers: &Reviewers,
+    s: &Start<'_>,
+) -> Result<Started> {
     let path = store.path.clone();
     let tx = store.conn.transaction().db(&path)?;
     let taken: Option<i64> = tx
-        .query_row("SELECT id FROM campaigns WHERE name = ?1", [s.name], |r| r.get(0))
+        .query_row("SELECT id FROM campaigns WHERE name = ?1", [s.name], |r| {
+            r.get(0)
+        })
         .optional()
         .db(&path)?;
     if taken.is_some() {
-        return Err(Error::refused(format!("a campaign named `{}` already exists", s.name)));
+        return Err(Error::refused(format!(
+            "a campaign named `{}` already exists",
+            s.name
+        )));
     }
     let previous: Option<i64> = tx
-        .query_row("SELECT id FROM campaigns WHERE status = 'closed' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM campaigns WHERE status = 'closed' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()
         .db(&path)?;
     let mut before = std::collections::HashMap::new();
     if let Some(p) = previous {
-        let mut st = tx.prepare("SELECT key, digest FROM items WHERE campaign = ?1").db(&path)?;
+        let mut st = tx
+            .prepare("SELECT key, digest FROM items WHERE campaign = ?1")
+            .db(&path)?;
         let rows = st
-            .query_map([p], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map([p], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .db(&path)?;
         for row in rows {
             let (k, d) = row.db(&path)?;
@@ -276,8 +295,20 @@ pub fn start(store: &mut Store, key: &Key, built: &Built, reviewers: &Reviewers,
             orphans += usize::from(a.orphan);
             let email = r.email.clone().or_else(|| reviewers.email_of(&r.person));
             ins.execute(params![
-                id, r.person, email, r.kind.as_str(), r.principal, r.right, r.via, r.phi, k,
-                r.evidence.to_string(), digest, change, a.reviewer, a.orphan
+                id,
+                r.person,
+                email,
+                r.kind.as_str(),
+                r.principal,
+                r.right,
+                r.via,
+                r.phi,
+                k,
+                r.evidence.to_string(),
+                digest,
+                change,
+                a.reviewer,
+                a.orphan
             ])
             .db(&path)?;
             let item = tx.last_insert_rowid();
@@ -331,10 +362,13 @@ pub fn get(store: &Store, which: &str) -> Result<Campaign> {
 pub fn list(store: &Store) -> Result<Vec<Campaign>> {
     let mut st = store
         .conn
-        .prepare(&format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id DESC"))
+        .prepare(&format!(
+            "SELECT {CAMPAIGN_COLUMNS} FROM campaigns ORDER BY id DESC"
+        ))
         .db(&store.path)?;
     let rows = st.query_map([], campaign_row).db(&store.path)?;
-    rows.collect::<std::result::Result<Vec<_>, _>>().db(&store.path)
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .db(&store.path)
 }
 
 /// The items of a campaign, optionally of one reviewer, PHI first, then by person.
@@ -344,8 +378,11 @@ pub fn items(store: &Store, campaign: i64, reviewer: Option<&str>) -> Result<Vec
          ORDER BY person, phi DESC, kind, right_name, principal"
     );
     let mut st = store.conn.prepare_cached(&sql).db(&store.path)?;
-    let rows = st.query_map(params![campaign, reviewer], item_row).db(&store.path)?;
-    rows.collect::<std::result::Result<Vec<_>, _>>().db(&store.path)
+    let rows = st
+        .query_map(params![campaign, reviewer], item_row)
+        .db(&store.path)?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .db(&store.path)
 }
 
 /// One item.
@@ -405,7 +442,8 @@ pub fn progress(store: &Store, campaign: i64) -> Result<Vec<Progress>> {
             })
         })
         .db(&store.path)?;
-    rows.collect::<std::result::Result<Vec<_>, _>>().db(&store.path)
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .db(&store.path)
 }
 
 /// What changed since the previous completed campaign: new rights first, then changed
@@ -438,8 +476,13 @@ pub fn diff(store: &Store, c: &Campaign) -> Result<Diff> {
     if let Some(p) = c.previous {
         previous = Some(get(store, &p.to_string())?.name);
         let now: std::collections::HashSet<&str> = all.iter().map(|i| i.key.as_str()).collect();
-        let mut st = store.conn.prepare("SELECT key FROM items WHERE campaign = ?1 ORDER BY key").db(&store.path)?;
-        let keys = st.query_map([p], |r| r.get::<_, String>(0)).db(&store.path)?;
+        let mut st = store
+            .conn
+            .prepare("SELECT key FROM items WHERE campaign = ?1 ORDER BY key")
+            .db(&store.path)?;
+        let keys = st
+            .query_map([p], |r| r.get::<_, String>(0))
+            .db(&store.path)?;
         for k in keys {
             let k = k.db(&store.path)?;
             if !now.contains(k.as_str()) {
@@ -447,7 +490,12 @@ pub fn diff(store: &Store, c: &Campaign) -> Result<Diff> {
             }
         }
     }
-    Ok(Diff { previous, new, changed, removed })
+    Ok(Diff {
+        previous,
+        new,
+        changed,
+        removed,
+    })
 }
 
 /// The snapshot's digest: SHA-256 of its serialized model without `created` (when it

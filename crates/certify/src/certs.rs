@@ -31,7 +31,13 @@ pub fn recertified(store: &Store) -> Result<Vec<Recertified>> {
             .prepare("SELECT principal, SUM(status = 'flagged'), COUNT(*) FROM items WHERE campaign = ?1 GROUP BY principal")
             .db(&store.path)?;
         let rows = st
-            .query_map([c.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))
+            .query_map([c.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
             .db(&store.path)?;
         for row in rows {
             let (principal, flagged, total) = row.db(&store.path)?;

@@ -26,10 +26,19 @@ pub struct Closed {
 }
 
 /// Closes an open campaign.
-pub fn close(store: &mut Store, key: &Key, which: &str, actor: &str, session: &str) -> Result<Closed> {
+pub fn close(
+    store: &mut Store,
+    key: &Key,
+    which: &str,
+    actor: &str,
+    session: &str,
+) -> Result<Closed> {
     let c = campaign::get(store, which)?;
     if c.status != "open" {
-        return Err(Error::refused(format!("campaign `{}` is already {}", c.name, c.status)));
+        return Err(Error::refused(format!(
+            "campaign `{}` is already {}",
+            c.name, c.status
+        )));
     }
     let rule = Unreviewed::parse(&c.unreviewed).unwrap_or(Unreviewed::Flag);
     let outcome = match rule {
@@ -37,11 +46,19 @@ pub fn close(store: &mut Store, key: &Key, which: &str, actor: &str, session: &s
         Unreviewed::Revoke => "revoked",
         Unreviewed::Flag => "flagged",
     };
-    let reason = format!("unreviewed when the campaign closed (unreviewed = \"{}\")", rule.as_str());
+    let reason = format!(
+        "unreviewed when the campaign closed (unreviewed = \"{}\")",
+        rule.as_str()
+    );
     let path = store.path.clone();
-    let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate).db(&path)?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .db(&path)?;
     let ids: Vec<i64> = {
-        let mut st = tx.prepare("SELECT id FROM items WHERE campaign = ?1 AND status = 'pending' ORDER BY id").db(&path)?;
+        let mut st = tx
+            .prepare("SELECT id FROM items WHERE campaign = ?1 AND status = 'pending' ORDER BY id")
+            .db(&path)?;
         let rows = st.query_map([c.id], |r| r.get(0)).db(&path)?;
         rows.collect::<std::result::Result<_, _>>().db(&path)?
     };
@@ -64,8 +81,11 @@ pub fn close(store: &mut Store, key: &Key, which: &str, actor: &str, session: &s
         params![c.id, outcome, reason, actor, e.at],
     )
     .db(&path)?;
-    tx.execute("UPDATE campaigns SET status = 'closed', closed_at = ?2 WHERE id = ?1", params![c.id, e.at])
-        .db(&path)?;
+    tx.execute(
+        "UPDATE campaigns SET status = 'closed', closed_at = ?2 WHERE id = ?1",
+        params![c.id, e.at],
+    )
+    .db(&path)?;
     tx.commit().db(&path)?;
     Ok(Closed {
         campaign: c.name,

@@ -40,7 +40,9 @@ const MAX_REASON: usize = 2000;
 fn reason_of(reason: Option<&str>) -> Result<Option<String>> {
     let r = reason.map(str::trim).filter(|r| !r.is_empty());
     if r.is_some_and(|r| r.len() > MAX_REASON) {
-        return Err(Error::refused(format!("the reason is longer than {MAX_REASON} characters")));
+        return Err(Error::refused(format!(
+            "the reason is longer than {MAX_REASON} characters"
+        )));
     }
     Ok(r.map(str::to_string))
 }
@@ -53,7 +55,7 @@ fn same(a: &str, b: &str) -> bool {
 fn allowed(item: &Item, actor: &Actor<'_>, d: &Decision, reason: Option<&str>) -> Result<()> {
     let mine = same(&item.reviewer, actor.name);
     let reassigning = matches!(d, Decision::Reassign(_));
-    if !mine && !(actor.officer && reassigning) {
+    if !(mine || actor.officer && reassigning) {
         // The same answer as for an item that does not exist: ids reveal nothing.
         return Err(Error::NotFound {
             what: "item",
@@ -67,7 +69,10 @@ fn allowed(item: &Item, actor: &Actor<'_>, d: &Decision, reason: Option<&str>) -
         )));
     }
     match d {
-        Decision::Revoke if reason.is_none() => Err(Error::refused(format!("item {}: a revocation needs a reason", item.id))),
+        Decision::Revoke if reason.is_none() => Err(Error::refused(format!(
+            "item {}: a revocation needs a reason",
+            item.id
+        ))),
         Decision::Approve if item.phi && reason.is_none() => Err(Error::refused(format!(
             "item {}: approving access to PHI needs a reason",
             item.id
@@ -86,18 +91,41 @@ fn allowed(item: &Item, actor: &Actor<'_>, d: &Decision, reason: Option<&str>) -
 }
 
 /// Applies one decision; returns the item as stored after it.
-pub fn decide(store: &mut Store, key: &Key, id: i64, actor: &Actor<'_>, d: &Decision, reason: Option<&str>) -> Result<Item> {
+pub fn decide(
+    store: &mut Store,
+    key: &Key,
+    id: i64,
+    actor: &Actor<'_>,
+    d: &Decision,
+    reason: Option<&str>,
+) -> Result<Item> {
     let reason = reason_of(reason)?;
     let path = store.path.clone();
-    let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate).db(&path)?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .db(&path)?;
     let item = tx
-        .query_row(&format!("SELECT {} FROM items WHERE id = ?1", campaign::ITEM_COLUMNS), [id], campaign::item_row)
-        .map_err(|_| Error::NotFound { what: "item", name: id.to_string() })?;
+        .query_row(
+            &format!("SELECT {} FROM items WHERE id = ?1", campaign::ITEM_COLUMNS),
+            [id],
+            campaign::item_row,
+        )
+        .map_err(|_| Error::NotFound {
+            what: "item",
+            name: id.to_string(),
+        })?;
     let status: String = tx
-        .query_row("SELECT status FROM campaigns WHERE id = ?1", [item.campaign], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM campaigns WHERE id = ?1",
+            [item.campaign],
+            |r| r.get(0),
+        )
         .db(&path)?;
     if status != "open" {
-        return Err(Error::refused(format!("item {id}: its campaign is {status}")));
+        return Err(Error::refused(format!(
+            "item {id}: its campaign is {status}"
+        )));
     }
     allowed(&item, actor, d, reason.as_deref())?;
     apply(&tx, &path, key, &item, actor, d, reason.as_deref())?;
@@ -115,9 +143,18 @@ fn apply(
     reason: Option<&str>,
 ) -> Result<()> {
     let (kind, payload) = match d {
-        Decision::Approve => ("decision", serde_json::json!({"status": "approved", "reason": reason})),
-        Decision::Revoke => ("decision", serde_json::json!({"status": "revoked", "reason": reason})),
-        Decision::Reassign(to) => ("reassign", serde_json::json!({"from": item.reviewer, "to": to.trim(), "reason": reason})),
+        Decision::Approve => (
+            "decision",
+            serde_json::json!({"status": "approved", "reason": reason}),
+        ),
+        Decision::Revoke => (
+            "decision",
+            serde_json::json!({"status": "revoked", "reason": reason}),
+        ),
+        Decision::Reassign(to) => (
+            "reassign",
+            serde_json::json!({"from": item.reviewer, "to": to.trim(), "reason": reason}),
+        ),
     };
     let e = ledger::append(
         tx,
@@ -158,15 +195,27 @@ pub struct Bulk {
 
 /// Approves every pending item of `actor` in the campaign whose right is unchanged since
 /// the previous campaign and was approved (or kept) there; PHI items only with a reason.
-pub fn approve_unchanged(store: &mut Store, key: &Key, campaign: i64, actor: &Actor<'_>, reason: Option<&str>) -> Result<Bulk> {
+pub fn approve_unchanged(
+    store: &mut Store,
+    key: &Key,
+    campaign: i64,
+    actor: &Actor<'_>,
+    reason: Option<&str>,
+) -> Result<Bulk> {
     let reason = reason_of(reason)?;
     let path = store.path.clone();
     let c = campaign::get(store, &campaign.to_string())?;
     if c.status != "open" {
-        return Err(Error::refused(format!("campaign `{}` is {}", c.name, c.status)));
+        return Err(Error::refused(format!(
+            "campaign `{}` is {}",
+            c.name, c.status
+        )));
     }
     let mine = campaign::items(store, campaign, Some(actor.name))?;
-    let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate).db(&path)?;
+    let tx = store
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .db(&path)?;
     let mut out = Bulk::default();
     for item in mine.iter().filter(|i| i.status == "pending") {
         let before: Option<String> = match c.previous {
@@ -190,7 +239,15 @@ pub fn approve_unchanged(store: &mut Store, key: &Key, campaign: i64, actor: &Ac
         if allowed(item, actor, &Decision::Approve, reason.as_deref()).is_err() {
             continue;
         }
-        apply(&tx, &path, key, item, actor, &Decision::Approve, reason.as_deref())?;
+        apply(
+            &tx,
+            &path,
+            key,
+            item,
+            actor,
+            &Decision::Approve,
+            reason.as_deref(),
+        )?;
         out.approved += 1;
     }
     tx.commit().db(&path)?;

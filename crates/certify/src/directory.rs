@@ -60,7 +60,11 @@ impl Directory {
         let mut d = Directory::default();
         for (i, rec) in rd.records().enumerate() {
             let rec = rec.map_err(|e| err(format!("line {}: {e}", i + 2)))?;
-            let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).filter(|v| !v.is_empty()).map(str::to_string);
+            let get = |c: Option<usize>| {
+                c.and_then(|c| rec.get(c))
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            };
             let Some(id) = get(Some(emp)) else {
                 return Err(err(format!("line {}: the employee is empty", i + 2)));
             };
@@ -80,9 +84,11 @@ impl Directory {
     /// The employee with this id or e-mail.
     pub fn get(&self, who: &str) -> Option<&Employee> {
         let low = who.to_ascii_lowercase();
-        self.by_id
-            .get(&low)
-            .or_else(|| self.by_email.get(&low).and_then(|id| self.by_id.get(&id.to_ascii_lowercase())))
+        self.by_id.get(&low).or_else(|| {
+            self.by_email
+                .get(&low)
+                .and_then(|id| self.by_id.get(&id.to_ascii_lowercase()))
+        })
     }
 
     /// Every employee.
@@ -133,7 +139,10 @@ impl Reviewers {
 
     /// The e-mail of a person or reviewer, when the directory knows it.
     pub fn email_of(&self, who: &str) -> Option<String> {
-        self.directory.as_ref().and_then(|d| d.get(who)).and_then(|e| e.email.clone())
+        self.directory
+            .as_ref()
+            .and_then(|d| d.get(who))
+            .and_then(|e| e.email.clone())
     }
 
     /// The reviewer of a person's items.
@@ -144,7 +153,10 @@ impl Reviewers {
         for _ in 0..16 {
             match self.manager_of(&at) {
                 Some(m) if !m.eq_ignore_ascii_case(&me) => {
-                    return Assigned { reviewer: m, orphan: false };
+                    return Assigned {
+                        reviewer: m,
+                        orphan: false,
+                    };
                 }
                 Some(m) if m.eq_ignore_ascii_case(&at) => break,
                 Some(m) => at = m,
@@ -162,13 +174,19 @@ impl Reviewers {
             .map(|f| self.canonical(f))
             .find(|f| !f.eq_ignore_ascii_case(person))
             .unwrap_or_else(|| NOBODY.to_string());
-        Assigned { reviewer, orphan: true }
+        Assigned {
+            reviewer,
+            orphan: true,
+        }
     }
 
     /// Who reviews an item of `person` once `reviewer` may not: one level above the
     /// reviewer when the reviewer is the person, else the reviewer.
     pub fn not_self(&self, person: &str, reviewer: &str) -> Option<String> {
-        if !self.canonical(reviewer).eq_ignore_ascii_case(&self.canonical(person)) {
+        if !self
+            .canonical(reviewer)
+            .eq_ignore_ascii_case(&self.canonical(person))
+        {
             return Some(self.canonical(reviewer));
         }
         let up = self.assign(person);
@@ -195,21 +213,41 @@ mod tests {
             fallback: vec!["cy@x.org".into(), "officer".into()],
             ..Default::default()
         };
-        assert_eq!(r.assign("ana"), Assigned { reviewer: "bo".into(), orphan: false });
+        assert_eq!(
+            r.assign("ana"),
+            Assigned {
+                reviewer: "bo".into(),
+                orphan: false
+            }
+        );
         r.tagged.insert("ana".into(), "cy@x.org".into());
         assert_eq!(r.assign("ana").reviewer, "cy");
         // cy has no manager: orphan, reviewed by the fallback, but not by cy itself.
-        assert_eq!(r.assign("cy"), Assigned { reviewer: "officer".into(), orphan: true });
+        assert_eq!(
+            r.assign("cy"),
+            Assigned {
+                reviewer: "officer".into(),
+                orphan: true
+            }
+        );
         // A person who is their own manager goes up (here: nobody above, so fallback).
         assert_eq!(r.assign("self").reviewer, "cy");
-        assert_eq!(r.assign("stranger"), Assigned { reviewer: "cy".into(), orphan: true });
+        assert_eq!(
+            r.assign("stranger"),
+            Assigned {
+                reviewer: "cy".into(),
+                orphan: true
+            }
+        );
         assert_eq!(r.not_self("ana", "ana").as_deref(), Some("cy"));
         assert_eq!(r.not_self("ana", "bo@x.org").as_deref(), Some("bo"));
     }
 
     #[test]
     fn refuses_a_header_without_employee() {
-        let e = Directory::parse("name,manager\nx,y\n", "d.csv").unwrap_err().to_string();
+        let e = Directory::parse("name,manager\nx,y\n", "d.csv")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`employee`"), "{e}");
     }
 }

@@ -28,7 +28,9 @@ pub enum Error {
         message: String,
     },
     /// The store was written by a newer phiward.
-    #[error("campaign store `{path}` has schema version {found}; this phiward knows up to {known}")]
+    #[error(
+        "campaign store `{path}` has schema version {found}; this phiward knows up to {known}"
+    )]
     Schema {
         /// The store file.
         path: String,

@@ -74,8 +74,14 @@ pub fn statements(evidence: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |s: &Value| {
         let policy = s["policy"].as_str().unwrap_or_default();
-        let n = s["statement"].as_u64().map(|n| format!(" statement {n}")).unwrap_or_default();
-        let sid = s["sid"].as_str().map(|x| format!(" ({x})")).unwrap_or_default();
+        let n = s["statement"]
+            .as_u64()
+            .map(|n| format!(" statement {n}"))
+            .unwrap_or_default();
+        let sid = s["sid"]
+            .as_str()
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
         out.push(format!("{policy}{n}{sid}"));
     };
     for s in evidence["statements"].as_array().into_iter().flatten() {
@@ -121,7 +127,13 @@ fn csv(c: &Campaign, items: &[Item]) -> String {
             i.digest.clone(),
             statements(&i.evidence).join("; "),
         ];
-        out.push_str(&cells.iter().map(|c| safe_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| safe_cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out
@@ -137,7 +149,8 @@ const HTML: &str = include_str!("web/templates/export.html");
 
 fn html(c: &Campaign, items: &[Item]) -> Result<String> {
     let mut env = minijinja::Environment::new();
-    env.add_template("export.html", HTML).map_err(|e| Error::refused(e.to_string()))?;
+    env.add_template("export.html", HTML)
+        .map_err(|e| Error::refused(e.to_string()))?;
     let rows: Vec<Value> = items
         .iter()
         .map(|i| json!({"item": i, "statements": statements(&i.evidence), "evidence": serde_json::to_string_pretty(&i.evidence).unwrap_or_default()}))
@@ -156,7 +169,15 @@ fn write(path: &Path, text: &str) -> Result<String> {
 }
 
 /// Writes the pack into `dir` and records the export in the ledger.
-pub fn export(store: &mut Store, key: &Key, c: &Campaign, formats: &[Format], dir: &Path, actor: &str, session: &str) -> Result<Exported> {
+pub fn export(
+    store: &mut Store,
+    key: &Key,
+    c: &Campaign,
+    formats: &[Format],
+    dir: &Path,
+    actor: &str,
+    session: &str,
+) -> Result<Exported> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.display().to_string(),
         source,
@@ -203,7 +224,10 @@ pub fn export(store: &mut Store, key: &Key, c: &Campaign, formats: &[Format], di
         "verify": format!("phiward certify verify STORE --head {}:{}", e.seq, e.hash),
     });
     let mpath = dir.join(format!("{}-manifest.json", c.name));
-    write(&mpath, &(serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"))?;
+    write(
+        &mpath,
+        &(serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"),
+    )?;
     Ok(Exported {
         files,
         manifest: mpath,

@@ -67,8 +67,13 @@ impl Key {
         })?;
         let hexed = text
             .lines()
-            .find_map(|l| l.strip_prefix(HEADER).map(|r| r.trim().trim_start_matches(':').trim()))
-            .ok_or_else(|| key_error(path, format!("expected a line `{HEADER}: <64 hex digits>`")))?;
+            .find_map(|l| {
+                l.strip_prefix(HEADER)
+                    .map(|r| r.trim().trim_start_matches(':').trim())
+            })
+            .ok_or_else(|| {
+                key_error(path, format!("expected a line `{HEADER}: <64 hex digits>`"))
+            })?;
         let bytes = hex::decode(hexed).map_err(|e| key_error(path, e.to_string()))?;
         let seed: [u8; 32] = bytes
             .try_into()

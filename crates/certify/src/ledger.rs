@@ -163,7 +163,11 @@ pub fn entries(conn: &Connection, path: &str) -> Result<Vec<Entry>> {
 
 /// The entries of one campaign, in row order.
 pub fn campaign_entries(conn: &Connection, path: &str, campaign: i64) -> Result<Vec<Entry>> {
-    entries_where(conn, path, &format!("WHERE campaign = {campaign} ORDER BY pos"))
+    entries_where(
+        conn,
+        path,
+        &format!("WHERE campaign = {campaign} ORDER BY pos"),
+    )
 }
 
 fn entries_where(conn: &Connection, path: &str, tail: &str) -> Result<Vec<Entry>> {

@@ -91,7 +91,10 @@ fn quote(s: &str) -> String {
 /// What to deny for a PHI resource: every action of its service on it.
 fn phi_deny(item: &Item) -> (Vec<&'static str>, Vec<String>) {
     if item.right_name.starts_with("arn:aws:s3:::") {
-        (vec!["s3:*"], vec![item.right_name.clone(), format!("{}/*", item.right_name)])
+        (
+            vec!["s3:*"],
+            vec![item.right_name.clone(), format!("{}/*", item.right_name)],
+        )
     } else {
         (vec!["kms:*"], vec![item.right_name.clone()])
     }
@@ -99,7 +102,9 @@ fn phi_deny(item: &Item) -> (Vec<&'static str>, Vec<String>) {
 
 /// Adds an inline policy to a user or role of the copy.
 fn put_inline(snap: &mut Snapshot, principal: &str, name: &str, doc: &str) {
-    let Some(iam) = snap.iam.get_mut() else { return };
+    let Some(iam) = snap.iam.get_mut() else {
+        return;
+    };
     let p = InlinePolicy {
         policy_name: name.to_string(),
         policy_document: PolicyText::from_source(doc),
@@ -113,7 +118,12 @@ fn put_inline(snap: &mut Snapshot, principal: &str, name: &str, doc: &str) {
 
 /// The change for one revoked item, applied to the copy; `unheld` collects (person,
 /// principal) pairs the identity provider must drop.
-fn change_for(item: &Item, snap: &mut Snapshot, holders: &BTreeMap<String, BTreeSet<String>>, unheld: &mut BTreeSet<(String, String)>) -> Change {
+fn change_for(
+    item: &Item,
+    snap: &mut Snapshot,
+    holders: &BTreeMap<String, BTreeSet<String>>,
+    unheld: &mut BTreeSet<(String, String)>,
+) -> Change {
     let ev = &item.evidence;
     let s = |k: &str| ev[k].as_str().unwrap_or_default().to_string();
     let mut manual = false;
@@ -121,38 +131,67 @@ fn change_for(item: &Item, snap: &mut Snapshot, holders: &BTreeMap<String, BTree
     let (command, change) = match item.kind.as_str() {
         "group" => {
             let (user, group) = (s("user"), s("group"));
-            if let Some(u) = snap.iam.get_mut().and_then(|i| i.users.iter_mut().find(|u| u.user_name == user)) {
+            if let Some(u) = snap
+                .iam
+                .get_mut()
+                .and_then(|i| i.users.iter_mut().find(|u| u.user_name == user))
+            {
                 u.group_list.retain(|g| *g != group);
             }
             (
-                format!("aws iam remove-user-from-group --user-name {} --group-name {}", quote(&user), quote(&group)),
+                format!(
+                    "aws iam remove-user-from-group --user-name {} --group-name {}",
+                    quote(&user),
+                    quote(&group)
+                ),
                 json!({"action": "iam:RemoveUserFromGroup", "UserName": user, "GroupName": group}),
             )
         }
         "policy" => {
             let user = s("user");
-            if let Some(u) = snap.iam.get_mut().and_then(|i| i.users.iter_mut().find(|u| u.user_name == user)) {
-                u.attached_managed_policies.retain(|p| p.policy_arn != item.right_name);
+            if let Some(u) = snap
+                .iam
+                .get_mut()
+                .and_then(|i| i.users.iter_mut().find(|u| u.user_name == user))
+            {
+                u.attached_managed_policies
+                    .retain(|p| p.policy_arn != item.right_name);
             }
             (
-                format!("aws iam detach-user-policy --user-name {} --policy-arn {}", quote(&user), quote(&item.right_name)),
+                format!(
+                    "aws iam detach-user-policy --user-name {} --policy-arn {}",
+                    quote(&user),
+                    quote(&item.right_name)
+                ),
                 json!({"action": "iam:DetachUserPolicy", "UserName": user, "PolicyArn": item.right_name}),
             )
         }
         "inline_policy" => {
             let (user, name) = (s("user"), s("policy_name"));
-            if let Some(u) = snap.iam.get_mut().and_then(|i| i.users.iter_mut().find(|u| u.user_name == user)) {
+            if let Some(u) = snap
+                .iam
+                .get_mut()
+                .and_then(|i| i.users.iter_mut().find(|u| u.user_name == user))
+            {
                 u.user_policy_list.retain(|p| p.policy_name != name);
             }
             (
-                format!("aws iam delete-user-policy --user-name {} --policy-name {}", quote(&user), quote(&name)),
+                format!(
+                    "aws iam delete-user-policy --user-name {} --policy-name {}",
+                    quote(&user),
+                    quote(&name)
+                ),
                 json!({"action": "iam:DeleteUserPolicy", "UserName": user, "PolicyName": name}),
             )
         }
         "role" if matches!(item.via.as_str(), "assume_role" | "transitive") => {
             // Deny the last hop: the principal that calls sts:AssumeRole on this role.
             let path = ev["path"].as_array().cloned().unwrap_or_default();
-            let from = path.last().and_then(|h| h["from"].as_str()).unwrap_or_default().to_string();
+            let from = path
+                .last()
+                .and_then(|h| h["from"].as_str())
+                .unwrap_or_default()
+                .to_string();
             let doc = deny_doc(&["sts:AssumeRole"], std::slice::from_ref(&item.right_name));
             put_inline(snap, &from, &policy_name, &doc);
             inline_command(&from, &policy_name, &doc)
@@ -172,7 +211,11 @@ fn change_for(item: &Item, snap: &mut Snapshot, holders: &BTreeMap<String, BTree
         }
         _ => {
             // A PHI resource: deny it to the principal when only this person holds it.
-            let shared = holders.iter().filter(|(_, ps)| ps.contains(&item.principal)).count() > 1;
+            let shared = holders
+                .iter()
+                .filter(|(_, ps)| ps.contains(&item.principal))
+                .count()
+                > 1;
             if shared {
                 manual = true;
                 unheld.insert((item.person.clone(), item.principal.clone()));
@@ -200,12 +243,20 @@ fn inline_command(principal: &str, name: &str, doc: &str) -> (String, Value) {
     let who = name_of(principal);
     if principal.contains(":user/") {
         (
-            format!("aws iam put-user-policy --user-name {} --policy-name {name} --policy-document {}", quote(&who), quote(doc)),
+            format!(
+                "aws iam put-user-policy --user-name {} --policy-name {name} --policy-document {}",
+                quote(&who),
+                quote(doc)
+            ),
             json!({"action": "iam:PutUserPolicy", "UserName": who, "PolicyName": name, "PolicyDocument": serde_json::from_str::<Value>(doc).unwrap_or(Value::Null)}),
         )
     } else {
         (
-            format!("aws iam put-role-policy --role-name {} --policy-name {name} --policy-document {}", quote(&who), quote(doc)),
+            format!(
+                "aws iam put-role-policy --role-name {} --policy-name {name} --policy-document {}",
+                quote(&who),
+                quote(doc)
+            ),
             json!({"action": "iam:PutRolePolicy", "RoleName": who, "PolicyName": name, "PolicyDocument": serde_json::from_str::<Value>(doc).unwrap_or(Value::Null)}),
         )
     }
@@ -224,11 +275,20 @@ fn idp_step(item: &Item) -> (String, Value) {
         ),
         _ => format!("# identity provider: remove `{}` from the group mapped to role `{role}`", item.person),
     };
-    (how, json!({"action": "idp:Unassign", "Person": item.person, "RoleArn": item.principal, "Via": item.via}))
+    (
+        how,
+        json!({"action": "idp:Unassign", "Person": item.person, "RoleArn": item.principal, "Via": item.via}),
+    )
 }
 
 /// Builds the plan for a campaign's revoked items, with its proof on a copy of `snap`.
-pub fn plan(store: &Store, c: &Campaign, snap: &Snapshot, config: &phiward_checks::Config, opts: &PeopleOptions) -> Result<Plan> {
+pub fn plan(
+    store: &Store,
+    c: &Campaign,
+    snap: &Snapshot,
+    config: &phiward_checks::Config,
+    opts: &PeopleOptions,
+) -> Result<Plan> {
     let items = campaign::items(store, c.id, None)?;
     let revoked: Vec<&Item> = items.iter().filter(|i| i.status == "revoked").collect();
     let mut notes = Vec::new();
@@ -238,17 +298,26 @@ pub fn plan(store: &Store, c: &Campaign, snap: &Snapshot, config: &phiward_check
     let mut holders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for i in &items {
         if !matches!(i.kind.as_str(), "phi_resource") {
-            holders.entry(i.person.clone()).or_default().insert(i.principal.clone());
+            holders
+                .entry(i.person.clone())
+                .or_default()
+                .insert(i.principal.clone());
         }
     }
     let mut copy = snap.clone();
     let mut unheld = BTreeSet::new();
-    let changes: Vec<Change> = revoked.iter().map(|i| change_for(i, &mut copy, &holders, &mut unheld)).collect();
+    let changes: Vec<Change> = revoked
+        .iter()
+        .map(|i| change_for(i, &mut copy, &holders, &mut unheld))
+        .collect();
     // The copy, decided again by the same engine.
     let model = AccessModel::new(&copy);
-    let catalog = phiward_catalog::Catalog::get().map_err(|e| crate::Error::refused(e.to_string()))?;
+    let catalog =
+        phiward_catalog::Catalog::get().map_err(|e| crate::Error::refused(e.to_string()))?;
     let mut after = rights::build(&copy, &model, catalog, config, opts);
-    after.rights.retain(|r| !unheld.contains(&(r.person.clone(), r.principal.clone())));
+    after
+        .rights
+        .retain(|r| !unheld.contains(&(r.person.clone(), r.principal.clone())));
     if !unheld.is_empty() {
         notes.push("rights held through the identity provider are taken as removed once the manual steps are done".into());
     }
@@ -259,12 +328,23 @@ pub fn plan(store: &Store, c: &Campaign, snap: &Snapshot, config: &phiward_check
             let gone = !keys.contains(&i.key);
             let mut survives = Vec::new();
             if !gone {
-                survives.push(format!("`{}` still holds {} `{}` through `{}`", i.person, i.kind, i.right_name, i.principal));
+                survives.push(format!(
+                    "`{}` still holds {} `{}` through `{}`",
+                    i.person, i.kind, i.right_name, i.principal
+                ));
             }
-            for r in after.rights.iter().filter(|r| r.person == i.person && r.right == i.right_name && r.key() != i.key) {
+            for r in after
+                .rights
+                .iter()
+                .filter(|r| r.person == i.person && r.right == i.right_name && r.key() != i.key)
+            {
                 survives.push(format!(
                     "`{}` still reaches `{}` through `{}` ({}, via {})",
-                    r.person, r.right, r.principal, r.kind.as_str(), r.via
+                    r.person,
+                    r.right,
+                    r.principal,
+                    r.kind.as_str(),
+                    r.via
                 ));
             }
             let who_can_after = if i.kind == "phi_resource" {
@@ -283,9 +363,17 @@ pub fn plan(store: &Store, c: &Campaign, snap: &Snapshot, config: &phiward_check
             };
             let unheld_here = unheld.contains(&(i.person.clone(), i.principal.clone()));
             if !unheld_here && who_can_after.contains(&i.principal) {
-                survives.push(format!("`who-can {}` on the copy still lists `{}`", i.right_name, i.principal));
+                survives.push(format!(
+                    "`who-can {}` on the copy still lists `{}`",
+                    i.right_name, i.principal
+                ));
             }
-            Proof { item: i.id, gone: gone && survives.is_empty(), survives, who_can_after }
+            Proof {
+                item: i.id,
+                gone: gone && survives.is_empty(),
+                survives,
+                who_can_after,
+            }
         })
         .collect();
     Ok(Plan {

@@ -79,13 +79,27 @@ pub struct Right {
 impl Right {
     /// The key that names the same right in two campaigns.
     pub fn key(&self) -> String {
-        format!("{}|{}|{}|{}", self.person, self.kind.as_str(), self.principal, self.right)
+        format!(
+            "{}|{}|{}|{}",
+            self.person,
+            self.kind.as_str(),
+            self.principal,
+            self.right
+        )
     }
 
     /// SHA-256 of what the right is and its evidence (not the snapshot): equal digests
     /// in two campaigns mean the right did not change.
     pub fn digest(&self) -> String {
-        let body = json!([self.person, self.kind, self.principal, self.right, self.via, self.phi, self.evidence]);
+        let body = json!([
+            self.person,
+            self.kind,
+            self.principal,
+            self.right,
+            self.via,
+            self.phi,
+            self.evidence
+        ]);
         crate::sha256_hex(body.to_string().as_bytes())
     }
 }
@@ -170,7 +184,9 @@ fn assumable(
     let mut found = Vec::new();
     while let Some((at, path)) = queue.pop_front() {
         for &k in out_edges.get(&at).into_iter().flatten() {
-            let Some(e) = graph.edges.get(k) else { continue };
+            let Some(e) = graph.edges.get(k) else {
+                continue;
+            };
             if !seen.insert(e.to) {
                 continue;
             }
@@ -201,7 +217,11 @@ pub fn build(
         if let Some(e) = &h.email {
             emails.entry(h.person.clone()).or_insert_with(|| e.clone());
         }
-        built.principals.entry(h.person.clone()).or_default().insert(h.principal.clone());
+        built
+            .principals
+            .entry(h.person.clone())
+            .or_default()
+            .insert(h.principal.clone());
     }
     // Roles each held principal can assume, through the graph's AssumeRole edges only.
     let scope = Scope {
@@ -215,18 +235,36 @@ pub fn build(
             out_edges.entry(e.from).or_default().push(k);
         }
     }
-    let index: HashMap<&str, usize> = graph.nodes.iter().enumerate().map(|(i, n)| (n.arn.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.arn.as_str(), i))
+        .collect();
     let mut all_holders: Vec<Holder> = holders.clone();
     let mut rights: Vec<Right> = Vec::new();
-    let held: BTreeSet<(String, String)> = holders.iter().map(|h| (h.person.clone(), h.principal.clone())).collect();
+    let held: BTreeSet<(String, String)> = holders
+        .iter()
+        .map(|h| (h.person.clone(), h.principal.clone()))
+        .collect();
     for h in &holders {
-        let Some(&start) = index.get(h.principal.as_str()) else { continue };
+        let Some(&start) = index.get(h.principal.as_str()) else {
+            continue;
+        };
         for (role, path) in assumable(&graph, &out_edges, start) {
-            let Some(node) = graph.nodes.get(role) else { continue };
-            if node.kind != PrincipalType::Role || held.contains(&(h.person.clone(), node.arn.clone())) {
+            let Some(node) = graph.nodes.get(role) else {
+                continue;
+            };
+            if node.kind != PrincipalType::Role
+                || held.contains(&(h.person.clone(), node.arn.clone()))
+            {
                 continue;
             }
-            let via = if path.len() == 1 { "assume_role" } else { "transitive" };
+            let via = if path.len() == 1 {
+                "assume_role"
+            } else {
+                "transitive"
+            };
             let hops: Vec<Value> = path
                 .iter()
                 .filter_map(|&k| graph.edges.get(k))
@@ -270,7 +308,8 @@ pub fn build(
     }
     notes.extend(graph.notes.iter().cloned());
     // PHI resources reached, by every principal held or assumable.
-    let (targets, target_notes) = employee::targets(snap, &config.phi.tag_key, &config.phi.tag_value, true);
+    let (targets, target_notes) =
+        employee::targets(snap, &config.phi.tag_key, &config.phi.tag_value, true);
     notes.extend(target_notes);
     let report = employee::report(model, catalog, &all_holders, &targets, true);
     let mut phi_policies: BTreeSet<String> = BTreeSet::new();
@@ -280,7 +319,10 @@ pub fn build(
             for r in &held.resources {
                 phi_principals.insert((p.person.clone(), held.arn.clone()));
                 phi_policies.extend(vias(r).map(|v| v.policy.to_string()));
-                let how = how.get(&(p.person.clone(), held.arn.clone())).cloned().unwrap_or_default();
+                let how = how
+                    .get(&(p.person.clone(), held.arn.clone()))
+                    .cloned()
+                    .unwrap_or_default();
                 rights.push(Right {
                     person: p.person.clone(),
                     email: p.email.clone(),
@@ -302,10 +344,20 @@ pub fn build(
     // Roles the person holds directly.
     if let Some(iam) = snap.iam.get() {
         for h in holders.iter().filter(|h| h.principal.contains(":role/")) {
-            let Some(r) = iam.roles.iter().find(|r| r.arn == h.principal) else { continue };
+            let Some(r) = iam.roles.iter().find(|r| r.arn == h.principal) else {
+                continue;
+            };
             let trust = format!("role `{}` trust policy", r.role_name);
-            let mut policies: Vec<String> = r.attached_managed_policies.iter().map(|p| p.policy_arn.clone()).collect();
-            policies.extend(r.role_policy_list.iter().map(|p| format!("role `{}` inline policy `{}`", r.role_name, p.policy_name)));
+            let mut policies: Vec<String> = r
+                .attached_managed_policies
+                .iter()
+                .map(|p| p.policy_arn.clone())
+                .collect();
+            policies.extend(
+                r.role_policy_list
+                    .iter()
+                    .map(|p| format!("role `{}` inline policy `{}`", r.role_name, p.policy_name)),
+            );
             rights.push(Right {
                 person: h.person.clone(),
                 email: h.email.clone(),
@@ -335,7 +387,9 @@ pub fn build(
 }
 
 fn vias(r: &Reached) -> impl Iterator<Item = &Via> {
-    r.levels.iter().flat_map(|l| l.grants.iter().flat_map(|g| g.via.iter()))
+    r.levels
+        .iter()
+        .flat_map(|l| l.grants.iter().flat_map(|g| g.via.iter()))
 }
 
 /// Group memberships, attached and inline policies of the people's IAM users.
@@ -348,7 +402,9 @@ fn user_rights(
 ) {
     let Some(iam) = snap.iam.get() else { return };
     for h in holders.iter().filter(|h| h.principal.contains(":user/")) {
-        let Some(u) = iam.users.iter().find(|u| u.arn == h.principal) else { continue };
+        let Some(u) = iam.users.iter().find(|u| u.arn == h.principal) else {
+            continue;
+        };
         let mut push = |kind, right: String, via: &str, phi, evidence| {
             rights.push(Right {
                 person: h.person.clone(),
@@ -365,22 +421,53 @@ fn user_rights(
             let group = iam.groups.iter().find(|x| &x.group_name == g);
             let mut names: Vec<String> = Vec::new();
             if let Some(group) = group {
-                names.extend(group.attached_managed_policies.iter().map(|p| p.policy_arn.clone()));
-                names.extend(group.group_policy_list.iter().map(|p| format!("group `{g}` inline policy `{}`", p.policy_name)));
+                names.extend(
+                    group
+                        .attached_managed_policies
+                        .iter()
+                        .map(|p| p.policy_arn.clone()),
+                );
+                names.extend(
+                    group
+                        .group_policy_list
+                        .iter()
+                        .map(|p| format!("group `{g}` inline policy `{}`", p.policy_name)),
+                );
             }
-            let statements: Vec<Value> = names.iter().flat_map(|n| all_statements(texts, n)).collect();
+            let statements: Vec<Value> = names
+                .iter()
+                .flat_map(|n| all_statements(texts, n))
+                .collect();
             let arn = group.map_or_else(|| format!("group/{g}"), |x| x.arn.clone());
             let phi = names.iter().any(|n| phi_policies.contains(n));
-            push(Kind::Group, arn, "member", phi, json!({"group": g, "user": u.user_name, "policies": names, "statements": statements}));
+            push(
+                Kind::Group,
+                arn,
+                "member",
+                phi,
+                json!({"group": g, "user": u.user_name, "policies": names, "statements": statements}),
+            );
         }
         for p in &u.attached_managed_policies {
             let phi = phi_policies.contains(&p.policy_arn);
-            push(Kind::Policy, p.policy_arn.clone(), "attached", phi, json!({"user": u.user_name, "statements": all_statements(texts, &p.policy_arn)}));
+            push(
+                Kind::Policy,
+                p.policy_arn.clone(),
+                "attached",
+                phi,
+                json!({"user": u.user_name, "statements": all_statements(texts, &p.policy_arn)}),
+            );
         }
         for p in &u.user_policy_list {
             let name = format!("user `{}` inline policy `{}`", u.user_name, p.policy_name);
             let phi = phi_policies.contains(&name);
-            push(Kind::InlinePolicy, name.clone(), "inline", phi, json!({"policy_name": p.policy_name, "user": u.user_name, "statements": all_statements(texts, &name)}));
+            push(
+                Kind::InlinePolicy,
+                name.clone(),
+                "inline",
+                phi,
+                json!({"policy_name": p.policy_name, "user": u.user_name, "statements": all_statements(texts, &name)}),
+            );
         }
     }
 }

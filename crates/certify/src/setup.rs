@@ -83,7 +83,12 @@ pub fn prepare(
     let mut problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
     let snap = &loaded.snapshot;
     let model = AccessModel::new(snap);
-    problems.extend(model.skipped.iter().map(|s| format!("{}: {}", s.place, s.reason)));
+    problems.extend(
+        model
+            .skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.place, s.reason)),
+    );
     let catalog = phiward_catalog::Catalog::get().map_err(|e| Error::Input {
         path: "(embedded catalog)".into(),
         message: e.to_string(),
@@ -100,9 +105,13 @@ pub fn prepare(
         assignments,
     };
     let built = rights::build(snap, &model, catalog, config, &opts);
-    let dir_path = directory
-        .map(Path::to_path_buf)
-        .or_else(|| config.recertification.directory.as_ref().map(|d| config_dir.join(d)));
+    let dir_path = directory.map(Path::to_path_buf).or_else(|| {
+        config
+            .recertification
+            .directory
+            .as_ref()
+            .map(|d| config_dir.join(d))
+    });
     let directory = match dir_path {
         Some(p) => Some(Directory::parse(&read(&p)?, &p.display().to_string())?),
         None => None,
@@ -113,7 +122,11 @@ pub fn prepare(
             .users
             .iter()
             .map(|u| (u.arn.as_str(), u.tags.as_slice()))
-            .chain(iam.roles.iter().map(|r| (r.arn.as_str(), r.tags.as_slice())))
+            .chain(
+                iam.roles
+                    .iter()
+                    .map(|r| (r.arn.as_str(), r.tags.as_slice())),
+            )
             .collect();
         for (person, principals) in &built.principals {
             // Users first: a person's own account speaks for them before a shared role.

@@ -136,7 +136,8 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags).db(&name)?;
         conn.busy_timeout(Duration::from_secs(10)).db(&name)?;
         conn.pragma_update(None, "journal_mode", "WAL").db(&name)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").db(&name)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .db(&name)?;
         conn.pragma_update(None, "foreign_keys", "ON").db(&name)?;
         let mut store = Store {
             conn,

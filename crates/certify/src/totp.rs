@@ -33,7 +33,9 @@ pub fn unbase32(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     let (mut buf, mut bits) = (0u32, 0u32);
     for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = ALPHABET.iter().position(|a| char::from(*a) == c.to_ascii_uppercase())? as u32;
+        let v = ALPHABET
+            .iter()
+            .position(|a| char::from(*a) == c.to_ascii_uppercase())? as u32;
         buf = (buf << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -101,7 +103,13 @@ pub fn check_now(secret: &str, code: &str) -> Option<u64> {
 pub fn uri(secret: &str, account: &str) -> String {
     let enc = |s: &str| -> String {
         s.bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect()
     };
     format!("otpauth://totp/phiward:{}?secret={secret}&issuer=phiward&algorithm=SHA1&digits=6&period=30", enc(account))
@@ -116,12 +124,21 @@ mod tests {
     fn matches_rfc_6238_test_vectors() {
         let secret = base32(b"12345678901234567890");
         assert_eq!(secret, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
-        for (t, want) in [(59, "94287082"), (1_111_111_109, "07081804"), (1_234_567_890, "89005924"), (2_000_000_000, "69279037")] {
+        for (t, want) in [
+            (59, "94287082"),
+            (1_111_111_109, "07081804"),
+            (1_234_567_890, "89005924"),
+            (2_000_000_000, "69279037"),
+        ] {
             assert_eq!(at(&secret, t).unwrap(), want[2..], "t={t}");
         }
         assert_eq!(unbase32(&secret).unwrap(), b"12345678901234567890");
         assert_eq!(check(&secret, "287082", 59), Some(1));
-        assert_eq!(check(&secret, "287082", 59 + 30), Some(1), "one step of drift");
+        assert_eq!(
+            check(&secret, "287082", 59 + 30),
+            Some(1),
+            "one step of drift"
+        );
         assert_eq!(check(&secret, "287082", 59 + 90), None);
         assert_eq!(check(&secret, "000000", 59), None);
     }

@@ -147,7 +147,8 @@ fn check_order(all: &[Entry], sound: &[&Entry], v: &mut Verification) {
                 } else {
                     format!("entries {first} to {last} were deleted")
                 };
-                v.problems.push(format!("{which} (the sequence jumps to {})", e.seq));
+                v.problems
+                    .push(format!("{which} (the sequence jumps to {})", e.seq));
             }
         }
         expected = e.seq + 1;
@@ -195,8 +196,19 @@ pub(crate) struct Expected {
 
 /// Item fields the ledger determines, as text.
 pub(crate) const ITEM_FIELDS: [&str; 13] = [
-    "person", "kind", "principal", "right_name", "key", "digest", "reviewer", "orphan", "phi",
-    "status", "reason", "decided_by", "decided_at",
+    "person",
+    "kind",
+    "principal",
+    "right_name",
+    "key",
+    "digest",
+    "reviewer",
+    "orphan",
+    "phi",
+    "status",
+    "reason",
+    "decided_by",
+    "decided_at",
 ];
 
 fn text(v: &serde_json::Value) -> String {
@@ -208,12 +220,13 @@ fn text(v: &serde_json::Value) -> String {
     }
 }
 
+/// Campaign fields by name.
+pub(crate) type Fields = BTreeMap<&'static str, String>;
+
 /// Replays the ledger: the items and campaigns it describes.
-pub(crate) fn replay(
-    entries: &[&Entry],
-) -> (BTreeMap<i64, Expected>, BTreeMap<i64, BTreeMap<&'static str, String>>) {
+pub(crate) fn replay(entries: &[&Entry]) -> (BTreeMap<i64, Expected>, BTreeMap<i64, Fields>) {
     let mut items: BTreeMap<i64, Expected> = BTreeMap::new();
-    let mut campaigns: BTreeMap<i64, BTreeMap<&'static str, String>> = BTreeMap::new();
+    let mut campaigns: BTreeMap<i64, Fields> = BTreeMap::new();
     for e in entries {
         let p = e.payload();
         let (Some(c), item) = (e.campaign, e.item) else {
@@ -231,7 +244,16 @@ pub(crate) fn replay(
             }
             ("assign", Some(id)) => {
                 let mut f = BTreeMap::new();
-                for k in ["person", "kind", "principal", "right_name", "key", "reviewer", "orphan", "phi"] {
+                for k in [
+                    "person",
+                    "kind",
+                    "principal",
+                    "right_name",
+                    "key",
+                    "reviewer",
+                    "orphan",
+                    "phi",
+                ] {
                     f.insert(k, text(&p[k]));
                 }
                 f.insert("digest", e.digest.clone());
@@ -239,7 +261,13 @@ pub(crate) fn replay(
                     f.insert(k, String::new());
                 }
                 f.insert("status", "pending".into());
-                items.insert(id, Expected { campaign: c, fields: f });
+                items.insert(
+                    id,
+                    Expected {
+                        campaign: c,
+                        fields: f,
+                    },
+                );
             }
             ("decision", Some(id)) => {
                 if let Some(x) = items.get_mut(&id) {
@@ -260,7 +288,12 @@ pub(crate) fn replay(
                     f.insert("closed_at", e.at.clone());
                 }
                 let outcome = text(&p["outcome"]);
-                for id in p["items"].as_array().into_iter().flatten().filter_map(|i| i.as_i64()) {
+                for id in p["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|i| i.as_i64())
+                {
                     if let Some(x) = items.get_mut(&id) {
                         x.fields.insert("status", outcome.clone());
                         x.fields.insert("reason", text(&p["reason"]));
@@ -275,7 +308,12 @@ pub(crate) fn replay(
     (items, campaigns)
 }
 
-fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verification) -> Result<()> {
+fn check_rows(
+    conn: &Connection,
+    path: &str,
+    entries: &[&Entry],
+    v: &mut Verification,
+) -> Result<()> {
     let (items, campaigns) = replay(entries);
     let cols = ITEM_FIELDS
         .iter()
@@ -283,7 +321,9 @@ fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verific
         .collect::<Vec<_>>()
         .join(", ");
     let mut st = conn
-        .prepare(&format!("SELECT id, campaign, {cols} FROM items ORDER BY id"))
+        .prepare(&format!(
+            "SELECT id, campaign, {cols} FROM items ORDER BY id"
+        ))
         .db(path)?;
     let rows = st
         .query_map([], |r| {
@@ -300,7 +340,8 @@ fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verific
     for (id, campaign, fields) in rows {
         seen.insert(id);
         let Some(x) = items.get(&id) else {
-            v.problems.push(format!("item {id}: inserted: no ledger entry assigned it"));
+            v.problems
+                .push(format!("item {id}: inserted: no ledger entry assigned it"));
             continue;
         };
         if x.campaign != campaign {
@@ -319,7 +360,8 @@ fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verific
         }
     }
     for id in items.keys().filter(|i| !seen.contains(i)) {
-        v.problems.push(format!("item {id}: row deleted: the ledger assigned it"));
+        v.problems
+            .push(format!("item {id}: row deleted: the ledger assigned it"));
     }
     let mut st = conn
         .prepare("SELECT id, name, due, snapshot_digest, unreviewed, status, COALESCE(closed_at, '') FROM campaigns")
@@ -327,9 +369,16 @@ fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verific
     let rows = st
         .query_map([], |r| {
             let mut f = BTreeMap::new();
-            for (i, k) in ["name", "due", "snapshot_digest", "unreviewed", "status", "closed_at"]
-                .into_iter()
-                .enumerate()
+            for (i, k) in [
+                "name",
+                "due",
+                "snapshot_digest",
+                "unreviewed",
+                "status",
+                "closed_at",
+            ]
+            .into_iter()
+            .enumerate()
             {
                 f.insert(k, r.get::<_, String>(i + 1)?);
             }
@@ -340,7 +389,9 @@ fn check_rows(conn: &Connection, path: &str, entries: &[&Entry], v: &mut Verific
         .db(path)?;
     for (id, fields) in rows {
         let Some(want) = campaigns.get(&id) else {
-            v.problems.push(format!("campaign {id}: inserted: no ledger entry started it"));
+            v.problems.push(format!(
+                "campaign {id}: inserted: no ledger entry started it"
+            ));
             continue;
         };
         for (k, w) in want {

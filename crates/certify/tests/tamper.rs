@@ -2,6 +2,8 @@
 //! reordered ledger entry, and entries cut from the end are each named by `verify`;
 //! an untouched store verifies.
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
 use phiward_certify::campaign::{self, Start, Unreviewed};
 use phiward_certify::decide::{self, Actor, Decision};
 use phiward_certify::directory::Reviewers;
@@ -21,11 +23,15 @@ fn right(person: &str, n: usize) -> Right {
     Right {
         person: person.into(),
         email: None,
-        kind: if n % 2 == 0 { Kind::PhiResource } else { Kind::Group },
+        kind: if n.is_multiple_of(2) {
+            Kind::PhiResource
+        } else {
+            Kind::Group
+        },
         principal: format!("arn:aws:iam::1:user/{person}"),
         right: format!("arn:aws:s3:::bucket-{n}"),
         via: "iam_user".into(),
-        phi: n % 2 == 0,
+        phi: n.is_multiple_of(2),
         evidence: serde_json::json!({"statements": [{"policy": "p", "statement": n}]}),
     }
 }
@@ -52,12 +58,44 @@ fn fixture() -> Fixture {
         session: "test",
     };
     let c = campaign::start(&mut store, &key, &built, &reviewers, &start).unwrap();
-    let bo = Actor { name: "bo", session: "s1", officer: false };
+    let bo = Actor {
+        name: "bo",
+        session: "s1",
+        officer: false,
+    };
     let items = campaign::items(&store, c.campaign.id, None).unwrap();
-    decide::decide(&mut store, &key, items[0].id, &bo, &Decision::Revoke, Some("left")).unwrap();
-    decide::decide(&mut store, &key, items[1].id, &bo, &Decision::Approve, Some("needed")).unwrap();
-    decide::decide(&mut store, &key, items[2].id, &bo, &Decision::Approve, Some("needed")).unwrap();
-    Fixture { _dir: dir, store, key }
+    decide::decide(
+        &mut store,
+        &key,
+        items[0].id,
+        &bo,
+        &Decision::Revoke,
+        Some("left"),
+    )
+    .unwrap();
+    decide::decide(
+        &mut store,
+        &key,
+        items[1].id,
+        &bo,
+        &Decision::Approve,
+        Some("needed"),
+    )
+    .unwrap();
+    decide::decide(
+        &mut store,
+        &key,
+        items[2].id,
+        &bo,
+        &Decision::Approve,
+        Some("needed"),
+    )
+    .unwrap();
+    Fixture {
+        _dir: dir,
+        store,
+        key,
+    }
 }
 
 fn check(f: &Fixture, head: Option<&Head>) -> Verification {
@@ -65,7 +103,9 @@ fn check(f: &Fixture, head: Option<&Head>) -> Verification {
 }
 
 fn has(v: &Verification, words: &[&str]) -> bool {
-    v.problems.iter().any(|p| words.iter().all(|w| p.contains(w)))
+    v.problems
+        .iter()
+        .any(|p| words.iter().all(|w| p.contains(w)))
 }
 
 #[test]
@@ -83,9 +123,26 @@ fn an_untouched_store_verifies() {
 #[test]
 fn an_edited_decision_row_is_named_with_both_values() {
     let f = fixture();
-    f.store.conn.execute("UPDATE items SET status = 'approved' WHERE status = 'revoked'", []).unwrap();
+    f.store
+        .conn
+        .execute(
+            "UPDATE items SET status = 'approved' WHERE status = 'revoked'",
+            [],
+        )
+        .unwrap();
     let v = check(&f, None);
-    assert!(has(&v, &["row edited", "`status` is `approved`", "the ledger says `revoked`"]), "{:?}", v.problems);
+    assert!(
+        has(
+            &v,
+            &[
+                "row edited",
+                "`status` is `approved`",
+                "the ledger says `revoked`"
+            ]
+        ),
+        "{:?}",
+        v.problems
+    );
     assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
 }
 
@@ -94,7 +151,10 @@ fn an_edited_ledger_entry_is_named() {
     let f = fixture();
     f.store
         .conn
-        .execute("UPDATE ledger SET payload = replace(payload, 'left', 'stayed') WHERE seq = 8", [])
+        .execute(
+            "UPDATE ledger SET payload = replace(payload, 'left', 'stayed') WHERE seq = 8",
+            [],
+        )
         .unwrap();
     let v = check(&f, None);
     assert!(has(&v, &["entry 8", "edited"]), "{:?}", v.problems);
@@ -103,7 +163,10 @@ fn an_edited_ledger_entry_is_named() {
 #[test]
 fn a_deleted_entry_is_named() {
     let f = fixture();
-    f.store.conn.execute("DELETE FROM ledger WHERE seq = 4", []).unwrap();
+    f.store
+        .conn
+        .execute("DELETE FROM ledger WHERE seq = 4", [])
+        .unwrap();
     let v = check(&f, None);
     assert!(has(&v, &["entry 4 was deleted"]), "{:?}", v.problems);
 }
@@ -112,12 +175,23 @@ fn a_deleted_entry_is_named() {
 fn two_reordered_entries_are_each_named() {
     let f = fixture();
     let c = &f.store.conn;
-    c.execute("UPDATE ledger SET pos = -1 WHERE pos = 3", []).unwrap();
-    c.execute("UPDATE ledger SET pos = 3 WHERE pos = 5", []).unwrap();
-    c.execute("UPDATE ledger SET pos = 5 WHERE pos = -1", []).unwrap();
+    c.execute("UPDATE ledger SET pos = -1 WHERE pos = 3", [])
+        .unwrap();
+    c.execute("UPDATE ledger SET pos = 3 WHERE pos = 5", [])
+        .unwrap();
+    c.execute("UPDATE ledger SET pos = 5 WHERE pos = -1", [])
+        .unwrap();
     let v = check(&f, None);
-    assert!(has(&v, &["entry 5 (position 3", "reordered"]), "{:?}", v.problems);
-    assert!(has(&v, &["entry 3 (position 5", "reordered"]), "{:?}", v.problems);
+    assert!(
+        has(&v, &["entry 5 (position 3", "reordered"]),
+        "{:?}",
+        v.problems
+    );
+    assert!(
+        has(&v, &["entry 3 (position 5", "reordered"]),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]
@@ -133,7 +207,11 @@ fn an_inserted_entry_is_named() {
         )
         .unwrap();
     let v = check(&f, None);
-    assert!(has(&v, &["inserted", "second entry with sequence number 9"]), "{:?}", v.problems);
+    assert!(
+        has(&v, &["inserted", "second entry with sequence number 9"]),
+        "{:?}",
+        v.problems
+    );
     let g = fixture();
     g.store
         .conn
@@ -144,17 +222,28 @@ fn an_inserted_entry_is_named() {
         )
         .unwrap();
     let v = check(&g, None);
-    assert!(has(&v, &["entry 11", "edited"]) || has(&v, &["entry 11", "forged"]), "{:?}", v.problems);
+    assert!(
+        has(&v, &["entry 11", "edited"]) || has(&v, &["entry 11", "forged"]),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]
 fn truncation_is_named_given_the_exported_head() {
     let f = fixture();
     let (seq, hash) = check(&f, None).head.unwrap();
-    f.store.conn.execute("DELETE FROM ledger WHERE seq > ?1", params![seq - 2]).unwrap();
+    f.store
+        .conn
+        .execute("DELETE FROM ledger WHERE seq > ?1", params![seq - 2])
+        .unwrap();
     let head = Head::parse(&format!("{seq}:{hash}")).unwrap();
     let v = check(&f, Some(&head));
-    assert!(has(&v, &["truncated", "entries 9 to 10 are missing"]), "{:?}", v.problems);
+    assert!(
+        has(&v, &["truncated", "entries 9 to 10 are missing"]),
+        "{:?}",
+        v.problems
+    );
 }
 
 #[test]

@@ -213,7 +213,12 @@ pub fn run(args: &Args) -> Result<u8> {
             ));
         }
     }
-    let recertified = crate::certify_cmd::recertified(&args.certify_store, &args.config, &args.snapshot, &config)?;
+    let recertified = crate::certify_cmd::recertified(
+        &args.certify_store,
+        &args.config,
+        &args.snapshot,
+        &config,
+    )?;
     let mut audit = Audit::new(snap, &access, now, &config);
     if let Some(r) = &recertified {
         audit = audit.with_recertified(r);

@@ -41,7 +41,12 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct StoreArgs {
     /// The campaign store (SQLite).
-    #[arg(long, value_name = "FILE", default_value = "certify.db", env = "PHIWARD_CERTIFY_STORE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "certify.db",
+        env = "PHIWARD_CERTIFY_STORE"
+    )]
     pub store: PathBuf,
     /// The Ed25519 signing key file (default: STORE.key), kept outside the database.
     #[arg(long, value_name = "FILE", env = "PHIWARD_CERTIFY_KEY")]
@@ -50,7 +55,9 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     fn key_path(&self) -> PathBuf {
-        self.key.clone().unwrap_or_else(|| keys::default_path(&self.store))
+        self.key
+            .clone()
+            .unwrap_or_else(|| keys::default_path(&self.store))
     }
     pub fn open(&self) -> Result<(Store, Key)> {
         let store = Store::open_existing(&self.store)?;
@@ -234,17 +241,37 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
 pub fn run(args: &Args) -> Result<u8> {
     match &args.command {
         Cmd::Start(a) => start(a),
-        Cmd::Status { campaign, store, format } => status(campaign.as_deref(), store, *format),
-        Cmd::Items { campaign, reviewer, store, format } => items(campaign, reviewer.as_deref(), store, *format),
+        Cmd::Status {
+            campaign,
+            store,
+            format,
+        } => status(campaign.as_deref(), store, *format),
+        Cmd::Items {
+            campaign,
+            reviewer,
+            store,
+            format,
+        } => items(campaign, reviewer.as_deref(), store, *format),
         Cmd::Decide(a) => decide_cmd(a),
-        Cmd::Diff { campaign, store, format } => diff(campaign, store, *format),
-        Cmd::Close { campaign, store, actor } => {
+        Cmd::Diff {
+            campaign,
+            store,
+            format,
+        } => diff(campaign, store, *format),
+        Cmd::Close {
+            campaign,
+            store,
+            actor,
+        } => {
             let (mut s, key) = store.open()?;
             let who = actor.clone().unwrap_or_else(user);
             let c = close::close(&mut s, &key, campaign, &who, &session())?;
             say!(
                 "closed `{}` at {}: {} unreviewed items {}",
-                c.campaign, c.closed_at, c.unreviewed, c.outcome
+                c.campaign,
+                c.closed_at,
+                c.unreviewed,
+                c.outcome
             );
             Ok(exit::OK)
         }
@@ -270,7 +297,8 @@ pub fn open_or_create(store: &Path, key: &Path) -> Result<(Store, Key)> {
 
 fn start(a: &StartArgs) -> Result<u8> {
     let (config, config_dir) = setup::config(a.config.as_deref(), &a.snapshot)?;
-    let unreviewed = Unreviewed::parse(&config.recertification.unreviewed).unwrap_or(Unreviewed::Flag);
+    let unreviewed =
+        Unreviewed::parse(&config.recertification.unreviewed).unwrap_or(Unreviewed::Flag);
     let prepared = setup::prepare(
         &a.snapshot,
         &config,
@@ -284,7 +312,10 @@ fn start(a: &StartArgs) -> Result<u8> {
     }
     let (mut store, key) = open_or_create(&a.store.store, &a.store.key_path())?;
     let today = chrono::Utc::now().date_naive();
-    let name = a.name.clone().unwrap_or_else(|| format!("campaign-{today}"));
+    let name = a
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("campaign-{today}"));
     let due = a.due.unwrap_or(today + chrono::Days::new(30));
     let actor = a.actor.clone().unwrap_or_else(user);
     let snapshot = a.snapshot.display().to_string();
@@ -304,7 +335,12 @@ fn start(a: &StartArgs) -> Result<u8> {
             session: &session(),
         },
     )?;
-    let people: std::collections::BTreeSet<&str> = prepared.built.rights.iter().map(|r| r.person.as_str()).collect();
+    let people: std::collections::BTreeSet<&str> = prepared
+        .built
+        .rights
+        .iter()
+        .map(|r| r.person.as_str())
+        .collect();
     say!(
         "started `{}` (id {}), due {}: {} items for {} people, {} orphan items, {} new and {} changed since the last campaign",
         started.campaign.name,
@@ -317,12 +353,21 @@ fn start(a: &StartArgs) -> Result<u8> {
         started.changed
     );
     for p in campaign::progress(&store, started.campaign.id)? {
-        say!("  {:<28} {:>5} items ({} orphan)", p.reviewer, p.total, p.orphans);
+        say!(
+            "  {:<28} {:>5} items ({} orphan)",
+            p.reviewer,
+            p.total,
+            p.orphans
+        );
     }
     for n in &prepared.built.notes {
         say!("note: {n}");
     }
-    Ok(if prepared.problems.is_empty() { exit::OK } else { exit::INPUT })
+    Ok(if prepared.problems.is_empty() {
+        exit::OK
+    } else {
+        exit::INPUT
+    })
 }
 
 fn status(which: Option<&str>, sa: &StoreArgs, format: Format) -> Result<u8> {
@@ -352,7 +397,12 @@ fn status(which: Option<&str>, sa: &StoreArgs, format: Format) -> Result<u8> {
             for p in &progress {
                 say!(
                     "  {:<28} {:>5} pending {:>5} approved {:>5} revoked {:>5} flagged ({} orphan)",
-                    p.reviewer, p.pending, p.approved, p.revoked, p.flagged, p.orphans
+                    p.reviewer,
+                    p.pending,
+                    p.approved,
+                    p.revoked,
+                    p.flagged,
+                    p.orphans
                 );
             }
         }
@@ -378,8 +428,20 @@ fn items(which: &str, reviewer: Option<&str>, sa: &StoreArgs, format: Format) ->
             say!("{person} (reviewer {})", i.reviewer);
         }
         let phi = if i.phi { " [PHI]" } else { "" };
-        let change = if matches!(i.change.as_str(), "new" | "changed") { format!(" ({})", i.change.to_uppercase()) } else { String::new() };
-        say!("  #{:<6} {:<9} {:<13} {}{phi}{change} via {} [{}]", i.id, i.status, i.kind, i.right_name, i.via, i.principal);
+        let change = if matches!(i.change.as_str(), "new" | "changed") {
+            format!(" ({})", i.change.to_uppercase())
+        } else {
+            String::new()
+        };
+        say!(
+            "  #{:<6} {:<9} {:<13} {}{phi}{change} via {} [{}]",
+            i.id,
+            i.status,
+            i.kind,
+            i.right_name,
+            i.via,
+            i.principal
+        );
     }
     Ok(exit::OK)
 }
@@ -387,7 +449,11 @@ fn items(which: &str, reviewer: Option<&str>, sa: &StoreArgs, format: Format) ->
 fn decide_cmd(a: &DecideArgs) -> Result<u8> {
     let (mut store, key) = a.store.open()?;
     let session = session();
-    let actor = Actor { name: &a.actor, session: &session, officer: a.officer };
+    let actor = Actor {
+        name: &a.actor,
+        session: &session,
+        officer: a.officer,
+    };
     if let Some(c) = &a.approve_unchanged {
         let c = campaign::get(&store, c)?;
         let b = decide::approve_unchanged(&mut store, &key, c.id, &actor, a.reason.as_deref())?;
@@ -429,13 +495,23 @@ fn diff(which: &str, sa: &StoreArgs, format: Format) -> Result<u8> {
     }
     match &d.previous {
         Some(p) => say!("`{}` against `{p}`:", c.name),
-        None => say!("`{}` is the first completed-campaign baseline: every right is new to review", c.name),
+        None => say!(
+            "`{}` is the first completed-campaign baseline: every right is new to review",
+            c.name
+        ),
     }
     for (title, list) in [("new rights", &d.new), ("changed rights", &d.changed)] {
         say!("{title} ({}):", list.len());
         for i in list.iter() {
             let phi = if i.phi { " [PHI]" } else { "" };
-            say!("  #{:<6} {:<20} {:<13} {}{phi} [{}]", i.id, i.person, i.kind, i.right_name, i.principal);
+            say!(
+                "  #{:<6} {:<20} {:<13} {}{phi} [{}]",
+                i.id,
+                i.person,
+                i.kind,
+                i.right_name,
+                i.principal
+            );
         }
     }
     say!("rights gone since ({}):", d.removed.len());
@@ -451,7 +527,10 @@ fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
     let public = if let Some(hexed) = &a.public_key {
         keys::public_from_hex(hexed).context("--public-key: not an Ed25519 public key in hex")?
     } else {
-        let path = a.key.clone().unwrap_or_else(|| keys::default_path(&a.store));
+        let path = a
+            .key
+            .clone()
+            .unwrap_or_else(|| keys::default_path(&a.store));
         if path.exists() {
             Key::load(&path)?.public()
         } else {
@@ -459,14 +538,19 @@ fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
                 "no key file `{}` or --public-key: trusting the public key recorded in the store itself",
                 path.display()
             ));
-            let hexed = store.meta("public_key")?.context("the store records no public key")?;
+            let hexed = store
+                .meta("public_key")?
+                .context("the store records no public key")?;
             keys::public_from_hex(&hexed).context("the store's public key is malformed")?
         }
     };
-    let head = match &a.head {
-        Some(h) => Some(Head::parse(h).with_context(|| format!("--head `{h}`: expected HASH or SEQ:HASH (64 hex digits)"))?),
-        None => None,
-    };
+    let head =
+        match &a.head {
+            Some(h) => Some(Head::parse(h).with_context(|| {
+                format!("--head `{h}`: expected HASH or SEQ:HASH (64 hex digits)")
+            })?),
+            None => None,
+        };
     let mut v = verify::verify(&store, &public, head.as_ref())?;
     v.notes.extend(notes);
     if a.format == Format::Json {
@@ -478,11 +562,19 @@ fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
         for n in &v.notes {
             say!("note: {n}");
         }
-        let head = v.head.as_ref().map(|(s, h)| format!("{s}:{h}")).unwrap_or_else(|| "(empty)".into());
+        let head = v
+            .head
+            .as_ref()
+            .map(|(s, h)| format!("{s}:{h}"))
+            .unwrap_or_else(|| "(empty)".into());
         if v.ok() {
             say!("ledger intact: {} entries, head {head}", v.entries);
         } else {
-            say!("ledger NOT intact: {} problems in {} entries", v.problems.len(), v.entries);
+            say!(
+                "ledger NOT intact: {} problems in {} entries",
+                v.problems.len(),
+                v.entries
+            );
         }
     }
     Ok(if v.ok() { exit::OK } else { exit::FAILED })
@@ -490,7 +582,9 @@ fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
 
 /// The web app's store and key, for `serve`.
 pub fn open_for_serve(store: &Path, key: Option<&Path>) -> Result<(Store, Key)> {
-    let key = key.map(Path::to_path_buf).unwrap_or_else(|| keys::default_path(store));
+    let key = key
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| keys::default_path(store));
     let s = Store::open_existing(store)?;
     let k = Key::load(&key)?;
     check_key(&s, &k)?;
@@ -532,7 +626,9 @@ pub fn recertified(
     let public = match Key::load(&keys::default_path(&path)) {
         Ok(k) => k.public(),
         Err(_) => {
-            let hexed = store.meta("public_key")?.context("the campaign store records no public key")?;
+            let hexed = store
+                .meta("public_key")?
+                .context("the campaign store records no public key")?;
             keys::public_from_hex(&hexed).context("the campaign store's public key is malformed")?
         }
     };

@@ -12,8 +12,10 @@ use crate::certify_cmd::{say, session};
 use crate::exit;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit status: 1 when a revoked right survives the plan (through another \
-path, named), 2 when the snapshot could not be read, else 0.")]
+#[command(
+    after_help = "Exit status: 1 when a revoked right survives the plan (through another \
+path, named), 2 when the snapshot could not be read, else 0."
+)]
 pub struct PlanArgs {
     /// The campaign (name or id).
     campaign: String,
@@ -60,21 +62,35 @@ pub struct ExportArgs {
 pub fn plan(a: &PlanArgs) -> Result<u8> {
     let store = phiward_certify::store::Store::open_existing(&a.store.store)?;
     let c = campaign::get(&store, &a.campaign)?;
-    let snapshot = a.snapshot.clone().unwrap_or_else(|| PathBuf::from(&c.snapshot));
+    let snapshot = a
+        .snapshot
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&c.snapshot));
     let (config, _) = phiward_certify::setup::config(a.config.as_deref(), &snapshot)?;
     let loaded = phiward_snapshot::load(&snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", snapshot.display()))?;
     let assignments = match &a.people {
-        Some(p) => people::parse_assignments(&std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`", p.display()))?)
-            .with_context(|| format!("`{}`", p.display()))?,
+        Some(p) => people::parse_assignments(
+            &std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read `{}`", p.display()))?,
+        )
+        .with_context(|| format!("`{}`", p.display()))?,
         None => Vec::new(),
     };
-    let opts = PeopleOptions { person_tags: vec!["person".into()], assignments };
+    let opts = PeopleOptions {
+        person_tags: vec!["person".into()],
+        assignments,
+    };
     let p = plan::plan(&store, &c, &loaded.snapshot, &config, &opts)?;
     if let Some(path) = &a.json {
-        std::fs::write(path, serde_json::to_string_pretty(&p)? + "\n").with_context(|| format!("cannot write `{}`", path.display()))?;
+        std::fs::write(path, serde_json::to_string_pretty(&p)? + "\n")
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    say!("# revocation plan for `{}`: {} revoked rights", p.campaign, p.changes.len());
+    say!(
+        "# revocation plan for `{}`: {} revoked rights",
+        p.campaign,
+        p.changes.len()
+    );
     for ch in &p.changes {
         say!("# item {} ({}): {}", ch.item, ch.person, ch.right);
         say!("{}", ch.command);
@@ -110,7 +126,10 @@ pub fn export(a: &ExportArgs) -> Result<u8> {
             ExportFormat::Html => Format::Html,
         })
         .collect();
-    let actor = a.actor.clone().unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "officer".into()));
+    let actor = a
+        .actor
+        .clone()
+        .unwrap_or_else(|| std::env::var("USER").unwrap_or_else(|_| "officer".into()));
     let e = export::export(&mut store, &key, &c, &formats, &a.out, &actor, &session())?;
     for (p, h) in &e.files {
         say!("{h}  {}", p.display());
@@ -119,6 +138,11 @@ pub fn export(a: &ExportArgs) -> Result<u8> {
     say!("ledger head: {}:{}", e.head_seq, e.head_hash);
     say!("signature: {}", e.head_signature);
     say!("public key: {}", e.public_key);
-    say!("keep the head elsewhere; later: phiward certify verify {} --head {}:{}", a.store.store.display(), e.head_seq, e.head_hash);
+    say!(
+        "keep the head elsewhere; later: phiward certify verify {} --head {}:{}",
+        a.store.store.display(),
+        e.head_seq,
+        e.head_hash
+    );
     Ok(exit::OK)
 }

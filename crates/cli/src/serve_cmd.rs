@@ -75,19 +75,35 @@ enum AccountCmd {
 
 pub fn account(a: &AccountArgs) -> Result<u8> {
     match &a.command {
-        AccountCmd::Add { name, role, email, store, .. } => {
-            let role = Role::parse(role).with_context(|| format!("--role `{role}`: expected reviewer, officer or auditor"))?;
+        AccountCmd::Add {
+            name,
+            role,
+            email,
+            store,
+            ..
+        } => {
+            let role = Role::parse(role).with_context(|| {
+                format!("--role `{role}`: expected reviewer, officer or auditor")
+            })?;
             let password = crate::certify_cmd::password_stdin()?;
             let s = Store::open(store)?;
             let secret = accounts::add(&s, name, role, email.as_deref(), &password)?;
             say!("account `{name}` ({}) ready", role.as_str());
             say!("TOTP secret: {secret}");
-            say!("authenticator URI: {}", phiward_certify::totp::uri(&secret, name));
+            say!(
+                "authenticator URI: {}",
+                phiward_certify::totp::uri(&secret, name)
+            );
         }
         AccountCmd::List { store } => {
             let s = Store::open_existing(store)?;
             for a in accounts::list(&s)? {
-                say!("{:<28} {:<9} {}", a.name, a.role.as_str(), a.email.unwrap_or_default());
+                say!(
+                    "{:<28} {:<9} {}",
+                    a.name,
+                    a.role.as_str(),
+                    a.email.unwrap_or_default()
+                );
             }
         }
     }
@@ -98,12 +114,24 @@ pub fn run(a: &Args) -> Result<u8> {
     let store_path = if a.path.is_dir() && a.path.join("certify.db").is_file() {
         a.path.join("certify.db")
     } else if a.path.is_dir() {
-        let dir = a.demo_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("phiward-demo"));
-        say!("building the demo campaigns from `{}` in `{}` (once)...", a.path.display(), dir.display());
+        let dir = a
+            .demo_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("phiward-demo"));
+        say!(
+            "building the demo campaigns from `{}` in `{}` (once)...",
+            a.path.display(),
+            dir.display()
+        );
         let list = web::demo::build(&a.path, &dir)?;
         say!("demo accounts (password `{}` for all; the code is `phiward certify totp SECRET`, or scan the secret into an authenticator app):", web::demo::PASSWORD);
         for acc in &list {
-            say!("  {:<24} {:<9} TOTP secret {}", acc.name, acc.role.as_str(), acc.secret);
+            say!(
+                "  {:<24} {:<9} TOTP secret {}",
+                acc.name,
+                acc.role.as_str(),
+                acc.secret
+            );
         }
         dir.join("certify.db")
     } else {
@@ -113,12 +141,26 @@ pub fn run(a: &Args) -> Result<u8> {
         bail!("--trust-header needs --trusted-proxy");
     }
     let (store, key) = crate::certify_cmd::open_for_serve(&store_path, a.key.as_deref())?;
-    let app = web::App::new(store, key, web::Options { trust_header: a.trust_header.clone(), trusted_proxy: a.trusted_proxy })?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let app = web::App::new(
+        store,
+        key,
+        web::Options {
+            trust_header: a.trust_header.clone(),
+            trusted_proxy: a.trusted_proxy,
+        },
+    )?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(a.bind).await.with_context(|| format!("cannot listen on {}", a.bind))?;
+        let listener = tokio::net::TcpListener::bind(a.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", a.bind))?;
         let addr = listener.local_addr()?;
-        say!("phiward serve: http://{addr}/ (store `{}`)", store_path.display());
+        say!(
+            "phiward serve: http://{addr}/ (store `{}`)",
+            store_path.display()
+        );
         web::serve(listener, app).await?;
         Ok::<_, anyhow::Error>(())
     })?;

@@ -6,7 +6,12 @@
 //!
 //! Skipped, with a message, when Chromium is missing, unless `PHIWARD_REQUIRE_CHROMIUM=1`.
 
-#![expect(clippy::expect_used, clippy::panic, clippy::unwrap_used, reason = "test helpers fail loudly")]
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly"
+)]
 
 use std::io::{BufRead as _, BufReader};
 use std::net::TcpStream;
@@ -30,7 +35,9 @@ fn chromium() -> Option<PathBuf> {
         return Some(found);
     }
     if std::env::var("PHIWARD_REQUIRE_CHROMIUM").is_ok_and(|v| v == "1") {
-        panic!("Chromium is required (PHIWARD_REQUIRE_CHROMIUM=1) but /usr/bin/chromium is missing");
+        panic!(
+            "Chromium is required (PHIWARD_REQUIRE_CHROMIUM=1) but /usr/bin/chromium is missing"
+        );
     }
     println!("SKIPPED: Chromium not found (apt-get install chromium, or set PHIWARD_CHROMIUM)");
     None
@@ -56,8 +63,18 @@ impl Browser {
     fn start(path: &PathBuf) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(path)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--remote-debugging-port=0", "about:blank"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -66,21 +83,41 @@ impl Browser {
         let err = child.stderr.take().unwrap();
         let mut lines = BufReader::new(err).lines();
         let url = loop {
-            let line = lines.next().expect("chromium printed its DevTools address").unwrap();
+            let line = lines
+                .next()
+                .expect("chromium printed its DevTools address")
+                .unwrap();
             if let Some(u) = line.strip_prefix("DevTools listening on ") {
                 break u.trim().to_string();
             }
         };
         // Keep draining stderr so that Chromium never blocks on it.
         std::thread::spawn(move || for _ in lines {});
-        let hostport = url.trim_start_matches("ws://").split('/').next().unwrap().to_string();
+        let hostport = url
+            .trim_start_matches("ws://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
         let stream = TcpStream::connect(&hostport).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
         let (ws, _) = tungstenite::client(url.as_str(), stream).expect("websocket");
-        let mut b = Browser { child, ws, session: String::new(), next: 0, _profile: profile };
+        let mut b = Browser {
+            child,
+            ws,
+            session: String::new(),
+            next: 0,
+            _profile: profile,
+        };
         let target = b.call("Target.createTarget", json!({"url": "about:blank"}), false);
         let id = target["targetId"].as_str().unwrap().to_string();
-        let attached = b.call("Target.attachToTarget", json!({"targetId": id, "flatten": true}), false);
+        let attached = b.call(
+            "Target.attachToTarget",
+            json!({"targetId": id, "flatten": true}),
+            false,
+        );
         b.session = attached["sessionId"].as_str().unwrap().to_string();
         b.call("Page.enable", json!({}), true);
         b
@@ -108,7 +145,11 @@ impl Browser {
     }
 
     fn eval(&mut self, expr: &str) -> Value {
-        let r = self.call("Runtime.evaluate", json!({"expression": expr, "returnByValue": true, "awaitPromise": true}), true);
+        let r = self.call(
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+            true,
+        );
         if let Some(x) = r.get("exceptionDetails") {
             panic!("{expr}: {x}");
         }
@@ -120,11 +161,15 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let v = self.eval("JSON.stringify([location.pathname, document.readyState])");
-            let v: Vec<String> = serde_json::from_str(v.as_str().unwrap_or("[]")).unwrap_or_default();
+            let v: Vec<String> =
+                serde_json::from_str(v.as_str().unwrap_or("[]")).unwrap_or_default();
             if v.first().is_some_and(|p| p == path) && v.get(1).is_some_and(|s| s == "complete") {
                 return;
             }
-            assert!(Instant::now() < deadline, "page {path} never loaded (at {v:?})");
+            assert!(
+                Instant::now() < deadline,
+                "page {path} never loaded (at {v:?})"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -148,7 +193,10 @@ impl Browser {
     }
 
     fn text(&mut self) -> String {
-        self.eval("document.body.innerText").as_str().unwrap_or_default().to_string()
+        self.eval("document.body.innerText")
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     fn sign_in(&mut self, base: &str, name: &str, code: &str) {
@@ -160,7 +208,10 @@ impl Browser {
         );
         self.submit(&fill, "/");
         let t = self.text();
-        assert!(t.contains("Campaigns") && t.contains(name), "not signed in as {name}: {t}");
+        assert!(
+            t.contains("Campaigns") && t.contains(name),
+            "not signed in as {name}: {t}"
+        );
     }
 }
 
@@ -182,18 +233,42 @@ fn a_reviewer_decides_in_the_browser_and_nobody_else_sees_their_items() {
     let base = format!("http://{}", srv.addr);
     let mut b = Browser::start(&path);
     b.sign_in(&base, "cmo-wright", &code(&secrets["cmo-wright"], 0));
-    assert_eq!(b.eval("document.cookie"), json!(""), "the session cookie must be HttpOnly");
+    assert_eq!(
+        b.eval("document.cookie"),
+        json!(""),
+        "the session cookie must be HttpOnly"
+    );
     b.open(&format!("{base}/campaigns/1"), "/campaigns/1");
-    let ids: Vec<i64> = serde_json::from_value(b.eval("[...document.querySelectorAll('.item[data-status=pending]')].map(e => +e.dataset.id)")).unwrap();
+    let ids: Vec<i64> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('.item[data-status=pending]')].map(e => +e.dataset.id)",
+    ))
+    .unwrap();
     assert!(ids.len() >= 3, "{ids:?}");
     let (approve, revoke, reassign) = (ids[0], ids[1], ids[2]);
-    b.submit(&decide_js(approve, "approve", "treats patients on the ward", ""), "/campaigns/1");
-    b.submit(&decide_js(revoke, "revoke", "moved to administration", ""), "/campaigns/1");
-    b.submit(&decide_js(reassign, "reassign", "nursing decides this", "nm-okoye"), "/campaigns/1");
-    let status = |b: &mut Browser, id: i64| b.eval(&format!("document.getElementById('item-{id}')?.dataset.status ?? 'gone'"));
+    b.submit(
+        &decide_js(approve, "approve", "treats patients on the ward", ""),
+        "/campaigns/1",
+    );
+    b.submit(
+        &decide_js(revoke, "revoke", "moved to administration", ""),
+        "/campaigns/1",
+    );
+    b.submit(
+        &decide_js(reassign, "reassign", "nursing decides this", "nm-okoye"),
+        "/campaigns/1",
+    );
+    let status = |b: &mut Browser, id: i64| {
+        b.eval(&format!(
+            "document.getElementById('item-{id}')?.dataset.status ?? 'gone'"
+        ))
+    };
     assert_eq!(status(&mut b, approve), json!("approved"));
     assert_eq!(status(&mut b, revoke), json!("revoked"));
-    assert_eq!(status(&mut b, reassign), json!("gone"), "a reassigned item leaves the list");
+    assert_eq!(
+        status(&mut b, reassign),
+        json!("gone"),
+        "a reassigned item leaves the list"
+    );
     assert!(b.text().contains("moved to administration"));
     // A forged CSRF token is refused and decides nothing.
     let forged = ids[3];
@@ -207,9 +282,20 @@ fn a_reviewer_decides_in_the_browser_and_nobody_else_sees_their_items() {
     // Sign out; the second reviewer cannot open the first one's items.
     b.submit("document.getElementById('logout').form.submit();", "/login");
     b.sign_in(&base, "nm-okoye", &code(&secrets["nm-okoye"], 0));
-    b.open(&format!("{base}/items/{approve}"), &format!("/items/{approve}"));
-    assert!(b.text().contains(&format!("no item `{approve}`")), "{}", b.text());
+    b.open(
+        &format!("{base}/items/{approve}"),
+        &format!("/items/{approve}"),
+    );
+    assert!(
+        b.text().contains(&format!("no item `{approve}`")),
+        "{}",
+        b.text()
+    );
     b.open(&format!("{base}/campaigns/1"), "/campaigns/1");
     assert_eq!(status(&mut b, approve), json!("gone"));
-    assert_eq!(status(&mut b, reassign), json!("pending"), "the reassigned item is the second reviewer's now");
+    assert_eq!(
+        status(&mut b, reassign),
+        json!("pending"),
+        "the reassigned item is the second reviewer's now"
+    );
 }

@@ -3,7 +3,11 @@
 //! Secure and SameSite=Strict, sign-in is rate-limited; and `kill -9` in the middle of a
 //! burst of decisions loses no acknowledged decision and leaves a ledger that verifies.
 
-#![expect(clippy::expect_used, clippy::panic, clippy::unwrap_used, reason = "test helpers fail loudly")]
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly"
+)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,17 +16,34 @@ mod certify_kit;
 use certify_kit::{api_session, campaign, code, http, ok, run, Server};
 
 fn items(addr: &str, cookie: &str) -> Vec<serde_json::Value> {
-    let r = http(addr, "GET", "/api/items?reviewer=me", &[("Cookie", cookie)], "").unwrap();
+    let r = http(
+        addr,
+        "GET",
+        "/api/items?reviewer=me",
+        &[("Cookie", cookie)],
+        "",
+    )
+    .unwrap();
     assert_eq!(r.status, 200, "{}", r.body);
     r.json().as_array().cloned().unwrap()
 }
 
-fn decide(addr: &str, cookie: &str, csrf: &str, id: i64, body: &serde_json::Value) -> certify_kit::Response {
+fn decide(
+    addr: &str,
+    cookie: &str,
+    csrf: &str,
+    id: i64,
+    body: &serde_json::Value,
+) -> certify_kit::Response {
     http(
         addr,
         "POST",
         &format!("/api/items/{id}/decision"),
-        &[("Cookie", cookie), ("X-CSRF-Token", csrf), ("Content-Type", "application/json")],
+        &[
+            ("Cookie", cookie),
+            ("X-CSRF-Token", csrf),
+            ("Content-Type", "application/json"),
+        ],
         &body.to_string(),
     )
     .unwrap()
@@ -41,7 +62,10 @@ fn a_reviewer_reaches_only_their_items_and_every_post_needs_the_csrf_token() {
     for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
         assert!(set.contains(attr), "{set}");
     }
-    let cmo = (set.split(';').next().unwrap().to_string(), r.json()["csrf"].as_str().unwrap().to_string());
+    let cmo = (
+        set.split(';').next().unwrap().to_string(),
+        r.json()["csrf"].as_str().unwrap().to_string(),
+    );
     let nm = api_session(a, "nm-okoye", &code(&secrets["nm-okoye"], 0));
     let mine = items(a, &cmo.0);
     assert!(!mine.is_empty());
@@ -50,25 +74,78 @@ fn a_reviewer_reaches_only_their_items_and_every_post_needs_the_csrf_token() {
     assert!(theirs.iter().all(|i| i["reviewer"] == "nm-okoye"));
     let id = mine[0]["id"].as_i64().unwrap();
     // The second reviewer can neither read nor decide the first one's item, by id.
-    assert_eq!(http(a, "GET", &format!("/api/items/{id}"), &[("Cookie", &nm.0)], "").unwrap().status, 404);
+    assert_eq!(
+        http(
+            a,
+            "GET",
+            &format!("/api/items/{id}"),
+            &[("Cookie", &nm.0)],
+            ""
+        )
+        .unwrap()
+        .status,
+        404
+    );
     let approve = serde_json::json!({"decision": "approve", "reason": "treats patients"});
     assert_eq!(decide(a, &nm.0, &nm.1, id, &approve).status, 404);
-    assert_eq!(http(a, "GET", "/api/items?reviewer=cmo-wright", &[("Cookie", &nm.0)], "").unwrap().status, 403);
+    assert_eq!(
+        http(
+            a,
+            "GET",
+            "/api/items?reviewer=cmo-wright",
+            &[("Cookie", &nm.0)],
+            ""
+        )
+        .unwrap()
+        .status,
+        403
+    );
     // A forged or missing CSRF token is refused; the right one works.
     assert_eq!(decide(a, &cmo.0, "forged", id, &approve).status, 403);
     assert_eq!(decide(a, &cmo.0, &nm.1, id, &approve).status, 403);
-    let revoke_without_reason = decide(a, &cmo.0, &cmo.1, id, &serde_json::json!({"decision": "revoke"}));
-    assert_eq!(revoke_without_reason.status, 400, "{}", revoke_without_reason.body);
+    let revoke_without_reason = decide(
+        a,
+        &cmo.0,
+        &cmo.1,
+        id,
+        &serde_json::json!({"decision": "revoke"}),
+    );
+    assert_eq!(
+        revoke_without_reason.status, 400,
+        "{}",
+        revoke_without_reason.body
+    );
     let done = decide(a, &cmo.0, &cmo.1, id, &approve);
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.json()["status"], "approved");
     // Reassigning to the person whose access it is is refused.
     let other = mine[1]["id"].as_i64().unwrap();
     let person = mine[1]["person"].as_str().unwrap();
-    assert_eq!(decide(a, &cmo.0, &cmo.1, other, &serde_json::json!({"decision": "reassign", "to": person})).status, 400);
+    assert_eq!(
+        decide(
+            a,
+            &cmo.0,
+            &cmo.1,
+            other,
+            &serde_json::json!({"decision": "reassign", "to": person})
+        )
+        .status,
+        400
+    );
     // The auditor reads everything and changes nothing.
     let aud = api_session(a, "auditor", &code(&secrets["auditor"], 0));
-    assert_eq!(http(a, "GET", &format!("/api/items/{id}"), &[("Cookie", &aud.0)], "").unwrap().status, 200);
+    assert_eq!(
+        http(
+            a,
+            "GET",
+            &format!("/api/items/{id}"),
+            &[("Cookie", &aud.0)],
+            ""
+        )
+        .unwrap()
+        .status,
+        200
+    );
     assert_eq!(decide(a, &aud.0, &aud.1, other, &approve).status, 400);
     // Five wrong codes, then even the right one is refused for a while.
     for _ in 0..5 {
@@ -98,8 +175,17 @@ fn kill_9_during_a_burst_of_decisions_loses_no_acknowledged_decision() {
             for i in list {
                 let id = i["id"].as_i64().unwrap();
                 let body = serde_json::json!({"decision": "approve", "reason": "burst"});
-                match http(&addr, "POST", &format!("/api/items/{id}/decision"),
-                    &[("Cookie", &cookie), ("X-CSRF-Token", &csrf), ("Content-Type", "application/json")], &body.to_string()) {
+                match http(
+                    &addr,
+                    "POST",
+                    &format!("/api/items/{id}/decision"),
+                    &[
+                        ("Cookie", &cookie),
+                        ("X-CSRF-Token", &csrf),
+                        ("Content-Type", "application/json"),
+                    ],
+                    &body.to_string(),
+                ) {
                     Ok(r) if r.status == 200 => {
                         acked.lock().unwrap().push(id);
                         count.fetch_add(1, Ordering::SeqCst);
@@ -123,17 +209,25 @@ fn kill_9_during_a_burst_of_decisions_loses_no_acknowledged_decision() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 15);
     let s = store.to_str().unwrap();
-    let out = ok(&["certify", "items", "Q4-2026", "--store", s, "--format", "json"]);
+    let out = ok(&[
+        "certify", "items", "Q4-2026", "--store", s, "--format", "json",
+    ]);
     let all: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
     for id in &acked {
         let item = all.iter().find(|i| i["id"].as_i64() == Some(*id)).unwrap();
-        assert_eq!(item["status"], "approved", "acknowledged decision on item {id} is missing");
+        assert_eq!(
+            item["status"], "approved",
+            "acknowledged decision on item {id} is missing"
+        );
     }
     let v = run(&["certify", "verify", s], None);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     // The server starts again on the same store and serves the decisions.
     let again = Server::start(&store);
     let (cookie, _) = api_session(&again.addr, "cmo-wright", &code(&secrets["cmo-wright"], 1));
-    let approved = items(&again.addr, &cookie).iter().filter(|i| i["status"] == "approved").count();
+    let approved = items(&again.addr, &cookie)
+        .iter()
+        .filter(|i| i["status"] == "approved")
+        .count();
     assert!(approved > 0);
 }

@@ -65,12 +65,22 @@ fn random_salt() -> Result<SaltString> {
 }
 
 /// Creates (or replaces) an account; returns its new TOTP secret (base32).
-pub fn add(store: &Store, name: &str, role: Role, email: Option<&str>, password: &str) -> Result<String> {
+pub fn add(
+    store: &Store,
+    name: &str,
+    role: Role,
+    email: Option<&str>,
+    password: &str,
+) -> Result<String> {
     if name.trim().is_empty() || name.len() > 200 {
-        return Err(Error::refused("an account needs a name of at most 200 characters"));
+        return Err(Error::refused(
+            "an account needs a name of at most 200 characters",
+        ));
     }
     if password.chars().count() < MIN_PASSWORD {
-        return Err(Error::refused(format!("the password must be at least {MIN_PASSWORD} characters")));
+        return Err(Error::refused(format!(
+            "the password must be at least {MIN_PASSWORD} characters"
+        )));
     }
     let hash = Argon2::default()
         .hash_password(password.as_bytes(), &random_salt()?)
@@ -91,14 +101,22 @@ pub fn add(store: &Store, name: &str, role: Role, email: Option<&str>, password:
 
 /// Every account.
 pub fn list(store: &Store) -> Result<Vec<Account>> {
-    let mut st = store.conn.prepare("SELECT name, role, email FROM accounts ORDER BY name").db(&store.path)?;
+    let mut st = store
+        .conn
+        .prepare("SELECT name, role, email FROM accounts ORDER BY name")
+        .db(&store.path)?;
     let rows = st
         .query_map([], |r| {
             let role: String = r.get(1)?;
-            Ok(Account { name: r.get(0)?, role: Role::parse(&role).unwrap_or(Role::Auditor), email: r.get(2)? })
+            Ok(Account {
+                name: r.get(0)?,
+                role: Role::parse(&role).unwrap_or(Role::Auditor),
+                email: r.get(2)?,
+            })
         })
         .db(&store.path)?;
-    rows.collect::<std::result::Result<Vec<_>, _>>().db(&store.path)
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .db(&store.path)
 }
 
 /// One account by name.
@@ -109,21 +127,34 @@ pub fn get(store: &Store, name: &str) -> Result<Option<Account>> {
 fn list_one(store: &Store, name: &str) -> Result<Option<(Account, String, String)>> {
     store
         .conn
-        .query_row("SELECT name, role, email, password, totp FROM accounts WHERE name = ?1", [name], |r| {
-            let role: String = r.get(1)?;
-            Ok((
-                Account { name: r.get(0)?, role: Role::parse(&role).unwrap_or(Role::Auditor), email: r.get(2)? },
-                r.get(3)?,
-                r.get(4)?,
-            ))
-        })
+        .query_row(
+            "SELECT name, role, email, password, totp FROM accounts WHERE name = ?1",
+            [name],
+            |r| {
+                let role: String = r.get(1)?;
+                Ok((
+                    Account {
+                        name: r.get(0)?,
+                        role: Role::parse(&role).unwrap_or(Role::Auditor),
+                        email: r.get(2)?,
+                    },
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            },
+        )
         .optional()
         .db(&store.path)
 }
 
 /// The account when the password and the TOTP code are right, with the TOTP step the
 /// code matched (the caller refuses a step already used).
-pub fn check(store: &Store, name: &str, password: &str, code: &str) -> Result<Option<(Account, u64)>> {
+pub fn check(
+    store: &Store,
+    name: &str,
+    password: &str,
+    code: &str,
+) -> Result<Option<(Account, u64)>> {
     let Some((account, hash, secret)) = list_one(store, name)? else {
         // Spend the same time as a real check, so that timing does not tell names apart.
         let _ = Argon2::default().hash_password(password.as_bytes(), &random_salt()?);
@@ -132,7 +163,10 @@ pub fn check(store: &Store, name: &str, password: &str, code: &str) -> Result<Op
     let Ok(parsed) = PasswordHash::new(&hash) else {
         return Ok(None);
     };
-    if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() {
+    if Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_err()
+    {
         return Ok(None);
     }
     Ok(crate::totp::check_now(&secret, code).map(|step| (account, step)))
@@ -173,7 +207,14 @@ pub fn open_session(store: &Store, account: &Account, ttl_secs: i64) -> Result<(
             params![id, account.name, csrf, crate::now(), expires],
         )
         .db(&store.path)?;
-    Ok((token, Session { id, account: account.clone(), csrf }))
+    Ok((
+        token,
+        Session {
+            id,
+            account: account.clone(),
+            csrf,
+        },
+    ))
 }
 
 /// The live session of a cookie token.
@@ -183,15 +224,23 @@ pub fn session(store: &Store, token: &str) -> Result<Option<Session>> {
     let row: Option<(String, String)> = store
         .conn
         .prepare_cached("SELECT account, csrf FROM sessions WHERE id = ?1 AND expires_at > ?2")
-        .and_then(|mut st| st.query_row(params![id, now], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .and_then(|mut st| {
+            st.query_row(params![id, now], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .db(&store.path)?;
-    let Some((name, csrf)) = row else { return Ok(None) };
+    let Some((name, csrf)) = row else {
+        return Ok(None);
+    };
     Ok(get(store, &name)?.map(|account| Session { id, account, csrf }))
 }
 
 /// Ends a session.
 pub fn close_session(store: &Store, token: &str) -> Result<()> {
     let id = crate::sha256_hex(token.as_bytes());
-    store.conn.execute("DELETE FROM sessions WHERE id = ?1", [id]).db(&store.path)?;
+    store
+        .conn
+        .execute("DELETE FROM sessions WHERE id = ?1", [id])
+        .db(&store.path)?;
     Ok(())
 }

@@ -36,8 +36,17 @@ fn err(e: &crate::Error) -> Response {
     fail(error_status(e), &e.to_string())
 }
 
-async fn auth(app: &Arc<App>, headers: &HeaderMap, addr: &ConnectInfo<SocketAddr>) -> Result<Session, Response> {
-    app.session(headers, addr.0.ip()).await.ok_or_else(|| fail(StatusCode::UNAUTHORIZED, "sign in first (POST /api/session)"))
+async fn auth(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    addr: &ConnectInfo<SocketAddr>,
+) -> Result<Session, Response> {
+    app.session(headers, addr.0.ip()).await.ok_or_else(|| {
+        fail(
+            StatusCode::UNAUTHORIZED,
+            "sign in first (POST /api/session)",
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -47,18 +56,27 @@ struct SignIn {
     code: String,
 }
 
-async fn session(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, Json(b): Json<SignIn>) -> Response {
+async fn session(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    Json(b): Json<SignIn>,
+) -> Response {
     match app.sign_in(b.name, b.password, b.code, addr.0.ip()).await {
         Ok((token, s)) => {
             let mut r = Json(json!({"account": s.account, "csrf": s.csrf})).into_response();
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(COOKIE, &token, SESSION_SECS));
+            r.headers_mut()
+                .append(header::SET_COOKIE, set_cookie(COOKIE, &token, SESSION_SECS));
             r
         }
         Err(page) => fail(page.status(), "sign-in refused"),
     }
 }
 
-async fn campaigns(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, headers: HeaderMap) -> Response {
+async fn campaigns(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = auth(&app, &headers, &addr).await {
         return r;
     }
@@ -85,7 +103,12 @@ struct ItemsQuery {
     campaign: Option<String>,
 }
 
-async fn items(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, headers: HeaderMap, Query(q): Query<ItemsQuery>) -> Response {
+async fn items(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(q): Query<ItemsQuery>,
+) -> Response {
     let s = match auth(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -94,7 +117,12 @@ async fn items(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, heade
         None | Some("me") => Some(s.account.name.clone()),
         Some("all") if s.account.role != Role::Reviewer => None,
         Some(other) if s.account.role != Role::Reviewer => Some(other.to_string()),
-        Some(_) => return fail(StatusCode::FORBIDDEN, "a reviewer lists only their own items (reviewer=me)"),
+        Some(_) => {
+            return fail(
+                StatusCode::FORBIDDEN,
+                "a reviewer lists only their own items (reviewer=me)",
+            )
+        }
     };
     let got = app
         .db(move |st, _| {
@@ -103,7 +131,10 @@ async fn items(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, heade
                 None => campaign::list(st)?
                     .into_iter()
                     .find(|c| c.status == "open")
-                    .ok_or_else(|| crate::Error::NotFound { what: "campaign", name: "(open)".into() })?,
+                    .ok_or_else(|| crate::Error::NotFound {
+                        what: "campaign",
+                        name: "(open)".into(),
+                    })?,
             };
             campaign::items(st, c.id, reviewer.as_deref())
         })
@@ -114,13 +145,20 @@ async fn items(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, heade
     }
 }
 
-async fn item(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+async fn item(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
     let s = match auth(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
     };
     match app.db(move |st, _| campaign::item(st, id)).await {
-        Ok(i) if i.reviewer == s.account.name || s.account.role != Role::Reviewer => Json(i).into_response(),
+        Ok(i) if i.reviewer == s.account.name || s.account.role != Role::Reviewer => {
+            Json(i).into_response()
+        }
         Ok(_) => fail(StatusCode::NOT_FOUND, &format!("no item `{id}`")),
         Err(e) => err(&e),
     }
@@ -133,12 +171,21 @@ struct DecisionBody {
     to: Option<String>,
 }
 
-async fn decision(State(app): State<Arc<App>>, addr: ConnectInfo<SocketAddr>, headers: HeaderMap, Path(id): Path<i64>, Json(b): Json<DecisionBody>) -> Response {
+async fn decision(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(b): Json<DecisionBody>,
+) -> Response {
     let s = match auth(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !same_token(&s.csrf, token) {
         return fail(StatusCode::FORBIDDEN, "missing or wrong X-CSRF-Token");
     }

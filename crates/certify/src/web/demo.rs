@@ -42,25 +42,44 @@ fn sample(i: &campaign::Item) -> Option<(Decision, Option<&'static str>)> {
         return Some((Decision::Revoke, Some("contract ended on 2026-06-30")));
     }
     if i.person == "dev-sam" && i.kind == "inline_policy" {
-        return Some((Decision::Revoke, Some("break-fix access is no longer needed")));
+        return Some((
+            Decision::Revoke,
+            Some("break-fix access is no longer needed"),
+        ));
     }
     if i.person == "researcher-kim" && i.right_name.contains("mercy-phi") {
-        return Some((Decision::Revoke, Some("research uses the de-identified bucket only")));
+        return Some((
+            Decision::Revoke,
+            Some("research uses the de-identified bucket only"),
+        ));
     }
-    Some((Decision::Approve, i.phi.then_some("needed for their duties")))
+    Some((
+        Decision::Approve,
+        i.phi.then_some("needed for their duties"),
+    ))
 }
 
 /// Builds the demo store in `dir` unless it is there; returns the accounts.
 pub fn build(snapshot: &Path, dir: &Path) -> Result<Vec<DemoAccount>> {
     let db = dir.join("certify.db");
     let fresh = !db.exists();
-    std::fs::create_dir_all(dir).map_err(|source| crate::Error::Io { path: dir.display().to_string(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| crate::Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
     let mut store = Store::open(&db)?;
     let key = Key::load_or_create(&crate::keys::default_path(&db))?;
     if fresh {
         store.set_meta("public_key", &key.public_hex())?;
         let (config, config_dir) = setup::config(None, snapshot)?;
-        let p = setup::prepare(snapshot, &config, &config_dir, None, None, &["person".to_string()])?;
+        let p = setup::prepare(
+            snapshot,
+            &config,
+            &config_dir,
+            None,
+            None,
+            &["person".to_string()],
+        )?;
         let snap = snapshot.display().to_string();
         let mut s = Start {
             name: "Q3-2026",
@@ -75,7 +94,11 @@ pub fn build(snapshot: &Path, dir: &Path) -> Result<Vec<DemoAccount>> {
         let q3 = campaign::start(&mut store, &key, &p.built, &p.reviewers, &s)?;
         for i in campaign::items(&store, q3.campaign.id, None)? {
             if let Some((d, reason)) = sample(&i) {
-                let actor = Actor { name: &i.reviewer, session: "demo", officer: false };
+                let actor = Actor {
+                    name: &i.reviewer,
+                    session: "demo",
+                    officer: false,
+                };
                 decide::decide(&mut store, &key, i.id, &actor, &d, reason)?;
             }
         }
@@ -83,9 +106,18 @@ pub fn build(snapshot: &Path, dir: &Path) -> Result<Vec<DemoAccount>> {
         s.name = "Q4-2026";
         s.due = date(2026, 12, 31);
         campaign::start(&mut store, &key, &p.built, &p.reviewers, &s)?;
-        let mut names: Vec<String> = campaign::progress(&store, q3.campaign.id)?.into_iter().map(|x| x.reviewer).collect();
+        let mut names: Vec<String> = campaign::progress(&store, q3.campaign.id)?
+            .into_iter()
+            .map(|x| x.reviewer)
+            .collect();
         names.retain(|n| n != "privacy-officer");
-        accounts::add(&store, "privacy-officer", Role::Officer, Some("privacy-officer@mercy.example"), PASSWORD)?;
+        accounts::add(
+            &store,
+            "privacy-officer",
+            Role::Officer,
+            Some("privacy-officer@mercy.example"),
+            PASSWORD,
+        )?;
         accounts::add(&store, "auditor", Role::Auditor, None, PASSWORD)?;
         for n in &names {
             accounts::add(&store, n, Role::Reviewer, None, PASSWORD)?;
@@ -94,7 +126,11 @@ pub fn build(snapshot: &Path, dir: &Path) -> Result<Vec<DemoAccount>> {
     let mut out = Vec::new();
     for a in accounts::list(&store)? {
         let secret = accounts::totp_secret(&store, &a.name)?.unwrap_or_default();
-        out.push(DemoAccount { name: a.name, role: a.role, secret });
+        out.push(DemoAccount {
+            name: a.name,
+            role: a.role,
+            secret,
+        });
     }
     Ok(out)
 }

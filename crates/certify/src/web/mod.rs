@@ -75,7 +75,9 @@ impl App {
     pub fn new(store: Store, key: Key, opts: Options) -> crate::Result<Arc<App>> {
         let mut templates = minijinja::Environment::new();
         for (name, text) in TEMPLATES {
-            templates.add_template(name, text).map_err(|e| Error::refused(e.to_string()))?;
+            templates
+                .add_template(name, text)
+                .map_err(|e| Error::refused(e.to_string()))?;
         }
         let mut s = [0u8; 32];
         getrandom::getrandom(&mut s).map_err(|e| Error::refused(e.to_string()))?;
@@ -91,10 +93,16 @@ impl App {
     }
 
     /// Runs `f` on the store in a blocking thread.
-    async fn db<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&mut Store, &Key) -> crate::Result<T> + Send + 'static) -> crate::Result<T> {
+    async fn db<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store, &Key) -> crate::Result<T> + Send + 'static,
+    ) -> crate::Result<T> {
         let app = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = app.store.lock().map_err(|_| Error::refused("the store lock is poisoned"))?;
+            let mut guard = app
+                .store
+                .lock()
+                .map_err(|_| Error::refused("the store lock is poisoned"))?;
             f(&mut guard, &app.key)
         })
         .await
@@ -102,7 +110,11 @@ impl App {
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Response {
-        match self.templates.get_template(name).and_then(|t| t.render(ctx)) {
+        match self
+            .templates
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+        {
             Ok(html) => html_response(StatusCode::OK, html),
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("template: {e}")).into_response(),
         }
@@ -116,13 +128,17 @@ impl App {
 
     /// Whether sign-in from `who` and `addr` is blocked; prunes old failures.
     fn limited(&self, who: &str, addr: IpAddr) -> bool {
-        let Ok(mut f) = self.failures.lock() else { return true };
+        let Ok(mut f) = self.failures.lock() else {
+            return true;
+        };
         let now = Instant::now();
-        [who.to_ascii_lowercase(), addr.to_string()].iter().any(|k| {
-            let list = f.entry(k.clone()).or_default();
-            list.retain(|t| now.duration_since(*t) < WINDOW);
-            list.len() >= MAX_FAILURES
-        })
+        [who.to_ascii_lowercase(), addr.to_string()]
+            .iter()
+            .any(|k| {
+                let list = f.entry(k.clone()).or_default();
+                list.retain(|t| now.duration_since(*t) < WINDOW);
+                list.len() >= MAX_FAILURES
+            })
     }
 
     fn failed(&self, who: &str, addr: IpAddr) {
@@ -135,7 +151,9 @@ impl App {
 
     /// Accepts a TOTP step once per account.
     fn fresh_step(&self, who: &str, step: u64) -> bool {
-        let Ok(mut used) = self.used_steps.lock() else { return false };
+        let Ok(mut used) = self.used_steps.lock() else {
+            return false;
+        };
         match used.get(who) {
             Some(&last) if step <= last => false,
             _ => {
@@ -146,18 +164,31 @@ impl App {
     }
 
     /// Signs in with password and code; the cookie token and session.
-    async fn sign_in(self: &Arc<Self>, name: String, password: String, code: String, addr: IpAddr) -> Result<(String, Session), Response> {
+    async fn sign_in(
+        self: &Arc<Self>,
+        name: String,
+        password: String,
+        code: String,
+        addr: IpAddr,
+    ) -> Result<(String, Session), Response> {
         if self.opts.trust_header.is_some() {
             return Err(self.message(StatusCode::FORBIDDEN, "sign-in is through the SSO proxy"));
         }
         if self.limited(&name, addr) {
-            return Err(self.message(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins: wait 15 minutes"));
+            return Err(self.message(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many failed sign-ins: wait 15 minutes",
+            ));
         }
         let who = name.clone();
-        let checked = self.db(move |s, _| accounts::check(s, &who, &password, &code)).await;
+        let checked = self
+            .db(move |s, _| accounts::check(s, &who, &password, &code))
+            .await;
         match checked {
             Ok(Some((account, step))) if self.fresh_step(&account.name, step) => {
-                let opened = self.db(move |s, _| accounts::open_session(s, &account, SESSION_SECS)).await;
+                let opened = self
+                    .db(move |s, _| accounts::open_session(s, &account, SESSION_SECS))
+                    .await;
                 opened.map_err(|e| error_response(self, &e))
             }
             Ok(_) => {
@@ -178,11 +209,14 @@ impl App {
             let name = headers.get(h.as_str())?.to_str().ok()?.trim().to_string();
             let account: Account = self.db(move |s, _| accounts::get(s, &name)).await.ok()??;
             let csrf = crate::sha256_hex(format!("{}:{}", self.secret, account.name).as_bytes());
-            let id = crate::sha256_hex(format!("header:{}:{}", self.secret, account.name).as_bytes());
+            let id =
+                crate::sha256_hex(format!("header:{}:{}", self.secret, account.name).as_bytes());
             return Some(Session { id, account, csrf });
         }
         let token = cookie(headers, COOKIE)?;
-        self.db(move |s, _| accounts::session(s, &token)).await.ok()?
+        self.db(move |s, _| accounts::session(s, &token))
+            .await
+            .ok()?
     }
 }
 
@@ -199,8 +233,10 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}={value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={max_age}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={max_age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// Constant-time comparison of tokens.
@@ -211,12 +247,18 @@ fn same_token(a: &str, b: &str) -> bool {
 fn html_response(status: StatusCode, html: String) -> Response {
     let mut r = (status, html).into_response();
     let h = r.headers_mut();
-    h.insert("content-type", HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     h.insert(
         "content-security-policy",
         HeaderValue::from_static("default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     );
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert("cache-control", HeaderValue::from_static("no-store"));
     r
@@ -241,9 +283,12 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Serves on `listener` until Ctrl-C.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) -> std::io::Result<()> {
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

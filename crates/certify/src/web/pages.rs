@@ -37,7 +37,9 @@ pub(super) fn routes() -> Router<Arc<App>> {
 type Addr = ConnectInfo<SocketAddr>;
 
 async fn signed_in(app: &Arc<App>, headers: &HeaderMap, addr: &Addr) -> Result<Session, Response> {
-    app.session(headers, addr.0.ip()).await.ok_or_else(|| Redirect::to("/login").into_response())
+    app.session(headers, addr.0.ip())
+        .await
+        .ok_or_else(|| Redirect::to("/login").into_response())
 }
 
 fn who(s: &Session) -> Value {
@@ -50,8 +52,12 @@ async fn login_form(State(app): State<Arc<App>>) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let token = hex::encode(b);
-    let mut r = app.render("login.html", context! {csrf => token, sso => app.opts.trust_header.is_some()});
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 600));
+    let mut r = app.render(
+        "login.html",
+        context! {csrf => token, sso => app.opts.trust_header.is_some()},
+    );
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &token, 600));
     r
 }
 
@@ -63,16 +69,26 @@ struct LoginForm {
     csrf: String,
 }
 
-async fn login(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     // Double-submit: the form's token must be the one the sign-in page set as a cookie.
     if !cookie(&headers, LOGIN_COOKIE).is_some_and(|c| same_token(&c, &f.csrf)) {
-        return app.message(StatusCode::FORBIDDEN, "the form's CSRF token is not valid: reload the sign-in page");
+        return app.message(
+            StatusCode::FORBIDDEN,
+            "the form's CSRF token is not valid: reload the sign-in page",
+        );
     }
     match app.sign_in(f.name, f.password, f.code, addr.0.ip()).await {
         Ok((token, _)) => {
             let mut r = Redirect::to("/").into_response();
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(COOKIE, &token, SESSION_SECS));
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
+            r.headers_mut()
+                .append(header::SET_COOKIE, set_cookie(COOKIE, &token, SESSION_SECS));
+            r.headers_mut()
+                .append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0));
             r
         }
         Err(r) => r,
@@ -84,7 +100,12 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
+async fn logout(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -93,10 +114,13 @@ async fn logout(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, For
         return app.message(StatusCode::FORBIDDEN, "the form's CSRF token is not valid");
     }
     if let Some(token) = cookie(&headers, COOKIE) {
-        let _ = app.db(move |st, _| super::accounts::close_session(st, &token)).await;
+        let _ = app
+            .db(move |st, _| super::accounts::close_session(st, &token))
+            .await;
     }
     let mut r = Redirect::to("/login").into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(COOKIE, "", 0));
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(COOKIE, "", 0));
     r
 }
 
@@ -111,7 +135,11 @@ async fn home(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap) -> Re
             let mut out = Vec::new();
             for c in campaign::list(st)? {
                 let progress = campaign::progress(st, c.id)?;
-                let mine = progress.iter().find(|p| p.reviewer == me).cloned().unwrap_or_default();
+                let mine = progress
+                    .iter()
+                    .find(|p| p.reviewer == me)
+                    .cloned()
+                    .unwrap_or_default();
                 let total: usize = progress.iter().map(|p| p.total).sum();
                 let pending: usize = progress.iter().map(|p| p.pending).sum();
                 out.push(json!({"campaign": c, "mine": mine, "total": total, "pending": pending}));
@@ -154,7 +182,13 @@ struct ItemsQuery {
     all: Option<String>,
 }
 
-async fn items_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Path(id): Path<i64>, Query(q): Query<ItemsQuery>) -> Response {
+async fn items_page(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<ItemsQuery>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -183,7 +217,12 @@ async fn items_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap,
     }
 }
 
-async fn item_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+async fn item_page(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -191,8 +230,12 @@ async fn item_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, 
     let got = app.db(move |st, _| Ok((campaign::item(st, id)?, ()))).await;
     match got {
         Ok((i, ())) if i.reviewer == s.account.name || s.account.role != Role::Reviewer => {
-            let c = app.db(move |st, _| campaign::get(st, &i.campaign.to_string())).await;
-            let Ok(c) = c else { return app.message(StatusCode::NOT_FOUND, "no such campaign") };
+            let c = app
+                .db(move |st, _| campaign::get(st, &i.campaign.to_string()))
+                .await;
+            let Ok(c) = c else {
+                return app.message(StatusCode::NOT_FOUND, "no such campaign");
+            };
             let can_decide = s.account.role != Role::Auditor && c.status == "open";
             app.render("items.html", context! {me => who(&s), campaign => c, people => grouped(vec![i]), count => 1, pending => 0, all => false, can_decide => can_decide, single => true})
         }
@@ -211,9 +254,18 @@ struct DecisionForm {
 }
 
 /// Applies a decision for the signed-in account; shared with the API.
-pub(super) async fn apply(app: &Arc<App>, s: &Session, id: i64, action: &str, reason: Option<String>, to: Option<String>) -> crate::Result<Item> {
+pub(super) async fn apply(
+    app: &Arc<App>,
+    s: &Session,
+    id: i64,
+    action: &str,
+    reason: Option<String>,
+    to: Option<String>,
+) -> crate::Result<Item> {
     if s.account.role == Role::Auditor {
-        return Err(crate::Error::refused("an auditor reads and changes nothing"));
+        return Err(crate::Error::refused(
+            "an auditor reads and changes nothing",
+        ));
     }
     let d = match action {
         "approve" => Decision::Approve,
@@ -221,15 +273,29 @@ pub(super) async fn apply(app: &Arc<App>, s: &Session, id: i64, action: &str, re
         "reassign" => Decision::Reassign(to.unwrap_or_default()),
         other => return Err(crate::Error::refused(format!("unknown decision `{other}`"))),
     };
-    let (name, session, officer) = (s.account.name.clone(), s.id.clone(), s.account.role == Role::Officer);
+    let (name, session, officer) = (
+        s.account.name.clone(),
+        s.id.clone(),
+        s.account.role == Role::Officer,
+    );
     app.db(move |st, key| {
-        let actor = Actor { name: &name, session: &session, officer };
+        let actor = Actor {
+            name: &name,
+            session: &session,
+            officer,
+        };
         decide::decide(st, key, id, &actor, &d, reason.as_deref())
     })
     .await
 }
 
-async fn decision(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Path(id): Path<i64>, Form(f): Form<DecisionForm>) -> Response {
+async fn decision(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionForm>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -243,7 +309,12 @@ async fn decision(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, P
     }
 }
 
-async fn progress_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+async fn progress_page(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -265,7 +336,11 @@ async fn progress_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderM
             let today = chrono::Utc::now().date_naive().to_string();
             let overdue = c.status == "open" && c.due < today;
             let orphans: Vec<&Item> = items.iter().filter(|i| i.orphan).collect();
-            let overdue_items: Vec<&Item> = if overdue { items.iter().filter(|i| i.status == "pending").collect() } else { Vec::new() };
+            let overdue_items: Vec<&Item> = if overdue {
+                items.iter().filter(|i| i.status == "pending").collect()
+            } else {
+                Vec::new()
+            };
             app.render(
                 "progress.html",
                 context! {me => who(&s), campaign => c, progress => progress, orphans => orphans, overdue => overdue_items, head => head, officer => s.account.role == Role::Officer},
@@ -275,7 +350,12 @@ async fn progress_page(State(app): State<Arc<App>>, addr: Addr, headers: HeaderM
     }
 }
 
-async fn export_file(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap, Path((id, format)): Path<(i64, String)>) -> Response {
+async fn export_file(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path((id, format)): Path<(i64, String)>,
+) -> Response {
     let s = match signed_in(&app, &headers, &addr).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -296,7 +376,10 @@ async fn export_file(State(app): State<Arc<App>>, addr: Addr, headers: HeaderMap
             let dir = std::env::temp_dir().join(format!("phiward-export-{}", std::process::id()));
             let e = export::export(st, key, &c, &[fmt], &dir, &name, &session)?;
             let path = e.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-            let body = std::fs::read(&path).map_err(|source| crate::Error::Io { path: path.display().to_string(), source })?;
+            let body = std::fs::read(&path).map_err(|source| crate::Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
             Ok((c.name, body, e.head_seq, e.head_hash))
         })
         .await;

@@ -53,7 +53,12 @@ fn with_record(m: &Meta, a: &Audit<'_>, record: &[crate::Recertified]) -> Vec<Fi
                 (_, Some(o)) => (Status::Fail, format!("`{}`: {o}", r.principal)),
                 (Some(t), None) if (a.now - *t).num_days() <= period => (
                     Status::Pass,
-                    format!("`{}` was recertified on {} (campaign `{}`)", r.principal, t.date_naive(), r.campaign),
+                    format!(
+                        "`{}` was recertified on {} (campaign `{}`)",
+                        r.principal,
+                        t.date_naive(),
+                        r.campaign
+                    ),
                 ),
                 (Some(t), None) => (
                     Status::Fail,
@@ -63,7 +68,10 @@ fn with_record(m: &Meta, a: &Audit<'_>, record: &[crate::Recertified]) -> Vec<Fi
                         t.date_naive()
                     ),
                 ),
-                (None, None) => (Status::Fail, format!("`{}` was never recertified", r.principal)),
+                (None, None) => (
+                    Status::Fail,
+                    format!("`{}` was never recertified", r.principal),
+                ),
             };
             let mut f = m.finding(status, &r.principal, message);
             f.principal = Some(r.principal.clone());
@@ -71,14 +79,21 @@ fn with_record(m: &Meta, a: &Audit<'_>, record: &[crate::Recertified]) -> Vec<Fi
             f
         })
         .collect();
-    let covered: std::collections::HashSet<&str> = record.iter().map(|r| r.principal.as_str()).collect();
-    for p in a.access.principals.iter().filter(|p| {
-        p.kind == PrincipalType::User && !covered.contains(p.arn.as_str())
-    }) {
+    let covered: std::collections::HashSet<&str> =
+        record.iter().map(|r| r.principal.as_str()).collect();
+    for p in a
+        .access
+        .principals
+        .iter()
+        .filter(|p| p.kind == PrincipalType::User && !covered.contains(p.arn.as_str()))
+    {
         let mut f = m.finding(
             Status::Fail,
             &p.arn,
-            format!("user `{}` is in no completed recertification campaign", p.name),
+            format!(
+                "user `{}` is in no completed recertification campaign",
+                p.name
+            ),
         );
         f.principal = Some(p.arn.clone());
         out.push(f);
