@@ -7,7 +7,12 @@
 //!
 //! `SERVE_LOAD_ITEMS` and `SERVE_LOAD_REVIEWERS` change the size.
 
-#![expect(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "a benchmark fails loudly")]
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a benchmark fails loudly"
+)]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -31,10 +36,19 @@ impl Conn {
     fn new(addr: &str) -> Conn {
         let s = TcpStream::connect(addr).unwrap();
         s.set_nodelay(true).unwrap();
-        Conn { r: BufReader::new(s), addr: addr.to_string() }
+        Conn {
+            r: BufReader::new(s),
+            addr: addr.to_string(),
+        }
     }
 
-    fn call(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Vec<(String, String)>, String) {
+    fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Vec<(String, String)>, String) {
         let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nContent-Type: application/json\r\n", self.addr, body.len());
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
@@ -44,7 +58,11 @@ impl Conn {
         self.r.get_mut().write_all(req.as_bytes()).unwrap();
         let mut line = String::new();
         self.r.read_line(&mut line).unwrap();
-        let status: u16 = line.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         let mut headers = Vec::new();
         let mut len = 0usize;
         loop {
@@ -68,7 +86,10 @@ impl Conn {
 }
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn main() {
@@ -98,7 +119,10 @@ fn main() {
             }
         })
         .collect();
-    let built = Built { rights, ..Default::default() };
+    let built = Built {
+        rights,
+        ..Default::default()
+    };
     let start = Start {
         name: "load",
         due: chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap(),
@@ -113,28 +137,59 @@ fn main() {
     let mut secrets = Vec::new();
     for r in 0..n_reviewers {
         let name = format!("reviewer-{r:02}");
-        secrets.push((name.clone(), accounts::add(&store, &name, Role::Reviewer, None, PASSWORD).unwrap()));
+        secrets.push((
+            name.clone(),
+            accounts::add(&store, &name, Role::Reviewer, None, PASSWORD).unwrap(),
+        ));
     }
-    eprintln!("setup: {n_items} items, {n_reviewers} reviewers in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "setup: {n_items} items, {n_reviewers} reviewers in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let app = web::App::new(store, key, web::Options::default()).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     rt.spawn(web::serve(listener, app));
     // Sign everyone in and fetch their items first: the measured part is deciding.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let mut clients = Vec::new();
     for (name, secret) in &secrets {
         let mut c = Conn::new(&addr);
         let code = phiward_certify::totp::at(secret, now).unwrap();
-        let body = serde_json::json!({"name": name, "password": PASSWORD, "code": code}).to_string();
+        let body =
+            serde_json::json!({"name": name, "password": PASSWORD, "code": code}).to_string();
         let (st, h, b) = c.call("POST", "/api/session", &[], &body);
         assert_eq!(st, 200, "{b}");
-        let cookie = h.iter().find(|(k, _)| k == "set-cookie").unwrap().1.split(';').next().unwrap().to_string();
-        let csrf = serde_json::from_str::<serde_json::Value>(&b).unwrap()["csrf"].as_str().unwrap().to_string();
+        let cookie = h
+            .iter()
+            .find(|(k, _)| k == "set-cookie")
+            .unwrap()
+            .1
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let csrf = serde_json::from_str::<serde_json::Value>(&b).unwrap()["csrf"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let (st, _, b) = c.call("GET", "/api/items?reviewer=me", &[("Cookie", &cookie)], "");
         assert_eq!(st, 200);
-        let ids: Vec<i64> = serde_json::from_str::<Vec<serde_json::Value>>(&b).unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        let ids: Vec<i64> = serde_json::from_str::<Vec<serde_json::Value>>(&b)
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
         clients.push((c, cookie, csrf, ids));
     }
     let t = Instant::now();
@@ -143,10 +198,16 @@ fn main() {
         .map(|(mut c, cookie, csrf, ids)| {
             std::thread::spawn(move || {
                 let mut lat = Vec::with_capacity(ids.len());
-                let body = serde_json::json!({"decision": "approve", "reason": "still needed"}).to_string();
+                let body = serde_json::json!({"decision": "approve", "reason": "still needed"})
+                    .to_string();
                 for id in ids {
                     let s = Instant::now();
-                    let (st, _, b) = c.call("POST", &format!("/api/items/{id}/decision"), &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], &body);
+                    let (st, _, b) = c.call(
+                        "POST",
+                        &format!("/api/items/{id}/decision"),
+                        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+                        &body,
+                    );
                     assert_eq!(st, 200, "{b}");
                     lat.push(s.elapsed());
                 }
@@ -154,10 +215,14 @@ fn main() {
             })
         })
         .collect();
-    let mut lat: Vec<Duration> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let mut lat: Vec<Duration> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
     let wall = t.elapsed();
     lat.sort();
-    let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
+    let pct =
+        |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
     println!(
         "serve_load: {} decisions by {n_reviewers} reviewers in {:.1} s: {:.0} decisions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         lat.len(),
@@ -170,11 +235,22 @@ fn main() {
     );
     drop(rt);
     let store = Store::open_existing(&db).unwrap();
-    let approved: i64 = store.conn.query_row("SELECT COUNT(*) FROM items WHERE status = 'approved'", [], |r| r.get(0)).unwrap();
+    let approved: i64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM items WHERE status = 'approved'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(approved as usize, lat.len(), "lost decisions");
     let key = Key::load(&phiward_certify::keys::default_path(&db)).unwrap();
     let t = Instant::now();
     let v = phiward_certify::verify::verify(&store, &key.public(), None).unwrap();
     assert!(v.ok(), "{:?}", v.problems.first());
-    println!("no decision lost ({approved} approved); verify: {} entries intact in {:.1} s", v.entries, t.elapsed().as_secs_f64());
+    println!(
+        "no decision lost ({approved} approved); verify: {} entries intact in {:.1} s",
+        v.entries,
+        t.elapsed().as_secs_f64()
+    );
 }

@@ -213,7 +213,7 @@ pub fn run(args: &Args) -> Result<u8> {
             ));
         }
     }
-    let recertified = crate::certify_cmd::recertified(
+    let recertified = crate::certify_out::recertified(
         &args.certify_store,
         &args.config,
         &args.snapshot,

@@ -10,7 +10,6 @@ use phiward_certify::campaign::{self, Start, Unreviewed};
 use phiward_certify::decide::{self, Actor, Decision};
 use phiward_certify::keys::{self, Key};
 use phiward_certify::store::Store;
-use phiward_certify::verify::{self, Head};
 use phiward_certify::{close, setup};
 
 use crate::exit;
@@ -68,7 +67,7 @@ impl StoreArgs {
 }
 
 /// Refuses a key that is not the one the store was started with.
-fn check_key(store: &Store, key: &Key) -> Result<()> {
+pub(crate) fn check_key(store: &Store, key: &Key) -> Result<()> {
     match store.meta("public_key")? {
         Some(k) if k != key.public_hex() => bail!(
             "the key `{}` is not the key this store's ledger is signed with",
@@ -80,7 +79,7 @@ fn check_key(store: &Store, key: &Key) -> Result<()> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+pub enum Format {
     Text,
     Json,
 }
@@ -132,7 +131,7 @@ enum Cmd {
         actor: Option<String>,
     },
     /// Verify the ledger's hashes, signatures and order, and the tables against it.
-    Verify(VerifyArgs),
+    Verify(crate::certify_out::VerifyArgs),
     /// The AWS CLI commands that remove each revoked right, proved on a copy of the snapshot.
     Plan(crate::certify_out::PlanArgs),
     /// The evidence pack: every item, decision and statement, with a SHA-256 manifest.
@@ -206,23 +205,6 @@ struct DecideArgs {
     store: StoreArgs,
 }
 
-#[derive(Debug, clap::Args)]
-struct VerifyArgs {
-    /// The campaign store.
-    store: PathBuf,
-    /// The head an export printed (`SEQ:HASH` or `HASH`): entries removed after it are found.
-    #[arg(long, value_name = "HASH")]
-    head: Option<String>,
-    /// The signing key file (default: STORE.key); its public half verifies.
-    #[arg(long, value_name = "FILE")]
-    key: Option<PathBuf>,
-    /// The public key (hex), when the key file is not at hand.
-    #[arg(long, value_name = "HEX")]
-    public_key: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-}
-
 /// `cli:<user>:<pid>`: where a command-line decision came from.
 pub fn session() -> String {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
@@ -233,7 +215,7 @@ fn user() -> String {
     std::env::var("USER").unwrap_or_else(|_| "officer".into())
 }
 
-fn print_json(v: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(v: &impl serde::Serialize) -> Result<()> {
     say!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
@@ -275,7 +257,7 @@ pub fn run(args: &Args) -> Result<u8> {
             );
             Ok(exit::OK)
         }
-        Cmd::Verify(a) => verify_cmd(a),
+        Cmd::Verify(a) => crate::certify_out::verify_cmd(a),
         Cmd::Plan(a) => crate::certify_out::plan(a),
         Cmd::Export(a) => crate::certify_out::export(a),
         Cmd::Account(a) => crate::serve_cmd::account(a),
@@ -521,65 +503,6 @@ fn diff(which: &str, sa: &StoreArgs, format: Format) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
-    let store = Store::open_existing(&a.store)?;
-    let mut notes = Vec::new();
-    let public = if let Some(hexed) = &a.public_key {
-        keys::public_from_hex(hexed).context("--public-key: not an Ed25519 public key in hex")?
-    } else {
-        let path = a
-            .key
-            .clone()
-            .unwrap_or_else(|| keys::default_path(&a.store));
-        if path.exists() {
-            Key::load(&path)?.public()
-        } else {
-            notes.push(format!(
-                "no key file `{}` or --public-key: trusting the public key recorded in the store itself",
-                path.display()
-            ));
-            let hexed = store
-                .meta("public_key")?
-                .context("the store records no public key")?;
-            keys::public_from_hex(&hexed).context("the store's public key is malformed")?
-        }
-    };
-    let head =
-        match &a.head {
-            Some(h) => Some(Head::parse(h).with_context(|| {
-                format!("--head `{h}`: expected HASH or SEQ:HASH (64 hex digits)")
-            })?),
-            None => None,
-        };
-    let mut v = verify::verify(&store, &public, head.as_ref())?;
-    v.notes.extend(notes);
-    if a.format == Format::Json {
-        print_json(&v)?;
-    } else {
-        for p in &v.problems {
-            say!("TAMPERED: {p}");
-        }
-        for n in &v.notes {
-            say!("note: {n}");
-        }
-        let head = v
-            .head
-            .as_ref()
-            .map(|(s, h)| format!("{s}:{h}"))
-            .unwrap_or_else(|| "(empty)".into());
-        if v.ok() {
-            say!("ledger intact: {} entries, head {head}", v.entries);
-        } else {
-            say!(
-                "ledger NOT intact: {} problems in {} entries",
-                v.problems.len(),
-                v.entries
-            );
-        }
-    }
-    Ok(if v.ok() { exit::OK } else { exit::FAILED })
-}
-
 /// The web app's store and key, for `serve`.
 pub fn open_for_serve(store: &Path, key: Option<&Path>) -> Result<(Store, Key)> {
     let key = key
@@ -600,45 +523,4 @@ pub fn password_stdin() -> Result<String> {
         bail!("the password must be at least 12 characters");
     }
     Ok(p)
-}
-
-/// The recertification record for `phiward audit` (CERT-002): `--certify-store`, else
-/// `[recertification] store` relative to the configuration file; verified first.
-pub fn recertified(
-    explicit: &Option<PathBuf>,
-    config_file: &Option<PathBuf>,
-    snapshot: &Path,
-    config: &phiward_checks::Config,
-) -> Result<Option<Vec<phiward_checks::Recertified>>> {
-    let path = match (explicit, &config.recertification.store) {
-        (Some(p), _) => p.clone(),
-        (None, Some(rel)) => {
-            let base = match config_file {
-                Some(c) => c.parent().map(Path::to_path_buf).unwrap_or_default(),
-                None if snapshot.join("phiward.toml").is_file() => snapshot.to_path_buf(),
-                None => PathBuf::from("."),
-            };
-            base.join(rel)
-        }
-        (None, None) => return Ok(None),
-    };
-    let store = Store::open_existing(&path)?;
-    let public = match Key::load(&keys::default_path(&path)) {
-        Ok(k) => k.public(),
-        Err(_) => {
-            let hexed = store
-                .meta("public_key")?
-                .context("the campaign store records no public key")?;
-            keys::public_from_hex(&hexed).context("the campaign store's public key is malformed")?
-        }
-    };
-    let v = verify::verify(&store, &public, None)?;
-    if !v.ok() {
-        bail!(
-            "the campaign store `{}` does not verify ({}); run `phiward certify verify`",
-            path.display(),
-            v.problems.first().cloned().unwrap_or_default()
-        );
-    }
-    Ok(Some(phiward_certify::certs::recertified(&store)?))
 }

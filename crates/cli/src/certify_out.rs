@@ -1,14 +1,21 @@
-//! `phiward certify plan` and `phiward certify export`.
+//! `phiward certify plan`, `export` and `verify`, and the record `phiward audit` reads.
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use phiward_access::people::{self, PeopleOptions};
 use phiward_certify::campaign;
-use phiward_certify::export::{self, Format};
+use phiward_certify::export;
 use phiward_certify::plan;
 
-use crate::certify_cmd::{say, session};
+use std::path::Path;
+
+use anyhow::bail;
+use phiward_certify::keys::{self, Key};
+use phiward_certify::store::Store;
+use phiward_certify::verify::{self, Head};
+
+use crate::certify_cmd::{print_json, say, session, Format};
 use crate::exit;
 
 #[derive(Debug, clap::Args)]
@@ -117,13 +124,13 @@ pub fn plan(a: &PlanArgs) -> Result<u8> {
 pub fn export(a: &ExportArgs) -> Result<u8> {
     let (mut store, key) = a.store.open()?;
     let c = campaign::get(&store, &a.campaign)?;
-    let formats: Vec<Format> = a
+    let formats: Vec<export::Format> = a
         .format
         .iter()
         .map(|f| match f {
-            ExportFormat::Csv => Format::Csv,
-            ExportFormat::Json => Format::Json,
-            ExportFormat::Html => Format::Html,
+            ExportFormat::Csv => export::Format::Csv,
+            ExportFormat::Json => export::Format::Json,
+            ExportFormat::Html => export::Format::Html,
         })
         .collect();
     let actor = a
@@ -145,4 +152,121 @@ pub fn export(a: &ExportArgs) -> Result<u8> {
         e.head_hash
     );
     Ok(exit::OK)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The campaign store.
+    store: PathBuf,
+    /// The head an export printed (`SEQ:HASH` or `HASH`): entries removed after it are found.
+    #[arg(long, value_name = "HASH")]
+    head: Option<String>,
+    /// The signing key file (default: STORE.key); its public half verifies.
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// The public key (hex), when the key file is not at hand.
+    #[arg(long, value_name = "HEX")]
+    public_key: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn verify_cmd(a: &VerifyArgs) -> Result<u8> {
+    let store = Store::open_existing(&a.store)?;
+    let mut notes = Vec::new();
+    let public = if let Some(hexed) = &a.public_key {
+        keys::public_from_hex(hexed).context("--public-key: not an Ed25519 public key in hex")?
+    } else {
+        let path = a
+            .key
+            .clone()
+            .unwrap_or_else(|| keys::default_path(&a.store));
+        if path.exists() {
+            Key::load(&path)?.public()
+        } else {
+            notes.push(format!(
+                "no key file `{}` or --public-key: trusting the public key recorded in the store itself",
+                path.display()
+            ));
+            let hexed = store
+                .meta("public_key")?
+                .context("the store records no public key")?;
+            keys::public_from_hex(&hexed).context("the store's public key is malformed")?
+        }
+    };
+    let head =
+        match &a.head {
+            Some(h) => Some(Head::parse(h).with_context(|| {
+                format!("--head `{h}`: expected HASH or SEQ:HASH (64 hex digits)")
+            })?),
+            None => None,
+        };
+    let mut v = verify::verify(&store, &public, head.as_ref())?;
+    v.notes.extend(notes);
+    if a.format == Format::Json {
+        print_json(&v)?;
+    } else {
+        for p in &v.problems {
+            say!("TAMPERED: {p}");
+        }
+        for n in &v.notes {
+            say!("note: {n}");
+        }
+        let head = v
+            .head
+            .as_ref()
+            .map(|(s, h)| format!("{s}:{h}"))
+            .unwrap_or_else(|| "(empty)".into());
+        if v.ok() {
+            say!("ledger intact: {} entries, head {head}", v.entries);
+        } else {
+            say!(
+                "ledger NOT intact: {} problems in {} entries",
+                v.problems.len(),
+                v.entries
+            );
+        }
+    }
+    Ok(if v.ok() { exit::OK } else { exit::FAILED })
+}
+
+/// The recertification record for `phiward audit` (CERT-002): `--certify-store`, else
+/// `[recertification] store` relative to the configuration file; verified first.
+pub fn recertified(
+    explicit: &Option<PathBuf>,
+    config_file: &Option<PathBuf>,
+    snapshot: &Path,
+    config: &phiward_checks::Config,
+) -> Result<Option<Vec<phiward_checks::Recertified>>> {
+    let path = match (explicit, &config.recertification.store) {
+        (Some(p), _) => p.clone(),
+        (None, Some(rel)) => {
+            let base = match config_file {
+                Some(c) => c.parent().map(Path::to_path_buf).unwrap_or_default(),
+                None if snapshot.join("phiward.toml").is_file() => snapshot.to_path_buf(),
+                None => PathBuf::from("."),
+            };
+            base.join(rel)
+        }
+        (None, None) => return Ok(None),
+    };
+    let store = Store::open_existing(&path)?;
+    let public = match Key::load(&keys::default_path(&path)) {
+        Ok(k) => k.public(),
+        Err(_) => {
+            let hexed = store
+                .meta("public_key")?
+                .context("the campaign store records no public key")?;
+            keys::public_from_hex(&hexed).context("the campaign store's public key is malformed")?
+        }
+    };
+    let v = verify::verify(&store, &public, None)?;
+    if !v.ok() {
+        bail!(
+            "the campaign store `{}` does not verify ({}); run `phiward certify verify`",
+            path.display(),
+            v.problems.first().cloned().unwrap_or_default()
+        );
+    }
+    Ok(Some(phiward_certify::certs::recertified(&store)?))
 }
