@@ -7,12 +7,7 @@
 //!
 //! `SERVE_LOAD_ITEMS` and `SERVE_LOAD_REVIEWERS` change the size.
 
-#![expect(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "a benchmark fails loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "a benchmark fails loudly")]
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
