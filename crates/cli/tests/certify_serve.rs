@@ -231,3 +231,66 @@ fn kill_9_during_a_burst_of_decisions_loses_no_acknowledged_decision() {
         .count();
     assert!(approved > 0);
 }
+
+#[test]
+fn the_identity_header_is_believed_from_the_trusted_proxy_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = campaign(dir.path());
+    let trusted = Server::start_with(
+        &store,
+        &[
+            "--trust-header",
+            "X-Forwarded-User",
+            "--trusted-proxy",
+            "127.0.0.1",
+        ],
+    );
+    let r = http(
+        &trusted.addr,
+        "GET",
+        "/api/items?reviewer=me",
+        &[("X-Forwarded-User", "cmo-wright")],
+        "",
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["reviewer"] == "cmo-wright"));
+    // Unknown names and password sign-in are refused in this mode.
+    let r = http(
+        &trusted.addr,
+        "GET",
+        "/api/items",
+        &[("X-Forwarded-User", "mallory")],
+        "",
+    )
+    .unwrap();
+    assert_eq!(r.status, 401);
+    let r = http(&trusted.addr, "POST", "/api/session", &[("Content-Type", "application/json")],
+        &serde_json::json!({"name": "cmo-wright", "password": certify_kit::PASSWORD, "code": "000000"}).to_string()).unwrap();
+    assert_eq!(r.status, 403);
+    drop(trusted);
+    // From any other address the header is ignored.
+    let other = Server::start_with(
+        &store,
+        &[
+            "--trust-header",
+            "X-Forwarded-User",
+            "--trusted-proxy",
+            "10.0.0.5",
+        ],
+    );
+    let r = http(
+        &other.addr,
+        "GET",
+        "/api/items",
+        &[("X-Forwarded-User", "cmo-wright")],
+        "",
+    )
+    .unwrap();
+    assert_eq!(r.status, 401);
+}

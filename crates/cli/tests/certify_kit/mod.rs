@@ -116,6 +116,10 @@ pub struct Server {
 
 impl Server {
     pub fn start(store: &Path) -> Server {
+        Server::start_with(store, &[])
+    }
+
+    pub fn start_with(store: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_phiward"))
             .args([
                 "serve",
@@ -123,6 +127,7 @@ impl Server {
                 "--bind",
                 "127.0.0.1:0",
             ])
+            .args(extra)
             .current_dir(root())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
