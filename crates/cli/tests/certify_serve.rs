@@ -132,6 +132,31 @@ fn a_reviewer_reaches_only_their_items_and_every_post_needs_the_csrf_token() {
         .status,
         400
     );
+    // Bulk approval: nothing is unchanged in a first campaign.
+    let r = http(
+        a,
+        "POST",
+        "/api/campaigns/1/approve-unchanged",
+        &[
+            ("Cookie", &cmo.0),
+            ("X-CSRF-Token", &cmo.1),
+            ("Content-Type", "application/json"),
+        ],
+        "{}",
+    )
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["approved"], 0);
+    assert!(r.json()["left_changed"].as_u64().unwrap() > 0);
+    let r = http(
+        a,
+        "POST",
+        "/api/campaigns/1/approve-unchanged",
+        &[("Cookie", &cmo.0), ("Content-Type", "application/json")],
+        "{}",
+    )
+    .unwrap();
+    assert_eq!(r.status, 403);
     // The auditor reads everything and changes nothing.
     let aud = api_session(a, "auditor", &code(&secrets["auditor"], 0));
     assert_eq!(

@@ -202,7 +202,10 @@ pub fn open_session(store: &Store, account: &Account, ttl_secs: i64) -> Result<(
     let now = chrono::Utc::now().timestamp();
     let expires = now + ttl_secs;
     // Expired sessions are of no use to anyone: drop them as new ones open.
-    store.conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now]).db(&store.path)?;
+    store
+        .conn
+        .execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
+        .db(&store.path)?;
     store
         .conn
         .execute(

@@ -1,8 +1,8 @@
 //! The JSON API, with the pages' authentication: `POST /api/session` signs in (password
 //! and TOTP code) and sets the same session cookie; `GET /api/campaigns`, `GET
 //! /api/items?reviewer=me[&campaign=ID]`, `GET /api/items/{id}` and `POST
-//! /api/items/{id}/decision` (with the session's `X-CSRF-Token` header) act as the
-//! pages do, with the same ownership checks.
+//! /api/items/{id}/decision` and `POST /api/campaigns/{id}/approve-unchanged` (with the
+//! session's `X-CSRF-Token` header) act as the pages do, with the same ownership checks.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,6 +26,7 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/api/items", get(items))
         .route("/api/items/{id}", get(item))
         .route("/api/items/{id}/decision", post(decision))
+        .route("/api/campaigns/{id}/approve-unchanged", post(bulk))
 }
 
 fn fail(status: StatusCode, message: &str) -> Response {
@@ -191,6 +192,37 @@ async fn decision(
     }
     match super::pages::apply(&app, &s, id, &b.decision, b.reason, b.to).await {
         Ok(i) => Json(i).into_response(),
+        Err(e) => err(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct BulkBody {
+    reason: Option<String>,
+}
+
+/// Approves the caller's pending items whose right did not change since the last
+/// campaign approved it (PHI items only with a reason).
+async fn bulk(
+    State(app): State<Arc<App>>,
+    addr: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(b): Json<BulkBody>,
+) -> Response {
+    let s = match auth(&app, &headers, &addr).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !same_token(&s.csrf, token) {
+        return fail(StatusCode::FORBIDDEN, "missing or wrong X-CSRF-Token");
+    }
+    match super::pages::bulk(&app, &s, id, b.reason).await {
+        Ok(done) => Json(done).into_response(),
         Err(e) => err(&e),
     }
 }

@@ -32,6 +32,7 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/campaigns/{id}/export/{format}", get(export_file))
         .route("/items/{id}", get(item_page))
         .route("/items/{id}/decision", post(decision))
+        .route("/campaigns/{id}/approve-unchanged", post(bulk_form))
 }
 
 type Addr = ConnectInfo<SocketAddr>;
@@ -398,6 +399,56 @@ async fn export_file(
             }
             r
         }
+        Err(e) => error_response(&app, &e),
+    }
+}
+
+/// Bulk approval of the signed-in reviewer's unchanged items; shared with the API.
+pub(super) async fn bulk(
+    app: &Arc<App>,
+    s: &Session,
+    campaign: i64,
+    reason: Option<String>,
+) -> crate::Result<decide::Bulk> {
+    if s.account.role == Role::Auditor {
+        return Err(crate::Error::refused(
+            "an auditor reads and changes nothing",
+        ));
+    }
+    let (name, session) = (s.account.name.clone(), s.id.clone());
+    app.db(move |st, key| {
+        let actor = Actor {
+            name: &name,
+            session: &session,
+            officer: false,
+        };
+        decide::approve_unchanged(st, key, campaign, &actor, reason.as_deref())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    reason: Option<String>,
+    csrf: String,
+}
+
+async fn bulk_form(
+    State(app): State<Arc<App>>,
+    addr: Addr,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(f): Form<BulkForm>,
+) -> Response {
+    let s = match signed_in(&app, &headers, &addr).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !same_token(&s.csrf, &f.csrf) {
+        return app.message(StatusCode::FORBIDDEN, "the form's CSRF token is not valid");
+    }
+    match bulk(&app, &s, id, f.reason).await {
+        Ok(_) => Redirect::to(&format!("/campaigns/{id}")).into_response(),
         Err(e) => error_response(&app, &e),
     }
 }
