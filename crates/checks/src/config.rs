@@ -31,6 +31,11 @@
 //! owner_tags = ["owner", "manager"]
 //! end_tags = ["contract-end", "end-date"]
 //! period_days = 90
+//! manager_tag = "Manager"                # phiward certify: who reviews a person's access
+//! fallback_reviewers = ["privacy-officer"]
+//! unreviewed = "flag"                    # keep | revoke | flag
+//! directory = "directory.csv"            # employee,manager,email
+//! store = "certify.db"                   # the campaign store CERT-002 reads
 //!
 //! [rotation]                           # `phiward rotate` (docs/rotation.md)
 //! period_days = 16                     # each key is active this many days
@@ -152,6 +157,19 @@ pub struct Recertification {
     pub end_tags: Vec<String>,
     /// Longest time between two recertifications of a principal, in days (CERT-002).
     pub period_days: i64,
+    /// `phiward certify`: the tag on a person's user or role naming their manager.
+    pub manager_tag: Option<String>,
+    /// `phiward certify`: reviewers of items whose person has no known manager.
+    pub fallback_reviewers: Vec<String>,
+    /// `phiward certify`: what happens to items unreviewed at close: `keep`, `revoke`
+    /// or `flag` (the default: CERT-002 fails them).
+    pub unreviewed: String,
+    /// `phiward certify`: the directory export (`employee,manager,email` CSV), relative
+    /// to the configuration file.
+    pub directory: Option<String>,
+    /// The campaign store CERT-002 reads (`phiward audit --certify-store` wins), relative
+    /// to the configuration file.
+    pub store: Option<String>,
 }
 
 /// `[rotation]`: the two-key overlap schedule of `phiward rotate` (docs/rotation.md).
@@ -263,6 +281,11 @@ impl Default for Recertification {
             owner_tags: vec!["owner".into(), "manager".into()],
             end_tags: vec!["contract-end".into(), "end-date".into(), "expires".into()],
             period_days: 90,
+            manager_tag: None,
+            fallback_reviewers: Vec::new(),
+            unreviewed: "flag".into(),
+            directory: None,
+            store: None,
         }
     }
 }

@@ -57,6 +57,21 @@ pub struct Audit<'a> {
     pub detections: Option<&'a phiward_trail::detect::Detections>,
     /// What each principal used in those logs (LP-008), if any.
     pub usage: Option<&'a phiward_trail::usage::Usage>,
+    /// What the recertification record (`phiward certify`) says, if given (CERT-002).
+    pub recertified: Option<&'a [Recertified]>,
+}
+
+/// One principal in the recertification record (`phiward certify`'s campaign store).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recertified {
+    /// The user's or role's ARN.
+    pub principal: String,
+    /// The newest completed campaign that covered it.
+    pub campaign: String,
+    /// When that campaign closed, unless items of the principal were left unreviewed.
+    pub certified_at: Option<DateTime<Utc>>,
+    /// What is outstanding (items flagged because nobody reviewed them).
+    pub outstanding: Vec<String>,
 }
 
 impl<'a> Audit<'a> {
@@ -80,7 +95,14 @@ impl<'a> Audit<'a> {
             lints: OnceLock::new(),
             detections: None,
             usage: None,
+            recertified: None,
         }
+    }
+
+    /// The audit, also reading the recertification record (CERT-002).
+    pub fn with_recertified(mut self, r: &'a [Recertified]) -> Audit<'a> {
+        self.recertified = Some(r);
+        self
     }
 
     /// The audit, also reading what CloudTrail logs show (LOG-013).

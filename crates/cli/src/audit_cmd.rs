@@ -75,6 +75,11 @@ pub struct Args {
     /// `cloudtrail-logs/`, when there is one.
     #[arg(long, value_name = "PATH")]
     logs: Vec<PathBuf>,
+    /// The recertification record CERT-002 reads: a `phiward certify` campaign store
+    /// (default: `[recertification] store` in the configuration, relative to it). Its
+    /// ledger is verified first.
+    #[arg(long, value_name = "FILE")]
+    certify_store: Option<PathBuf>,
 }
 
 /// What the CloudTrail logs show: detections (LOG-013) and usage (LP-008), read in one
@@ -208,7 +213,16 @@ pub fn run(args: &Args) -> Result<u8> {
             ));
         }
     }
+    let recertified = crate::certify_out::recertified(
+        &args.certify_store,
+        &args.config,
+        &args.snapshot,
+        &config,
+    )?;
     let mut audit = Audit::new(snap, &access, now, &config);
+    if let Some(r) = &recertified {
+        audit = audit.with_recertified(r);
+    }
     if let Some(r) = &logs {
         audit = audit.with_review(r);
     }

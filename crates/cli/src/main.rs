@@ -9,6 +9,8 @@ mod access_report_cmd;
 mod actions;
 mod audit_cmd;
 mod bar;
+mod certify_cmd;
+mod certify_out;
 mod collect_cmd;
 mod explain;
 mod explain_cmd;
@@ -17,6 +19,7 @@ mod iac_cmd;
 mod lint;
 mod paths_cmd;
 mod rotate_cmd;
+mod serve_cmd;
 mod simulate;
 mod snapshot_cmd;
 mod trail_cmd;
@@ -70,6 +73,10 @@ enum Command {
     Fix(Box<fix_cmd::Args>),
     /// Access-key rotation on the two-key overlap schedule: plan it, and run it safely.
     Rotate(Box<rotate_cmd::Args>),
+    /// Access recertification campaigns, their signed ledger, revocation plans and evidence.
+    Certify(Box<certify_cmd::Args>),
+    /// The recertification web app: reviewers decide, officers follow, auditors read.
+    Serve(Box<serve_cmd::Args>),
 }
 
 /// Exit codes shared by every command.
@@ -100,6 +107,8 @@ fn main() -> ExitCode {
         Command::Iac(args) => iac_cmd::run(&args),
         Command::Fix(args) => fix_cmd::run(&args),
         Command::Rotate(args) => rotate_cmd::run(&args),
+        Command::Certify(args) => certify_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
     };
     match code {
         Ok(c) => ExitCode::from(c),
