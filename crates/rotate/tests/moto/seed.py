@@ -26,17 +26,24 @@ def client(service, url, key, secret, account=None):
     return c
 
 
+ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
 def main(cmd, url, *rest):
     if cmd == "account":
         account = "8" + "".join(random.choice("0123456789") for _ in range(11))
         iam = client("iam", url, "testing", "testing", account)
         iam.create_user(UserName="rotation-admin", Tags=[{"Key": "rotation-exempt", "Value": "the tests' administrator"}])
+        # Other test files turn moto's IAM enforcement on for a while (collect's denied
+        # calls): with its own Allow, this account's administrator works either way.
+        iam.put_user_policy(UserName="rotation-admin", PolicyName="admin", PolicyDocument=ALLOW_ALL)
         k = iam.create_access_key(UserName="rotation-admin")["AccessKey"]
         print(json.dumps({"key": k["AccessKeyId"], "secret": k["SecretAccessKey"]}))
     elif cmd == "user":
         key, secret, name = rest
         iam = client("iam", url, key, secret)
         iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="self", PolicyDocument=ALLOW_ALL)
         k = iam.create_access_key(UserName=name)["AccessKey"]
         client("iam", url, k["AccessKeyId"], k["SecretAccessKey"]).get_user()
         # IAM dates are whole seconds: the new key's creation must come after this use.
