@@ -28,6 +28,7 @@ pub mod model;
 pub mod paths;
 pub mod people;
 pub mod query;
+mod runners;
 mod targets;
 
 pub use describe::{describe_conditions, evidence_lines};
@@ -42,3 +43,4 @@ pub use query::{
     can, decide_as, decide_one, who_can, who_can_external, Can, Capability, Condition, Decided,
     Grant, Reach, Via, WhoCan,
 };
+pub use runners::{runners, Runs, RUNNERS};

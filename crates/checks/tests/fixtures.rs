@@ -301,7 +301,7 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     let full = failing(&findings, "LP-001");
     assert!(full
         .iter()
-        .any(|f| f.message.contains("`break-fix` of user `dev-sam`")));
+        .any(|f| f.message.contains("user `dev-sam` inline policy `break-fix`")));
     assert!(full
         .iter()
         .any(|f| f.resource.ends_with("policy/old-admin-helper")));
