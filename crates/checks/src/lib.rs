@@ -5,6 +5,8 @@
 //! never by pattern-matching policy text. A check whose data was not collected says
 //! `not_evaluated`, never `pass`.
 
+#[macro_use]
+mod meta;
 mod audit;
 mod buckets;
 mod checks;
@@ -12,7 +14,6 @@ pub mod conditions;
 pub mod config;
 mod evidence;
 mod lints;
-mod meta;
 pub mod probe;
 mod run;
 
@@ -24,5 +25,5 @@ pub use evidence::{
     fact, grants_evidence, listed, listed_with, statements, EVIDENCE_GRANTS, LISTED,
 };
 pub use lints::{lint_documents, LINT_RULES};
-pub use meta::{Check, Meta};
+pub use meta::{pages, Check, Meta};
 pub use run::{run_all, run_all_timed};

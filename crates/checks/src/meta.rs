@@ -1,8 +1,29 @@
-//! A check's permanent metadata and its documentation, read from its source file.
+//! A check's permanent metadata and its documentation, from the `///` comment on its
+//! `CHECK` ([`check!`]), so that `phiward explain` and `docs/checks/` say what the code
+//! says.
 
 use phiward_report::{Finding, Severity, Status};
 
 use crate::Audit;
+
+/// Declares a check: its `///` documentation, its metadata and the function that runs
+/// it, as `pub static CHECK`.
+macro_rules! check {
+    (
+        $(#[doc = $doc:literal])*
+        pub static CHECK = Meta { $($field:ident: $value:expr),* $(,)? },
+        $run:expr $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        pub static CHECK: $crate::Check = $crate::Check {
+            meta: $crate::Meta {
+                $($field: $value,)*
+                doc: concat!($($doc, "\n"),*),
+            },
+            run: $run,
+        };
+    };
+}
 
 /// A check's permanent metadata.
 #[derive(Debug)]
@@ -19,19 +40,17 @@ pub struct Meta {
     pub hipaa: &'static [&'static str],
     /// The matching CIS AWS Foundations Benchmark control, where one exists.
     pub cis: Option<&'static str>,
-    /// The check's source file; its `//!` comment is the check's documentation.
-    pub source: &'static str,
+    /// The `///` comment on the check's `CHECK`: What, Why, Example and Fix.
+    pub doc: &'static str,
     /// How to fix a failure.
     pub remediation: &'static str,
 }
 
 impl Meta {
-    /// The check's documentation (What, Why, Fix), from its source file's `//!` comment,
-    /// so that `phiward explain` and `docs/checks/` say what the code says.
+    /// The check's documentation (What, Why, Example, Fix), one line per `///` line.
     pub fn doc(&self) -> String {
-        self.source
+        self.doc
             .lines()
-            .map_while(|l| l.strip_prefix("//!"))
             .map(|l| l.strip_prefix(' ').unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n")
@@ -124,4 +143,26 @@ pub struct Check {
     pub meta: Meta,
     /// Runs the check on an account.
     pub run: fn(&Meta, &Audit<'_>) -> Vec<Finding>,
+}
+
+/// Every generated page of `docs/checks/` (path under `docs/`, content), written and
+/// checked by `cargo xtask docs`.
+pub fn pages() -> Vec<(String, String)> {
+    let mut index = String::from(
+        "# Checks\n\nGenerated from `crates/checks/src/checks/` by `cargo xtask docs`.\n\n| id | practice | severity | title |\n| --- | --- | --- | --- |\n",
+    );
+    let mut out = Vec::new();
+    for c in crate::CHECKS {
+        let m = &c.meta;
+        index.push_str(&format!(
+            "| [{id}]({id}.md) | {} | {} | {} |\n",
+            m.practice,
+            m.severity.as_str(),
+            m.title,
+            id = m.id
+        ));
+        out.push((format!("checks/{}.md", m.id), m.page()));
+    }
+    out.push(("checks/README.md".to_string(), index));
+    out
 }

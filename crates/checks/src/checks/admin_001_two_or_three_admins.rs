@@ -1,30 +1,27 @@
-//! ADMIN-001: the number of administrator-equivalent principals is within the configured
-//! range (default 2-3).
-//!
-//! What: every IAM user and role (service-linked ones excepted) that can change its own
-//! permissions (`iam:Put*Policy`/`iam:Attach*Policy` on itself), decided by the engine with
-//! its identity policies, groups, boundary and SCPs.
-//! Why: HIPAA teams must show that administration is held by two or three named people
-//! (164.308(a)(4)(ii)(B)); every extra administrator can reach every PHI store.
-//! Fix: remove administrator access from the principals that do not need it.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// range (default 2-3).
+    ///
+    /// What: every IAM user and role (service-linked ones excepted) that can change its own
+    /// permissions (`iam:Put*Policy`/`iam:Attach*Policy` on itself), decided by the engine with
+    /// its identity policies, groups, boundary and SCPs.
+    /// Why: HIPAA teams must show that administration is held by two or three named people
+    /// (164.308(a)(4)(ii)(B)); every extra administrator can reach every PHI store.
+    /// Fix: remove administrator access from the principals that do not need it.
+    pub static CHECK = Meta {
         id: "ADMIN-001",
         title: "Two or three administrators",
         severity: Severity::High,
         practice: 1,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(3)(ii)(A)"],
         cis: None,
-        source: include_str!("admin_001_two_or_three_admins.rs"),
         remediation: "keep administrator access for the configured few (break-glass and named administrators) and remove it from everyone else",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

@@ -1,30 +1,26 @@
-//! ADMIN-002: administrator access is held through roles, not IAM users.
-//!
-//! What: every IAM user that is administrator-equivalent (ADMIN-001's decision).
-//! Why: people should administer through federated roles with short-lived sessions and
-//! MFA at the identity provider; an administrator IAM user is a long-lived password or
-//! key with full access (164.312(a)(2)(i), 164.312(d)).
-//! Fix: move the person to a federated administrator role and remove the user's
-//! administrator access.
-
 use phiward_access::PrincipalType;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: every IAM user that is administrator-equivalent (ADMIN-001's decision).
+    /// Why: people should administer through federated roles with short-lived sessions and
+    /// MFA at the identity provider; an administrator IAM user is a long-lived password or
+    /// key with full access (164.312(a)(2)(i), 164.312(d)).
+    /// Fix: move the person to a federated administrator role and remove the user's
+    /// administrator access.
+    pub static CHECK = Meta {
         id: "ADMIN-002",
         title: "Administrators use roles, not IAM users",
         severity: Severity::Medium,
         practice: 1,
         hipaa: &["164.312(a)(2)(i)", "164.312(d)"],
         cis: None,
-        source: include_str!("admin_002_admins_use_roles.rs"),
         remediation: "administer through a federated role (SAML or IAM Identity Center) and remove administrator access from the IAM user",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

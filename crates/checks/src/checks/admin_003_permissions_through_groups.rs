@@ -1,30 +1,26 @@
-//! ADMIN-003: IAM users get permissions only through groups or roles.
-//!
-//! What: each IAM user with an inline policy or a managed policy attached to the user
-//! itself.
-//! Why: permissions granted person by person escape role-based review; groups and roles
-//! are what managers recertify (164.308(a)(4)(ii)(B)-(C)); CIS 1.15.
-//! Fix: move the policy to a group (or a role the user assumes) and detach it from the
-//! user.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each IAM user with an inline policy or a managed policy attached to the user
+    /// itself.
+    /// Why: permissions granted person by person escape role-based review; groups and roles
+    /// are what managers recertify (164.308(a)(4)(ii)(B)-(C)); CIS 1.15.
+    /// Fix: move the policy to a group (or a role the user assumes) and detach it from the
+    /// user.
+    pub static CHECK = Meta {
         id: "ADMIN-003",
         title: "Users get permissions through groups or roles",
         severity: Severity::Low,
         practice: 1,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: Some("1.15"),
-        source: include_str!("admin_003_permissions_through_groups.rs"),
         remediation:
-            "move the user's inline and attached policies to a group and add the user to it",
+                "move the user's inline and attached policies to a group and add the user to it",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(iam) = a.snapshot.iam.get() else {

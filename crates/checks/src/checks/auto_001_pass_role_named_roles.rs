@@ -1,31 +1,27 @@
-//! AUTO-001: no principal may pass any role (`iam:PassRole` on `Resource: "*"`).
-//!
-//! What: for every IAM user and role outside the administrators (ADMIN-001 reports those),
-//! the engine decides `iam:PassRole` on `*` with its identity policies, groups, boundary
-//! and SCPs; an allowed or conditional answer fails, with the statements that grant it.
-//! Why: passing any role to EC2, Lambda or CloudFormation is passing the most privileged
-//! role in the account: automation must be locked down (164.308(a)(4)(ii)(B)-(C)).
-//! Fix: list the role ARNs the principal passes, and add `iam:PassedToService`.
-
 use phiward_access::{decide_one, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for every IAM user and role outside the administrators (ADMIN-001 reports those),
+    /// the engine decides `iam:PassRole` on `*` with its identity policies, groups, boundary
+    /// and SCPs; an allowed or conditional answer fails, with the statements that grant it.
+    /// Why: passing any role to EC2, Lambda or CloudFormation is passing the most privileged
+    /// role in the account: automation must be locked down (164.308(a)(4)(ii)(B)-(C)).
+    /// Fix: list the role ARNs the principal passes, and add `iam:PassedToService`.
+    pub static CHECK = Meta {
         id: "AUTO-001",
         title: "iam:PassRole is limited to named roles",
         severity: Severity::High,
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
-        source: include_str!("auto_001_pass_role_named_roles.rs"),
         remediation: "grant iam:PassRole only on the role ARNs the principal must pass, with an iam:PassedToService condition",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

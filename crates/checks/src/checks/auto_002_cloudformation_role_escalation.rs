@@ -1,32 +1,28 @@
-//! AUTO-002: no non-administrator can launch CloudFormation with a more privileged role.
-//!
-//! What: `pass_role_cloud_formation` edges of the escalation graph (`iam:PassRole` of a
-//! role CloudFormation may assume, plus `cloudformation:CreateStack`, decided by the
-//! engine) from a principal that is not an administrator to one that is.
-//! Why: a stack runs with its service role's permissions; whoever can pass an administrator
-//! role to CloudFormation is an administrator (164.308(a)(4)(ii)(B)-(C)).
-//! Fix: give CloudFormation service roles only what the stacks deploy, and limit who may
-//! pass them (`iam:PassRole` on the role ARN with `iam:PassedToService`).
-
 use phiward_access::{Reach, Technique};
 use phiward_report::{Evidence, Finding, Severity, Status};
 
 use crate::conditions::{evidence, steps_when};
-use crate::{Audit, Check, Meta};
+use crate::{Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: `pass_role_cloud_formation` edges of the escalation graph (`iam:PassRole` of a
+    /// role CloudFormation may assume, plus `cloudformation:CreateStack`, decided by the
+    /// engine) from a principal that is not an administrator to one that is.
+    /// Why: a stack runs with its service role's permissions; whoever can pass an administrator
+    /// role to CloudFormation is an administrator (164.308(a)(4)(ii)(B)-(C)).
+    /// Fix: give CloudFormation service roles only what the stacks deploy, and limit who may
+    /// pass them (`iam:PassRole` on the role ARN with `iam:PassedToService`).
+    pub static CHECK = Meta {
         id: "AUTO-002",
         title: "CloudFormation roles cannot be used to escalate",
         severity: Severity::High,
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
-        source: include_str!("auto_002_cloudformation_role_escalation.rs"),
         remediation: "scope the CloudFormation service role to what its stacks deploy, and allow iam:PassRole on it only to the release pipeline",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

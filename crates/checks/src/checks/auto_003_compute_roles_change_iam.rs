@@ -1,36 +1,32 @@
-//! AUTO-003: compute and CI roles cannot change IAM.
-//!
-//! What: each role that Lambda, EC2, ECS tasks, CodeBuild, Glue or SageMaker can assume
-//! (decided by the engine on its trust policy). The engine decides every IAM Write and
-//! Permissions management action of the catalog on `*`, on the role itself, and on a
-//! stand-in user, role, group and policy of the account, with the role's policies,
-//! boundary and SCPs; any allowed one fails (administrator roles too: code that runs as
-//! an administrator is the worst case).
-//! Why: code running with a role that can change IAM turns one vulnerable function or
-//! build into control of the account (164.308(a)(4)(ii)(B), 164.312(a)(1)).
-//! Fix: remove IAM write actions from compute roles; deploy IAM changes through a
-//! reviewed pipeline role.
-
 use phiward_access::{can, runners, PrincipalType, Runs};
 use phiward_catalog::{AccessLevel, Catalog};
 use phiward_report::{Finding, Severity, Status};
 use rayon::prelude::*;
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each role that Lambda, EC2, ECS tasks, CodeBuild, Glue or SageMaker can assume
+    /// (decided by the engine on its trust policy). The engine decides every IAM Write and
+    /// Permissions management action of the catalog on `*`, on the role itself, and on a
+    /// stand-in user, role, group and policy of the account, with the role's policies,
+    /// boundary and SCPs; any allowed one fails (administrator roles too: code that runs as
+    /// an administrator is the worst case).
+    /// Why: code running with a role that can change IAM turns one vulnerable function or
+    /// build into control of the account (164.308(a)(4)(ii)(B), 164.312(a)(1)).
+    /// Fix: remove IAM write actions from compute roles; deploy IAM changes through a
+    /// reviewed pipeline role.
+    pub static CHECK = Meta {
         id: "AUTO-003",
         title: "Compute and CI roles cannot change IAM",
         severity: Severity::High,
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)"],
         cis: None,
-        source: include_str!("auto_003_compute_roles_change_iam.rs"),
         remediation: "remove iam:* write and permissions-management actions from roles that run code; make IAM changes through a reviewed deployment role",
     },
-    run,
-};
+    run
+}
 
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {

@@ -1,36 +1,32 @@
-//! AUTO-004: only administrators can edit what automation runs with.
-//!
-//! What: each automation role (one that CloudFormation, CodeBuild, CodePipeline, Lambda,
-//! EC2, ECS tasks, Glue or SageMaker can assume, and those listed in `[admins]
-//! automation`): the engine decides who may rewrite it (`iam:PutRolePolicy`,
-//! `AttachRolePolicy`, `DeleteRolePolicy`, `DetachRolePolicy`, `UpdateAssumeRolePolicy`,
-//! `PutRolePermissionsBoundary`, `DeleteRolePermissionsBoundary` on the role) or the
-//! customer managed policies attached to it (`iam:CreatePolicyVersion`,
-//! `SetDefaultPolicyVersion`). Principals other than administrators and service-linked
-//! roles fail.
-//! Why: editing the policy a pipeline runs with grants its power to the editor without
-//! touching their own permissions (164.308(a)(4)(ii)(B)-(C)).
-//! Fix: remove these actions from non-administrators, or scope them with a boundary or
-//! an SCP that protects automation roles by path or tag.
-
 use phiward_access::{Each, Grantee, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{grants_evidence, listed, Audit, Check, Config, Meta};
+use crate::{grants_evidence, listed, Audit, Config, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each automation role (one that CloudFormation, CodeBuild, CodePipeline, Lambda,
+    /// EC2, ECS tasks, Glue or SageMaker can assume, and those listed in `[admins]
+    /// automation`): the engine decides who may rewrite it (`iam:PutRolePolicy`,
+    /// `AttachRolePolicy`, `DeleteRolePolicy`, `DetachRolePolicy`, `UpdateAssumeRolePolicy`,
+    /// `PutRolePermissionsBoundary`, `DeleteRolePermissionsBoundary` on the role) or the
+    /// customer managed policies attached to it (`iam:CreatePolicyVersion`,
+    /// `SetDefaultPolicyVersion`). Principals other than administrators and service-linked
+    /// roles fail.
+    /// Why: editing the policy a pipeline runs with grants its power to the editor without
+    /// touching their own permissions (164.308(a)(4)(ii)(B)-(C)).
+    /// Fix: remove these actions from non-administrators, or scope them with a boundary or
+    /// an SCP that protects automation roles by path or tag.
+    pub static CHECK = Meta {
         id: "AUTO-004",
         title: "Only administrators edit automation's policies",
         severity: Severity::High,
         practice: 7,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
-        source: include_str!("auto_004_automation_policy_editors.rs"),
         remediation: "remove role- and policy-editing actions on automation roles from non-administrators (or protect automation roles by path with a boundary or SCP)",
     },
-    run,
-};
+    run
+}
 
 const ROLE_EDITS: [&str; 7] = [
     "iam:PutRolePolicy",

@@ -1,29 +1,25 @@
-//! CERT-001: every IAM user and role has an owner who can recertify it.
-//!
-//! What: the `owner` tag (or `manager`) on each IAM user and on each role that is not
-//! service-linked.
-//! Why: periodic review of access (164.308(a)(4)(ii)(C), 164.308(a)(1)(ii)(D)) needs a
-//! person who answers for each identity; an unowned principal is never recertified.
-//! Fix: tag the principal with `owner=<email>` (the manager who approves its access).
-
 use phiward_access::PrincipalType;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the `owner` tag (or `manager`) on each IAM user and on each role that is not
+    /// service-linked.
+    /// Why: periodic review of access (164.308(a)(4)(ii)(C), 164.308(a)(1)(ii)(D)) needs a
+    /// person who answers for each identity; an unowned principal is never recertified.
+    /// Fix: tag the principal with `owner=<email>` (the manager who approves its access).
+    pub static CHECK = Meta {
         id: "CERT-001",
         title: "Principals have an owner",
         severity: Severity::Medium,
         practice: 6,
         hipaa: &["164.308(a)(4)(ii)(C)", "164.308(a)(1)(ii)(D)"],
         cis: None,
-        source: include_str!("cert_001_principal_owner.rs"),
         remediation: "tag the user or role with owner=<the manager who approves its access>",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

@@ -1,34 +1,31 @@
-//! CERT-002: every principal's access was recertified within the period (default 90
-//! days).
-//!
-//! What: the date each user and role was last re-approved by its manager, from the
-//! recertification record (`phiward certify`'s campaign store, given with `phiward audit
-//! --certify-store` or `[recertification] store`). Every principal the record covers must
-//! have been certified within the period with nothing left unreviewed, and every IAM
-//! user (a person) must be covered. Until a record is given, the check is
-//! `not_evaluated`, never `pass`.
-//! Why: HIPAA asks for periodic review of who can reach ePHI (164.308(a)(4)(ii)(C) access
-//! establishment and modification, 164.308(a)(1)(ii)(D)).
-//! Fix: run a recertification campaign and have each manager approve or revoke.
-
 use phiward_access::PrincipalType;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// days).
+    ///
+    /// What: the date each user and role was last re-approved by its manager, from the
+    /// recertification record (`phiward certify`'s campaign store, given with `phiward audit
+    /// --certify-store` or `[recertification] store`). Every principal the record covers must
+    /// have been certified within the period with nothing left unreviewed, and every IAM
+    /// user (a person) must be covered. Until a record is given, the check is
+    /// `not_evaluated`, never `pass`.
+    /// Why: HIPAA asks for periodic review of who can reach ePHI (164.308(a)(4)(ii)(C) access
+    /// establishment and modification, 164.308(a)(1)(ii)(D)).
+    /// Fix: run a recertification campaign and have each manager approve or revoke.
+    pub static CHECK = Meta {
         id: "CERT-002",
         title: "Access is recertified every period",
         severity: Severity::Medium,
         practice: 6,
         hipaa: &["164.308(a)(4)(ii)(C)", "164.308(a)(1)(ii)(D)"],
         cis: None,
-        source: include_str!("cert_002_recertified.rs"),
         remediation: "run a recertification campaign (phiward certify) in which each principal's manager approves or revokes its access",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if let Some(record) = a.recertified {

@@ -1,32 +1,28 @@
-//! CERT-003: access ends when the contract does.
-//!
-//! What: each user or role tagged with an end date (`[recertification] end_tags`, by
-//! default `contract-end`, `end-date`, `expires`; `YYYY-MM-DD`) that has passed, while the
-//! user still has a console password or an active access key, or the role still exists.
-//! Why: termination procedures must end access when employment or a contract ends
-//! (164.308(a)(3)(ii)(C)).
-//! Fix: disable the user's password and keys (or delete the role), or extend the tag after
-//! the manager re-approves the access.
-
 use chrono::NaiveDate;
 use phiward_report::{Finding, Severity, Status};
 use phiward_snapshot::model::iam::Tag;
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each user or role tagged with an end date (`[recertification] end_tags`, by
+    /// default `contract-end`, `end-date`, `expires`; `YYYY-MM-DD`) that has passed, while the
+    /// user still has a console password or an active access key, or the role still exists.
+    /// Why: termination procedures must end access when employment or a contract ends
+    /// (164.308(a)(3)(ii)(C)).
+    /// Fix: disable the user's password and keys (or delete the role), or extend the tag after
+    /// the manager re-approves the access.
+    pub static CHECK = Meta {
         id: "CERT-003",
         title: "Access ends at the contract's end date",
         severity: Severity::High,
         practice: 6,
         hipaa: &["164.308(a)(3)(ii)(C)", "164.308(a)(4)(ii)(C)"],
         cis: None,
-        source: include_str!("cert_003_contract_end.rs"),
         remediation: "disable the console password and access keys of the principal, or have its manager extend the end date",
     },
-    run,
-};
+    run
+}
 
 fn end_date<'t>(a: &Audit<'_>, tags: &'t [Tag]) -> Option<(&'t Tag, Option<NaiveDate>)> {
     let t = tags.iter().find(|t| {

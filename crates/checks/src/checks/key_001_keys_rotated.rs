@@ -1,31 +1,27 @@
-//! KEY-001: no active access key is older than the configured maximum (default 90 days).
-//!
-//! What: the credential report's `access_key_N_active` and `access_key_N_last_rotated`,
-//! measured from the snapshot's moment.
-//! Why: long-lived keys are the credential most often leaked; rotation on a schedule is
-//! part of the access control HIPAA teams must show (164.308(a)(5)(ii)(D),
-//! 164.312(a)(1)). CIS 1.14. A monthly scheme (one key active 1st-16th, the other
-//! 15th-30th) implies a maximum of about 32 days.
-//! Fix: create a new key, move the workload to it, deactivate and delete the old one.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the credential report's `access_key_N_active` and `access_key_N_last_rotated`,
+    /// measured from the snapshot's moment.
+    /// Why: long-lived keys are the credential most often leaked; rotation on a schedule is
+    /// part of the access control HIPAA teams must show (164.308(a)(5)(ii)(D),
+    /// 164.312(a)(1)). CIS 1.14. A monthly scheme (one key active 1st-16th, the other
+    /// 15th-30th) implies a maximum of about 32 days.
+    /// Fix: create a new key, move the workload to it, deactivate and delete the old one.
+    pub static CHECK = Meta {
         id: "KEY-001",
         title: "Access keys are rotated",
         severity: Severity::Medium,
         practice: 4,
         hipaa: &["164.308(a)(5)(ii)(D)", "164.312(a)(1)"],
         cis: Some("1.14"),
-        source: include_str!("key_001_keys_rotated.rs"),
         remediation: "rotate the key: create a second key, switch the workload to it, then deactivate and delete the old one",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

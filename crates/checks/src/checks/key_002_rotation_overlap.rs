@@ -1,31 +1,27 @@
-//! KEY-002: a user's two access keys overlap only while rotating.
-//!
-//! What: each user whose two access keys are both active while the newer one is older
-//! than the configured overlap (default 2 days).
-//! Why: the monthly scheme keeps one key active from the 1st to the 16th and the other
-//! from the 15th to the 30th; once the newer key is in use the older one must be
-//! deactivated, or two long-lived credentials stay valid (164.308(a)(5)(ii)(D)).
-//! Fix: switch every workload to the newer key, then deactivate the older one.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each user whose two access keys are both active while the newer one is older
+    /// than the configured overlap (default 2 days).
+    /// Why: the monthly scheme keeps one key active from the 1st to the 16th and the other
+    /// from the 15th to the 30th; once the newer key is in use the older one must be
+    /// deactivated, or two long-lived credentials stay valid (164.308(a)(5)(ii)(D)).
+    /// Fix: switch every workload to the newer key, then deactivate the older one.
+    pub static CHECK = Meta {
         id: "KEY-002",
         title: "Rotation finishes: two keys overlap briefly",
         severity: Severity::Medium,
         practice: 4,
         hipaa: &["164.308(a)(5)(ii)(D)", "164.312(d)"],
         cis: Some("1.13"),
-        source: include_str!("key_002_rotation_overlap.rs"),
         remediation:
-            "move every workload to the newer key, then deactivate and delete the older one",
+                "move every workload to the newer key, then deactivate and delete the older one",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

@@ -1,29 +1,25 @@
-//! KEY-003: no active access key is unused for N days (default 90).
-//!
-//! What: each active key in the credential report whose last use is older than N days, or
-//! that was never used while older than N days.
-//! Why: an unused key is a credential nobody needs and nobody watches
-//! (164.308(a)(4)(ii)(C)). CIS 1.12.
-//! Fix: deactivate the key, and delete it after a grace period.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each active key in the credential report whose last use is older than N days, or
+    /// that was never used while older than N days.
+    /// Why: an unused key is a credential nobody needs and nobody watches
+    /// (164.308(a)(4)(ii)(C)). CIS 1.12.
+    /// Fix: deactivate the key, and delete it after a grace period.
+    pub static CHECK = Meta {
         id: "KEY-003",
         title: "No unused access keys",
         severity: Severity::Medium,
         practice: 4,
         hipaa: &["164.308(a)(4)(ii)(C)", "164.308(a)(5)(ii)(D)"],
         cis: Some("1.12"),
-        source: include_str!("key_003_unused_keys.rs"),
         remediation: "deactivate the unused key, then delete it once nothing breaks",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

@@ -1,29 +1,25 @@
-//! KEY-004: no access keys created with the user and never used.
-//!
-//! What: each console user whose active access key was created within a day of the user
-//! and has never been used (CIS 1.11).
-//! Why: keys handed out "just in case" at sign-up are long-lived credentials nobody needs
-//! or watches (164.308(a)(4)(ii)(B)).
-//! Fix: delete the key; create keys only when a workload needs them.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each console user whose active access key was created within a day of the user
+    /// and has never been used (CIS 1.11).
+    /// Why: keys handed out "just in case" at sign-up are long-lived credentials nobody needs
+    /// or watches (164.308(a)(4)(ii)(B)).
+    /// Fix: delete the key; create keys only when a workload needs them.
+    pub static CHECK = Meta {
         id: "KEY-004",
         title: "No access keys created at user set-up",
         severity: Severity::Low,
         practice: 4,
         hipaa: &["164.308(a)(4)(ii)(B)"],
         cis: Some("1.11"),
-        source: include_str!("key_004_keys_at_setup.rs"),
         remediation: "delete access keys that were created with the user and never used",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

@@ -1,29 +1,25 @@
-//! KEY-005: secrets rotate automatically.
-//!
-//! What: each Secrets Manager secret without rotation enabled, rotating less often than
-//! the configured period (default 90 days), or not rotated within twice that period.
-//! Why: database passwords and partner API keys reach PHI as surely as access keys, and
-//! a secret that never changes outlives every person who saw it (164.308(a)(5)(ii)(D)).
-//! Fix: enable rotation with a rotation function and a schedule within the period.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each Secrets Manager secret without rotation enabled, rotating less often than
+    /// the configured period (default 90 days), or not rotated within twice that period.
+    /// Why: database passwords and partner API keys reach PHI as surely as access keys, and
+    /// a secret that never changes outlives every person who saw it (164.308(a)(5)(ii)(D)).
+    /// Fix: enable rotation with a rotation function and a schedule within the period.
+    pub static CHECK = Meta {
         id: "KEY-005",
         title: "Secrets rotate",
         severity: Severity::Medium,
         practice: 4,
         hipaa: &["164.308(a)(5)(ii)(D)", "164.312(a)(2)(iv)"],
         cis: None,
-        source: include_str!("key_005_secrets_rotate.rs"),
         remediation: "aws secretsmanager rotate-secret --secret-id SECRET --rotation-lambda-arn FN --rotation-rules AutomaticallyAfterDays=30",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(secrets) = a.snapshot.secrets.get() else {

@@ -1,30 +1,26 @@
-//! KEY-006: no console password unused for N days (default 90).
-//!
-//! What: each user with a console password not used for N days (or never, while the
-//! user is older than N days). Break-glass users are exempt.
-//! Why: an unused password is a way in that nobody would miss or notice being used
-//! (164.308(a)(3)(ii)(C), 164.308(a)(5)(ii)(D)); CIS 1.12.
-//! Fix: remove the login profile (`aws iam delete-login-profile`).
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each user with a console password not used for N days (or never, while the
+    /// user is older than N days). Break-glass users are exempt.
+    /// Why: an unused password is a way in that nobody would miss or notice being used
+    /// (164.308(a)(3)(ii)(C), 164.308(a)(5)(ii)(D)); CIS 1.12.
+    /// Fix: remove the login profile (`aws iam delete-login-profile`).
+    pub static CHECK = Meta {
         id: "KEY-006",
         title: "No unused console passwords",
         severity: Severity::Medium,
         practice: 4,
         hipaa: &["164.308(a)(3)(ii)(C)", "164.308(a)(5)(ii)(D)"],
         cis: Some("1.12"),
-        source: include_str!("key_006_unused_passwords.rs"),
         remediation:
-            "remove the unused login profile: aws iam delete-login-profile --user-name USER",
+                "remove the unused login profile: aws iam delete-login-profile --user-name USER",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

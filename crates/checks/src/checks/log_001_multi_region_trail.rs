@@ -1,31 +1,27 @@
-//! LOG-001: a multi-region trail is logging management events, read and write.
-//!
-//! What: at least one trail with `IsMultiRegionTrail`, logging now (`get-trail-status`),
-//! whose event selectors include management events of both read and write types (a trail
-//! without custom selectors logs all management events).
-//! Why: audit controls (164.312(b)) must record activity in every region, where PHI could
-//! be copied without anyone seeing it. CIS 3.1.
-//! Fix: `aws cloudtrail create-trail --is-multi-region-trail ...` and `start-logging`; keep
-//! management events `All`.
-
 use phiward_report::{Finding, Severity, Status};
 use phiward_snapshot::model::logging::Trail;
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: at least one trail with `IsMultiRegionTrail`, logging now (`get-trail-status`),
+    /// whose event selectors include management events of both read and write types (a trail
+    /// without custom selectors logs all management events).
+    /// Why: audit controls (164.312(b)) must record activity in every region, where PHI could
+    /// be copied without anyone seeing it. CIS 3.1.
+    /// Fix: `aws cloudtrail create-trail --is-multi-region-trail ...` and `start-logging`; keep
+    /// management events `All`.
+    pub static CHECK = Meta {
         id: "LOG-001",
         title: "A multi-region trail logs all management events",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.1"),
-        source: include_str!("log_001_multi_region_trail.rs"),
         remediation: "create a multi-region trail logging all management events (read and write) and start logging",
     },
-    run,
-};
+    run
+}
 
 /// Whether the trail logs read and write management events, as far as was collected.
 fn all_management(t: &Trail) -> Option<bool> {

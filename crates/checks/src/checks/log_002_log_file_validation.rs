@@ -1,27 +1,23 @@
-//! LOG-002: every trail validates its log files.
-//!
-//! What: `LogFileValidationEnabled` on each trail of `cloudtrail describe-trails`.
-//! Why: digest files let an auditor prove the logs were not altered after delivery
-//! (164.312(b) audit controls, 164.312(c)(1) integrity). CIS 3.2.
-//! Fix: `aws cloudtrail update-trail --name TRAIL --enable-log-file-validation`.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: `LogFileValidationEnabled` on each trail of `cloudtrail describe-trails`.
+    /// Why: digest files let an auditor prove the logs were not altered after delivery
+    /// (164.312(b) audit controls, 164.312(c)(1) integrity). CIS 3.2.
+    /// Fix: `aws cloudtrail update-trail --name TRAIL --enable-log-file-validation`.
+    pub static CHECK = Meta {
         id: "LOG-002",
         title: "Trails validate their log files",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.312(b)", "164.312(c)(1)"],
         cis: Some("3.2"),
-        source: include_str!("log_002_log_file_validation.rs"),
         remediation: "enable log file validation: aws cloudtrail update-trail --name TRAIL --enable-log-file-validation",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(trails) = a.snapshot.trails.get() else {

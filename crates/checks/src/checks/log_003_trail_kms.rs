@@ -1,28 +1,24 @@
-//! LOG-003: trails encrypt their log files with a KMS key.
-//!
-//! What: each trail without `KmsKeyId` (SSE-KMS of the delivered log files).
-//! Why: CloudTrail logs hold who touched which PHI store; encrypting them with a customer
-//! key adds a key policy between the logs and everyone who can read the bucket
-//! (164.312(a)(2)(iv), 164.312(b)); CIS 3.5.
-//! Fix: `aws cloudtrail update-trail --name TRAIL --kms-key-id KEY`.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each trail without `KmsKeyId` (SSE-KMS of the delivered log files).
+    /// Why: CloudTrail logs hold who touched which PHI store; encrypting them with a customer
+    /// key adds a key policy between the logs and everyone who can read the bucket
+    /// (164.312(a)(2)(iv), 164.312(b)); CIS 3.5.
+    /// Fix: `aws cloudtrail update-trail --name TRAIL --kms-key-id KEY`.
+    pub static CHECK = Meta {
         id: "LOG-003",
         title: "Trail logs are encrypted with KMS",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.312(a)(2)(iv)", "164.312(b)"],
         cis: Some("3.5"),
-        source: include_str!("log_003_trail_kms.rs"),
         remediation: "aws cloudtrail update-trail --name TRAIL --kms-key-id KEY (the key policy must let cloudtrail.amazonaws.com encrypt)",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(trails) = a.snapshot.trails.get() else {

@@ -1,36 +1,33 @@
-//! LOG-004: audit-log buckets are written only by the logging services, and deleting
-//! needs MFA.
-//!
-//! What: each bucket a trail or the AWS Config delivery channel writes to. The engine
-//! decides who may put or delete log objects or change the bucket's policy, lifecycle or
-//! versioning, with identity policies, boundaries, SCPs and the bucket policy; anyone but
-//! the administrators, the logging services (CloudTrail, Config, log delivery) and the
-//! Config recorder's role fails. Deletion must need MFA: MFA delete on versioning, Object
-//! Lock, or a bucket policy that denies `s3:DeleteObject` without
-//! `aws:MultiFactorAuthPresent` (decided by the engine with the key absent).
-//! Why: logs that their subjects can rewrite prove nothing (164.312(b), 164.312(c)(1));
-//! CIS 3.3 and 3.6 ask the same of the CloudTrail bucket.
-//! Fix: remove write and delete grants on the log bucket from everyone but the logging
-//! services, and enable MFA delete or Object Lock.
-
 use phiward_access::{decide_as, who_can};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, grants_evidence, listed, per_log_bucket, Audit, Check, Meta};
+use crate::{fact, grants_evidence, listed, per_log_bucket, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// needs MFA.
+    ///
+    /// What: each bucket a trail or the AWS Config delivery channel writes to. The engine
+    /// decides who may put or delete log objects or change the bucket's policy, lifecycle or
+    /// versioning, with identity policies, boundaries, SCPs and the bucket policy; anyone but
+    /// the administrators, the logging services (CloudTrail, Config, log delivery) and the
+    /// Config recorder's role fails. Deletion must need MFA: MFA delete on versioning, Object
+    /// Lock, or a bucket policy that denies `s3:DeleteObject` without
+    /// `aws:MultiFactorAuthPresent` (decided by the engine with the key absent).
+    /// Why: logs that their subjects can rewrite prove nothing (164.312(b), 164.312(c)(1));
+    /// CIS 3.3 and 3.6 ask the same of the CloudTrail bucket.
+    /// Fix: remove write and delete grants on the log bucket from everyone but the logging
+    /// services, and enable MFA delete or Object Lock.
+    pub static CHECK = Meta {
         id: "LOG-004",
         title: "Log buckets are written only by the logging services; deletion needs MFA",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.312(c)(1)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.3"),
-        source: include_str!("log_004_log_bucket_writers.rs"),
         remediation: "grant s3:PutObject on the log bucket only to the logging services, remove delete and policy grants from non-administrators, and enable MFA delete or Object Lock",
     },
-    run,
-};
+    run
+}
 
 const OBJECT_ACTIONS: [&str; 3] = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
 const BUCKET_ACTIONS: [&str; 5] = [

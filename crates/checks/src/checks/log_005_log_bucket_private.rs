@@ -1,32 +1,28 @@
-//! LOG-005: log buckets are not public and log their own access.
-//!
-//! What: each bucket a trail or the AWS Config channel writes to: the engine decides an
-//! anonymous `s3:GetObject` and `s3:ListBucket` with the bucket policy, the ACL grants to
-//! `AllUsers`/`AuthenticatedUsers` are read, and server access logging must be on.
-//! Why: audit logs name every principal and PHI store; public logs are a map for an
-//! attacker, and access to the logs must itself be logged (164.312(b), 164.312(c)(1));
-//! CIS 3.3 and 3.4 (formerly 2.1.x).
-//! Fix: remove public grants, turn on the bucket's public access block, and enable server
-//! access logging to another bucket.
-
 use phiward_access::decide_as;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{per_log_bucket, fact, statements, Audit, Check, Meta};
+use crate::{per_log_bucket, fact, statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each bucket a trail or the AWS Config channel writes to: the engine decides an
+    /// anonymous `s3:GetObject` and `s3:ListBucket` with the bucket policy, the ACL grants to
+    /// `AllUsers`/`AuthenticatedUsers` are read, and server access logging must be on.
+    /// Why: audit logs name every principal and PHI store; public logs are a map for an
+    /// attacker, and access to the logs must itself be logged (164.312(b), 164.312(c)(1));
+    /// CIS 3.3 and 3.4 (formerly 2.1.x).
+    /// Fix: remove public grants, turn on the bucket's public access block, and enable server
+    /// access logging to another bucket.
+    pub static CHECK = Meta {
         id: "LOG-005",
         title: "Log buckets are private and access-logged",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.312(c)(1)"],
         cis: Some("3.4"),
-        source: include_str!("log_005_log_bucket_private.rs"),
         remediation: "block public access on the log bucket and enable server access logging: aws s3api put-bucket-logging --bucket BUCKET --bucket-logging-status ...",
     },
-    run,
-};
+    run
+}
 
 const PUBLIC_GROUPS: [&str; 2] = [
     "http://acs.amazonaws.com/groups/global/AllUsers",

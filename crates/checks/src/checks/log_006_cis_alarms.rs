@@ -1,32 +1,28 @@
-//! LOG-006: an alarm with a subscriber watches each CIS monitoring event.
-//!
-//! What: for each event CIS AWS Foundations section 4 monitors (unauthorized API calls,
-//! console sign-in without MFA, root usage, IAM policy changes, CloudTrail changes, AWS
-//! Config changes), a CloudWatch Logs metric filter on a log group that a logging trail
-//! delivers to, whose pattern names every event CIS lists, and an enabled alarm on the
-//! filter's metric that notifies an SNS topic with at least one confirmed subscription.
-//! Why: someone must hear when logging stops or administrators change access
-//! (164.308(a)(1)(ii)(D) information system activity review, 164.308(a)(6)(ii)).
-//! Fix: create the CIS metric filter and alarm, and confirm a subscription on its topic.
-
 use phiward_report::{Finding, Severity, Status};
 use phiward_snapshot::model::logging::{Alarm, MetricFilter};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each event CIS AWS Foundations section 4 monitors (unauthorized API calls,
+    /// console sign-in without MFA, root usage, IAM policy changes, CloudTrail changes, AWS
+    /// Config changes), a CloudWatch Logs metric filter on a log group that a logging trail
+    /// delivers to, whose pattern names every event CIS lists, and an enabled alarm on the
+    /// filter's metric that notifies an SNS topic with at least one confirmed subscription.
+    /// Why: someone must hear when logging stops or administrators change access
+    /// (164.308(a)(1)(ii)(D) information system activity review, 164.308(a)(6)(ii)).
+    /// Fix: create the CIS metric filter and alarm, and confirm a subscription on its topic.
+    pub static CHECK = Meta {
         id: "LOG-006",
         title: "Alarms watch the CIS monitoring events",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)", "164.312(b)"],
         cis: Some("4.1-4.15"),
-        source: include_str!("log_006_cis_alarms.rs"),
         remediation: "create the CIS metric filter on the trail's log group, an alarm on its metric, and an SNS topic with a confirmed subscriber",
     },
-    run,
-};
+    run
+}
 
 /// The monitored events: name, CIS control, and the tokens the filter pattern must name.
 const EVENTS: &[(&str, &str, &[&str])] = &[

@@ -1,30 +1,26 @@
-//! LOG-007: trails notify an SNS topic of log delivery.
-//!
-//! What: each trail that is logging without an SNS topic (`SnsTopicARN`) notified of
-//! each log file delivered, or whose topic has no confirmed subscription.
-//! Why: a delivery notification is how downstream archiving and monitoring learn that
-//! logs keep arriving; silence is the first sign of tampering (164.312(b),
-//! 164.308(a)(1)(ii)(D)).
-//! Fix: `aws cloudtrail update-trail --name TRAIL --sns-topic-name TOPIC` and confirm a
-//! subscription.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each trail that is logging without an SNS topic (`SnsTopicARN`) notified of
+    /// each log file delivered, or whose topic has no confirmed subscription.
+    /// Why: a delivery notification is how downstream archiving and monitoring learn that
+    /// logs keep arriving; silence is the first sign of tampering (164.312(b),
+    /// 164.308(a)(1)(ii)(D)).
+    /// Fix: `aws cloudtrail update-trail --name TRAIL --sns-topic-name TOPIC` and confirm a
+    /// subscription.
+    pub static CHECK = Meta {
         id: "LOG-007",
         title: "Log delivery is notified",
         severity: Severity::Low,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: None,
-        source: include_str!("log_007_delivery_notified.rs"),
         remediation: "aws cloudtrail update-trail --name TRAIL --sns-topic-name TOPIC, then confirm a subscription on the topic",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(trails) = a.snapshot.trails.get() else {

@@ -1,30 +1,26 @@
-//! LOG-008: AWS Config records all resources, and delivers them.
-//!
-//! What: a configuration recorder with `allSupported` and global resource types, recording
-//! now, and a delivery channel.
-//! Why: a history of configuration changes is part of HIPAA's audit controls (164.312(b))
-//! and of evaluating the security program (164.308(a)(8)). CIS 3.3.
-//! Fix: `aws configservice put-configuration-recorder --recording-group
-//! allSupported=true,includeGlobalResourceTypes=true`, a delivery channel, then
-//! `start-configuration-recorder`.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: a configuration recorder with `allSupported` and global resource types, recording
+    /// now, and a delivery channel.
+    /// Why: a history of configuration changes is part of HIPAA's audit controls (164.312(b))
+    /// and of evaluating the security program (164.308(a)(8)). CIS 3.3.
+    /// Fix: `aws configservice put-configuration-recorder --recording-group
+    /// allSupported=true,includeGlobalResourceTypes=true`, a delivery channel, then
+    /// `start-configuration-recorder`.
+    pub static CHECK = Meta {
         id: "LOG-008",
         title: "AWS Config records all resources",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(8)"],
         cis: Some("3.3"),
-        source: include_str!("log_008_config_recorder.rs"),
         remediation: "record all supported resource types including global ones, add a delivery channel, and start the recorder",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(config) = a.snapshot.config.get() else {

@@ -1,32 +1,28 @@
-//! LOG-009: only administrators can stop or delete trails and recorders.
-//!
-//! What: the engine decides who may call `cloudtrail:StopLogging`, `DeleteTrail`,
-//! `UpdateTrail` and `PutEventSelectors` on each trail, and `config:StopConfigurationRecorder`,
-//! `DeleteConfigurationRecorder` and `DeleteDeliveryChannel`, with identity policies,
-//! boundaries and SCPs. Anyone but the administrators and service-linked roles fails.
-//! Why: whoever can switch the logs off can act unseen (164.312(b), 164.308(a)(1)(ii)(D)).
-//! Fix: remove these actions from non-administrators, or deny them in an SCP except for
-//! the administrator roles.
-
 use phiward_access::who_can;
 use phiward_report::{Finding, Severity, Status};
 
 use crate::conditions::{in_parens, when};
-use crate::{grants_evidence, listed_with, Audit, Check, Meta};
+use crate::{grants_evidence, listed_with, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the engine decides who may call `cloudtrail:StopLogging`, `DeleteTrail`,
+    /// `UpdateTrail` and `PutEventSelectors` on each trail, and `config:StopConfigurationRecorder`,
+    /// `DeleteConfigurationRecorder` and `DeleteDeliveryChannel`, with identity policies,
+    /// boundaries and SCPs. Anyone but the administrators and service-linked roles fails.
+    /// Why: whoever can switch the logs off can act unseen (164.312(b), 164.308(a)(1)(ii)(D)).
+    /// Fix: remove these actions from non-administrators, or deny them in an SCP except for
+    /// the administrator roles.
+    pub static CHECK = Meta {
         id: "LOG-009",
         title: "Only administrators can stop logging",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: None,
-        source: include_str!("log_009_stop_logging.rs"),
         remediation: "remove cloudtrail:StopLogging/DeleteTrail/UpdateTrail and config:Stop*/Delete* from non-administrators, or deny them in an SCP except for administrator roles",
     },
-    run,
-};
+    run
+}
 
 const TRAIL_ACTIONS: [&str; 4] = [
     "cloudtrail:StopLogging",

@@ -1,29 +1,25 @@
-//! LOG-010: trails send their events to CloudWatch Logs.
-//!
-//! What: each multi-region trail has `CloudWatchLogsLogGroupArn` set.
-//! Why: metric filters and alarms on CloudTrail events (LOG-006), the way teams learn that
-//! logging stopped or root signed in, need the events in CloudWatch Logs (164.312(b),
-//! 164.308(a)(1)(ii)(D)). CIS 3.4.
-//! Fix: `aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN
-//! --cloud-watch-logs-role-arn ROLE`.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each multi-region trail has `CloudWatchLogsLogGroupArn` set.
+    /// Why: metric filters and alarms on CloudTrail events (LOG-006), the way teams learn that
+    /// logging stopped or root signed in, need the events in CloudWatch Logs (164.312(b),
+    /// 164.308(a)(1)(ii)(D)). CIS 3.4.
+    /// Fix: `aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN
+    /// --cloud-watch-logs-role-arn ROLE`.
+    pub static CHECK = Meta {
         id: "LOG-010",
         title: "Trails are sent to CloudWatch Logs",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.4"),
-        source: include_str!("log_010_trail_cloudwatch.rs"),
         remediation: "aws cloudtrail update-trail --name TRAIL --cloud-watch-logs-log-group-arn ARN --cloud-watch-logs-role-arn ROLE",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(trails) = a.snapshot.trails.get() else {

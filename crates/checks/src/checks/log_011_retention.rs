@@ -1,30 +1,26 @@
-//! LOG-011: audit logs are kept for the configured period (default six years).
-//!
-//! What: each bucket a trail or the AWS Config channel writes to. An enabled lifecycle
-//! rule that expires current objects sooner than the period fails; so does an Object Lock
-//! default retention shorter than it when no lifecycle rule keeps the logs longer. A
-//! bucket whose lifecycle configuration was not collected is `not_evaluated`.
-//! Why: HIPAA keeps required documentation six years (164.316(b)(2)(i)), and audit
-//! controls need the records to exist when an incident is investigated (164.312(b)).
-//! Fix: lengthen or remove the expiration rule (transition old logs to Glacier instead).
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{per_log_bucket, fact, Audit, Check, Meta};
+use crate::{per_log_bucket, fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each bucket a trail or the AWS Config channel writes to. An enabled lifecycle
+    /// rule that expires current objects sooner than the period fails; so does an Object Lock
+    /// default retention shorter than it when no lifecycle rule keeps the logs longer. A
+    /// bucket whose lifecycle configuration was not collected is `not_evaluated`.
+    /// Why: HIPAA keeps required documentation six years (164.316(b)(2)(i)), and audit
+    /// controls need the records to exist when an incident is investigated (164.312(b)).
+    /// Fix: lengthen or remove the expiration rule (transition old logs to Glacier instead).
+    pub static CHECK = Meta {
         id: "LOG-011",
         title: "Audit logs are retained six years",
         severity: Severity::Medium,
         practice: 5,
         hipaa: &["164.316(b)(2)(i)", "164.312(b)"],
         cis: None,
-        source: include_str!("log_011_retention.rs"),
         remediation: "lengthen the log bucket's expiration to at least the retention period, transitioning old logs to Glacier Deep Archive instead of deleting them",
     },
-    run,
-};
+    run
+}
 
 /// The shortest expiration (days) of the enabled rules expiring current objects.
 fn expires(rules: &[serde_json::Value]) -> Option<i64> {

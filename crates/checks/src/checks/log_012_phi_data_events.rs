@@ -1,31 +1,27 @@
-//! LOG-012: S3 data events are recorded for every PHI bucket.
-//!
-//! What: for each PHI bucket, a logging trail whose event selectors record S3 object-level
-//! (data) events for it: a basic selector with `AWS::S3::Object` naming all buckets or the
-//! bucket's prefix, or an advanced selector on `eventCategory = Data` and
-//! `resources.type = AWS::S3::Object` whose `resources.ARN` filter, if any, covers it.
-//! Why: management events do not say who read which PHI object; data events do
-//! (164.312(b), 164.308(a)(1)(ii)(D)); CIS 3.8 and 3.9.
-//! Fix: add an advanced event selector for `AWS::S3::Object` on the PHI buckets.
-
 use phiward_report::{Finding, Severity, Status};
 use phiward_snapshot::model::logging::{AdvancedEventSelector, Trail};
 
-use crate::{fact, phi_buckets, Audit, Check, Meta};
+use crate::{fact, phi_buckets, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each PHI bucket, a logging trail whose event selectors record S3 object-level
+    /// (data) events for it: a basic selector with `AWS::S3::Object` naming all buckets or the
+    /// bucket's prefix, or an advanced selector on `eventCategory = Data` and
+    /// `resources.type = AWS::S3::Object` whose `resources.ARN` filter, if any, covers it.
+    /// Why: management events do not say who read which PHI object; data events do
+    /// (164.312(b), 164.308(a)(1)(ii)(D)); CIS 3.8 and 3.9.
+    /// Fix: add an advanced event selector for `AWS::S3::Object` on the PHI buckets.
+    pub static CHECK = Meta {
         id: "LOG-012",
         title: "Data events are recorded for PHI buckets",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)"],
         cis: Some("3.8"),
-        source: include_str!("log_012_phi_data_events.rs"),
         remediation: "aws cloudtrail put-event-selectors --trail-name TRAIL --advanced-event-selectors '[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":[\"AWS::S3::Object\"]},{\"Field\":\"resources.ARN\",\"StartsWith\":[\"arn:aws:s3:::BUCKET/\"]}]}]'",
     },
-    run,
-};
+    run
+}
 
 fn field<'a>(
     s: &'a AdvancedEventSelector,

@@ -1,36 +1,32 @@
-//! LOG-013: CloudTrail shows no activity that needs review.
-//!
-//! What: with CloudTrail logs given to the audit (`--logs`, or a `cloudtrail-logs/`
-//! folder in the snapshot), one finding per kind of event a HIPAA reviewer must see:
-//! root activity, trails stopped, deleted or changed (`StopLogging`, `DeleteTrail`,
-//! `UpdateTrail`), console sign-ins without MFA, access keys created for another user,
-//! and policy changes (IAM, bucket and key policies) by anyone but the automation
-//! principals (`[admins] automation`). Each names its events (file, record, time,
-//! source address). Without logs the check is `not_evaluated`.
-//! Why: audit controls are only as good as the review of what they record
-//! (164.312(b), 164.308(a)(1)(ii)(D) information system activity review,
-//! 164.308(a)(6)(ii) response and reporting).
-//! Fix: investigate each event; then remove the cause (root keys, MFA-less sign-in,
-//! hand-made policy changes) and route such changes through the automation roles.
-
 use phiward_report::{Evidence, Finding, Severity, Status};
 use phiward_trail::detect::Kind;
 
-use crate::{Audit, Check, Meta};
+use crate::{Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: with CloudTrail logs given to the audit (`--logs`, or a `cloudtrail-logs/`
+    /// folder in the snapshot), one finding per kind of event a HIPAA reviewer must see:
+    /// root activity, trails stopped, deleted or changed (`StopLogging`, `DeleteTrail`,
+    /// `UpdateTrail`), console sign-ins without MFA, access keys created for another user,
+    /// and policy changes (IAM, bucket and key policies) by anyone but the automation
+    /// principals (`[admins] automation`). Each names its events (file, record, time,
+    /// source address). Without logs the check is `not_evaluated`.
+    /// Why: audit controls are only as good as the review of what they record
+    /// (164.312(b), 164.308(a)(1)(ii)(D) information system activity review,
+    /// 164.308(a)(6)(ii) response and reporting).
+    /// Fix: investigate each event; then remove the cause (root keys, MFA-less sign-in,
+    /// hand-made policy changes) and route such changes through the automation roles.
+    pub static CHECK = Meta {
         id: "LOG-013",
         title: "No CloudTrail activity needing review",
         severity: Severity::High,
         practice: 5,
         hipaa: &["164.312(b)", "164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
         cis: Some("4.3"),
-        source: include_str!("log_013_trail_activity.rs"),
         remediation: "investigate each event with its owner; stop using root, require MFA at sign-in, and make policy changes only through the automation roles",
     },
-    run,
-};
+    run
+}
 
 const KINDS: [(Kind, &str); 5] = [
     (Kind::RootActivity, "root activity"),

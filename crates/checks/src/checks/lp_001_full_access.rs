@@ -1,16 +1,3 @@
-//! LP-001: nobody outside the administrators holds full `*:*` access.
-//!
-//! What: each user and role (service-linked ones excepted) that the engine allows every
-//! action on every resource, with its boundary and SCPs, and that is not an approved
-//! administrator (`[admins] principals` and `break_glass`; when unset, the holders of AWS's
-//! `AdministratorAccess`); and each customer managed policy granting `*:*` that is not
-//! attached, ready for anyone with `iam:Attach*Policy` to hand out.
-//! Why: a full wildcard grant outside the named administrators is administration nobody
-//! approved (164.308(a)(4)(ii)(B)); CIS 1.16 forbids `*:*` policies.
-//! Fix: replace the grant with the actions the principal needs, and delete unused
-//! `*:*` policies.
-
-
 use phiward_access::PrincipalType;
 use phiward_report::{Evidence, Finding, Severity, Status};
 
@@ -18,21 +5,29 @@ use phiward_report::{Evidence, Finding, Severity, Status};
 use rayon::prelude::*;
 
 use crate::probe::{approved_admin, full_access, parse_identity, policy_allows, ANY_ACTION};
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each user and role (service-linked ones excepted) that the engine allows every
+    /// action on every resource, with its boundary and SCPs, and that is not an approved
+    /// administrator (`[admins] principals` and `break_glass`; when unset, the holders of AWS's
+    /// `AdministratorAccess`); and each customer managed policy granting `*:*` that is not
+    /// attached, ready for anyone with `iam:Attach*Policy` to hand out.
+    /// Why: a full wildcard grant outside the named administrators is administration nobody
+    /// approved (164.308(a)(4)(ii)(B)); CIS 1.16 forbids `*:*` policies.
+    /// Fix: replace the grant with the actions the principal needs, and delete unused
+    /// `*:*` policies.
+    pub static CHECK = Meta {
         id: "LP-001",
         title: "No full access outside the administrators",
         severity: Severity::Critical,
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)"],
         cis: Some("1.16"),
-        source: include_str!("lp_001_full_access.rs"),
         remediation: "replace `\"Action\": \"*\", \"Resource\": \"*\"` with the actions and resources the principal needs; delete unattached `*:*` policies",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(iam) = a.snapshot.iam.get() else {

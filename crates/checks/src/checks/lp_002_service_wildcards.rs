@@ -1,36 +1,32 @@
-//! LP-002: no service-wide wildcards on every resource.
-//!
-//! What: each customer-written identity policy (inline, or the default version of a
-//! customer managed policy) that allows a whole service (`s3:*`, `kms:*`, ...) on
-//! `Resource: "*"`. The engine decides it: the policy must allow, on `*`, an action of
-//! the service that no AWS action is named, which only `SERVICE:*` (or an `Allow` with
-//! `NotAction` that spares the service) grants. Full `*:*` grants are LP-001's.
-//! Why: a service-wide grant on every resource gives reach to every PHI store of that
-//! service, present and future (164.308(a)(4)(ii)(B), 164.502(b) minimum necessary).
-//! Fix: list the actions the workload uses on the resources it uses (`phiward trail
-//! policy` writes them from CloudTrail).
-
 use phiward_report::{Evidence, Finding, Severity, Status};
 
 use rayon::prelude::*;
 
 use crate::probe::{parse_identity, policy_allows, ANY_ACTION};
-use crate::{listed, Audit, Check, Meta};
+use crate::{listed, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each customer-written identity policy (inline, or the default version of a
+    /// customer managed policy) that allows a whole service (`s3:*`, `kms:*`, ...) on
+    /// `Resource: "*"`. The engine decides it: the policy must allow, on `*`, an action of
+    /// the service that no AWS action is named, which only `SERVICE:*` (or an `Allow` with
+    /// `NotAction` that spares the service) grants. Full `*:*` grants are LP-001's.
+    /// Why: a service-wide grant on every resource gives reach to every PHI store of that
+    /// service, present and future (164.308(a)(4)(ii)(B), 164.502(b) minimum necessary).
+    /// Fix: list the actions the workload uses on the resources it uses (`phiward trail
+    /// policy` writes them from CloudTrail).
+    pub static CHECK = Meta {
         id: "LP-002",
         title: "No service-wide wildcards on every resource",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)"],
         cis: None,
-        source: include_str!("lp_002_service_wildcards.rs"),
         remediation:
-            "replace `SERVICE:*` on `*` with the actions and resource ARNs the principal uses",
+                "replace `SERVICE:*` on `*` with the actions and resource ARNs the principal uses",
     },
-    run,
-};
+    run
+}
 
 /// Service prefixes written before `:*` in a document: the candidates the engine decides.
 fn candidates(text: &str) -> Vec<String> {

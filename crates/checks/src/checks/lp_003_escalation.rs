@@ -1,34 +1,30 @@
-//! LP-003: no principal outside the administrators can escalate to administrator.
-//!
-//! What: the shortest path from each non-administrator user or role (and each external
-//! principal a trust policy admits) to an administrator-equivalent principal in the
-//! escalation graph (`phiward paths`): assume role, trust-policy rewrite, credentials of
-//! another user, `iam:PassRole` to a service that runs code, SSM. Every step is decided by
-//! the engine; a path that needs MFA or other context is reported with it.
-//! Why: least privilege (164.308(a)(4)(ii)(B)) is void when a principal can become an
-//! administrator in one or more steps, which single-policy reviews miss.
-//! Fix: break a step of the path: narrow the trust policy, the `iam:PassRole` resources,
-//! or the IAM actions on other principals.
-
 use phiward_access::{shortest_paths, Reach};
 use phiward_report::{Evidence, Finding, Severity, Status};
 
 use crate::conditions::{evidence, steps_when};
-use crate::{Audit, Check, Meta};
+use crate::{Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the shortest path from each non-administrator user or role (and each external
+    /// principal a trust policy admits) to an administrator-equivalent principal in the
+    /// escalation graph (`phiward paths`): assume role, trust-policy rewrite, credentials of
+    /// another user, `iam:PassRole` to a service that runs code, SSM. Every step is decided by
+    /// the engine; a path that needs MFA or other context is reported with it.
+    /// Why: least privilege (164.308(a)(4)(ii)(B)) is void when a principal can become an
+    /// administrator in one or more steps, which single-policy reviews miss.
+    /// Fix: break a step of the path: narrow the trust policy, the `iam:PassRole` resources,
+    /// or the IAM actions on other principals.
+    pub static CHECK = Meta {
         id: "LP-003",
         title: "Nobody can escalate to administrator",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)"],
         cis: None,
-        source: include_str!("lp_003_escalation.rs"),
         remediation: "break a step of the path: narrow the role's trust policy, the iam:PassRole resources, or the IAM actions the principal has on others",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

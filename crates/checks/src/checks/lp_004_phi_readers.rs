@@ -1,37 +1,31 @@
-//! LP-004: only approved principals reach PHI.
-//!
-//! What: for each PHI bucket, the engine decides who may read its objects
-//! (`s3:GetObject`), with identity policies, boundaries, SCPs, RCPs and the bucket policy.
-//! Principals of the account that are neither administrators nor listed in `[phi]
-//! approved` fail; principals outside the account are LP-005's. Without an approved list
-//! the readers are listed and the check is `not_evaluated`.
-//! Why: access to PHI must be authorized per person and purpose (164.308(a)(4)(ii)(B),
-//! 164.312(a)(1)), and the list of who can read it is what auditors ask for first.
-//! Fix: remove the grant from the principal, or add it to the approved list after its
-//! manager approves the access.
-
 use std::collections::{HashMap, HashSet};
 
 use phiward_access::{Each, Grantee, Principal, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{
-    grants_evidence, listed_with, per_phi_bucket, phi_buckets, Audit, Check, Config, Meta,
-};
+use crate::{grants_evidence, listed_with, per_phi_bucket, phi_buckets, Audit, Config, Meta, };
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each PHI bucket, the engine decides who may read its objects
+    /// (`s3:GetObject`), with identity policies, boundaries, SCPs, RCPs and the bucket policy.
+    /// Principals of the account that are neither administrators nor listed in `[phi]
+    /// approved` fail; principals outside the account are LP-005's. Without an approved list
+    /// the readers are listed and the check is `not_evaluated`.
+    /// Why: access to PHI must be authorized per person and purpose (164.308(a)(4)(ii)(B),
+    /// 164.312(a)(1)), and the list of who can read it is what auditors ask for first.
+    /// Fix: remove the grant from the principal, or add it to the approved list after its
+    /// manager approves the access.
+    pub static CHECK = Meta {
         id: "LP-004",
         title: "Only approved principals reach PHI",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.502(b)"],
         cis: None,
-        source: include_str!("lp_004_phi_readers.rs"),
         remediation: "remove PHI access from principals that are not approved, or record the approval in [phi] approved",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let admins: HashSet<&str> = a

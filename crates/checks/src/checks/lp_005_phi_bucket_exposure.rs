@@ -1,34 +1,30 @@
-//! LP-005: PHI buckets are neither public nor open to other accounts.
-//!
-//! What: for each bucket tagged `data-classification=phi`, `who-can s3:GetObject` on its
-//! objects, decided by the engine with the bucket policy and the RCPs; every principal
-//! outside the account it lets read (anyone, another account, another account's role or
-//! user) fails the bucket, with the statements and any conditions.
-//! Why: PHI may only reach the covered entity and its business associates under
-//! agreement; a bucket policy grant to `*` or to an unknown account is a disclosure
-//! (164.312(a)(1), 164.308(b)(1)).
-//! Fix: remove the grant, or name the business associate's role and constrain it
-//! (`aws:PrincipalOrgID`, `aws:SourceVpce`).
-
 use phiward_access::{who_can_external, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::conditions::{evidence, in_parens};
-use crate::{per_phi_bucket, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each bucket tagged `data-classification=phi`, `who-can s3:GetObject` on its
+    /// objects, decided by the engine with the bucket policy and the RCPs; every principal
+    /// outside the account it lets read (anyone, another account, another account's role or
+    /// user) fails the bucket, with the statements and any conditions.
+    /// Why: PHI may only reach the covered entity and its business associates under
+    /// agreement; a bucket policy grant to `*` or to an unknown account is a disclosure
+    /// (164.312(a)(1), 164.308(b)(1)).
+    /// Fix: remove the grant, or name the business associate's role and constrain it
+    /// (`aws:PrincipalOrgID`, `aws:SourceVpce`).
+    pub static CHECK = Meta {
         id: "LP-005",
         title: "PHI buckets are not public or open to other accounts",
         severity: Severity::Critical,
         practice: 2,
         hipaa: &["164.312(a)(1)", "164.308(b)(1)"],
         cis: Some("2.1.4"),
-        source: include_str!("lp_005_phi_bucket_exposure.rs"),
         remediation: "remove bucket-policy grants to `*` and to accounts without a business associate agreement; constrain the rest by organization or VPC endpoint",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let action = ["s3:GetObject".to_string()];

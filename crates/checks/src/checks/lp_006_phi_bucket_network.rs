@@ -1,30 +1,9 @@
-//! LP-006: PHI buckets only answer requests from the organisation's network.
-//!
-//! What: for each bucket tagged as PHI, the engine decides `s3:GetObject` on its objects
-//! for a principal of the account whose own policies allow everything, as a direct request
-//! from the internet: `aws:SourceIp` a documentation address (RFC 5737) outside every range
-//! the bucket policy names, TLS on, not made by an AWS service (`aws:ViaAWSService`
-//! `false`, `aws:PrincipalIsAWSService` `false`, `aws:CalledVia` absent), and no VPC
-//! endpoint or VPC (`aws:SourceVpce`, `aws:SourceVpc`, `aws:VpcSourceIp` absent). The
-//! bucket policy (with the RCPs and SCPs) must deny it: IAM allows and bucket-policy
-//! denies are evaluated together, as AWS does. A failing bucket that denies only under
-//! conditions the snapshot cannot decide names them.
-//! A bucket that denies the direct request but lets requests AWS services make on a
-//! principal's behalf through (AWS's pattern `"Bool": {"aws:ViaAWSService": "false"}` next
-//! to `NotIpAddress`) passes, with a second, informational finding that names the
-//! exemption.
-//! Why: a "deny outside this IP range or VPC endpoint" statement is how covered entities
-//! keep stolen credentials from reaching PHI from anywhere (164.312(a)(1), 164.312(e)(1)).
-//! Fix: add a Deny with `"NotIpAddress": {"aws:SourceIp": [...]}` and
-//! `"StringNotEquals": {"aws:SourceVpce": [...]}`, exempting the services that must reach
-//! the bucket.
-
 use phiward_access::{decide_as, Condition};
 use phiward_policy::Effect;
 use phiward_report::{Evidence, Finding, Severity, Status};
 
 use crate::conditions::{evidence, when};
-use crate::{per_phi_bucket, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Meta};
 
 /// Keys that tell a request an AWS service makes on a principal's behalf (forward access
 /// sessions) from a direct one.
@@ -80,19 +59,36 @@ fn internet_address(policy: Option<&phiward_policy::Policy>) -> &'static str {
         .unwrap_or("203.0.113.7")
 }
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each bucket tagged as PHI, the engine decides `s3:GetObject` on its objects
+    /// for a principal of the account whose own policies allow everything, as a direct request
+    /// from the internet: `aws:SourceIp` a documentation address (RFC 5737) outside every range
+    /// the bucket policy names, TLS on, not made by an AWS service (`aws:ViaAWSService`
+    /// `false`, `aws:PrincipalIsAWSService` `false`, `aws:CalledVia` absent), and no VPC
+    /// endpoint or VPC (`aws:SourceVpce`, `aws:SourceVpc`, `aws:VpcSourceIp` absent). The
+    /// bucket policy (with the RCPs and SCPs) must deny it: IAM allows and bucket-policy
+    /// denies are evaluated together, as AWS does. A failing bucket that denies only under
+    /// conditions the snapshot cannot decide names them.
+    /// A bucket that denies the direct request but lets requests AWS services make on a
+    /// principal's behalf through (AWS's pattern `"Bool": {"aws:ViaAWSService": "false"}` next
+    /// to `NotIpAddress`) passes, with a second, informational finding that names the
+    /// exemption.
+    /// Why: a "deny outside this IP range or VPC endpoint" statement is how covered entities
+    /// keep stolen credentials from reaching PHI from anywhere (164.312(a)(1), 164.312(e)(1)).
+    /// Fix: add a Deny with `"NotIpAddress": {"aws:SourceIp": [...]}` and
+    /// `"StringNotEquals": {"aws:SourceVpce": [...]}`, exempting the services that must reach
+    /// the bucket.
+    pub static CHECK = Meta {
         id: "LP-006",
         title: "PHI buckets are restricted to the network",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.312(a)(1)", "164.312(e)(1)"],
         cis: None,
-        source: include_str!("lp_006_phi_bucket_network.rs"),
         remediation: "add a bucket-policy Deny for requests whose aws:SourceIp is outside the organisation's ranges and that do not come through its VPC endpoints",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let account = a

@@ -1,32 +1,28 @@
-//! LP-007: PHI buckets deny requests without TLS.
-//!
-//! What: for each bucket tagged `data-classification=phi`, the engine decides
-//! `s3:GetObject` on its objects for a principal whose own policies allow everything, with
-//! `aws:SecureTransport` = `false` and every other key unknown: the bucket policy must deny
-//! it.
-//! Why: transmission security (164.312(e)(1)) requires encryption in transit; only a
-//! bucket-policy deny on `aws:SecureTransport` enforces it for every caller. CIS 2.1.1.
-//! Fix: add `{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket,
-//! bucket/*], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`.
-
 use phiward_access::decide_as;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{per_phi_bucket, statements, Audit, Check, Meta};
+use crate::{per_phi_bucket, statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each bucket tagged `data-classification=phi`, the engine decides
+    /// `s3:GetObject` on its objects for a principal whose own policies allow everything, with
+    /// `aws:SecureTransport` = `false` and every other key unknown: the bucket policy must deny
+    /// it.
+    /// Why: transmission security (164.312(e)(1)) requires encryption in transit; only a
+    /// bucket-policy deny on `aws:SecureTransport` enforces it for every caller. CIS 2.1.1.
+    /// Fix: add `{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket,
+    /// bucket/*], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`.
+    pub static CHECK = Meta {
         id: "LP-007",
         title: "PHI buckets deny requests without TLS",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
         cis: Some("2.1.1"),
-        source: include_str!("lp_007_phi_bucket_tls.rs"),
         remediation: "add a bucket-policy statement denying s3:* to Principal \"*\" when aws:SecureTransport is false",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let account = a

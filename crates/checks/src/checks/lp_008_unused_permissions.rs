@@ -1,21 +1,3 @@
-//! LP-008: no granted permission goes unused for N days (default 90).
-//!
-//! What: for each user and role, the services its policies grant that Access Advisor
-//! (`iam get-service-last-accessed-details`) says it has not used in N days; and, when
-//! CloudTrail logs are given (`phiward audit --logs`), the granted actions it never used
-//! in the logs' window, grouped by service, as `phiward trail unused` lists them: finer
-//! evidence than Access Advisor's services. One finding per principal, naming the window
-//! the logs cover (first and last event). Logs show an action unused for N days only when
-//! they cover at least N days: over a shorter window a principal fails on Access Advisor's
-//! word alone, and without it is `not_evaluated`, with the actions it left unused in the
-//! window listed all the same; a principal that used every granted action passes whatever
-//! the window. Principals younger than N days and break-glass principals are skipped; an
-//! Access Advisor job that had not finished is `not_evaluated`, unless the logs decide.
-//! Why: every unused grant is reach nobody needs (164.308(a)(4)(ii)(B) minimum necessary
-//! access, 164.502(b)).
-//! Fix: remove the unused services and actions from the principal's policies, or generate
-//! a policy from its use (`phiward trail policy`).
-
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::Duration;
@@ -26,21 +8,35 @@ use phiward_snapshot::EntryStatus;
 use phiward_trail::unused::{usage_of, used_actions, Grants};
 use phiward_trail::usage::Usage;
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each user and role, the services its policies grant that Access Advisor
+    /// (`iam get-service-last-accessed-details`) says it has not used in N days; and, when
+    /// CloudTrail logs are given (`phiward audit --logs`), the granted actions it never used
+    /// in the logs' window, grouped by service, as `phiward trail unused` lists them: finer
+    /// evidence than Access Advisor's services. One finding per principal, naming the window
+    /// the logs cover (first and last event). Logs show an action unused for N days only when
+    /// they cover at least N days: over a shorter window a principal fails on Access Advisor's
+    /// word alone, and without it is `not_evaluated`, with the actions it left unused in the
+    /// window listed all the same; a principal that used every granted action passes whatever
+    /// the window. Principals younger than N days and break-glass principals are skipped; an
+    /// Access Advisor job that had not finished is `not_evaluated`, unless the logs decide.
+    /// Why: every unused grant is reach nobody needs (164.308(a)(4)(ii)(B) minimum necessary
+    /// access, 164.502(b)).
+    /// Fix: remove the unused services and actions from the principal's policies, or generate
+    /// a policy from its use (`phiward trail policy`).
+    pub static CHECK = Meta {
         id: "LP-008",
         title: "No permissions unused for long",
         severity: Severity::Medium,
         practice: 2,
         hipaa: &["164.308(a)(4)(ii)(B)", "164.308(a)(4)(ii)(C)"],
         cis: None,
-        source: include_str!("lp_008_unused_permissions.rs"),
         remediation: "remove the unused services and actions from the principal's policies, or replace them with a policy generated from its use (phiward trail policy)",
     },
-    run,
-};
+    run
+}
 
 /// Services listed per finding, and actions per service, before the rest is counted:
 /// `phiward trail unused` lists them all.

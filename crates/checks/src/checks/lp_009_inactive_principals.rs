@@ -1,31 +1,27 @@
-//! LP-009: users and roles are not inactive for N days (default 90).
-//!
-//! What: for users, the latest of the console sign-in and each access key's last use
-//! (credential report); for roles, `RoleLastUsed`. A principal older than N days with no
-//! use in the window, or never used, fails.
-//! Why: access of people who left or moved must be removed (164.308(a)(3)(ii)(C),
-//! termination procedures); an unused identity is reachable PHI nobody watches. CIS 1.12.
-//! Fix: disable the console password and keys (users) or delete the role, after checking
-//! with its owner.
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for users, the latest of the console sign-in and each access key's last use
+    /// (credential report); for roles, `RoleLastUsed`. A principal older than N days with no
+    /// use in the window, or never used, fails.
+    /// Why: access of people who left or moved must be removed (164.308(a)(3)(ii)(C),
+    /// termination procedures); an unused identity is reachable PHI nobody watches. CIS 1.12.
+    /// Fix: disable the console password and keys (users) or delete the role, after checking
+    /// with its owner.
+    pub static CHECK = Meta {
         id: "LP-009",
         title: "No inactive users or roles",
         severity: Severity::Medium,
         practice: 2,
         hipaa: &["164.308(a)(3)(ii)(C)", "164.308(a)(4)(ii)(C)"],
         cis: Some("1.12"),
-        source: include_str!("lp_009_inactive_principals.rs"),
         remediation: "confirm with the owner, then remove the console password and access keys (users) or delete the role",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let days = a.config.thresholds.inactive_days;

@@ -1,31 +1,27 @@
-//! LP-011: roles trusting other accounts require an ExternalId, and no role trusts `*`.
-//!
-//! What: for each role, `who-can sts:AssumeRole` on it, decided by the engine with its
-//! trust policy: every principal outside the account (another account, its users and
-//! roles, anyone) that can assume it without a condition on `sts:ExternalId` fails.
-//! Why: a vendor role assumable without an ExternalId is open to the confused-deputy
-//! attack; a trust to `*` lets anyone in (164.308(b)(1), 164.312(a)(1)).
-//! Fix: add `"Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the
-//! partner>"}}`, and name the partner's role rather than its account.
-
 use phiward_access::{who_can_external, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: for each role, `who-can sts:AssumeRole` on it, decided by the engine with its
+    /// trust policy: every principal outside the account (another account, its users and
+    /// roles, anyone) that can assume it without a condition on `sts:ExternalId` fails.
+    /// Why: a vendor role assumable without an ExternalId is open to the confused-deputy
+    /// attack; a trust to `*` lets anyone in (164.308(b)(1), 164.312(a)(1)).
+    /// Fix: add `"Condition": {"StringEquals": {"sts:ExternalId": "<secret agreed with the
+    /// partner>"}}`, and name the partner's role rather than its account.
+    pub static CHECK = Meta {
         id: "LP-011",
         title: "Cross-account roles require an ExternalId",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.308(b)(1)", "164.312(a)(1)"],
         cis: None,
-        source: include_str!("lp_011_external_id.rs"),
         remediation: "require sts:ExternalId in the trust policy and name the partner's role, not its account or `*`",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(iam) = a.snapshot.iam.get() else {

@@ -1,33 +1,29 @@
-//! LP-012: audit and read-only roles cannot write.
-//!
-//! What: each role whose name matches `[phi] audit_roles` (default `*audit*`,
-//! `*readonly*`, `*read-only*`). The engine decides every Write, Permissions management
-//! and Tagging action of the catalog on `*`, and object writes on every bucket, with the
-//! role's policies, boundary and SCPs; any allowed one fails.
-//! Why: auditors and read-only tooling that can change what they review break the
-//! separation of duties audit controls rely on (164.312(b), 164.308(a)(4)(ii)(B)).
-//! Fix: attach only read policies (e.g. `SecurityAudit`, `ViewOnlyAccess`) to audit roles.
-
 use phiward_access::{can, PrincipalType};
 use phiward_catalog::{AccessLevel, Catalog};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::name_matches;
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each role whose name matches `[phi] audit_roles` (default `*audit*`,
+    /// `*readonly*`, `*read-only*`). The engine decides every Write, Permissions management
+    /// and Tagging action of the catalog on `*`, and object writes on every bucket, with the
+    /// role's policies, boundary and SCPs; any allowed one fails.
+    /// Why: auditors and read-only tooling that can change what they review break the
+    /// separation of duties audit controls rely on (164.312(b), 164.308(a)(4)(ii)(B)).
+    /// Fix: attach only read policies (e.g. `SecurityAudit`, `ViewOnlyAccess`) to audit roles.
+    pub static CHECK = Meta {
         id: "LP-012",
         title: "Audit and read-only roles cannot write",
         severity: Severity::High,
         practice: 2,
         hipaa: &["164.312(b)", "164.308(a)(4)(ii)(B)"],
         cis: None,
-        source: include_str!("lp_012_audit_roles_read_only.rs"),
         remediation: "give audit and read-only roles only read policies (SecurityAudit, ViewOnlyAccess) and remove every write grant",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

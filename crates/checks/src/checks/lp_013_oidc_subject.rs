@@ -1,33 +1,29 @@
-//! LP-013: roles trusting an OIDC provider check the token's subject.
-//!
-//! What: each role whose trust policy lets an OIDC provider of the account (GitHub
-//! Actions, GitLab, Terraform Cloud, EKS, ...) call `sts:AssumeRoleWithWebIdentity`. The
-//! engine decides the trust policy twice: with the provider's `sub` key absent, and with
-//! the subject of a repository of a stranger (`repo:phiward-probe-stranger/...`); if
-//! either is allowed, any workload of the provider's other customers can become the role.
-//! Why: without a `sub` condition every GitHub repository in the world can assume the
-//! role (164.312(d), 164.308(a)(4)(ii)(B)).
-//! Fix: add `StringEquals`/`StringLike` on `PROVIDER:sub` naming your organization,
-//! repository and branch or environment.
-
 use phiward_access::{decide_as, PrincipalType};
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each role whose trust policy lets an OIDC provider of the account (GitHub
+    /// Actions, GitLab, Terraform Cloud, EKS, ...) call `sts:AssumeRoleWithWebIdentity`. The
+    /// engine decides the trust policy twice: with the provider's `sub` key absent, and with
+    /// the subject of a repository of a stranger (`repo:phiward-probe-stranger/...`); if
+    /// either is allowed, any workload of the provider's other customers can become the role.
+    /// Why: without a `sub` condition every GitHub repository in the world can assume the
+    /// role (164.312(d), 164.308(a)(4)(ii)(B)).
+    /// Fix: add `StringEquals`/`StringLike` on `PROVIDER:sub` naming your organization,
+    /// repository and branch or environment.
+    pub static CHECK = Meta {
         id: "LP-013",
         title: "OIDC trust checks the subject",
         severity: Severity::Critical,
         practice: 2,
         hipaa: &["164.312(d)", "164.308(a)(4)(ii)(B)"],
         cis: None,
-        source: include_str!("lp_013_oidc_subject.rs"),
         remediation: "add a condition on PROVIDER:sub naming your organization, repository and branch (e.g. repo:ORG/REPO:ref:refs/heads/main)",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(providers) = a.snapshot.oidc_providers.get() else {

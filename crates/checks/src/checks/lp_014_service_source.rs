@@ -1,47 +1,43 @@
-//! LP-014: resource and trust policies name the source of a service principal's requests.
-//!
-//! What: each bucket and KMS key policy that lets an AWS service principal
-//! (`cloudtrail.amazonaws.com`, `config.amazonaws.com`, `logging.s3.amazonaws.com`, ...)
-//! write or use the resource, and each role trust policy that lets a service principal
-//! call `sts:AssumeRole`. The engine decides the service's request with `aws:SourceArn`,
-//! `aws:SourceAccount`, `aws:SourceOrgID` and `aws:SourceOrgPaths` absent; if it is still
-//! allowed, the service would act for any customer who points it at the resource or role.
-//! Service-linked roles (path `/aws-service-role/`) are skipped: AWS writes their trust
-//! policies and they cannot be edited. Roles trusting `ec2.amazonaws.com` pass: EC2 sends
-//! none of these keys when it assumes an instance profile's role, and only a principal
-//! of the role's own account can hand the role to an instance (`iam:PassRole`).
-//! Lambda execution roles are checked like any other service role: the Lambda Developer
-//! Guide documents these keys for execution-role trust policies.
-//! Why: the confused-deputy problem (IAM User Guide, "The confused deputy problem" and its
-//! "Cross-service confused deputy prevention") lets another account's trail or Config
-//! recorder write into (or read through) your bucket or key, or make a service act as
-//! your role (164.312(c)(1), 164.308(a)(4)(ii)(B)).
-//! Example: a role `etl-runner` trusting `glue.amazonaws.com` for `sts:AssumeRole` with
-//! no condition fails; the same statement with
-//! `"Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}` passes.
-//! Fix: add `StringEquals` on `aws:SourceAccount` or `ArnLike` on `aws:SourceArn` to the
-//! statement granting the service.
-
 use phiward_access::decide_as;
 use phiward_policy::document::{PrincipalId, PrincipalSpec};
 use phiward_policy::Policy;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each bucket and KMS key policy that lets an AWS service principal
+    /// (`cloudtrail.amazonaws.com`, `config.amazonaws.com`, `logging.s3.amazonaws.com`, ...)
+    /// write or use the resource, and each role trust policy that lets a service principal
+    /// call `sts:AssumeRole`. The engine decides the service's request with `aws:SourceArn`,
+    /// `aws:SourceAccount`, `aws:SourceOrgID` and `aws:SourceOrgPaths` absent; if it is still
+    /// allowed, the service would act for any customer who points it at the resource or role.
+    /// Service-linked roles (path `/aws-service-role/`) are skipped: AWS writes their trust
+    /// policies and they cannot be edited. Roles trusting `ec2.amazonaws.com` pass: EC2 sends
+    /// none of these keys when it assumes an instance profile's role, and only a principal
+    /// of the role's own account can hand the role to an instance (`iam:PassRole`).
+    /// Lambda execution roles are checked like any other service role: the Lambda Developer
+    /// Guide documents these keys for execution-role trust policies.
+    /// Why: the confused-deputy problem (IAM User Guide, "The confused deputy problem" and its
+    /// "Cross-service confused deputy prevention") lets another account's trail or Config
+    /// recorder write into (or read through) your bucket or key, or make a service act as
+    /// your role (164.312(c)(1), 164.308(a)(4)(ii)(B)).
+    /// Example: a role `etl-runner` trusting `glue.amazonaws.com` for `sts:AssumeRole` with
+    /// no condition fails; the same statement with
+    /// `"Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}` passes.
+    /// Fix: add `StringEquals` on `aws:SourceAccount` or `ArnLike` on `aws:SourceArn` to the
+    /// statement granting the service.
+    pub static CHECK = Meta {
         id: "LP-014",
         title: "Service principals are bound to their source",
         severity: Severity::Medium,
         practice: 2,
         hipaa: &["164.312(c)(1)", "164.308(a)(4)(ii)(B)"],
         cis: None,
-        source: include_str!("lp_014_service_source.rs"),
         remediation: "add \"Condition\": {\"StringEquals\": {\"aws:SourceAccount\": \"ACCOUNT\"}} (or ArnLike aws:SourceArn) to the statement granting the service",
     },
-    run,
-};
+    run
+}
 
 /// The keys AWS names for cross-service confused deputy prevention.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention>

@@ -1,29 +1,25 @@
-//! MFA-001: every IAM user with a console password has MFA.
-//!
-//! What: the credential report: `password_enabled` true and `mfa_active` false.
-//! Why: person or entity authentication (164.312(d)) for people who reach PHI through the
-//! console; CIS 1.10.
-//! Fix: enforce MFA (a policy denying everything without `aws:MultiFactorAuthPresent`,
-//! written with `BoolIfExists`) and enroll a device for each user, or move people to
-//! federated sign-in.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the credential report: `password_enabled` true and `mfa_active` false.
+    /// Why: person or entity authentication (164.312(d)) for people who reach PHI through the
+    /// console; CIS 1.10.
+    /// Fix: enforce MFA (a policy denying everything without `aws:MultiFactorAuthPresent`,
+    /// written with `BoolIfExists`) and enroll a device for each user, or move people to
+    /// federated sign-in.
+    pub static CHECK = Meta {
         id: "MFA-001",
         title: "Console users have MFA",
         severity: Severity::High,
         practice: 3,
         hipaa: &["164.312(d)"],
         cis: Some("1.10"),
-        source: include_str!("mfa_001_console_mfa.rs"),
         remediation: "enroll an MFA device for the user, or remove the console password and sign in through the identity provider",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

@@ -1,36 +1,32 @@
-//! MFA-002: administrator-capable principals cannot be used without MFA.
-//!
-//! What: each administrator-equivalent principal (as ADMIN-001 finds them). A user fails
-//! when it has no MFA device, or holds an active access key that signs requests without
-//! MFA, unless the engine finds its administrator grant conditional on
-//! `aws:MultiFactorAuthPresent`. A role fails when a principal of this or another account
-//! may assume it (decided by the engine on its trust policy, SCPs and the caller's
-//! policies) without an MFA condition; roles federated through SAML or OIDC leave MFA to
-//! the identity provider, and roles only services assume have no human session.
-//! Why: administrator credentials without a second factor are the shortest way to every
-//! PHI store (164.312(d)); CIS 1.5 and 1.10.
-//! Fix: enroll MFA for administrator users and remove their access keys, or administer
-//! through roles whose trust policy requires `aws:MultiFactorAuthPresent`.
-
 use phiward_access::{who_can_external, Each, Grant, Grantee, Principal, PrincipalType, Reach};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
-use crate::{fact, grants_evidence, listed, statements, Audit, Check, Meta};
+use crate::{fact, grants_evidence, listed, statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each administrator-equivalent principal (as ADMIN-001 finds them). A user fails
+    /// when it has no MFA device, or holds an active access key that signs requests without
+    /// MFA, unless the engine finds its administrator grant conditional on
+    /// `aws:MultiFactorAuthPresent`. A role fails when a principal of this or another account
+    /// may assume it (decided by the engine on its trust policy, SCPs and the caller's
+    /// policies) without an MFA condition; roles federated through SAML or OIDC leave MFA to
+    /// the identity provider, and roles only services assume have no human session.
+    /// Why: administrator credentials without a second factor are the shortest way to every
+    /// PHI store (164.312(d)); CIS 1.5 and 1.10.
+    /// Fix: enroll MFA for administrator users and remove their access keys, or administer
+    /// through roles whose trust policy requires `aws:MultiFactorAuthPresent`.
+    pub static CHECK = Meta {
         id: "MFA-002",
         title: "Administrators need MFA",
         severity: Severity::Critical,
         practice: 3,
         hipaa: &["164.312(d)", "164.308(a)(5)(ii)(D)"],
         cis: Some("1.10"),
-        source: include_str!("mfa_002_admin_mfa.rs"),
         remediation: "enroll MFA for administrator users and remove their access keys, or administer through roles whose trust policy requires aws:MultiFactorAuthPresent",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

@@ -1,33 +1,29 @@
-//! MFA-003: IAM users assume roles only with MFA.
-//!
-//! What: each role an IAM user of the account can assume (`sts:AssumeRole`, decided by
-//! the engine on the role's trust policy and the user's own policies, boundary and SCPs,
-//! as edges of the escalation graph) without a condition on
-//! `aws:MultiFactorAuthPresent` or `aws:MultiFactorAuthAge`.
-//! Why: a role session inherits nothing of the user's sign-in; unless the trust policy or
-//! the user's policy asks for MFA, a leaked access key becomes the role (164.312(d)).
-//! Fix: add `"Bool": {"aws:MultiFactorAuthPresent": "true"}` to the role's trust policy
-//! statement for IAM users.
-
 use phiward_access::{PrincipalType, Reach, Technique};
 use phiward_report::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
-use crate::{statements, Audit, Check, Meta};
+use crate::{statements, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each role an IAM user of the account can assume (`sts:AssumeRole`, decided by
+    /// the engine on the role's trust policy and the user's own policies, boundary and SCPs,
+    /// as edges of the escalation graph) without a condition on
+    /// `aws:MultiFactorAuthPresent` or `aws:MultiFactorAuthAge`.
+    /// Why: a role session inherits nothing of the user's sign-in; unless the trust policy or
+    /// the user's policy asks for MFA, a leaked access key becomes the role (164.312(d)).
+    /// Fix: add `"Bool": {"aws:MultiFactorAuthPresent": "true"}` to the role's trust policy
+    /// statement for IAM users.
+    pub static CHECK = Meta {
         id: "MFA-003",
         title: "IAM users assume roles only with MFA",
         severity: Severity::High,
         practice: 3,
         hipaa: &["164.312(d)"],
         cis: None,
-        source: include_str!("mfa_003_assume_role_mfa.rs"),
         remediation: "add \"Condition\": {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}} to the trust policy statement that lets IAM users assume the role",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if a.snapshot.iam.get().is_none() {

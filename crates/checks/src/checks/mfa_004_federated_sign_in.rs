@@ -1,31 +1,27 @@
-//! MFA-004: people sign in through identity federation.
-//!
-//! What: whether the account has a SAML provider, an OIDC provider for people (not a CI
-//! service such as GitHub Actions), or IAM Identity Center, while IAM users with console
-//! passwords exist.
-//! Why: federation puts sign-in, MFA and termination in the organization's directory
-//! (AD/ADFS, Okta, Entra ID), so leaving staff lose AWS access with their account
-//! (164.308(a)(3)(ii)(C), 164.312(a)(2)(i), 164.312(d)).
-//! Fix: federate sign-in through Identity Center or a SAML provider, then remove IAM
-//! users' console passwords.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: whether the account has a SAML provider, an OIDC provider for people (not a CI
+    /// service such as GitHub Actions), or IAM Identity Center, while IAM users with console
+    /// passwords exist.
+    /// Why: federation puts sign-in, MFA and termination in the organization's directory
+    /// (AD/ADFS, Okta, Entra ID), so leaving staff lose AWS access with their account
+    /// (164.308(a)(3)(ii)(C), 164.312(a)(2)(i), 164.312(d)).
+    /// Fix: federate sign-in through Identity Center or a SAML provider, then remove IAM
+    /// users' console passwords.
+    pub static CHECK = Meta {
         id: "MFA-004",
         title: "Sign-in is federated",
         severity: Severity::Medium,
         practice: 3,
         hipaa: &["164.312(a)(2)(i)", "164.312(d)", "164.308(a)(3)(ii)(C)"],
         cis: None,
-        source: include_str!("mfa_004_federated_sign_in.rs"),
         remediation: "federate sign-in through IAM Identity Center or a SAML provider backed by the organization's directory",
     },
-    run,
-};
+    run
+}
 
 /// OIDC providers used by machines, not people.
 const MACHINE_OIDC: [&str; 5] = [

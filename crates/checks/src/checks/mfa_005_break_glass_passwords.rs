@@ -1,29 +1,25 @@
-//! MFA-005: only break-glass users have console passwords.
-//!
-//! What: each IAM user with a console password that is not a break-glass account
-//! (`[admins] break_glass`).
-//! Why: people should sign in through the directory (MFA-004); each IAM password is an
-//! identity outside termination procedures and password governance
-//! (164.308(a)(3)(ii)(C), 164.312(a)(2)(i)).
-//! Fix: move the person to federated sign-in and delete the login profile.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: each IAM user with a console password that is not a break-glass account
+    /// (`[admins] break_glass`).
+    /// Why: people should sign in through the directory (MFA-004); each IAM password is an
+    /// identity outside termination procedures and password governance
+    /// (164.308(a)(3)(ii)(C), 164.312(a)(2)(i)).
+    /// Fix: move the person to federated sign-in and delete the login profile.
+    pub static CHECK = Meta {
         id: "MFA-005",
         title: "Console passwords only for break-glass users",
         severity: Severity::Medium,
         practice: 3,
         hipaa: &["164.312(a)(2)(i)", "164.308(a)(3)(ii)(C)"],
         cis: None,
-        source: include_str!("mfa_005_break_glass_passwords.rs"),
         remediation: "sign the person in through the identity provider, then aws iam delete-login-profile --user-name USER",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {

@@ -1,30 +1,26 @@
-//! MFA-006: the account password policy is strong.
-//!
-//! What: `iam get-account-password-policy`: minimum length at least 14, reuse prevention
-//! of at least 24 passwords (CIS 1.8, 1.9); symbols, numbers, upper and lower case.
-//! Why: password management is an addressable safeguard (164.308(a)(5)(ii)(D)); weak
-//! console passwords put PHI one guess away.
-//! Fix: `aws iam update-account-password-policy --minimum-password-length 14
-//! --password-reuse-prevention 24 --require-symbols --require-numbers
-//! --require-uppercase-characters --require-lowercase-characters`.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: `iam get-account-password-policy`: minimum length at least 14, reuse prevention
+    /// of at least 24 passwords (CIS 1.8, 1.9); symbols, numbers, upper and lower case.
+    /// Why: password management is an addressable safeguard (164.308(a)(5)(ii)(D)); weak
+    /// console passwords put PHI one guess away.
+    /// Fix: `aws iam update-account-password-policy --minimum-password-length 14
+    /// --password-reuse-prevention 24 --require-symbols --require-numbers
+    /// --require-uppercase-characters --require-lowercase-characters`.
+    pub static CHECK = Meta {
         id: "MFA-006",
         title: "The password policy is strong",
         severity: Severity::Medium,
         practice: 3,
         hipaa: &["164.308(a)(5)(ii)(D)"],
         cis: Some("1.8, 1.9"),
-        source: include_str!("mfa_006_password_policy.rs"),
         remediation: "aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24 --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(policy) = a.snapshot.password_policy.get() else {

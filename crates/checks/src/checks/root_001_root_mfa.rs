@@ -1,30 +1,26 @@
-//! ROOT-001: the root user has MFA.
-//!
-//! What: the account summary's `AccountMFAEnabled` (or, without it, the credential report's
-//! `<root_account>` row) shows MFA on the root user.
-//! Why: root can do anything and cannot be restricted by IAM policies; a password alone is
-//! one phishing email away from every PHI store. 164.312(d) requires authenticating the
-//! person; CIS 1.5.
-//! Fix: enable a hardware MFA device on the root user and store it with the break-glass
-//! procedure.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the account summary's `AccountMFAEnabled` (or, without it, the credential report's
+    /// `<root_account>` row) shows MFA on the root user.
+    /// Why: root can do anything and cannot be restricted by IAM policies; a password alone is
+    /// one phishing email away from every PHI store. 164.312(d) requires authenticating the
+    /// person; CIS 1.5.
+    /// Fix: enable a hardware MFA device on the root user and store it with the break-glass
+    /// procedure.
+    pub static CHECK = Meta {
         id: "ROOT-001",
         title: "The root user has MFA",
         severity: Severity::Critical,
         practice: 1,
         hipaa: &["164.312(d)", "164.312(a)(1)"],
         cis: Some("1.5"),
-        source: include_str!("root_001_root_mfa.rs"),
         remediation: "enable a hardware MFA device on the root user (IAM console, Security credentials of the root user)",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let from_summary = a

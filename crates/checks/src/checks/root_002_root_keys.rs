@@ -1,28 +1,24 @@
-//! ROOT-002: the root user has no access keys.
-//!
-//! What: the account summary's `AccountAccessKeysPresent` (or the credential report's root
-//! row) shows no access key on the root user.
-//! Why: a root access key is an unrestricted, long-lived credential that no policy can
-//! limit; HIPAA's access control (164.312(a)(1)) cannot be shown while one exists. CIS 1.4.
-//! Fix: delete the root access keys; use roles for automation.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the account summary's `AccountAccessKeysPresent` (or the credential report's root
+    /// row) shows no access key on the root user.
+    /// Why: a root access key is an unrestricted, long-lived credential that no policy can
+    /// limit; HIPAA's access control (164.312(a)(1)) cannot be shown while one exists. CIS 1.4.
+    /// Fix: delete the root access keys; use roles for automation.
+    pub static CHECK = Meta {
         id: "ROOT-002",
         title: "The root user has no access keys",
         severity: Severity::Critical,
         practice: 1,
         hipaa: &["164.312(a)(1)", "164.308(a)(4)(ii)(B)"],
         cis: Some("1.4"),
-        source: include_str!("root_002_root_keys.rs"),
         remediation: "delete the root user's access keys and move any automation to IAM roles",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let from_summary = a

@@ -1,30 +1,26 @@
-//! ROOT-003: the root user was not used in the last N days (default 90).
-//!
-//! What: the credential report's root row: password last used, and each access key's last
-//! use, all older than the threshold (measured from the snapshot's moment).
-//! Why: daily work as root defeats unique user identification (164.312(a)(2)(i)) and leaves
-//! no least-privilege boundary. CIS 1.7.
-//! Fix: create named administrator roles, lock the root credentials away, and alarm on
-//! root use (LOG-006).
-
 use chrono::Duration;
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: the credential report's root row: password last used, and each access key's last
+    /// use, all older than the threshold (measured from the snapshot's moment).
+    /// Why: daily work as root defeats unique user identification (164.312(a)(2)(i)) and leaves
+    /// no least-privilege boundary. CIS 1.7.
+    /// Fix: create named administrator roles, lock the root credentials away, and alarm on
+    /// root use (LOG-006).
+    pub static CHECK = Meta {
         id: "ROOT-003",
         title: "The root user is not used",
         severity: Severity::High,
         practice: 1,
         hipaa: &["164.312(a)(2)(i)", "164.308(a)(3)(ii)(A)"],
         cis: Some("1.7"),
-        source: include_str!("root_003_root_unused.rs"),
         remediation: "stop using the root user: do daily administration through federated roles, keep root for the few tasks that need it, and alarm on its use",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(row) = a.snapshot.credential_report.get().and_then(|r| r.root()) else {

@@ -1,28 +1,24 @@
-//! ROOT-004: the root user has no signing certificates.
-//!
-//! What: `AccountSigningCertificatesPresent` in the account summary, else the credential
-//! report's root `cert_N_active`.
-//! Why: an X.509 certificate on root is another unrestricted long-lived credential
-//! (164.312(a)(1)).
-//! Fix: delete the root user's signing certificates.
-
 use phiward_report::{Finding, Severity, Status};
 
-use crate::{fact, Audit, Check, Meta};
+use crate::{fact, Audit, Meta};
 
-pub static CHECK: Check = Check {
-    meta: Meta {
+check! {
+    /// What: `AccountSigningCertificatesPresent` in the account summary, else the credential
+    /// report's root `cert_N_active`.
+    /// Why: an X.509 certificate on root is another unrestricted long-lived credential
+    /// (164.312(a)(1)).
+    /// Fix: delete the root user's signing certificates.
+    pub static CHECK = Meta {
         id: "ROOT-004",
         title: "The root user has no signing certificates",
         severity: Severity::High,
         practice: 1,
         hipaa: &["164.312(a)(1)"],
         cis: None,
-        source: include_str!("root_004_root_certificates.rs"),
         remediation: "delete the root user's signing certificates",
     },
-    run,
-};
+    run
+}
 
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let from_summary = a
