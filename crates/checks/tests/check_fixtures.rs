@@ -47,7 +47,8 @@ fn config(fixture: &Path) -> Config {
         return Config::default();
     }
     let text = std::fs::read_to_string(&toml).unwrap_or_default();
-    Config::parse(&text, &toml.display().to_string()).unwrap_or_else(|e| panic!("{}: {e}", toml.display()))
+    Config::parse(&text, &toml.display().to_string())
+        .unwrap_or_else(|e| panic!("{}: {e}", toml.display()))
 }
 
 fn run(check: &Check, fixture: &Path) -> Vec<Finding> {
@@ -94,8 +95,7 @@ fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| {
             p.extension().is_some_and(|x| x == "json")
-                && p
-                    .file_name()
+                && p.file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with(prefix))
         })
