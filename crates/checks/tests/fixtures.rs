@@ -299,9 +299,9 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     };
     // Practice 2: `*:*` in dev-sam's inline policy and the unattached old-admin-helper.
     let full = failing(&findings, "LP-001");
-    assert!(full
-        .iter()
-        .any(|f| f.message.contains("user `dev-sam` inline policy `break-fix`")));
+    assert!(full.iter().any(|f| f
+        .message
+        .contains("user `dev-sam` inline policy `break-fix`")));
     assert!(full
         .iter()
         .any(|f| f.resource.ends_with("policy/old-admin-helper")));
@@ -495,7 +495,11 @@ fn checks_document_what_why_and_fix() {
     for c in CHECKS {
         let doc = c.meta.doc();
         for part in ["What:", "Why:", "Fix:"] {
-            assert!(doc.contains(part), "{} lacks `{part}` in its doc comment", c.meta.id);
+            assert!(
+                doc.contains(part),
+                "{} lacks `{part}` in its doc comment",
+                c.meta.id
+            );
         }
     }
 }
