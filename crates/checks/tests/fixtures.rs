@@ -486,7 +486,7 @@ fn the_extra_failures_fixture_fails_what_the_demo_passes() {
     assert!(log[0]
         .evidence
         .iter()
-        .any(|e| e.detail.contains("multi-region Some(false)")));
+        .any(|e| e.detail.contains("multi-region false")));
 }
 
 /// Every check documents What, Why and Fix (`cargo xtask docs` turns them into its page).

@@ -79,13 +79,14 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if good.is_none() {
         for t in trails {
             let logging = t.status.get().map(|s| s.is_logging);
+            let said = |v: Option<bool>| v.map_or("unknown".to_string(), |b| b.to_string());
             f.evidence.push(fact(
                 &t.trail_arn,
                 format!(
-                    "multi-region {:?}, logging {:?}, all management events {:?}",
-                    t.is_multi_region_trail,
-                    logging,
-                    all_management(t)
+                    "multi-region {}, logging {}, all management events {}",
+                    said(t.is_multi_region_trail),
+                    said(logging),
+                    said(all_management(t))
                 ),
             ));
         }

@@ -113,7 +113,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         }
         f.evidence.push(fact(
             "s3api get-bucket-logging",
-            format!("logging enabled {logged:?}"),
+            format!(
+                "logging enabled {}",
+                logged.map_or("not collected".into(), |l| l.to_string())
+            ),
         ));
         f
     })
