@@ -17,6 +17,11 @@
 //! them, and the recertification record (CERT-002) as `fail-x.recertified.json`, a list of
 //! `{"principal", "campaign", "certified_at", "outstanding"}`.
 
+#![expect(
+    clippy::panic,
+    reason = "a fixture that cannot be read fails the test loudly, naming its file"
+)]
+
 use std::path::{Path, PathBuf};
 
 use phiward_access::AccessModel;
