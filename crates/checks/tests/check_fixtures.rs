@@ -279,3 +279,30 @@ fn every_check_passes_and_fails_its_own_fixtures() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A snapshot left behind by a removed or renamed fixture would be reviewed as if it
+/// still said something.
+#[test]
+fn every_snapshot_has_its_fixture() {
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let stale: Vec<String> = std::fs::read_dir(&snapshots)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            let Some(rest) = n
+                .strip_prefix("check_fixtures__")
+                .and_then(|r| r.strip_suffix(".snap"))
+            else {
+                return false;
+            };
+            let (id, name) = rest.split_once("__").unwrap_or((rest, ""));
+            !fixtures_dir()
+                .join(id)
+                .join(format!("{name}.json"))
+                .is_file()
+        })
+        .collect();
+    assert!(stale.is_empty(), "snapshots without a fixture: {stale:?}");
+}
