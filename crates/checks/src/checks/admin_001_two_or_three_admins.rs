@@ -3,8 +3,6 @@ use phiward_report::{Finding, Severity, Status};
 use crate::{statements, Audit, Meta};
 
 check! {
-    /// range (default 2-3).
-    ///
     /// What: every IAM user and role (service-linked ones excepted) that can change its own
     /// permissions (`iam:Put*Policy`/`iam:Attach*Policy` on itself), decided by the engine with
     /// its identity policies, groups, boundary and SCPs.

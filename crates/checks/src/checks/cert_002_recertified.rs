@@ -4,8 +4,6 @@ use phiward_report::{Finding, Severity, Status};
 use crate::{fact, Audit, Meta};
 
 check! {
-    /// days).
-    ///
     /// What: the date each user and role was last re-approved by its manager, from the
     /// recertification record (`phiward certify`'s campaign store, given with `phiward audit
     /// --certify-store` or `[recertification] store`). Every principal the record covers must

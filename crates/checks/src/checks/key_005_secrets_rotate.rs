@@ -62,9 +62,9 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         f.evidence.push(fact(
             "secretsmanager list-secrets",
             format!(
-                "RotationEnabled {:?}, AutomaticallyAfterDays {:?}, LastRotatedDate {}",
-                s.rotation_enabled,
-                every,
+                "RotationEnabled {}, AutomaticallyAfterDays {}, LastRotatedDate {}",
+                s.rotation_enabled.map_or("not set".into(), |r| r.to_string()),
+                every.map_or("not set".into(), |d| d.to_string()),
                 s.last_rotated_date
                     .map_or("none".into(), |t| t.date_naive().to_string())
             ),

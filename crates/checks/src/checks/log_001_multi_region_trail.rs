@@ -24,17 +24,22 @@ check! {
 }
 
 /// Whether the trail logs read and write management events, as far as was collected.
+///
+/// AWS: CloudTrail API Reference, "AdvancedFieldSelector": an advanced selector logs
+/// management events when `eventCategory` equals `Management`, and both read and write
+/// events when it has no `readOnly` field.
 fn all_management(t: &Trail) -> Option<bool> {
     if t.has_custom_event_selectors != Some(true) {
         return Some(true);
     }
     let sel = t.event_selectors.get()?;
     if !sel.advanced_event_selectors.is_empty() {
-        // Advanced selectors log management events when a selector names the category
-        // without a readOnly filter; the common case is recognised by its field values.
+        // The selector's fields decide, not its name.
         return Some(sel.advanced_event_selectors.iter().any(|s| {
-            let text = format!("{s:?}");
-            text.contains("Management") && !text.contains("readOnly")
+            let management = s.field_selectors.iter().any(|f| {
+                f.field == "eventCategory" && f.equals.iter().any(|v| v == "Management")
+            });
+            management && !s.field_selectors.iter().any(|f| f.field == "readOnly")
         }));
     }
     Some(sel.event_selectors.iter().any(|s| {
@@ -79,13 +84,14 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     if good.is_none() {
         for t in trails {
             let logging = t.status.get().map(|s| s.is_logging);
+            let said = |v: Option<bool>| v.map_or("unknown".to_string(), |b| b.to_string());
             f.evidence.push(fact(
                 &t.trail_arn,
                 format!(
-                    "multi-region {:?}, logging {:?}, all management events {:?}",
-                    t.is_multi_region_trail,
-                    logging,
-                    all_management(t)
+                    "multi-region {}, logging {}, all management events {}",
+                    said(t.is_multi_region_trail),
+                    said(logging),
+                    said(all_management(t))
                 ),
             ));
         }

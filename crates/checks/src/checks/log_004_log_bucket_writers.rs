@@ -4,8 +4,6 @@ use phiward_report::{Finding, Severity, Status};
 use crate::{fact, grants_evidence, listed, per_log_bucket, Audit, Meta};
 
 check! {
-    /// needs MFA.
-    ///
     /// What: each bucket a trail or the AWS Config delivery channel writes to. The engine
     /// decides who may put or delete log objects or change the bucket's policy, lifecycle or
     /// versioning, with identity policies, boundaries, SCPs and the bucket policy; anyone but

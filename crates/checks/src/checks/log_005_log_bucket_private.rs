@@ -74,18 +74,26 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         if !acl_public.is_empty() {
             problems.push(format!("its ACL grants {}", acl_public.join(", ")));
         }
+        // A policy or ACL that was not collected may be the public one: unknown, not private.
+        if b.policy.get().is_none() {
+            problems.push("its policy was not collected".to_string());
+        }
+        if b.acl.get().is_none() {
+            problems.push("its ACL was not collected".to_string());
+        }
         match logged {
             Some(false) => problems.push("server access logging is off".to_string()),
             None => problems.push("its logging configuration was not collected".to_string()),
             Some(true) => {}
         }
+        let definite = public_policy.is_some() || !acl_public.is_empty() || logged == Some(false);
         let mut f = if problems.is_empty() {
             m.finding(
                 Status::Pass,
                 arn,
                 format!("log bucket `{name}` ({from}) is private and access-logged"),
             )
-        } else if logged.is_none() && public_policy.is_none() && acl_public.is_empty() {
+        } else if !definite {
             m.finding(
                 Status::NotEvaluated,
                 arn,
@@ -105,7 +113,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         }
         f.evidence.push(fact(
             "s3api get-bucket-logging",
-            format!("logging enabled {logged:?}"),
+            format!(
+                "logging enabled {}",
+                logged.map_or("not collected".into(), |l| l.to_string())
+            ),
         ));
         f
     })

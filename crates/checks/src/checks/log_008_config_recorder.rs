@@ -65,7 +65,16 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     for r in &config.recorders {
         f.evidence.push(fact(
             "configservice describe-configuration-recorders",
-            format!("{}: {:?}", r.name, r.recording_group),
+            match &r.recording_group {
+                Some(g) => format!(
+                    "{}: allSupported {}, includeGlobalResourceTypes {}, resourceTypes [{}]",
+                    r.name,
+                    g.all_supported.unwrap_or(false),
+                    g.include_global_resource_types.unwrap_or(false),
+                    g.resource_types.join(", ")
+                ),
+                None => format!("{}: no recording group", r.name),
+            },
         ));
     }
     vec![f]

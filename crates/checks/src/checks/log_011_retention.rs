@@ -63,7 +63,10 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         };
         f.evidence.push(fact(
             "s3api get-bucket-lifecycle-configuration",
-            format!("shortest expiration {:?} days", expires(rules)),
+            match expires(rules) {
+                Some(days) => format!("shortest expiration {days} days"),
+                None => "no rule expires current objects".to_string(),
+            },
         ));
         f
     })

@@ -26,6 +26,9 @@ check! {
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let days = a.config.thresholds.inactive_days;
     let since = a.now - Duration::days(days);
+    if a.snapshot.credential_report.get().is_none() && a.snapshot.iam.get().is_none() {
+        return vec![m.not_evaluated(a, "the credential report and IAM")];
+    }
     let mut out = Vec::new();
     match a.snapshot.credential_report.get() {
         None => out.push(m.not_evaluated(a, "the credential report")),
@@ -73,46 +76,50 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
             }
         }
     }
-    if let Some(iam) = a.snapshot.iam.get() {
-        for role in iam
-            .roles
-            .iter()
-            .filter(|r| !r.is_service_linked() && !a.config.is_break_glass(&r.role_name, &r.arn))
-        {
-            let last = role.role_last_used.as_ref().and_then(|u| u.last_used_date);
-            let young = role.create_date.is_some_and(|c| c > since);
-            let (status, msg) = match last {
-                Some(t) if t >= since => (
-                    Status::Pass,
-                    format!("role `{}` was used on {}", role.role_name, t.date_naive()),
-                ),
-                _ if young => (
-                    Status::Pass,
-                    format!(
-                        "role `{}` was created less than {days} days ago",
-                        role.role_name
+    match a.snapshot.iam.get() {
+        // Roles are read from IAM: without it their inactivity is unknown, not absent.
+        None => out.push(m.not_evaluated(a, "IAM (roles and their last use)")),
+        Some(iam) => {
+            for role in iam
+                .roles
+                .iter()
+                .filter(|r| !r.is_service_linked() && !a.config.is_break_glass(&r.role_name, &r.arn))
+            {
+                let last = role.role_last_used.as_ref().and_then(|u| u.last_used_date);
+                let young = role.create_date.is_some_and(|c| c > since);
+                let (status, msg) = match last {
+                    Some(t) if t >= since => (
+                        Status::Pass,
+                        format!("role `{}` was used on {}", role.role_name, t.date_naive()),
                     ),
-                ),
-                Some(t) => (
-                    Status::Fail,
-                    format!(
-                        "role `{}` has not been used since {}",
-                        role.role_name,
-                        t.date_naive()
+                    _ if young => (
+                        Status::Pass,
+                        format!(
+                            "role `{}` was created less than {days} days ago",
+                            role.role_name
+                        ),
                     ),
-                ),
-                None => (
-                    Status::Fail,
-                    format!("role `{}` has no recorded use", role.role_name),
-                ),
-            };
-            let mut f = m.finding(status, &role.arn, msg);
-            f.principal = Some(role.arn.clone());
-            f.evidence.push(fact(
-                "iam get-account-authorization-details",
-                "RoleLastUsed",
-            ));
-            out.push(f);
+                    Some(t) => (
+                        Status::Fail,
+                        format!(
+                            "role `{}` has not been used since {}",
+                            role.role_name,
+                            t.date_naive()
+                        ),
+                    ),
+                    None => (
+                        Status::Fail,
+                        format!("role `{}` has no recorded use", role.role_name),
+                    ),
+                };
+                let mut f = m.finding(status, &role.arn, msg);
+                f.principal = Some(role.arn.clone());
+                f.evidence.push(fact(
+                    "iam get-account-authorization-details",
+                    "RoleLastUsed",
+                ));
+                out.push(f);
+            }
         }
     }
     out

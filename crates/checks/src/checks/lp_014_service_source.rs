@@ -94,6 +94,29 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     out
 }
 
+/// The objects of bucket `arn` a service's request is decided on: one at its root, and
+/// one under each object pattern its policy names, wildcards filled in. CloudTrail and AWS
+/// Config write under `AWSLogs/ACCOUNT/`, and their bucket policies grant only that prefix
+/// (<https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html>):
+/// an object at the root would miss the grant.
+fn probe_objects(policy: &Policy, arn: &str) -> Vec<String> {
+    let prefix = format!("{arn}/");
+    let mut out = vec![format!("{arn}/phiward-probe")];
+    let patterns = policy
+        .statements
+        .iter()
+        .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
+        .flat_map(|r| &r.list.items)
+        .filter(|p| p.starts_with(&prefix) && !p.contains("${"));
+    for p in patterns {
+        let object = p.replace('*', "phiward-probe").replace('?', "x");
+        if !out.contains(&object) {
+            out.push(object);
+        }
+    }
+    out
+}
+
 fn resource_policies(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for r in a.access.resources.iter().filter(|r| !r.trust) {
@@ -109,14 +132,18 @@ fn resource_policies(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
         } else {
             continue;
         };
+        let objects = probe_objects(&policy.policy, &r.arn);
         for svc in services(&policy.policy) {
             let hit = probes.iter().find_map(|(action, object)| {
-                let target = if *object {
-                    format!("{}/phiward-probe", r.arn)
+                let targets = if *object {
+                    objects.as_slice()
                 } else {
-                    r.arn.clone()
+                    std::slice::from_ref(&r.arn)
                 };
-                decide_as(a.access, &svc, action, &target, &[], &SOURCE_KEYS).map(|d| (*action, d))
+                targets.iter().find_map(|target| {
+                    decide_as(a.access, &svc, action, target, &[], &SOURCE_KEYS)
+                        .map(|d| (*action, d))
+                })
             });
             out.push(judge(m, &r.arn, &r.place, &svc, hit));
         }

@@ -32,6 +32,11 @@ const MACHINE_OIDC: [&str; 5] = [
     "oidc.circleci.com",
 ];
 
+/// A count, or that the list was not collected.
+fn counted(n: Option<usize>) -> String {
+    n.map_or("not collected".into(), |n| n.to_string())
+}
+
 fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     let Some(report) = a.snapshot.credential_report.get() else {
         return vec![m.not_evaluated(a, "the credential report")];
@@ -75,7 +80,12 @@ fn run(m: &Meta, a: &Audit<'_>) -> Vec<Finding> {
     };
     f.evidence.push(fact(
         "iam list-saml-providers / list-open-id-connect-providers / sso-admin list-instances",
-        format!("SAML {saml:?}, OIDC for people {oidc:?}, Identity Center {sso:?}, console users {humans}"),
+        format!(
+            "SAML providers {}, OIDC providers for people {}, Identity Center instances {}, console users {humans}",
+            counted(saml),
+            counted(oidc),
+            counted(sso)
+        ),
     ));
     vec![f]
 }
