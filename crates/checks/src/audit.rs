@@ -24,7 +24,7 @@ pub struct Audit<'a> {
     pub access: &'a AccessModel,
     /// The moment ages are measured from: the snapshot's `as_of`, else when it was made.
     pub now: DateTime<Utc>,
-    /// Thresholds.
+    /// The configuration's thresholds, PHI markers and administrators.
     pub config: &'a Config,
     /// Per principal of `access`, whether it can change its own permissions and how;
     /// decided once, in parallel, for every check that asks and for the graph.

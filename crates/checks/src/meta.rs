@@ -30,7 +30,7 @@ macro_rules! check {
 pub struct Meta {
     /// Permanent id (`ROOT-001`).
     pub id: &'static str,
-    /// Title.
+    /// A one-line title, as reports show it.
     pub title: &'static str,
     /// Severity of a failure.
     pub severity: Severity,
@@ -139,7 +139,7 @@ fn paragraphs(doc: &str) -> String {
 /// A check: its metadata and the function that runs it.
 #[derive(Debug)]
 pub struct Check {
-    /// Metadata.
+    /// The check's id, title, severity, citation, practice and remediation.
     pub meta: Meta,
     /// Runs the check on an account.
     pub run: fn(&Meta, &Audit<'_>) -> Vec<Finding>,

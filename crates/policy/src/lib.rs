@@ -30,6 +30,7 @@
 
 pub mod arn;
 pub mod cases;
+pub mod civil;
 pub mod condition;
 pub mod context;
 pub mod document;

@@ -135,7 +135,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                 attached_managed_policies: Vec::new(),
                 permissions_boundary: boundary(p),
                 tags: p.tags(),
-                credentials: Collected::Collected(UserCredentials::default()),
+                credentials: Collected::Known(UserCredentials::default()),
             };
             change(plan, p, Change::User(Box::new(user)));
         }
@@ -286,8 +286,8 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             let bucket = Bucket {
                 name: p.name("bucket"),
                 region: p.str("region"),
-                policy: Collected::Collected(None),
-                tags: Collected::Collected(p.tags()),
+                policy: Collected::Known(None),
+                tags: Collected::Known(p.tags()),
                 ..Bucket::default()
             };
             change(plan, p, Change::Bucket(Box::new(bucket)));
@@ -336,8 +336,8 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                     key_manager: Some("CUSTOMER".into()),
                     key_state: Some("Enabled".into()),
                     description: p.str("description"),
-                    policy: Collected::Collected(text),
-                    grants: Collected::Collected(Vec::new()),
+                    policy: Collected::Known(text),
+                    grants: Collected::Known(Vec::new()),
                 };
                 change(plan, p, Change::Key(Box::new(key)));
             }
@@ -367,7 +367,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                         arn: String::new(),
                         name,
                         aws_managed: false,
-                        content: Collected::Collected(text),
+                        content: Collected::Known(text),
                         targets: None,
                     })),
                 );

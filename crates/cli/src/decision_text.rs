@@ -1,4 +1,5 @@
-//! Readable explanations of decisions.
+//! How a decision reads: the statements that allowed or denied it and why each one
+//! matched (`phiward simulate --explain`).
 
 use std::fmt::Write as _;
 
