@@ -38,9 +38,10 @@
 //! store = "certify.db"                   # the campaign store CERT-002 reads
 //!
 //! [rotation]                           # `phiward rotate` (docs/rotation.md)
-//! period_days = 16                     # each key is active this many days
+//! start_days = [1, 15]                 # new keys on these days of every month
 //! overlap_days = 2                     # both keys active while consumers switch
-//! anchor_day = "2024-01-01"            # a day a scheduled key period starts
+//! # period_days = 16                   # or a fixed cycle: each key active this many days,
+//! # anchor_day = "2024-01-01"          # from a day a key period starts (not with start_days)
 //! delete_after_days = 7                # a deactivated key unused this long is deleted
 //! in_use_days = 90                     # a key used this recently is in use
 //! exempt_tag = "rotation-exempt"       # users with this tag are not rotated
@@ -173,18 +174,22 @@ pub struct Recertification {
 }
 
 /// `[rotation]`: the two-key overlap schedule of `phiward rotate` (docs/rotation.md).
-/// `phiward-rotate` checks the values; the defaults keep key 1 active from the 1st to
-/// the 16th and key 2 from the 15th to the 30th of a 28-day cycle.
+/// `phiward-rotate` checks the values; the defaults create key 1 on the 1st and key 2
+/// on the 15th of every month, each active until two days after its successor.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rotation {
-    /// Days each key is active, the overlap included.
-    pub period_days: i64,
+    /// Days of the month (1-28) on which new keys are created; without it and without
+    /// a fixed cycle, the 1st and the 15th.
+    pub start_days: Option<Vec<u32>>,
+    /// A fixed cycle instead of the calendar: days each key is active, the overlap
+    /// included (16 when only `anchor_day` is given).
+    pub period_days: Option<i64>,
     /// Days both keys are active while consumers switch to the new one.
     pub overlap_days: i64,
-    /// A day on which a scheduled key period starts; the others follow every
-    /// `period_days - overlap_days` days before and after it.
-    pub anchor_day: NaiveDate,
+    /// A fixed cycle instead of the calendar: a day on which a key period starts; the
+    /// others follow every `period_days - overlap_days` days before and after it.
+    pub anchor_day: Option<NaiveDate>,
     /// Days a deactivated key must go unused before it is deleted.
     pub delete_after_days: i64,
     /// A key used within this many days is in use.
@@ -198,9 +203,10 @@ pub struct Rotation {
 impl Default for Rotation {
     fn default() -> Self {
         Rotation {
-            period_days: 16,
+            start_days: None,
+            period_days: None,
             overlap_days: 2,
-            anchor_day: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+            anchor_day: None,
             delete_after_days: 7,
             in_use_days: 90,
             exempt_tag: "rotation-exempt".into(),

@@ -72,7 +72,7 @@ fn the_demo_accounts_plan_in_every_format() {
     assert_eq!(csv.lines().count(), 3, "{csv}");
     // A schedule that cannot work is refused, naming the setting.
     let bad = dir.path().join("phiward.toml");
-    std::fs::write(&bad, "[rotation]\noverlap_days = 9\n").unwrap();
+    std::fs::write(&bad, "[rotation]\noverlap_days = 15\n").unwrap();
     let out = phiward()
         .args([
             "rotate",
@@ -85,7 +85,7 @@ fn the_demo_accounts_plan_in_every_format() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rotation.period_days"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`rotation.overlap_days` is 15"));
 }
 
 fn python() -> PathBuf {

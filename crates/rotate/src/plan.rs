@@ -362,8 +362,13 @@ fn agreement(config: &Config, s: &Schedule) -> Vec<String> {
     let t = &config.thresholds;
     let mut notes = Vec::new();
     if s.period_days > t.max_key_age_days {
+        let field = if s.is_calendar() {
+            "rotation.start_days"
+        } else {
+            "rotation.period_days"
+        };
         notes.push(format!(
-            "keys stay active up to {} days (`rotation.period_days`), older than KEY-001 allows (`thresholds.max_key_age_days` = {})",
+            "keys stay active up to {} days (`{field}`), older than KEY-001 allows (`thresholds.max_key_age_days` = {})",
             s.period_days, t.max_key_age_days
         ));
     }

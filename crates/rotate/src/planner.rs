@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn a_current_key_waits_for_the_next_period() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let k = [key("A", true, "2024-01-02", Some("2024-01-05"))];
         let d = decide(&k, at("2024-01-10"), &s, Options::default());
         assert!(d.now.is_empty());
@@ -385,7 +385,7 @@ mod tests {
 
     #[test]
     fn the_old_key_goes_once_the_new_one_is_used_or_the_overlap_ends() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let old = key("OLD", true, "2024-01-01", Some("2024-01-14"));
         // Both used after the new key came: wait for the overlap's end.
         let new = key("NEW", true, "2024-01-15", Some("2024-01-16"));
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn an_unused_new_key_at_the_overlap_end_holds() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let old = key("OLD", true, "2024-01-01", Some("2024-01-17"));
         let new = key("NEW", true, "2024-01-15", None);
         let d = decide(&[old, new], at("2024-01-17"), &s, Options::default());
@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn two_old_keys_both_in_use_are_a_stop_and_an_unused_one_is_retired() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let a = key("A", true, "2023-01-01", Some("2024-03-01"));
         let b = key("B", true, "2023-06-01", Some("2024-03-01"));
         let d = decide(
@@ -457,7 +457,7 @@ mod tests {
 
     #[test]
     fn an_inactive_key_is_deleted_after_the_grace_and_blocks_the_create_until_then() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let mut old = key("OLD", false, "2024-01-01", Some("2024-01-16"));
         old.deactivated = Some(at("2024-01-17"));
         let new = key("NEW", true, "2024-01-15", Some("2024-01-20"));

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::consumers::Consumer;
 use crate::plan::{describe_action, describe_hold, KeyPlan, Place, Plan};
+use crate::schedule::Schedule;
 
 fn place(p: Place) -> &'static str {
     match p {
@@ -27,6 +28,41 @@ fn consumer_line(c: &Consumer) -> String {
     parts.join("; ")
 }
 
+/// The schedule in one sentence.
+pub fn schedule_line(s: &Schedule) -> String {
+    let cycle = if s.is_calendar() {
+        let days: Vec<String> = s.start_days.iter().map(|d| ordinal(*d)).collect();
+        format!(
+            "a new key on the {} of every month, each active until {} days after its successor is created",
+            days.join(" and the "),
+            s.overlap_days
+        )
+    } else {
+        format!(
+            "each key active {} days, {} days of overlap, a new key every {} days from {}",
+            s.period_days,
+            s.overlap_days,
+            s.step(),
+            s.anchor_day
+        )
+    };
+    format!(
+        "{cycle}; an inactive key is deleted after {} days unused",
+        s.delete_after_days
+    )
+}
+
+fn ordinal(d: u32) -> String {
+    let suffix = match (d % 10, d % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{d}{suffix}")
+}
+
 /// The plan for a terminal or a file.
 pub fn text(p: &Plan) -> String {
     let s = &p.schedule;
@@ -41,15 +77,7 @@ pub fn text(p: &Plan) -> String {
         p.as_of.format("%Y-%m-%d %H:%M UTC"),
         p.until
     );
-    let _ = writeln!(
-        o,
-        "Schedule: each key active {} days, {} days of overlap, a new key every {} days from {}; an inactive key is deleted after {} days unused",
-        s.period_days,
-        s.overlap_days,
-        s.step(),
-        s.anchor_day,
-        s.delete_after_days
-    );
+    let _ = writeln!(o, "Schedule: {}", schedule_line(s));
     for u in &p.users {
         let _ = writeln!(o);
         let owner = u

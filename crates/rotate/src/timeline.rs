@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_key_due_gets_create_deactivate_delete_and_the_next_create() {
-        let s = Schedule::standard();
+        let s = Schedule::fortnightly();
         let now: DateTime<Utc> = "2024-01-20T00:00:00Z".parse().unwrap_or_default();
         let k = KeyFacts {
             id: "OLD".into(),
