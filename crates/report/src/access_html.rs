@@ -3,18 +3,16 @@
 //! off), and the grants in one JSON blob that `assets/access.js` renders as a filterable,
 //! paged table (by person, resource, access level and reach, plus free-text search).
 //!
-//! Escaping is the audit page's: markup text goes through [`escape`], the blob through
-//! [`script_safe_json`], and the script only ever sets `textContent`.
+//! The page is [`crate::page`]'s skeleton; escaping is described there.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::html::{escape, fill, script_safe_json};
+use crate::page::{escape, Page, Strings, STYLE};
 
-const TEMPLATE: &str = include_str!("../assets/access.html");
-const STYLE: &str = include_str!("../assets/report.css");
+const BODY: &str = include_str!("../assets/access-body.html");
 const EXTRA_STYLE: &str = ".reach-conditional { color: #ef6c00; font-weight: 600; } \
 .reach-allowed { color: #c62828; font-weight: 600; } \
 .mono { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }";
@@ -56,23 +54,6 @@ pub struct AccessPage {
     pub notes: Vec<String>,
 }
 
-#[derive(Default)]
-struct Strings<'a> {
-    list: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
-}
-
-impl<'a> Strings<'a> {
-    fn id(&mut self, s: &'a str) -> usize {
-        if let Some(i) = self.index.get(s) {
-            return *i;
-        }
-        self.list.push(s);
-        self.index.insert(s, self.list.len() - 1);
-        self.list.len() - 1
-    }
-}
-
 /// The blob the script reads, documented in `assets/access.js`.
 fn data(rows: &[AccessRow]) -> Value {
     let mut strings = Strings::default();
@@ -92,7 +73,7 @@ fn data(rows: &[AccessRow]) -> Value {
             ])
         })
         .collect();
-    json!({"v": 1, "strings": strings.list, "rows": out})
+    json!({"v": 1, "strings": strings.list(), "rows": out})
 }
 
 fn cell(key: &str, n: usize) -> String {
@@ -136,7 +117,6 @@ fn summary(rows: &[AccessRow], page: &AccessPage) -> String {
 
 /// The report as one self-contained HTML page.
 pub fn render(page: &AccessPage, rows: &[AccessRow]) -> Result<String, serde_json::Error> {
-    let blob = script_safe_json(&serde_json::to_string(&data(rows))?);
     let account = page.account.as_deref().unwrap_or("unknown account");
     let title = format!("phiward access per employee, {account}");
     let meta = format!(
@@ -146,17 +126,17 @@ pub fn render(page: &AccessPage, rows: &[AccessRow]) -> Result<String, serde_jso
         escape(&page.scope)
     );
     let style = format!("{STYLE}\n{EXTRA_STYLE}");
-    Ok(fill(
-        TEMPLATE,
-        &[
-            ("title", &escape(&title)),
-            ("meta", &meta),
-            ("style", &style),
-            ("summary", &summary(rows, page)),
-            ("data", &blob),
-            ("script", SCRIPT),
-        ],
-    ))
+    Page {
+        title: &title,
+        heading: "phiward access per employee",
+        meta: &meta,
+        style: &style,
+        summary: &summary(rows, page),
+        body: BODY,
+        data: &data(rows),
+        script: SCRIPT,
+    }
+    .render()
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod ocsf;
+pub mod page;
 pub mod sarif;
 pub mod text;
 
