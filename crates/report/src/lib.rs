@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-pub mod access_html;
+pub mod access;
+pub mod access_report;
 pub mod asff;
 pub mod aws;
 pub mod csv;
@@ -14,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod ocsf;
 pub mod page;
+pub mod paths;
 pub mod sarif;
 pub mod text;
 
