@@ -18,6 +18,7 @@ pub mod page;
 pub mod paths;
 pub mod sarif;
 pub mod text;
+pub mod trail;
 
 /// The JSON report's schema version; see `docs/audit.md`.
 pub const SCHEMA_VERSION: u32 = 1;
