@@ -4,9 +4,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use phiward_lint::report::{self, FileReport};
+use phiward_lint::files::{self, FileReport};
 use phiward_lint::{lint_bytes, unreadable, Options, ResourcePolicyType, Severity};
 use phiward_policy::PolicyKind;
+use phiward_report::lint as report;
 use rayon::prelude::*;
 
 use crate::exit;
@@ -178,9 +179,9 @@ pub fn run(args: &Args) -> Result<u8> {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    Ok(if report::input_error(&reports) {
+    Ok(if files::input_error(&reports) {
         exit::INPUT
-    } else if report::fails(&reports, fail_on) {
+    } else if files::fails(&reports, fail_on) {
         exit::FAILED
     } else {
         exit::OK

@@ -7,8 +7,8 @@
 //! (unknown actions, resources and condition keys that do not fit the actions), and risk
 //! classes (privilege escalation, credentials exposure, data exfiltration, ...).
 //!
-//! The crate is pure: no I/O, no printing. [`report`] renders findings as text, JSON or
-//! SARIF 2.1.0.
+//! The crate is pure: no I/O, no printing. `phiward_report::lint` renders findings as
+//! text, JSON or SARIF 2.1.0.
 //!
 //! ```
 //! use phiward_lint::{lint_text, Options};
@@ -27,9 +27,9 @@ pub mod actions;
 pub mod catalog;
 mod cover;
 pub mod docs;
+pub mod files;
 mod finding;
 mod globs;
-pub mod report;
 mod risk;
 pub mod rules;
 mod source;

@@ -13,6 +13,7 @@ pub mod aws;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod lint;
 pub mod ocsf;
 pub mod page;
 pub mod paths;

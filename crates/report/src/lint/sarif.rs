@@ -1,98 +1,12 @@
-//! Rendering findings: text for people, one JSON document for programs, and SARIF 2.1.0
-//! for code-scanning services such as GitHub's.
+//! Lint findings as SARIF 2.1.0: one run whose tool lists every rule, and one result per
+//! finding at its file, line and column.
 
+use phiward_lint::files::FileReport;
+use phiward_lint::{Finding, Rule, Severity, RULES};
 use serde_json::{json, Value};
-
-use crate::{Finding, Rule, Severity, RULES};
 
 /// Where the rule pages live; SARIF `helpUri`s point there.
 pub const RULES_URL: &str = "https://github.com/phiward/phiward/blob/main/docs/rules";
-
-/// The findings of one input file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct FileReport {
-    /// The path as given.
-    pub path: String,
-    /// Its findings, by position.
-    pub findings: Vec<Finding>,
-}
-
-impl FileReport {
-    /// Whether the file could not be read or parsed (`PW000`, `PW001`).
-    pub fn input_error(&self) -> bool {
-        self.findings.iter().any(|f| {
-            f.id == crate::rules::UNREADABLE_FILE.id || f.id == crate::rules::INVALID_POLICY.id
-        })
-    }
-}
-
-/// Whether any file could not be read or parsed.
-pub fn input_error(reports: &[FileReport]) -> bool {
-    reports.iter().any(FileReport::input_error)
-}
-
-/// Whether any finding is at or above `fail_on`.
-pub fn fails(reports: &[FileReport], fail_on: Severity) -> bool {
-    reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= fail_on)
-}
-
-/// `path:line:column: severity[ID] message`, then `  fix: ...`, for each finding.
-pub fn text(reports: &[FileReport]) -> String {
-    let mut out = String::new();
-    for r in reports {
-        for f in &r.findings {
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}] {}\n  fix: {}\n",
-                r.path, f.line, f.column, f.severity, f.id, f.message, f.fix
-            ));
-        }
-    }
-    out
-}
-
-/// One line counting files and findings by severity.
-pub fn summary(reports: &[FileReport]) -> String {
-    let count = |s: Severity| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .filter(|f| f.severity == s)
-            .count()
-    };
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let (e, w, i) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let files = plural(reports.len(), "file", "files");
-    if e + w + i == 0 {
-        return format!("{files} linted: no findings");
-    }
-    format!(
-        "{files} linted: {}, {}, {}",
-        plural(e, "error", "errors"),
-        plural(w, "warning", "warnings"),
-        plural(i, "info", "info")
-    )
-}
-
-/// `{"files": [{"path", "findings": [{"id", "severity", "line", "column", "message",
-/// "fix"}]}]}`, pretty-printed.
-pub fn json(reports: &[FileReport]) -> String {
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        files: &'a [FileReport],
-    }
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut s = serde_json::to_string_pretty(&Doc { files: reports }).unwrap_or_default();
-    s.push('\n');
-    s
-}
 
 /// SARIF 2.1.0: one run whose tool lists every rule, and one result per finding.
 pub fn sarif(reports: &[FileReport]) -> String {
@@ -211,21 +125,5 @@ mod tests {
         assert_eq!(uri("/tmp/x.json"), "file:///tmp/x.json");
         assert_eq!(uri("C:\\p\\x.json"), "file:///C:/p/x.json");
         assert_eq!(uri("dir/ümlaut.json"), "dir/%C3%BCmlaut.json");
-    }
-
-    #[test]
-    fn summaries() {
-        assert_eq!(summary(&[]), "0 files linted: no findings");
-        let f = crate::unreadable("cannot read `x`");
-        let r = FileReport {
-            path: "x".into(),
-            findings: vec![f],
-        };
-        assert_eq!(
-            summary(std::slice::from_ref(&r)),
-            "1 file linted: 1 error, 0 warnings, 0 info"
-        );
-        assert!(input_error(std::slice::from_ref(&r)));
-        assert!(fails(&[r], Severity::Error));
     }
 }
