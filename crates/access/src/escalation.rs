@@ -120,7 +120,7 @@ pub struct Edge {
     pub from: usize,
     /// Index of the target node.
     pub to: usize,
-    /// How.
+    /// The technique that makes this step possible (passing a role, editing a policy, ...).
     pub technique: Technique,
     /// Allowed when every step is; else conditional.
     pub access: Reach,

@@ -108,8 +108,8 @@ fn account() -> Snapshot {
         ),
     ];
     let iam: Iam = serde_json::from_value(json!({"Users": users, "Roles": roles})).unwrap();
-    s.iam = Collected::Collected(iam);
-    s.organization = Collected::Collected(None);
+    s.iam = Collected::Known(iam);
+    s.organization = Collected::Known(None);
     let mut buckets = Vec::new();
     for i in 0..6 {
         let name = format!("phi-{i}");
@@ -122,7 +122,7 @@ fn account() -> Snapshot {
         let extra = (i == 5).then(|| json!({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
             "Resource": "arn:aws:s3:::phi-5/*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "x"}}}));
         let mut b: Bucket = serde_json::from_value(json!({"Name": name})).unwrap();
-        b.policy = Collected::Collected(Some(PolicyText::from_source(bucket_policy(
+        b.policy = Collected::Known(Some(PolicyText::from_source(bucket_policy(
             &name, readers, extra,
         ))));
         b.region = Some(if i == 4 { "eu-west-1" } else { "us-east-1" }.into());
@@ -130,9 +130,9 @@ fn account() -> Snapshot {
     }
     // A bucket without a policy.
     let mut b: Bucket = serde_json::from_value(json!({"Name": "plain"})).unwrap();
-    b.policy = Collected::Collected(None);
+    b.policy = Collected::Known(None);
     buckets.push(b);
-    s.buckets = Collected::Collected(buckets);
+    s.buckets = Collected::Known(buckets);
     s
 }
 

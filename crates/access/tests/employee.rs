@@ -19,9 +19,9 @@ const ACCT: &str = "111122223333";
 
 fn bucket(name: &str, class: &str, policy: Option<&str>) -> Bucket {
     let mut b: Bucket = serde_json::from_value(json!({"Name": name})).unwrap();
-    b.policy = Collected::Collected(policy.map(PolicyText::from_source));
+    b.policy = Collected::Known(policy.map(PolicyText::from_source));
     b.region = Some("us-east-1".into());
-    b.tags = Collected::Collected(
+    b.tags = Collected::Known(
         serde_json::from_value(json!([{"Key": "data-classification", "Value": class}])).unwrap(),
     );
     b
@@ -29,7 +29,7 @@ fn bucket(name: &str, class: &str, policy: Option<&str>) -> Bucket {
 
 fn snapshot() -> Snapshot {
     let mut s = common::snapshot_of(ACCT, SourceKind::default());
-    s.organization = Collected::Collected(None);
+    s.organization = Collected::Known(None);
     let read = |resource: &str| {
         json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": resource}]})
@@ -65,12 +65,12 @@ fn snapshot() -> Snapshot {
         ]
     }))
     .unwrap();
-    s.iam = Collected::Collected(iam);
+    s.iam = Collected::Known(iam);
     let bob_put = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCT}:user/bob"}},
             "Action":"s3:PutObject","Resource":"arn:aws:s3:::phi-b/*"}}]}}"#
     );
-    s.buckets = Collected::Collected(vec![
+    s.buckets = Collected::Known(vec![
         bucket("phi-a", "phi", None),
         bucket("phi-b", "phi", Some(&bob_put)),
         bucket("public-site", "public", None),
@@ -238,7 +238,7 @@ fn identity_center_roles_are_held_by_the_assigned_users() {
             {"GroupId": "g-1", "Members": {"status": "collected", "value": ["u-1"]}}]}
     }))
     .unwrap();
-    s.identity_center = Collected::Collected(ic.clone());
+    s.identity_center = Collected::Known(ic.clone());
     let opts = PeopleOptions::default();
     let (holders, _) = people::holders(&s, &opts);
     let sso: Vec<(&str, Option<&str>, MappedBy)> = holders
@@ -256,7 +256,7 @@ fn identity_center_roles_are_held_by_the_assigned_users() {
     // The users unknown: the role is unassigned, never held by nobody.
     let mut unknown = ic;
     unknown.users = Collected::missing("not exported");
-    s.identity_center = Collected::Collected(unknown);
+    s.identity_center = Collected::Known(unknown);
     let (holders, _) = people::holders(&s, &opts);
     let sso: Vec<(&str, MappedBy)> = holders
         .iter()

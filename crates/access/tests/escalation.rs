@@ -62,9 +62,9 @@ fn model(
     let iam: Iam =
         serde_json::from_value(json!({"Users": users, "Roles": roles, "Policies": policies}))
             .unwrap();
-    s.iam = Collected::Collected(iam);
+    s.iam = Collected::Known(iam);
     s.organization = match scp {
-        None => Collected::Collected(None),
+        None => Collected::Known(None),
         Some(scp) => serde_json::from_value(json!({"status": "collected", "value": {
             "organization": {"Id": "o-1"},
             "ou_path": {"status": "collected", "value": []},

@@ -11,12 +11,12 @@ use phiward_snapshot::{Collected, PolicyText, Snapshot, SourceKind};
 
 fn snapshot(bucket_policy: &str) -> Snapshot {
     let mut s = common::snapshot_of("111122223333", SourceKind::default());
-    s.iam = Collected::Collected(Iam::default());
-    s.organization = Collected::Collected(None);
+    s.iam = Collected::Known(Iam::default());
+    s.organization = Collected::Known(None);
     let mut b: Bucket = serde_json::from_value(serde_json::json!({"Name": "phi-open"})).unwrap();
-    b.policy = Collected::Collected(Some(PolicyText::from_source(bucket_policy)));
+    b.policy = Collected::Known(Some(PolicyText::from_source(bucket_policy)));
     b.region = Some("us-east-1".into());
-    s.buckets = Collected::Collected(vec![b]);
+    s.buckets = Collected::Known(vec![b]);
     s
 }
 

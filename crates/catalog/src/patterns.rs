@@ -38,7 +38,7 @@ fn tokens(pattern: &str, placeholders: Placeholder) -> Vec<Tok> {
 /// How `${...}` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Placeholder {
-    /// Literally.
+    /// As the text itself, character for character.
     Literal,
     /// As any text, possibly empty (a policy variable may resolve to anything).
     Any,

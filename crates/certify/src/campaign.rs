@@ -133,7 +133,7 @@ pub struct Item {
     pub reason: Option<String>,
     /// Who decided.
     pub decided_by: Option<String>,
-    /// When.
+    /// When the decision was recorded (RFC 3339), if it was.
     pub decided_at: Option<String>,
 }
 
@@ -404,13 +404,13 @@ pub fn item(store: &Store, id: i64) -> Result<Item> {
 pub struct Progress {
     /// The reviewer.
     pub reviewer: String,
-    /// Items.
+    /// Items in the campaign, whatever their state.
     pub total: usize,
     /// Still pending.
     pub pending: usize,
     /// Approved (or kept).
     pub approved: usize,
-    /// Revoked.
+    /// Items whose reviewer revoked the right.
     pub revoked: usize,
     /// Flagged at close.
     pub flagged: usize,

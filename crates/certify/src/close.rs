@@ -21,7 +21,7 @@ pub struct Closed {
     pub outcome: &'static str,
     /// Items it applied to.
     pub unreviewed: usize,
-    /// When.
+    /// When the campaign was closed (RFC 3339).
     pub closed_at: String,
 }
 

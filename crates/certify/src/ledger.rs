@@ -51,7 +51,7 @@ pub struct Entry {
     pub campaign: Option<i64>,
     /// The item.
     pub item: Option<i64>,
-    /// Who.
+    /// Who acted: the reviewer's or operator's identity as the session gave it.
     pub actor: String,
     /// From which session.
     pub session: String,

@@ -71,13 +71,13 @@ pub struct ConfigError {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Administrators.
+    /// Who the administrators are and how many there should be (`[admins]`).
     pub admins: Admins,
     /// Thresholds in days.
     pub thresholds: Thresholds,
     /// Which resources hold PHI.
     pub phi: Phi,
-    /// Recertification.
+    /// How often access is recertified and what happens to unreviewed items (`[recertification]`).
     pub recertification: Recertification,
     /// Access-key rotation (`phiward rotate`).
     pub rotation: Rotation,

@@ -12,7 +12,7 @@ mod bar;
 mod certify_cmd;
 mod certify_out;
 mod collect_cmd;
-mod explain;
+mod decision_text;
 mod explain_cmd;
 mod fix_cmd;
 mod iac_cmd;

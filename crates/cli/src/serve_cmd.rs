@@ -55,7 +55,7 @@ enum AccountCmd {
         /// reviewer, officer or auditor.
         #[arg(long, default_value = "reviewer")]
         role: String,
-        /// E-mail.
+        /// The administrator's e-mail address.
         #[arg(long)]
         email: Option<String>,
         /// Read the password (12 characters or more) from standard input.

@@ -13,8 +13,8 @@ use phiward_policy::{
 };
 use rayon::prelude::*;
 
+use crate::decision_text::render;
 use crate::exit;
-use crate::explain::render;
 
 /// Input larger than this is refused before parsing (case files of 3,000 cases are ~9 MB).
 const MAX_INPUT: u64 = 512 * 1024 * 1024;

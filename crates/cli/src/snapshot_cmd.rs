@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use phiward_snapshot::{Collected, EntryStatus, Import, Snapshot};
+use phiward_snapshot::{Collected, EntryStatus, Loaded, Snapshot};
 
 use crate::exit;
 
@@ -88,7 +88,7 @@ fn show(path: &Path) -> Result<u8> {
     }
 }
 
-fn code(loaded: &Import) -> u8 {
+fn code(loaded: &Loaded) -> u8 {
     if loaded.problems.is_empty() {
         exit::OK
     } else {
@@ -96,7 +96,7 @@ fn code(loaded: &Import) -> u8 {
     }
 }
 
-fn report_problems(loaded: &Import) {
+fn report_problems(loaded: &Loaded) {
     for p in &loaded.problems {
         eprintln!("error: {p}");
     }
@@ -142,7 +142,7 @@ fn not_collected_count(s: &Snapshot) -> usize {
             .count()
 }
 
-fn summary(loaded: &Import, policy_problems: usize) -> String {
+fn summary(loaded: &Loaded, policy_problems: usize) -> String {
     let s = &loaded.snapshot;
     let mut o = String::new();
     let id = s.account.id.as_deref().unwrap_or("unknown");

@@ -331,7 +331,7 @@ fn check_seeded(snap: &Snapshot, seeded: &Value) {
         .contains_key("Users"));
     let report = snap.credential_report.get().unwrap();
     assert!(report.user("bob").is_some());
-    assert!(matches!(snap.organization, Collected::Collected(None)));
+    assert!(matches!(snap.organization, Collected::Known(None)));
 
     check_seeded_resources(snap, seeded);
 }
@@ -378,9 +378,9 @@ fn check_seeded_resources(snap: &Snapshot, seeded: &Value) {
         .iter()
         .find(|b| b.name == "mercy-cloudtrail-logs")
         .unwrap();
-    assert_eq!(logs.policy, Collected::Collected(None));
-    assert_eq!(logs.public_access_block, Collected::Collected(None));
-    assert_eq!(logs.tags, Collected::Collected(Vec::new()));
+    assert_eq!(logs.policy, Collected::Known(None));
+    assert_eq!(logs.public_access_block, Collected::Known(None));
+    assert_eq!(logs.tags, Collected::Known(Vec::new()));
     assert!(logs.acl.get().unwrap().grants.iter().any(|g| g
         .grantee
         .uri
@@ -396,7 +396,7 @@ fn check_seeded_resources(snap: &Snapshot, seeded: &Value) {
         .unwrap();
     assert_eq!(absent.status, EntryStatus::Absent);
     assert_eq!(absent.error.as_deref(), Some("NoSuchBucketPolicy"));
-    assert_eq!(snap.account_public_access_block, Collected::Collected(None));
+    assert_eq!(snap.account_public_access_block, Collected::Known(None));
 
     // Trails: status and event selectors.
     let trails = snap.trails.get().unwrap();
@@ -420,7 +420,7 @@ fn check_seeded_resources(snap: &Snapshot, seeded: &Value) {
         .unwrap();
     assert_eq!(key.key_state.as_deref(), Some("Enabled"));
     assert!(key.policy.get().unwrap().as_str().contains("kms:*"));
-    assert_eq!(key.grants, Collected::Collected(Vec::new()));
+    assert_eq!(key.grants, Collected::Known(Vec::new()));
     let secrets = snap.secrets.get().unwrap();
     assert_eq!(secrets[0].name, "ehr-db-password");
     let config = snap.config.get().unwrap();

@@ -52,8 +52,8 @@ pub(crate) async fn collect(
     // A principal whose job failed is left out: its activity is unknown, not "none".
     // When every job failed, the section as a whole is unknown.
     match first_failure {
-        Some(n) if found.is_empty() && !arns.is_empty() => Collected::NotCollected(n),
-        _ => Collected::Collected(found),
+        Some(n) if found.is_empty() && !arns.is_empty() => Collected::Unknown(n),
+        _ => Collected::Known(found),
     }
 }
 

@@ -70,12 +70,12 @@ async fn buckets(ctx: &Ctx, sdk: &Sdk) -> Collected<Vec<m::Bucket>> {
     let list: Vec<st::Bucket> = match listed {
         Got::Data(pages) => pages.iter().flat_map(|p| p.buckets().to_vec()).collect(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let each = list.iter().map(|b| bucket(ctx, sdk, &s3, b));
     let mut buckets = futures_util::future::join_all(each).await;
     buckets.sort_by(|a, b| a.name.cmp(&b.name));
-    Collected::Collected(buckets)
+    Collected::Known(buckets)
 }
 
 async fn bucket(ctx: &Ctx, sdk: &Sdk, home: &aws_sdk_s3::Client, b: &st::Bucket) -> m::Bucket {
@@ -309,7 +309,7 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
             .filter_map(|k| k.key_id().map(str::to_string))
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let each = ids.iter().map(|id| {
         let kms = &kms;
@@ -354,11 +354,11 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
                 description: meta.and_then(|k| k.description()).map(str::to_string),
                 policy: match policy {
                     Got::Data(o) => match o.policy() {
-                        Some(p) => Collected::Collected(PolicyText::from_source(p)),
+                        Some(p) => Collected::Known(PolicyText::from_source(p)),
                         None => Collected::missing("the key has no `default` policy"),
                     },
                     Got::Absent => Collected::missing("the key has no `default` policy"),
-                    Got::Not(n) => Collected::NotCollected(n),
+                    Got::Not(n) => Collected::Unknown(n),
                 },
                 grants: grants.or_default(|g| {
                     g.iter()
@@ -381,7 +381,7 @@ async fn kms_keys(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::KmsKey
     });
     let mut keys = futures_util::future::join_all(each).await;
     keys.sort_by(|a, b| a.key_id.cmp(&b.key_id));
-    Collected::Collected(keys)
+    Collected::Known(keys)
 }
 
 async fn secrets(ctx: &Ctx, sdk: &Sdk, region: &str) -> Collected<Vec<m::Secret>> {

@@ -114,7 +114,7 @@ async fn credential_report(ctx: &Ctx, iam: &Client) -> Collected<CredentialRepor
                 tokio::time::sleep(REPORT_POLL_DELAY).await;
             }
             Got::Data(_) | Got::Absent => break,
-            Got::Not(n) => return Collected::NotCollected(n),
+            Got::Not(n) => return Collected::Unknown(n),
         }
     }
     let api = &calls::IAM_GET_CREDENTIAL_REPORT;
@@ -124,15 +124,15 @@ async fn credential_report(ctx: &Ctx, iam: &Client) -> Collected<CredentialRepor
     let out = match got {
         Got::Data(o) => o,
         Got::Absent => return Collected::missing("no credential report"),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let content = out.content().map(|b| b.as_ref()).unwrap_or_default();
     match credential_report::parse_csv(content) {
-        Ok(rows) => Collected::Collected(CredentialReport {
+        Ok(rows) => Collected::Known(CredentialReport {
             generated_time: ots(out.generated_time()),
             rows,
         }),
-        Err(e) => Collected::NotCollected(ctx.record_failed(
+        Err(e) => Collected::Unknown(ctx.record_failed(
             api,
             None,
             format!("the credential report could not be read: {e}"),
@@ -155,7 +155,7 @@ async fn oidc_providers(ctx: &Ctx, iam: &Client) -> Collected<Vec<m::OidcProvide
             .filter_map(|p| p.arn().map(str::to_string))
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let described = arns.iter().map(|arn| async move {
         let got = ctx
@@ -178,7 +178,7 @@ async fn oidc_providers(ctx: &Ctx, iam: &Client) -> Collected<Vec<m::OidcProvide
             client_id_list: clients,
         }
     });
-    Collected::Collected(futures_util::future::join_all(described).await)
+    Collected::Known(futures_util::future::join_all(described).await)
 }
 
 /// Adds what the credential report does not say: the MFA devices and the access key ids.

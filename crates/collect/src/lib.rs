@@ -7,7 +7,7 @@
 //! IAM Identity Center (SSO admin and the identity store)
 //! with at most [`Options::concurrency`] calls in flight, each retried with backoff on
 //! throttling. Every call is recorded in the snapshot's collection record; a call that
-//! fails leaves its part of the snapshot [`Collected::NotCollected`](phiward_snapshot::Collected)
+//! fails leaves its part of the snapshot [`Collected::Unknown`](phiward_snapshot::Collected)
 //! with the error, and AWS's "there is none" answers (`NoSuchBucketPolicy`, ...) read as
 //! collected and empty.
 //!

@@ -55,8 +55,8 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk) -> Logging {
     let config = merge(config.into_iter().map(|c| c.map(|c| vec![c])).collect()).map(|all| {
         let mut out = m::ConfigService {
             recorders: Vec::new(),
-            recorder_status: Collected::Collected(Vec::new()),
-            delivery_channels: Collected::Collected(Vec::new()),
+            recorder_status: Collected::Known(Vec::new()),
+            delivery_channels: Collected::Known(Vec::new()),
         };
         let (mut status, mut channels) = (Vec::new(), Vec::new());
         for c in all {
@@ -83,11 +83,11 @@ pub(crate) fn merge<T>(parts: Vec<Collected<Vec<T>>>) -> Collected<Vec<T>> {
     let mut out = Vec::new();
     for p in parts {
         match p {
-            Collected::Collected(v) => out.extend(v),
-            Collected::NotCollected(n) => return Collected::NotCollected(n),
+            Collected::Known(v) => out.extend(v),
+            Collected::Unknown(n) => return Collected::Unknown(n),
         }
     }
-    Collected::Collected(out)
+    Collected::Known(out)
 }
 
 async fn region(ctx: &Ctx, sdk: &Sdk, region: &str) -> Logging {
@@ -131,7 +131,7 @@ async fn trails(
     let list = match listed {
         Got::Data(o) => o.trail_list().to_vec(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     // A multi-region trail also shows in every other region; read it in its home
     // region when that region is collected too.
@@ -142,7 +142,7 @@ async fn trails(
             _ => true,
         })
         .map(|t| trail(ctx, client, t));
-    Collected::Collected(futures_util::future::join_all(described).await)
+    Collected::Known(futures_util::future::join_all(described).await)
 }
 
 async fn trail(ctx: &Ctx, client: &aws_sdk_cloudtrail::Client, t: &ct::Trail) -> m::Trail {
@@ -407,17 +407,17 @@ mod tests {
 
     #[test]
     fn lists_of_several_regions_are_unknown_when_one_is() {
-        let ok: Collected<Vec<u8>> = Collected::Collected(vec![1, 2]);
+        let ok: Collected<Vec<u8>> = Collected::Known(vec![1, 2]);
         let failed = Collected::not(Reason::Failed, "AccessDenied in eu-west-1");
         assert_eq!(
-            merge(vec![ok.clone(), Collected::Collected(vec![3])]),
-            Collected::Collected(vec![1, 2, 3])
+            merge(vec![ok.clone(), Collected::Known(vec![3])]),
+            Collected::Known(vec![1, 2, 3])
         );
         let merged = merge(vec![ok, failed]);
         assert_eq!(
             merged.not_collected().map(|n| n.detail.as_str()),
             Some("AccessDenied in eu-west-1")
         );
-        assert_eq!(merge::<u8>(Vec::new()), Collected::Collected(Vec::new()));
+        assert_eq!(merge::<u8>(Vec::new()), Collected::Known(Vec::new()));
     }
 }

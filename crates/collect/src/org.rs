@@ -36,17 +36,17 @@ pub(crate) async fn collect(
                 master_account_id: o.master_account_id().map(str::to_string),
                 feature_set: o.feature_set().map(|f| f.as_str().to_string()),
             },
-            None => return Collected::Collected(None),
+            None => return Collected::Known(None),
         },
-        Got::Absent => return Collected::Collected(None),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Absent => return Collected::Known(None),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let (ou_path, scps, rcps) = tokio::join!(
         ou_path(ctx, &org, account),
         policies(ctx, &org, t::PolicyType::ServiceControlPolicy),
         policies(ctx, &org, t::PolicyType::ResourceControlPolicy),
     );
-    Collected::Collected(Some(m::Organization {
+    Collected::Known(Some(m::Organization {
         organization: info,
         ou_path,
         scps,
@@ -74,7 +74,7 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
                     .unwrap_or_default(),
             }),
             Got::Absent => None,
-            Got::Not(n) => return Collected::NotCollected(n),
+            Got::Not(n) => return Collected::Unknown(n),
         };
         let Some(parent) = parent else { break };
         let root = parent.parent_type == "ROOT";
@@ -84,7 +84,7 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
             break;
         }
     }
-    Collected::Collected(path)
+    Collected::Known(path)
 }
 
 async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec<m::OrgPolicy>> {
@@ -105,7 +105,7 @@ async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec
             .flat_map(|p| p.policies().to_vec())
             .collect::<Vec<_>>(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let described = summaries.iter().map(|s| async move {
         let id = s.id().unwrap_or_default().to_string();
@@ -118,11 +118,11 @@ async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec
             .await;
         let content = match got {
             Got::Data(o) => match o.policy().and_then(|p| p.content()) {
-                Some(c) => Collected::Collected(PolicyText::from_source(c)),
+                Some(c) => Collected::Known(PolicyText::from_source(c)),
                 None => Collected::missing("the policy has no content"),
             },
             Got::Absent => Collected::missing("the policy was deleted while collecting"),
-            Got::Not(n) => Collected::NotCollected(n),
+            Got::Not(n) => Collected::Unknown(n),
         };
         m::OrgPolicy {
             id,
@@ -133,5 +133,5 @@ async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec
             targets: None,
         }
     });
-    Collected::Collected(futures_util::future::join_all(described).await)
+    Collected::Known(futures_util::future::join_all(described).await)
 }

@@ -37,13 +37,13 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, account: &str) -> Collected<m:
     for got in join_all(per_region).await {
         match got {
             Ok(f) => found.extend(f),
-            Err(n) => return Collected::NotCollected(n),
+            Err(n) => return Collected::Unknown(n),
         }
     }
     let (sets, assignments) = {
         let per_instance = found.iter().map(|f| instance_contents(ctx, f, account));
-        let mut sets = Collected::Collected(Vec::new());
-        let mut assignments = Collected::Collected(Vec::new());
+        let mut sets = Collected::Known(Vec::new());
+        let mut assignments = Collected::Known(Vec::new());
         for (s, a) in join_all(per_instance).await {
             sets.append(s);
             assignments.append(a);
@@ -51,7 +51,7 @@ pub(crate) async fn collect(ctx: &Ctx, sdk: &Sdk, account: &str) -> Collected<m:
         (sets, assignments)
     };
     let (users, groups) = people(ctx, &found, &assignments).await;
-    Collected::Collected(m::IdentityCenter {
+    Collected::Known(m::IdentityCenter {
         instances: found.into_iter().map(|f| f.instance).collect(),
         permission_sets: sorted(sets, |p| p.permission_set_arn.clone()),
         account_assignments: sorted(assignments, |a| {
@@ -133,18 +133,13 @@ async fn instance_contents(ctx: &Ctx, f: &Found, account: &str) -> Contents {
             .flat_map(|p| p.permission_sets().iter().cloned())
             .collect(),
         Got::Absent => Vec::new(),
-        Got::Not(n) => {
-            return (
-                Collected::NotCollected(n.clone()),
-                Collected::NotCollected(n),
-            )
-        }
+        Got::Not(n) => return (Collected::Unknown(n.clone()), Collected::Unknown(n)),
     };
     let per_set = set_arns.iter().map(|ps| async move {
         tokio::join!(permission_set(ctx, f, ps), assignments(ctx, f, account, ps))
     });
-    let mut sets = Collected::Collected(Vec::new());
-    let mut all = Collected::Collected(Vec::new());
+    let mut sets = Collected::Known(Vec::new());
+    let mut all = Collected::Known(Vec::new());
     for (s, a) in join_all(per_set).await {
         sets.append(s.map(|s| vec![s]));
         all.append(a);
@@ -172,7 +167,7 @@ async fn permission_set(ctx: &Ctx, f: &Found, ps: &str) -> Collected<m::Permissi
         Got::Absent => {
             return Collected::missing("the permission set was deleted while collecting")
         }
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let (inline_policy, managed, customer, boundary) = tokio::join!(
         inline(ctx, f, ps),
@@ -181,7 +176,7 @@ async fn permission_set(ctx: &Ctx, f: &Found, ps: &str) -> Collected<m::Permissi
         boundary(ctx, f, ps),
     );
     let set = described.permission_set();
-    Collected::Collected(m::PermissionSet {
+    Collected::Known(m::PermissionSet {
         permission_set_arn: ps.to_string(),
         instance_arn: instance.to_string(),
         name: set
@@ -363,8 +358,8 @@ async fn people(
             .collect();
         people_of(ctx, f, mine)
     });
-    let mut users = Collected::Collected(Vec::new());
-    let mut groups = Collected::Collected(Vec::new());
+    let mut users = Collected::Known(Vec::new());
+    let mut groups = Collected::Known(Vec::new());
     for (u, g) in join_all(per_instance).await {
         users.append(u);
         groups.append(g);
@@ -395,15 +390,15 @@ async fn people_of(ctx: &Ctx, f: &Found, assignments: Vec<&m::AccountAssignment>
     let mut user_ids: BTreeSet<String> = m::IdentityCenter::named(&assignments, "USER")
         .into_iter()
         .collect();
-    let mut out_groups = Collected::Collected(Vec::new());
+    let mut out_groups = Collected::Known(Vec::new());
     for g in groups {
-        if let Collected::Collected(g) = &g {
+        if let Collected::Known(g) = &g {
             user_ids.extend(g.members.get().into_iter().flatten().cloned());
         }
         out_groups.append(g.map(|g| vec![g]));
     }
     let users = join_all(user_ids.iter().map(|u| user(ctx, f, store, u))).await;
-    let mut out_users = Collected::Collected(Vec::new());
+    let mut out_users = Collected::Known(Vec::new());
     for u in users {
         out_users.append(u.map(|u| vec![u]));
     }
@@ -438,7 +433,7 @@ async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoG
     let described = match described {
         Got::Data(o) => o,
         Got::Absent => return Collected::missing("the group was deleted while collecting"),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let members = members.or_default(|pages| {
         let mut ids: Vec<String> = pages
@@ -453,7 +448,7 @@ async fn group(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoG
         ids.dedup();
         ids
     });
-    Collected::Collected(m::SsoGroup {
+    Collected::Known(m::SsoGroup {
         group_id: described.group_id().to_string(),
         identity_store_id: described.identity_store_id().to_string(),
         display_name: described.display_name().map(str::to_string),
@@ -475,14 +470,14 @@ async fn user(ctx: &Ctx, f: &Found, store: &str, id: &str) -> Collected<m::SsoUs
         )
         .await;
     match got {
-        Got::Data(o) => Collected::Collected(m::SsoUser {
+        Got::Data(o) => Collected::Known(m::SsoUser {
             user_id: o.user_id().to_string(),
             identity_store_id: o.identity_store_id().to_string(),
             user_name: o.user_name().map(str::to_string),
             display_name: o.display_name().map(str::to_string),
         }),
         Got::Absent => Collected::missing("the user was deleted while collecting"),
-        Got::Not(n) => Collected::NotCollected(n),
+        Got::Not(n) => Collected::Unknown(n),
     }
 }
 

@@ -40,7 +40,7 @@ impl Severity {
 pub struct Finding {
     /// The rule id: `PW1xx`-`PW3xx` lint rules, `PW4xx` IaC rules, `PW5xx` new access.
     pub id: &'static str,
-    /// Severity.
+    /// How serious the finding is.
     pub severity: Severity,
     /// The template or plan file.
     pub file: String,

@@ -23,10 +23,10 @@ pub fn empty(account: &str) -> Snapshot {
     };
     let mut s = Snapshot::new(source, chrono::DateTime::UNIX_EPOCH);
     s.account.id = Some(account.to_string());
-    s.organization = Collected::Collected(None);
-    s.iam = Collected::Collected(Iam::default());
-    s.buckets = Collected::Collected(Vec::new());
-    s.kms_keys = Collected::Collected(Vec::new());
+    s.organization = Collected::Known(None);
+    s.iam = Collected::Known(Iam::default());
+    s.buckets = Collected::Known(Vec::new());
+    s.kms_keys = Collected::Known(Vec::new());
     s
 }
 
@@ -49,7 +49,7 @@ pub fn apply(s: &mut Snapshot, plans: &[Plan]) -> Applied {
         .clone()
         .unwrap_or_else(|| "000000000000".into());
     if s.iam.get().is_none() {
-        s.iam = Collected::Collected(Iam::default());
+        s.iam = Collected::Known(Iam::default());
         out.notes.push(
             "IAM was not collected in the snapshot: only the planned principals are known".into(),
         );
@@ -93,7 +93,7 @@ fn stand_in_user(name: &str, account: &str) -> User {
         attached_managed_policies: Vec::new(),
         permissions_boundary: None,
         tags: Vec::new(),
-        credentials: Collected::Collected(UserCredentials::default()),
+        credentials: Collected::Known(UserCredentials::default()),
     }
 }
 
@@ -292,8 +292,8 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         Change::AccessKey(user) => {
             let Some(iam) = s.iam.get_mut() else { return };
             let u = user_mut(iam, user, account, notes);
-            if let Collected::NotCollected(_) = u.credentials {
-                u.credentials = Collected::Collected(UserCredentials::default());
+            if let Collected::Unknown(_) = u.credentials {
+                u.credentials = Collected::Known(UserCredentials::default());
             }
             if let Some(c) = u.credentials.get_mut() {
                 c.access_keys.push(AccessKey {
@@ -320,7 +320,7 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         Change::Bucket(b) => {
             origin_of(&format!("arn:aws:s3:::{}", b.name));
             if s.buckets.get().is_none() {
-                s.buckets = Collected::Collected(Vec::new());
+                s.buckets = Collected::Known(Vec::new());
             }
             if let Some(list) = s.buckets.get_mut() {
                 // A bucket already known keeps its policy and settings unless the plan sets them.
@@ -332,7 +332,7 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         }
         Change::BucketPolicy { bucket, doc } => {
             if s.buckets.get().is_none() {
-                s.buckets = Collected::Collected(Vec::new());
+                s.buckets = Collected::Known(Vec::new());
             }
             if let Some(list) = s.buckets.get_mut() {
                 if !list.iter().any(|x| &x.name == bucket) {
@@ -342,7 +342,7 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
                     });
                 }
                 if let Some(b) = list.iter_mut().find(|x| &x.name == bucket) {
-                    b.policy = Collected::Collected(Some(doc.clone()));
+                    b.policy = Collected::Known(Some(doc.clone()));
                 }
             }
         }
@@ -351,7 +351,7 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
                 origin_of(a);
             }
             if s.kms_keys.get().is_none() {
-                s.kms_keys = Collected::Collected(Vec::new());
+                s.kms_keys = Collected::Known(Vec::new());
             }
             if let Some(list) = s.kms_keys.get_mut() {
                 upsert(list, (**k).clone(), |a, b| a.key_arn == b.key_arn);
@@ -360,7 +360,7 @@ fn apply_one(s: &mut Snapshot, account: &str, origin: &Origin, change: &Change, 
         Change::Scp(p) => match s.organization.get_mut() {
             Some(Some(org)) => {
                 if org.scps.get().is_none() {
-                    org.scps = Collected::Collected(Vec::new());
+                    org.scps = Collected::Known(Vec::new());
                 }
                 if let Some(list) = org.scps.get_mut() {
                     let mut p = (**p).clone();

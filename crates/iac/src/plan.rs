@@ -80,7 +80,7 @@ pub enum Change {
 /// Something that could not be read: an error naming the file, resource and path.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
-    /// Where.
+    /// The template resource and statement the finding comes from.
     pub origin: Origin,
     /// What is wrong.
     pub message: String,
@@ -92,7 +92,7 @@ pub struct Problem {
 pub struct Hit {
     /// The rule id.
     pub id: &'static str,
-    /// Where.
+    /// The template resource and statement the note comes from.
     pub origin: Origin,
     /// What is true.
     pub message: String,

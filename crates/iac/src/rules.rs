@@ -20,7 +20,7 @@ pub struct Rule {
     pub id: &'static str,
     /// Short title.
     pub title: &'static str,
-    /// Severity.
+    /// How serious a finding of this rule is.
     pub severity: Severity,
     /// How to fix a finding.
     pub fix: &'static str,

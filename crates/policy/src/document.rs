@@ -16,7 +16,7 @@ use crate::variables::Template;
 /// `Allow` or `Deny`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Effect {
-    /// Grants.
+    /// Allows, unless something denies.
     Allow,
     /// Denies explicitly.
     Deny,
@@ -384,7 +384,7 @@ pub struct Condition {
     pub key: String,
     /// The key lowercased (context lookups are case-insensitive).
     pub key_lc: String,
-    /// Values.
+    /// The condition's values, any one of which may match.
     pub values: Vec<CondValue>,
     /// Values written as a single scalar.
     pub single: bool,

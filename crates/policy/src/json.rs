@@ -108,7 +108,7 @@ impl Spanned {
 pub struct JsonError {
     /// What is wrong, lowercase.
     pub message: String,
-    /// Where.
+    /// Where in the text the error is (line and column).
     pub pos: Pos,
 }
 

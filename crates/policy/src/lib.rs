@@ -30,6 +30,7 @@
 
 pub mod arn;
 pub mod cases;
+pub mod civil;
 pub mod condition;
 pub mod context;
 pub mod document;
@@ -55,4 +56,5 @@ pub use eval::{evaluate, Decision, PolicySet, Request, Response};
 pub use parse::{parse_policy, policy_from_json, PolicyError};
 pub use partial::{evaluate_partial, Access, PartialResponse, ResidualCondition};
 pub use principal::{PrincipalKind, PrincipalMatch, RequestPrincipal};
+pub use rules::SERVICES_WITH_RULES;
 pub use statement_ref::{Blocker, StatementRef};

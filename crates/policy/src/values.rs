@@ -2,6 +2,8 @@
 
 use std::cmp::Ordering;
 
+use crate::civil::days_from_civil;
+
 /// An exact decimal number (no rounding, any size).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decimal {
@@ -186,17 +188,6 @@ fn num(s: &str) -> Option<i64> {
         return None;
     }
     s.parse().ok()
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {

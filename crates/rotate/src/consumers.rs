@@ -20,7 +20,7 @@ const TOO_LARGE: &str = "larger than 256 MiB once decompressed: not read";
 /// The calls made with one key (or by one user without a known key).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Consumer {
-    /// Calls.
+    /// Calls made with the key in the logs read.
     pub calls: u64,
     /// Calls per source IP address (or AWS service host name).
     pub sources: BTreeMap<String, u64>,

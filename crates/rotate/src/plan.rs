@@ -127,7 +127,7 @@ pub struct RootKey {
 pub struct Exempt {
     /// The user name.
     pub user: String,
-    /// Why.
+    /// Why the user is exempt (the tag or group that exempts it).
     pub reason: String,
     /// How many keys the user has.
     pub keys: usize,

@@ -32,7 +32,7 @@ pub enum Action {
     Deactivate {
         /// The key.
         key: String,
-        /// Why.
+        /// Why the key is out of schedule.
         why: Why,
     },
     /// Delete an inactive key.

@@ -4,7 +4,7 @@
 //! Every command reads accounts through [`load`], which takes either a snapshot folder
 //! (written by `phiward snapshot import` or `phiward collect`) or a folder of raw AWS CLI
 //! exports, and tells which parts of the account are unknown: a part that is missing or
-//! failed is [`Collected::NotCollected`], never an empty list.
+//! failed is [`Collected::Unknown`], never an empty list.
 //!
 //! ```no_run
 //! let loaded = phiward_snapshot::load(std::path::Path::new("examples/demo-account"))?;
@@ -20,7 +20,6 @@
 //! The crate does no printing and no network access.
 
 pub mod calls;
-pub mod collected;
 pub mod collection;
 pub mod credential_report;
 pub mod dates;
@@ -35,23 +34,21 @@ pub mod policy_text;
 use std::path::Path;
 
 pub use calls::Call;
-pub use collected::{Collected, NotCollected, Reason};
-pub use collection::{Collection, CollectionEntry, EntryStatus, Got};
+pub use collection::{
+    Collected, Collection, CollectionEntry, EntryStatus, Got, NotCollected, Reason,
+};
 pub use credential_report::{CredentialReport, CredentialReportRow, ReportValue};
 pub use error::Error;
-pub use import::{load_raw_exports, Import};
+pub use import::{load_raw_exports, Loaded};
 pub use layout::{read_snapshot, write_snapshot};
 pub use model::{Account, Snapshot, Source, SourceKind, FORMAT_VERSION};
 pub use policy_text::PolicyText;
-
-/// A snapshot read by [`load`], with the files that could not be read.
-pub type Loaded = Import;
 
 /// Reads a snapshot folder, a snapshot's `snapshot.json`, or a folder of raw AWS CLI
 /// exports, whichever `path` is.
 ///
 /// Fails when nothing could be read; with raw exports, single unreadable files are listed
-/// in [`Import::problems`] instead and their parts of the snapshot are not collected.
+/// in [`Loaded::problems`] instead and their parts of the snapshot are not collected.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
     let dir = if path.is_file() && path.file_name().is_some_and(|n| n == layout::SNAPSHOT_FILE) {
         path.parent().unwrap_or(Path::new("."))
@@ -59,7 +56,7 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         path
     };
     if layout::is_snapshot(dir) {
-        return Ok(Import {
+        return Ok(Loaded {
             snapshot: read_snapshot(dir)?,
             problems: Vec::new(),
         });

@@ -173,10 +173,7 @@ fn seeded_logging_and_bucket_facts() {
         .any(|f| f.filter_pattern.contains("StopLogging")));
     let buckets = s.buckets.get().unwrap();
     let b = |n: &str| buckets.iter().find(|b| b.name == n).unwrap();
-    assert_eq!(
-        b("mercy-phi-claims-exports").policy,
-        Collected::Collected(None)
-    );
+    assert_eq!(b("mercy-phi-claims-exports").policy, Collected::Known(None));
     assert!(!b("mercy-phi-imaging")
         .policy
         .get()
@@ -195,11 +192,8 @@ fn seeded_logging_and_bucket_facts() {
             .as_deref(),
         Some("Enabled")
     );
-    assert_eq!(b("mercy-access-logs").logging, Collected::Collected(None));
-    assert_eq!(
-        b("mercy-terraform-state").tags,
-        Collected::Collected(vec![])
-    );
+    assert_eq!(b("mercy-access-logs").logging, Collected::Known(None));
+    assert_eq!(b("mercy-terraform-state").tags, Collected::Known(vec![]));
     assert!(b("mercy-phi-records").object_lock.get().unwrap().is_some());
     let absent = s.collection.with_status(EntryStatus::Absent).count();
     assert!(absent > 10, "{absent}");

@@ -99,7 +99,7 @@ fn a_truncated_file_is_reported_with_line_and_column_and_the_rest_goes_on() {
     let s = &imp.snapshot;
     assert_eq!(s.iam.not_collected().unwrap().reason, Reason::Unreadable);
     assert!(s.credential_report.is_collected());
-    assert_eq!(s.sns_subscriptions, Collected::Collected(vec![]));
+    assert_eq!(s.sns_subscriptions, Collected::Known(vec![]));
     assert_eq!(s.collection.with_status(EntryStatus::Unreadable).count(), 1);
 }
 
@@ -244,14 +244,14 @@ fn error_files_tell_absent_from_failed() {
     assert!(imp.problems.is_empty(), "{:?}", imp.problems);
     let s = &imp.snapshot;
     let b = &s.buckets.get().unwrap()[0];
-    assert_eq!(b.policy, Collected::Collected(None));
+    assert_eq!(b.policy, Collected::Known(None));
     let tags = b.tags.not_collected().unwrap();
     assert_eq!(tags.reason, Reason::Failed);
     assert!(tags.detail.contains("AccessDenied"));
     assert_eq!(b.versioning.get().unwrap().status, None);
     assert_eq!(b.acl.not_collected().unwrap().reason, Reason::Missing);
     assert!(b.creation_date.is_some());
-    assert_eq!(s.password_policy, Collected::Collected(None));
+    assert_eq!(s.password_policy, Collected::Known(None));
 }
 
 #[test]

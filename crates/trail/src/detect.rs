@@ -80,7 +80,7 @@ pub struct Evidence {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Detection {
-    /// What.
+    /// What kind of event this is (logging stopped, root used, ...).
     pub kind: Kind,
     /// Who (the user's or role's ARN, root's ARN).
     pub principal: String,

@@ -39,7 +39,7 @@ impl Default for Options {
 pub enum OneOrMany {
     /// A single value.
     One(String),
-    /// Several.
+    /// Several values, written as a JSON list.
     Many(Vec<String>),
 }
 

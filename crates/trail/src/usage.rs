@@ -186,7 +186,7 @@ pub struct ActionUsage {
 pub struct EventUsage {
     /// `source:name`.
     pub event: String,
-    /// Calls.
+    /// Calls made, allowed or not.
     pub count: u64,
     /// Refused calls.
     pub denied: u64,

@@ -22,7 +22,7 @@ pub enum Finding {
     DigestUnreadable {
         /// The digest's key.
         digest: String,
-        /// Why.
+        /// Why the file could not be checked.
         reason: String,
     },
     /// A digest names another key than where it is.
@@ -100,7 +100,7 @@ pub enum Finding {
         log: String,
         /// The digest listing it.
         digest: String,
-        /// Why.
+        /// Why the link does not hold.
         reason: String,
     },
     /// A log file's content differs from its digest's hash.

@@ -41,8 +41,8 @@ fn model() -> AccessModel {
         "Users": [], "Groups": [], "Policies": []
     }))
     .expect("iam");
-    s.iam = Collected::Collected(iam);
-    s.organization = Collected::Collected(None);
+    s.iam = Collected::Known(iam);
+    s.organization = Collected::Known(None);
     AccessModel::new(&s)
 }
 

@@ -21,9 +21,9 @@ pub const PASSWORD: &str = "phiward-demo-password";
 /// A demo account and its TOTP secret.
 #[derive(Clone, Debug)]
 pub struct DemoAccount {
-    /// Name.
+    /// The demo user's display name.
     pub name: String,
-    /// Role.
+    /// What the demo user may do in the app (reviewer or administrator).
     pub role: Role,
     /// Base32 TOTP secret.
     pub secret: String,

@@ -124,7 +124,7 @@ impl Res<'_, '_> {
                 );
                 continue;
             };
-            let place = format!("{} inline policy `{name}`", owner.label());
+            let place = phiward_snapshot::policies::inline_place(&owner.label(), name);
             if let Some(text) = self.doc(
                 doc,
                 &format!("{path}.PolicyDocument"),
@@ -268,7 +268,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                 );
             }
             for (i, (who, pos)) in targets.into_iter().enumerate() {
-                let place = format!("{} inline policy `{name}`", who.label());
+                let place = phiward_snapshot::policies::inline_place(&who.label(), &name);
                 if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, i == 0)
                 {
                     r.user_attachment(&who, pos, &format!("policy `{name}`"));
@@ -302,7 +302,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
             let name = r
                 .text("PolicyName")
                 .unwrap_or_else(|| r.logical.to_string());
-            let place = format!("{} inline policy `{name}`", who.label());
+            let place = phiward_snapshot::policies::inline_place(&who.label(), &name);
             if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, true) {
                 let at = r.at(key);
                 r.user_attachment(&who, at, &format!("policy `{name}`"));
@@ -347,8 +347,8 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
             let bucket = Bucket {
                 name: r.name(),
                 region: Some(r.env.region.0.clone()),
-                policy: Collected::Collected(None),
-                tags: Collected::Collected(r.tags()),
+                policy: Collected::Known(None),
+                tags: Collected::Known(r.tags()),
                 ..Bucket::default()
             };
             r.change(Change::Bucket(Box::new(bucket)));
@@ -386,8 +386,8 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                     key_manager: Some("CUSTOMER".into()),
                     key_state: Some("Enabled".into()),
                     description: r.text("Description"),
-                    policy: Collected::Collected(text),
-                    grants: Collected::Collected(Vec::new()),
+                    policy: Collected::Known(text),
+                    grants: Collected::Known(Vec::new()),
                 };
                 r.change(Change::Key(Box::new(key)));
             }
@@ -408,7 +408,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                     arn: String::new(),
                     name,
                     aws_managed: false,
-                    content: Collected::Collected(text),
+                    content: Collected::Known(text),
                     targets: Some(targets),
                 })));
             }
@@ -495,7 +495,7 @@ fn user(r: &mut Res<'_, '_>) {
         attached_managed_policies: managed,
         permissions_boundary: r.boundary(),
         tags: r.tags(),
-        credentials: Collected::Collected(UserCredentials {
+        credentials: Collected::Known(UserCredentials {
             password_enabled: login,
             ..UserCredentials::default()
         }),

@@ -173,7 +173,7 @@ pub(super) fn fixes(
         let apply: super::Apply = Box::new(move |snap: &mut Snapshot| {
             if let Some(bs) = snap.buckets.get_mut() {
                 if let Some(b) = bs.iter_mut().find(|b| b.name == name) {
-                    b.policy = Collected::Collected(Some(policy.clone()));
+                    b.policy = Collected::Known(Some(policy.clone()));
                 }
             }
         });

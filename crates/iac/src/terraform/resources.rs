@@ -93,7 +93,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                     continue;
                 }
                 if let Ok(v) = from_text(&text, ip.pos, &[]) {
-                    let place = format!("{} inline policy `{pn}`", who.label());
+                    let place = phiward_snapshot::policies::inline_place(&who.label(), &pn);
                     if let Some(t) =
                         doc(plan, p, "inline_policy", &v, DocKind::Identity, place, true)
                     {
@@ -135,7 +135,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                 attached_managed_policies: Vec::new(),
                 permissions_boundary: boundary(p),
                 tags: p.tags(),
-                credentials: Collected::Collected(UserCredentials::default()),
+                credentials: Collected::Known(UserCredentials::default()),
             };
             change(plan, p, Change::User(Box::new(user)));
         }
@@ -194,7 +194,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             let Some(v) = policy(plan, cx, p, "policy") else {
                 return;
             };
-            let place = format!("{} inline policy `{name}`", owner.label());
+            let place = phiward_snapshot::policies::inline_place(&owner.label(), &name);
             let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, place, true) else {
                 return;
             };
@@ -286,8 +286,8 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             let bucket = Bucket {
                 name: p.name("bucket"),
                 region: p.str("region"),
-                policy: Collected::Collected(None),
-                tags: Collected::Collected(p.tags()),
+                policy: Collected::Known(None),
+                tags: Collected::Known(p.tags()),
                 ..Bucket::default()
             };
             change(plan, p, Change::Bucket(Box::new(bucket)));
@@ -336,8 +336,8 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                     key_manager: Some("CUSTOMER".into()),
                     key_state: Some("Enabled".into()),
                     description: p.str("description"),
-                    policy: Collected::Collected(text),
-                    grants: Collected::Collected(Vec::new()),
+                    policy: Collected::Known(text),
+                    grants: Collected::Known(Vec::new()),
                 };
                 change(plan, p, Change::Key(Box::new(key)));
             }
@@ -367,7 +367,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                         arn: String::new(),
                         name,
                         aws_managed: false,
-                        content: Collected::Collected(text),
+                        content: Collected::Known(text),
                         targets: None,
                     })),
                 );

@@ -37,7 +37,7 @@ pub enum Op {
 pub enum Phase {
     /// About to be done.
     Intent,
-    /// Done.
+    /// Finished; AWS was re-read and matches.
     Done,
     /// Failed (the detail says why).
     Failed,

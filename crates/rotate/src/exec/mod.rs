@@ -69,7 +69,7 @@ pub enum ExecError {
     Invariant {
         /// The user.
         user: String,
-        /// Which.
+        /// The step or invariant that was refused.
         what: String,
     },
     /// A fault injected by a test, standing for an API error.

@@ -81,7 +81,7 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
             }
         }
     }
-    snap.access_advisor = Collected::Collected(out);
+    snap.access_advisor = Collected::Known(out);
 }
 
 /// The ARN of the principal or policy `name` of `kind`, from the IAM section, or built from
@@ -116,7 +116,7 @@ mod tests {
             principal_arn(&snap, "role", "r").as_deref(),
             Some("arn:aws:iam::111122223333:role/r")
         );
-        snap.iam = Collected::Collected(crate::model::iam::Iam::default());
+        snap.iam = Collected::Known(crate::model::iam::Iam::default());
         assert_eq!(principal_arn(&snap, "role", "r"), None);
     }
 }

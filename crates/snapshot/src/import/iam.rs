@@ -101,14 +101,14 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     }
     let spec = Spec::of(&calls::IAM_GET_ACCOUNT_AUTHORIZATION_DETAILS);
     snap.iam = match ctx.fetch::<AuthDetails>(&spec) {
-        Got::Data(d) => Collected::Collected(Iam {
+        Got::Data(d) => Collected::Known(Iam {
             users: d.user_detail_list,
             groups: d.group_detail_list,
             roles: d.role_detail_list,
             policies: d.policies,
         }),
-        Got::Absent => Collected::Collected(Iam::default()),
-        Got::Not(n) => Collected::NotCollected(n),
+        Got::Absent => Collected::Known(Iam::default()),
+        Got::Not(n) => Collected::Unknown(n),
     };
     snap.credential_report = credential_report(ctx);
     if snap.as_of.is_none() {
@@ -165,7 +165,7 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
                 match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
                     Ok(b) => (json_spec, b, r.generated_time),
                     Err(e) => {
-                        return Collected::NotCollected(ctx.unreadable(
+                        return Collected::Unknown(ctx.unreadable(
                             &json_spec,
                             Error::Invalid {
                                 path: ctx.path(REPORT_JSON),
@@ -176,13 +176,13 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
                 }
             }
             Got::Absent => return Collected::missing("no credential report"),
-            Got::Not(n) => return Collected::NotCollected(n),
+            Got::Not(n) => return Collected::Unknown(n),
         }
     } else {
         match ctx.bytes(&csv_spec) {
             Ok(b) => (csv_spec, b, None),
             Err(None) => return Collected::missing("no credential report"),
-            Err(Some(n)) => return Collected::NotCollected(n),
+            Err(Some(n)) => return Collected::Unknown(n),
         }
     };
     match credential_report::parse_csv(crate::io::strip_bom(&csv)) {
@@ -190,7 +190,7 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
             if spec.file == REPORT_CSV {
                 ctx.record(&spec, EntryStatus::Collected, None);
             }
-            Collected::Collected(CredentialReport {
+            Collected::Known(CredentialReport {
                 generated_time,
                 rows,
             })
@@ -201,7 +201,7 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
             ctx.collection
                 .entries
                 .retain(|x| x.file.as_deref() != Some(spec.file.as_str()));
-            Collected::NotCollected(ctx.unreadable(
+            Collected::Unknown(ctx.unreadable(
                 &spec,
                 Error::Invalid {
                     path,
@@ -215,8 +215,8 @@ fn credential_report(ctx: &mut Ctx) -> Collected<CredentialReport> {
 /// Fills each user's credentials from the credential report.
 pub(crate) fn join_credentials(snap: &mut Snapshot) {
     let report = match &snap.credential_report {
-        Collected::Collected(r) => Ok(r),
-        Collected::NotCollected(n) => Err(NotCollected {
+        Collected::Known(r) => Ok(r),
+        Collected::Unknown(n) => Err(NotCollected {
             reason: n.reason,
             detail: format!("the credential report was not collected: {}", n.detail),
         }),
@@ -226,14 +226,14 @@ pub(crate) fn join_credentials(snap: &mut Snapshot) {
     };
     for user in &mut iam.users {
         user.credentials = match &report {
-            Err(n) => Collected::NotCollected(n.clone()),
+            Err(n) => Collected::Unknown(n.clone()),
             Ok(r) => match r
                 .rows
                 .iter()
                 .find(|row| row.arn == user.arn)
                 .or_else(|| r.user(&user.user_name))
             {
-                Some(row) => Collected::Collected(credentials(row)),
+                Some(row) => Collected::Known(credentials(row)),
                 None => Collected::not(
                     Reason::Missing,
                     format!("`{}` is not in the credential report", user.user_name),

@@ -64,18 +64,18 @@ pages!(Subscriptions: list);
 
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     snap.trails = match ctx.fetch::<Trails>(&Spec::of(&calls::TRAIL_DESCRIBE_TRAILS)) {
-        Got::Data(t) => Collected::Collected(
+        Got::Data(t) => Collected::Known(
             t.trails
                 .into_iter()
                 .map(|trail| with_status(ctx, trail))
                 .collect(),
         ),
-        Got::Absent => Collected::Collected(Vec::new()),
-        Got::Not(n) => Collected::NotCollected(n),
+        Got::Absent => Collected::Known(Vec::new()),
+        Got::Not(n) => Collected::Unknown(n),
     };
     snap.config =
         match ctx.fetch::<Recorders>(&Spec::of(&calls::CONFIG_DESCRIBE_CONFIGURATION_RECORDERS)) {
-            Got::Data(r) => Collected::Collected(ConfigService {
+            Got::Data(r) => Collected::Known(ConfigService {
                 recorders: r.list,
                 recorder_status: ctx
                     .fetch::<RecorderStatuses>(&Spec::of(
@@ -86,8 +86,8 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
                     .fetch::<Channels>(&Spec::of(&calls::CONFIG_DESCRIBE_DELIVERY_CHANNELS))
                     .or_default(|c| c.list),
             }),
-            Got::Absent => Collected::Collected(ConfigService::default()),
-            Got::Not(n) => Collected::NotCollected(n),
+            Got::Absent => Collected::Known(ConfigService::default()),
+            Got::Not(n) => Collected::Unknown(n),
         };
     snap.alarms = ctx
         .fetch::<Alarms>(&Spec::of(&calls::CW_DESCRIBE_ALARMS))

@@ -26,7 +26,7 @@ use crate::{Collection, Error, Got, NotCollected, Reason, Snapshot};
 
 /// The result of an import: the snapshot, and every file that could not be read.
 #[derive(Debug)]
-pub struct Import {
+pub struct Loaded {
     /// The snapshot; parts whose files were missing or unreadable are not collected.
     pub snapshot: Snapshot,
     /// Files that exist but could not be read or parsed.
@@ -65,9 +65,9 @@ pub const EXPORT_INFO: &str = "phiward-export.json";
 /// Reads a folder of raw AWS CLI exports (the layout in `docs/snapshot.md`).
 ///
 /// Fails only when the folder itself cannot be read or holds no exports; problems with
-/// single files are returned in [`Import::problems`] and recorded in the snapshot's
+/// single files are returned in [`Loaded::problems`] and recorded in the snapshot's
 /// collection record.
-pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
+pub fn load_raw_exports(dir: &Path) -> Result<Loaded, Error> {
     let meta = std::fs::metadata(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -91,7 +91,7 @@ pub fn load_raw_exports(dir: &Path) -> Result<Import, Error> {
     sso::import(&mut ctx, &mut snap);
     advisor::import(&mut ctx, &mut snap);
     snap.collection = ctx.collection;
-    Ok(Import {
+    Ok(Loaded {
         snapshot: snap,
         problems: ctx.problems,
     })

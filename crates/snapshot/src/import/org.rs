@@ -72,7 +72,7 @@ struct Target {
 pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
     let describe = Spec::of(&calls::ORG_DESCRIBE_ORGANIZATION);
     snap.organization = match ctx.fetch::<Describe>(&describe) {
-        Got::Data(d) => Collected::Collected(Some(Organization {
+        Got::Data(d) => Collected::Known(Some(Organization {
             organization: d.organization,
             // Each page of the file is one level of `list-parents`, nearest first.
             ou_path: ctx
@@ -81,8 +81,8 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
             scps: policies(ctx, "scp"),
             rcps: policies(ctx, "rcp"),
         })),
-        Got::Absent => Collected::Collected(None),
-        Got::Not(n) => Collected::NotCollected(n),
+        Got::Absent => Collected::Known(None),
+        Got::Not(n) => Collected::Unknown(n),
     };
 }
 
@@ -95,7 +95,7 @@ fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
     let list = match ctx.fetch::<ListPolicies>(&spec) {
         Got::Data(l) => l.policies,
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let out = list
         .into_iter()
@@ -107,11 +107,11 @@ fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
             {
                 Got::Data(DescribePolicy {
                     policy: PolicyDetail { content: Some(c) },
-                }) => Collected::Collected(c),
+                }) => Collected::Known(c),
                 Got::Data(_) | Got::Absent => {
                     Collected::missing(format!("no `Content` in `{dir}/describe-policy.json`"))
                 }
-                Got::Not(n) => Collected::NotCollected(n),
+                Got::Not(n) => Collected::Unknown(n),
             };
             let targets_file = format!("{dir}/list-targets-for-policy.json");
             let targets = if ctx.path(&targets_file).is_file() {
@@ -134,5 +134,5 @@ fn policies(ctx: &mut Ctx, kind: &str) -> Collected<Vec<OrgPolicy>> {
             }
         })
         .collect();
-    Collected::Collected(out)
+    Collected::Known(out)
 }

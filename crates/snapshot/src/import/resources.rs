@@ -157,7 +157,7 @@ fn buckets(ctx: &mut Ctx) -> Collected<Vec<Bucket>> {
     let listed = match listed {
         Got::Data(l) => l.buckets,
         Got::Absent => Vec::new(),
-        Got::Not(n) if folders.is_empty() => return Collected::NotCollected(n),
+        Got::Not(n) if folders.is_empty() => return Collected::Unknown(n),
         Got::Not(_) => Vec::new(),
     };
     for b in listed {
@@ -177,7 +177,7 @@ fn buckets(ctx: &mut Ctx) -> Collected<Vec<Bucket>> {
             ..Bucket::default()
         });
     }
-    Collected::Collected(all.into_values().map(|b| bucket(ctx, b)).collect())
+    Collected::Known(all.into_values().map(|b| bucket(ctx, b)).collect())
 }
 
 fn bucket(ctx: &mut Ctx, mut b: Bucket) -> Bucket {
@@ -222,7 +222,7 @@ fn keys(ctx: &mut Ctx) -> Collected<Vec<KmsKey>> {
     let listed = match listed {
         Got::Data(l) => l.keys,
         Got::Absent => Vec::new(),
-        Got::Not(n) if folders.is_empty() => return Collected::NotCollected(n),
+        Got::Not(n) if folders.is_empty() => return Collected::Unknown(n),
         Got::Not(_) => Vec::new(),
     };
     let mut all: BTreeMap<String, KmsKey> = BTreeMap::new();
@@ -242,7 +242,7 @@ fn keys(ctx: &mut Ctx) -> Collected<Vec<KmsKey>> {
             ..KmsKey::default()
         });
     }
-    Collected::Collected(all.into_values().map(|k| key(ctx, k)).collect())
+    Collected::Known(all.into_values().map(|k| key(ctx, k)).collect())
 }
 
 fn key(ctx: &mut Ctx, mut k: KmsKey) -> KmsKey {
@@ -250,11 +250,11 @@ fn key(ctx: &mut Ctx, mut k: KmsKey) -> KmsKey {
     let id = k.key_id.clone();
     let spec = |call: &'static Call| Spec::at(call, &dir).target(&id);
     k.policy = match ctx.fetch::<Policy>(&spec(&calls::KMS_GET_KEY_POLICY)) {
-        Got::Data(Policy { policy: Some(p) }) => Collected::Collected(p),
+        Got::Data(Policy { policy: Some(p) }) => Collected::Known(p),
         Got::Data(Policy { policy: None }) | Got::Absent => {
             Collected::missing(format!("no policy in `{dir}/get-key-policy.json`"))
         }
-        Got::Not(n) => Collected::NotCollected(n),
+        Got::Not(n) => Collected::Unknown(n),
     };
     k.grants = ctx
         .fetch::<Grants>(&spec(&calls::KMS_LIST_GRANTS))

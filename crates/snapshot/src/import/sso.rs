@@ -139,14 +139,14 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
         Got::Data(i) => i.instances,
         Got::Absent => Vec::new(),
         Got::Not(n) => {
-            snap.identity_center = Collected::NotCollected(n);
+            snap.identity_center = Collected::Unknown(n);
             return;
         }
     };
-    let mut sets = Collected::Collected(Vec::new());
-    let mut assignments = Collected::Collected(Vec::new());
-    let mut users = Collected::Collected(Vec::new());
-    let mut groups = Collected::Collected(Vec::new());
+    let mut sets = Collected::Known(Vec::new());
+    let mut assignments = Collected::Known(Vec::new());
+    let mut users = Collected::Known(Vec::new());
+    let mut groups = Collected::Known(Vec::new());
     for i in &instances {
         let (s, a) = contents(ctx, i);
         let (u, g) = people(ctx, i, &a);
@@ -155,7 +155,7 @@ pub(super) fn import(ctx: &mut Ctx, snap: &mut Snapshot) {
         users.append(u);
         groups.append(g);
     }
-    snap.identity_center = Collected::Collected(IdentityCenter {
+    snap.identity_center = Collected::Known(IdentityCenter {
         instances,
         permission_sets: sets.map(|mut v| {
             v.sort_by(|a, b| a.permission_set_arn.cmp(&b.permission_set_arn));
@@ -194,15 +194,10 @@ fn contents(ctx: &mut Ctx, i: &SsoInstance) -> Contents {
     let arns = match ctx.fetch::<PermissionSets>(&spec) {
         Got::Data(p) => p.arns,
         Got::Absent => Vec::new(),
-        Got::Not(n) => {
-            return (
-                Collected::NotCollected(n.clone()),
-                Collected::NotCollected(n),
-            )
-        }
+        Got::Not(n) => return (Collected::Unknown(n.clone()), Collected::Unknown(n)),
     };
-    let mut sets = Collected::Collected(Vec::new());
-    let mut all = Collected::Collected(Vec::new());
+    let mut sets = Collected::Known(Vec::new());
+    let mut all = Collected::Known(Vec::new());
     for arn in &arns {
         let ps_dir = format!("{dir}/permission-sets/{}", id_of(arn));
         sets.append(permission_set(ctx, &ps_dir, &i.instance_arn, arn).map(|p| vec![p]));
@@ -221,7 +216,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
     {
         Got::Data(d) => d.set,
         Got::Absent => return Collected::missing(format!("`{dir}` describes no permission set")),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let inline_policy = ctx
         .fetch::<Inline>(
@@ -261,7 +256,7 @@ fn permission_set(ctx: &mut Ctx, dir: &str, instance: &str, arn: &str) -> Collec
         )
         .optional(|b| b.boundary)
         .map(Option::flatten);
-    Collected::Collected(PermissionSet {
+    Collected::Known(PermissionSet {
         permission_set_arn: arn.to_string(),
         instance_arn: instance.to_string(),
         name: described.name,
@@ -292,7 +287,7 @@ fn people(
     let mut user_ids: BTreeSet<String> = IdentityCenter::named(&assignments, "USER")
         .into_iter()
         .collect();
-    let mut groups = Collected::Collected(Vec::new());
+    let mut groups = Collected::Known(Vec::new());
     for id in IdentityCenter::named(&assignments, "GROUP") {
         let gdir = format!("{dir}/groups/{}", safe_name(&id));
         let spec = Spec::at(&calls::IDSTORE_DESCRIBE_GROUP, &gdir).target(&id);
@@ -303,7 +298,7 @@ fn people(
                 continue;
             }
             Got::Not(n) => {
-                groups.append(Collected::NotCollected(n));
+                groups.append(Collected::Unknown(n));
                 continue;
             }
         };
@@ -317,14 +312,14 @@ fn people(
             ids.into_iter().collect::<Vec<_>>()
         });
         user_ids.extend(members.get().into_iter().flatten().cloned());
-        groups.append(Collected::Collected(vec![SsoGroup {
+        groups.append(Collected::Known(vec![SsoGroup {
             group_id: group.group_id,
             identity_store_id: group.identity_store_id,
             display_name: group.display_name,
             members,
         }]));
     }
-    let mut users = Collected::Collected(Vec::new());
+    let mut users = Collected::Known(Vec::new());
     for id in &user_ids {
         let spec = Spec::at(
             &calls::IDSTORE_DESCRIBE_USER,
@@ -332,9 +327,9 @@ fn people(
         )
         .target(id);
         let user = match ctx.fetch::<User>(&spec) {
-            Got::Data(User(u)) => Collected::Collected(vec![u]),
+            Got::Data(User(u)) => Collected::Known(vec![u]),
             Got::Absent => Collected::missing(format!("no user `{id}`")),
-            Got::Not(n) => Collected::NotCollected(n),
+            Got::Not(n) => Collected::Unknown(n),
         };
         users.append(user);
     }

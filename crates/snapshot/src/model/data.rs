@@ -45,7 +45,7 @@ pub struct Bucket {
     /// Default encryption rules.
     #[serde(default)]
     pub encryption: Collected<Vec<EncryptionRule>>,
-    /// Tags.
+    /// The bucket's tags (PHI markers among them).
     #[serde(default)]
     pub tags: Collected<Vec<Tag>>,
 }
@@ -138,7 +138,7 @@ pub struct Acl {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Grant {
-    /// Who.
+    /// The grantee: a canonical user, an e-mail address or a predefined group.
     #[serde(default)]
     pub grantee: Grantee,
     /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP` or `FULL_CONTROL`.
@@ -265,7 +265,7 @@ pub struct Secret {
     /// When it was last read.
     #[serde(default, deserialize_with = "dates::optional")]
     pub last_accessed_date: Option<Timestamp>,
-    /// Tags.
+    /// The key's tags (PHI markers among them).
     #[serde(default)]
     pub tags: Vec<Tag>,
 }

@@ -124,7 +124,7 @@ pub struct User {
     /// The permissions boundary, if one is set.
     #[serde(default)]
     pub permissions_boundary: Option<PermissionsBoundary>,
-    /// Tags.
+    /// The principal's tags (manager, exemptions, PHI markers).
     #[serde(default)]
     pub tags: Vec<Tag>,
     /// Console password, MFA, access keys and signing certificates (phiward's addition,
@@ -187,7 +187,7 @@ pub struct MfaDevice {
 /// `Active` or `Inactive`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CredentialStatus {
-    /// Usable.
+    /// Active: requests signed with it are accepted.
     Active,
     /// Disabled but not deleted.
     Inactive,
@@ -328,7 +328,7 @@ pub struct Role {
     /// The permissions boundary, if one is set.
     #[serde(default)]
     pub permissions_boundary: Option<PermissionsBoundary>,
-    /// Tags.
+    /// The policy's tags.
     #[serde(default)]
     pub tags: Vec<Tag>,
     /// The last use, when AWS reports one.

@@ -150,10 +150,10 @@ pub struct FieldSelector {
     /// Values the field equals.
     #[serde(default)]
     pub equals: Vec<String>,
-    /// Prefixes.
+    /// Object key prefixes the rule applies to (empty: all).
     #[serde(default)]
     pub starts_with: Vec<String>,
-    /// Suffixes.
+    /// Object key suffixes the rule applies to (empty: all).
     #[serde(default)]
     pub ends_with: Vec<String>,
     /// Values the field must not equal.
