@@ -4,8 +4,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use phiward_lint::files::{self, FileReport};
-use phiward_lint::{lint_bytes, unreadable, Options, ResourcePolicyType, Severity};
+use phiward_lint::files;
+use phiward_lint::{lint_bytes, unreadable, FileReport, Options, ResourcePolicyType, Severity};
 use phiward_policy::PolicyKind;
 use phiward_report::lint as report;
 use rayon::prelude::*;

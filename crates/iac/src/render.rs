@@ -114,7 +114,7 @@ pub fn sarif(o: &Outcome) -> String {
                 "shortDescription": {"text": title},
                 "help": {"text": format!("Fix: {fix}")},
                 "helpUri": uri,
-                "defaultConfiguration": {"level": sev.sarif_level()},
+                "defaultConfiguration": {"level": level(*sev)},
                 "properties": {"tags": ["security", "iam", "iac"], "security-severity": match sev {
                     Severity::Error => "8.0", Severity::Warning => "5.0", Severity::Info => "2.0" }},
             })
@@ -158,7 +158,7 @@ fn result(f: &Finding, rules: &[(String, String, Severity, String, String)]) -> 
     let mut r = json!({
         "ruleId": f.id,
         "ruleIndex": rules.iter().position(|r| r.0 == f.id).unwrap_or(0),
-        "level": f.severity.sarif_level(),
+        "level": level(f.severity),
         "message": {"text": text},
         "locations": [{"physicalLocation": {
             "artifactLocation": {"uri": uri(&f.file)},
@@ -214,4 +214,13 @@ pub fn documents(plans: &[crate::Plan]) -> String {
         .unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The SARIF 2.1.0 `level` of a rule's severity: `error`, `warning` or `note`.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "note",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
 }

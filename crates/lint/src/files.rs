@@ -1,28 +1,12 @@
-//! The findings of each input file, and what they mean for the exit status.
+//! What the findings of each input file mean for the exit status.
 
-use crate::{Finding, Severity};
+use crate::{FileReport, Severity};
 
-/// The findings of one input file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct FileReport {
-    /// The path as given.
-    pub path: String,
-    /// Its findings, by position.
-    pub findings: Vec<Finding>,
-}
-
-impl FileReport {
-    /// Whether the file could not be read or parsed (`PW000`, `PW001`).
-    pub fn input_error(&self) -> bool {
-        self.findings.iter().any(|f| {
-            f.id == crate::rules::UNREADABLE_FILE.id || f.id == crate::rules::INVALID_POLICY.id
-        })
-    }
-}
-
-/// Whether any file could not be read or parsed.
+/// Whether any file could not be read or parsed (`PW000`, `PW001`).
 pub fn input_error(reports: &[FileReport]) -> bool {
-    reports.iter().any(FileReport::input_error)
+    reports.iter().flat_map(|r| &r.findings).any(|f| {
+        f.id == crate::rules::UNREADABLE_FILE.id || f.id == crate::rules::INVALID_POLICY.id
+    })
 }
 
 /// Whether any finding is at or above `fail_on`.

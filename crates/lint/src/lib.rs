@@ -28,7 +28,6 @@ pub mod catalog;
 mod cover;
 pub mod docs;
 pub mod files;
-mod finding;
 mod globs;
 mod risk;
 pub mod rules;
@@ -38,7 +37,7 @@ use phiward_policy::json::{self, Json, Pos, Spanned};
 use phiward_policy::parse::{clip, url_decode};
 use phiward_policy::{policy_from_json, PolicyError, PolicyKind};
 
-pub use finding::{Finding, Severity};
+pub use phiward_findings::lint::{FileReport, Finding, Severity};
 pub use rules::{Rule, RULES};
 
 /// The kind of resource a resource-based policy is attached to.

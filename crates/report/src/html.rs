@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::page::{escape, Page, Strings, STYLE};
 use crate::text::PRACTICES;
-use crate::{Report, Severity, Status};
+use phiward_findings::{Report, Severity, Status};
 
 const BODY: &str = include_str!("../assets/audit-body.html");
 const SCRIPT: &str = include_str!("../assets/report.js");

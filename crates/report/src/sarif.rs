@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::{Report, Severity, Status};
+use phiward_findings::{Report, Severity, Status};
 
 fn level(s: Severity) -> &'static str {
     match s {

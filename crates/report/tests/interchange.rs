@@ -5,9 +5,8 @@
 
 use std::collections::HashSet;
 
-use phiward_report::{
-    asff, html, ocsf, page, Evidence, Finding, Report, Severity, Status, Suppressed,
-};
+use phiward_findings::{Evidence, Finding, Report, Severity, Status, Suppressed};
+use phiward_report::{asff, html, ocsf, page};
 use serde_json::Value;
 
 const HOSTILE: &str = "\"><script>alert(1)</script>";

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 use phiward_snapshot::Snapshot;
 
 /// A change to the account, applied to a snapshot to prove it.

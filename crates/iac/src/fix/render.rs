@@ -1,7 +1,7 @@
 //! What `phiward fix` writes: per proved fix a folder with `cloudformation.yaml`,
 //! `main.tf` and `aws-cli.sh`, and a summary of every fix, proved or not.
 
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 use serde_json::json;
 
 use super::Proved;

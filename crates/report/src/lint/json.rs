@@ -1,6 +1,6 @@
 //! Lint findings as one JSON document.
 
-use phiward_lint::files::FileReport;
+use phiward_findings::lint::FileReport;
 
 /// `{"files": [{"path", "findings": [{"id", "severity", "line", "column", "message",
 /// "fix"}]}]}`, pretty-printed.

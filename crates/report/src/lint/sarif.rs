@@ -1,8 +1,9 @@
 //! Lint findings as SARIF 2.1.0: one run whose tool lists every rule, and one result per
 //! finding at its file, line and column.
 
-use phiward_lint::files::FileReport;
-use phiward_lint::{Finding, Rule, Severity, RULES};
+use phiward_findings::lint::FileReport;
+use phiward_findings::lint::{Finding, Severity};
+use phiward_lint::{Rule, RULES};
 use serde_json::{json, Value};
 
 /// Where the rule pages live; SARIF `helpUri`s point there.
@@ -54,7 +55,7 @@ fn sarif_rule(r: &Rule) -> Value {
             "markdown": r.doc_markdown(),
         },
         "helpUri": format!("{RULES_URL}/{}.md", r.id),
-        "defaultConfiguration": {"level": r.severity.sarif_level()},
+        "defaultConfiguration": {"level": level(r.severity)},
         "properties": {
             "tags": ["security", "iam"],
             "precision": "high",
@@ -72,7 +73,7 @@ fn sarif_result(path: &str, f: &Finding) -> Value {
     json!({
         "ruleId": f.id,
         "ruleIndex": index,
-        "level": f.severity.sarif_level(),
+        "level": level(f.severity),
         "message": {"text": f.message},
         "locations": [{
             "physicalLocation": {
@@ -113,6 +114,15 @@ fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// The SARIF 2.1.0 `level` of a rule's severity: `error`, `warning` or `note`.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "note",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Lint findings as text: `path:line:column: severity[ID] message` and the fix.
 
-use phiward_lint::files::FileReport;
-use phiward_lint::Severity;
+use phiward_findings::lint::FileReport;
+use phiward_findings::lint::Severity;
 
 /// `path:line:column: severity[ID] message`, then `  fix: ...`, for each finding.
 pub fn text(reports: &[FileReport]) -> String {
