@@ -167,7 +167,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let out = match args.format {
         Format::Text => report::text(&reports),
         Format::Json => report::json(&reports),
-        Format::Sarif => report::sarif(&reports),
+        Format::Sarif => phiward_report::sarif::lint(&reports),
     };
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();

@@ -8,7 +8,6 @@ mod bucket;
 mod cis;
 mod mfa;
 mod passrole;
-pub mod render;
 mod trail;
 
 use std::collections::HashMap;
