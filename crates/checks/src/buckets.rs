@@ -1,7 +1,7 @@
 //! The buckets checks examine: the PHI buckets (tagged as `[phi]` says) and the buckets
 //! trails and AWS Config deliver logs to.
 
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 
 use phiward_snapshot::model::data::Bucket;
 

@@ -3,7 +3,7 @@
 //! says "under conditions" without them explains nothing.
 
 use phiward_access::{describe_conditions, Condition, Reach, Step};
-use phiward_report::Evidence;
+use phiward_findings::Evidence;
 
 /// `", allowed if `aws:MultiFactorAuthPresent` is `true`"` for a conditional answer, to
 /// end a message; empty for an unconditional one.

@@ -1,7 +1,7 @@
 //! Evidence for findings: the statements behind a decided permission, facts of the
 //! snapshot, and the caps that keep findings about thousands of principals readable.
 
-use phiward_report::Evidence;
+use phiward_findings::Evidence;
 
 /// Evidence from a decided permission: one entry per granting statement.
 pub fn statements(via: &[phiward_access::Via], detail: &str) -> Vec<Evidence> {

@@ -1,6 +1,6 @@
 //! `phiward lint` rules read by checks, over every policy document of the account.
 
-use phiward_report::{Evidence, Finding, Status};
+use phiward_findings::{Evidence, Finding, Status};
 
 use crate::{Audit, Meta};
 

@@ -2,7 +2,7 @@
 //! `CHECK` ([`check!`]), so that `phiward explain` and `docs/checks/` say what the code
 //! says.
 
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::Audit;
 

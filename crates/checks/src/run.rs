@@ -1,6 +1,6 @@
 //! Running every check, and marking the failures `phiward.toml` accepts.
 
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 
 use crate::{Audit, Meta, CHECKS};
 
@@ -32,7 +32,7 @@ pub fn run_all_timed(
             .iter()
             .find(|s| s.covers(f.check, &f.resource, a.now))
         {
-            f.suppressed = Some(phiward_report::Suppressed {
+            f.suppressed = Some(phiward_findings::Suppressed {
                 reason: s.reason.clone(),
                 owner: s.owner.clone(),
                 expires: s.expires.to_string(),

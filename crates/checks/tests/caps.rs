@@ -7,7 +7,7 @@ use std::path::Path;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config, EVIDENCE_GRANTS, LISTED};
-use phiward_report::Status;
+use phiward_findings::Status;
 use serde_json::json;
 
 #[test]

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 
 use phiward_access::AccessModel;
 use phiward_checks::{Audit, Check, Config, Recertified, CHECKS};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 use phiward_snapshot::Snapshot;
 
 fn fixtures_dir() -> PathBuf {

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 
 fn demo() -> Vec<Finding> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo-account");

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config, CHECKS};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 
 fn audit(dir: &str) -> Vec<Finding> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);

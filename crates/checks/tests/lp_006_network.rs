@@ -12,7 +12,7 @@ use std::path::Path;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 use phiward_snapshot::PolicyText;
 use serde_json::json;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 
 const ACCT: &str = "arn:aws:iam::111122223333";
 

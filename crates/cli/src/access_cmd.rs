@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context as _, Result};
-use phiward_access::{AccessModel, Condition, KnownContext, Reach, Via};
+use phiward_access::{AccessModel, KnownContext};
 use phiward_catalog::Catalog;
 
 use crate::exit;
@@ -120,65 +120,6 @@ fn expand(pattern: &str) -> Result<Vec<String>> {
     Ok(actions)
 }
 
-/// The conditions and granting statements of an answer, one per line, indented.
-pub(crate) fn evidence_text(
-    o: &mut impl Write,
-    indent: usize,
-    conditions: &[Condition],
-    via: &[Via],
-) -> std::io::Result<()> {
-    let pad = " ".repeat(indent);
-    for line in phiward_access::evidence_lines(conditions, via) {
-        writeln!(o, "{pad}{line}")?;
-    }
-    Ok(())
-}
-
-/// " (with `aws:SourceIp` = `192.0.2.7`; without `aws:MultiFactorAuthPresent`)" for the
-/// keys a question fixes; empty when none.
-pub(crate) fn known_text(k: &KnownContext) -> String {
-    if k.is_empty() {
-        return String::new();
-    }
-    let values: Vec<String> = k
-        .values
-        .iter()
-        .map(|(key, v)| match v {
-            phiward_policy::CtxValue::One(s) => format!("`{key}` = `{s}`"),
-            phiward_policy::CtxValue::Many(vs) => format!("`{key}` = [`{}`]", vs.join("`, `")),
-        })
-        .collect();
-    let absent: Vec<String> = k.absent.iter().map(|key| format!("`{key}`")).collect();
-    let mut parts = Vec::new();
-    if !values.is_empty() {
-        parts.push(format!("with {}", values.join(", ")));
-    }
-    if !absent.is_empty() {
-        parts.push(format!("without {}", absent.join(", ")));
-    }
-    format!(" ({})", parts.join("; "))
-}
-
-/// The fixed keys in a JSON answer, as `"context"` and `"absent"` (when any).
-pub(crate) fn known_json(doc: &mut serde_json::Value, k: &KnownContext) {
-    let Some(map) = doc.as_object_mut().filter(|_| !k.is_empty()) else {
-        return;
-    };
-    let values: serde_json::Map<String, serde_json::Value> = k
-        .values
-        .iter()
-        .map(|(key, v)| {
-            let v = match v {
-                phiward_policy::CtxValue::One(s) => serde_json::json!(s),
-                phiward_policy::CtxValue::Many(vs) => serde_json::json!(vs),
-            };
-            (key.clone(), v)
-        })
-        .collect();
-    map.insert("context".into(), values.into());
-    map.insert("absent".into(), serde_json::json!(k.absent));
-}
-
 fn code(incomplete: bool) -> u8 {
     if incomplete {
         exit::INPUT
@@ -199,68 +140,15 @@ pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
     } else {
         Vec::new()
     };
+    let transitive = args.transitive.then_some(transitive.as_slice());
     let mut o = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let mut doc = serde_json::to_value(&answer)?;
-            known_json(&mut doc, &model.known);
-            if args.transitive {
-                if let Some(map) = doc.as_object_mut() {
-                    map.insert("transitive".into(), serde_json::to_value(&transitive)?);
-                }
-            }
-            serde_json::to_writer_pretty(&mut o, &doc)?;
-            writeln!(o)?;
+            let doc = phiward_report::access::json::who_can(&answer, &model.known, transitive)?;
+            o.write_all(doc.as_bytes())?;
         }
         Format::Text => {
-            let with = known_text(&model.known);
-            writeln!(o, "who can {} on {}{with}:", args.action, args.resource)?;
-            for g in &answer.principals {
-                let how = match g.access {
-                    Reach::Allowed => "allowed",
-                    Reach::Conditional => "conditional",
-                };
-                let n = g.actions.len();
-                let acts = if n == 1 {
-                    g.actions.join("")
-                } else {
-                    format!("{n} actions")
-                };
-                writeln!(o, "  {} ({:?}): {how}, {acts}", g.arn, g.kind)?;
-                evidence_text(&mut o, 6, &g.conditions, &g.via)?;
-            }
-            if answer.principals.is_empty() {
-                writeln!(o, "  nobody")?;
-            }
-            if args.transitive {
-                writeln!(o, "and through role assumption or escalation:")?;
-                for t in &transitive {
-                    let steps: Vec<String> = t
-                        .path
-                        .iter()
-                        .map(|s| {
-                            let tech = serde_json::to_value(s.technique).ok();
-                            let tech = tech
-                                .as_ref()
-                                .and_then(|v| v.as_str())
-                                .unwrap_or("?")
-                                .to_string();
-                            format!("--{tech}--> {}", s.to)
-                        })
-                        .collect();
-                    let how = match t.access {
-                        Reach::Allowed => "",
-                        Reach::Conditional => " (conditional)",
-                    };
-                    writeln!(o, "  {}{how} {}", t.arn, steps.join(" "))?;
-                }
-                if transitive.is_empty() {
-                    writeln!(o, "  nobody else")?;
-                }
-            }
-            for n in &answer.notes {
-                writeln!(o, "note: {n}")?;
-            }
+            phiward_report::access::text::who_can(&mut o, &answer, &model.known, transitive)?
         }
     }
     Ok(code(incomplete))
@@ -290,29 +178,9 @@ pub fn can(args: &CanArgs) -> Result<u8> {
     let mut o = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let mut doc = serde_json::to_value(&answer)?;
-            known_json(&mut doc, &model.known);
-            serde_json::to_writer_pretty(&mut o, &doc)?;
-            writeln!(o)?;
+            o.write_all(phiward_report::access::json::can(&answer, &model.known)?.as_bytes())?
         }
-        Format::Text => {
-            let with = known_text(&model.known);
-            writeln!(o, "{}{with} can:", answer.principal)?;
-            for c in &answer.capabilities {
-                let how = match c.access {
-                    Reach::Allowed => "allowed",
-                    Reach::Conditional => "conditional",
-                };
-                writeln!(o, "  {} on {}: {how}", c.action, c.resource)?;
-                evidence_text(&mut o, 6, &c.conditions, &c.via)?;
-            }
-            if answer.capabilities.is_empty() {
-                writeln!(o, "  nothing")?;
-            }
-            for n in &answer.notes {
-                writeln!(o, "note: {n}")?;
-            }
-        }
+        Format::Text => phiward_report::access::text::can(&mut o, &answer, &model.known)?,
     }
     Ok(code(incomplete))
 }

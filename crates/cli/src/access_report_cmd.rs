@@ -1,19 +1,15 @@
 //! `phiward access-report`: what each person can reach, by access level, with the
 //! statements behind each grant (`docs/access.md`).
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _, Result};
-use phiward_access::employee::{self, AccessReport, ResourceKind, Row};
-use phiward_access::people::{self, PeopleOptions};
-use phiward_access::{AccessModel, PrincipalType, Reach, Via};
-use phiward_catalog::Catalog;
-use phiward_report::access_html::{AccessPage, AccessRow};
-
-use crate::access_cmd::evidence_text;
 use crate::exit;
+use anyhow::{bail, Context as _, Result};
+use phiward_access::employee::{self, AccessReport};
+use phiward_access::people::{self, PeopleOptions};
+use phiward_access::AccessModel;
+use phiward_catalog::Catalog;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -66,186 +62,13 @@ pub struct Args {
     output: Vec<String>,
 }
 
-fn reach(r: Reach) -> &'static str {
-    match r {
-        Reach::Allowed => "allowed",
-        Reach::Conditional => "conditional",
-    }
-}
-
-fn kind(k: PrincipalType) -> &'static str {
-    match k {
-        PrincipalType::User => "user",
-        PrincipalType::Role => "role",
-        PrincipalType::External => "external",
-    }
-}
-
-fn resource_kind(k: ResourceKind) -> &'static str {
-    match k {
-        ResourceKind::S3Bucket => "s3_bucket",
-        ResourceKind::KmsKey => "kms_key",
-    }
-}
-
-fn mapped(m: people::MappedBy) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn statement(v: &Via) -> String {
-    format!("{} statement {} (line {})", v.policy, v.statement, v.line)
-}
-
-fn text(r: &AccessReport) -> Result<String> {
-    let mut o = Vec::new();
-    let scope = if r.phi_only {
-        "PHI resources"
-    } else {
-        "all buckets and KMS keys"
-    };
-    writeln!(o, "access per person ({scope}):")?;
-    for p in &r.people {
-        let email = p
-            .email
-            .as_deref()
-            .map(|e| format!(" <{e}>"))
-            .unwrap_or_default();
-        writeln!(o, "{}{email}", p.person)?;
-        for h in &p.principals {
-            writeln!(
-                o,
-                "  {} {} ({})",
-                kind(h.kind),
-                h.arn,
-                mapped(h.mapped_by).replace('_', " ")
-            )?;
-            if h.resources.is_empty() {
-                writeln!(o, "    reaches none of them")?;
-            }
-            for res in &h.resources {
-                let phi = if res.phi { " [PHI]" } else { "" };
-                writeln!(o, "    {}{phi}", res.arn)?;
-                for l in &res.levels {
-                    for g in &l.grants {
-                        let acts = g.actions.join(", ");
-                        writeln!(o, "      {}: {acts}: {}", l.level, reach(g.access))?;
-                        evidence_text(&mut o, 8, &g.conditions, &g.via)?;
-                    }
-                }
-            }
-        }
-    }
-    if r.people.is_empty() {
-        writeln!(o, "  nobody")?;
-    }
-    for n in &r.notes {
-        writeln!(o, "note: {n}")?;
-    }
-    Ok(String::from_utf8(o)?)
-}
-
-/// RFC 4180 quoting.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-const CSV_HEADER: [&str; 15] = [
-    "person",
-    "email",
-    "principal",
-    "principal_type",
-    "mapped_by",
-    "resource",
-    "resource_type",
-    "phi",
-    "access_level",
-    "actions",
-    "reach",
-    "conditions",
-    "policy",
-    "statement",
-    "line",
-];
-
-fn conditions(row: &Row<'_>) -> String {
-    let list: Vec<String> = row.conditions.iter().map(|c| c.describe_at()).collect();
-    list.join("; ")
-}
-
-fn csv(r: &AccessReport) -> String {
-    let mut out = CSV_HEADER.join(",");
-    out.push_str("\r\n");
-    for row in r.rows() {
-        let fields = [
-            row.person.to_string(),
-            row.email.unwrap_or_default().to_string(),
-            row.principal.to_string(),
-            kind(row.principal_type).to_string(),
-            mapped(row.mapped_by),
-            row.resource.to_string(),
-            resource_kind(row.resource_type).to_string(),
-            row.phi.to_string(),
-            row.level.to_string(),
-            row.actions.join(" "),
-            reach(row.access).to_string(),
-            conditions(&row),
-            row.via.map(|v| v.policy.to_string()).unwrap_or_default(),
-            row.via.map(|v| v.statement.to_string()).unwrap_or_default(),
-            row.via.map(|v| v.line.to_string()).unwrap_or_default(),
-        ];
-        let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
-        let _ = write!(out, "{}\r\n", line.join(","));
-    }
-    out
-}
-
-fn html(r: &AccessReport) -> Result<String> {
-    let rows: Vec<AccessRow> = r
-        .rows()
-        .iter()
-        .map(|row| AccessRow {
-            person: row.person.to_string(),
-            principal: row.principal.to_string(),
-            resource: row.resource.to_string(),
-            phi: row.phi,
-            level: row.level.to_string(),
-            conditional: row.access == Reach::Conditional,
-            actions: row.actions.join(", "),
-            conditions: row
-                .conditions
-                .iter()
-                .map(|c| c.describe_at())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            statement: row.via.map(statement).unwrap_or_default(),
-        })
-        .collect();
-    let page = AccessPage {
-        tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
-        account: r.account.clone(),
-        scope: if r.phi_only {
-            "PHI resources".into()
-        } else {
-            "all buckets and KMS keys".into()
-        },
-        notes: r.notes.clone(),
-    };
-    Ok(phiward_report::access_html::render(&page, &rows)?)
-}
-
 fn render(r: &AccessReport, format: Format) -> Result<String> {
+    use phiward_report::access_report as out;
     Ok(match format {
-        Format::Text => text(r)?,
-        Format::Json => serde_json::to_string_pretty(r)? + "\n",
-        Format::Csv => csv(r),
-        Format::Html => html(r)?,
+        Format::Text => out::text::render(r)?,
+        Format::Json => out::json::render(r)?,
+        Format::Csv => out::csv::render(r),
+        Format::Html => out::html::render(r)?,
     })
 }
 

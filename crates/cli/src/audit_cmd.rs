@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use phiward_access::AccessModel;
 use phiward_checks::{run_all_timed, Audit, Config};
-use phiward_report::{Report, Severity, SCHEMA_VERSION};
+use phiward_findings::{Report, Severity, SCHEMA_VERSION};
 
 use crate::bar::Bar;
 use crate::exit;

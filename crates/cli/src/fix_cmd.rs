@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use phiward_checks::Config;
-use phiward_iac::fix::{self, render};
+use phiward_iac::fix;
+use phiward_report::fix as render;
 
 use crate::exit;
 

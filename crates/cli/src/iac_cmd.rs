@@ -112,7 +112,7 @@ fn run_parse(args: &ParseArgs) -> Result<u8> {
         account: None,
     };
     let plans = load(&args.files, &d);
-    let out = phiward_iac::render::documents(&plans);
+    let out = phiward_report::iac::documents(&plans);
     let mut lock = std::io::stdout().lock();
     lock.write_all(out.as_bytes())?;
     lock.flush()?;
@@ -227,14 +227,14 @@ fn run_check(args: &CheckArgs) -> Result<u8> {
     };
     let outcome = check(&plans, &opts);
     let out = match args.format {
-        Format::Text => phiward_iac::render::text(&outcome),
-        Format::Json => phiward_iac::render::json(&outcome),
-        Format::Sarif => phiward_iac::render::sarif(&outcome),
+        Format::Text => phiward_report::iac::text(&outcome),
+        Format::Json => phiward_report::iac::json(&outcome),
+        Format::Sarif => phiward_report::sarif::iac(&outcome),
     };
     let mut lock = std::io::stdout().lock();
     lock.write_all(out.as_bytes())?;
     lock.flush()?;
-    eprintln!("{}", phiward_iac::render::summary(&outcome, plans.len()));
+    eprintln!("{}", phiward_report::iac::summary(&outcome, plans.len()));
     let bar = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

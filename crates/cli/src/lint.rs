@@ -4,9 +4,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use phiward_lint::report::{self, FileReport};
-use phiward_lint::{lint_bytes, unreadable, Options, ResourcePolicyType, Severity};
+use phiward_lint::files;
+use phiward_lint::{lint_bytes, unreadable, FileReport, Options, ResourcePolicyType, Severity};
 use phiward_policy::PolicyKind;
+use phiward_report::lint as report;
 use rayon::prelude::*;
 
 use crate::exit;
@@ -166,7 +167,7 @@ pub fn run(args: &Args) -> Result<u8> {
     let out = match args.format {
         Format::Text => report::text(&reports),
         Format::Json => report::json(&reports),
-        Format::Sarif => report::sarif(&reports),
+        Format::Sarif => phiward_report::sarif::lint(&reports),
     };
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
@@ -178,9 +179,9 @@ pub fn run(args: &Args) -> Result<u8> {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    Ok(if report::input_error(&reports) {
+    Ok(if files::input_error(&reports) {
         exit::INPUT
-    } else if report::fails(&reports, fail_on) {
+    } else if files::fails(&reports, fail_on) {
         exit::FAILED
     } else {
         exit::OK

@@ -23,7 +23,6 @@ mod serve_cmd;
 mod simulate;
 mod snapshot_cmd;
 mod trail_cmd;
-mod trail_out;
 mod trail_policy_cmd;
 mod trail_verify_cmd;
 

@@ -4,9 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Result};
-use phiward_access::paths::{to_dot, to_graphml, to_mermaid};
-use phiward_access::{graph, shortest_paths, Graph, Path, Reach};
-use serde_json::json;
+use phiward_access::{graph, shortest_paths, Graph};
+use phiward_report::paths;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -100,77 +99,21 @@ pub fn run(args: &Args) -> Result<u8> {
         None => None,
     };
     let targets = targets(&g, &model, &args.to)?;
-    let paths = shortest_paths(&g, from, &targets);
+    let found = shortest_paths(&g, from, &targets);
     let mut o = std::io::stdout().lock();
     match args.format {
-        Format::Dot => write!(o, "{}", to_dot(&g, &paths))?,
-        Format::Graphml => write!(o, "{}", to_graphml(&g, &paths))?,
-        Format::Mermaid => write!(o, "{}", to_mermaid(&g, &paths))?,
+        Format::Dot => o.write_all(paths::dot::render(&g, &found).as_bytes())?,
+        Format::Graphml => o.write_all(paths::graphml::render(&g, &found).as_bytes())?,
+        Format::Mermaid => o.write_all(paths::mermaid::render(&g, &found).as_bytes())?,
         Format::Json => {
-            let list: Vec<_> = paths
-                .iter()
-                .map(|p| {
-                    json!({
-                        "from": g.nodes.get(p.from).map(|n| n.arn.as_str()),
-                        "to": g.nodes.get(p.to).map(|n| n.arn.as_str()),
-                        "access": p.access,
-                        "steps": p.edges.iter().filter_map(|&k| g.edges.get(k)).map(|e| json!({
-                            "from": g.nodes.get(e.from).map(|n| n.arn.as_str()),
-                            "to": g.nodes.get(e.to).map(|n| n.arn.as_str()),
-                            "technique": e.technique,
-                            "access": e.access,
-                            "assumes": e.assumes(),
-                            "permissions": g.steps(e),
-                        })).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            let mut doc = json!({"to": args.to, "paths": list, "notes": g.notes});
-            crate::access_cmd::known_json(&mut doc, &model.known);
-            serde_json::to_writer_pretty(&mut o, &doc)?;
-            writeln!(o)?;
+            let doc = paths::json::render(&g, &found, &args.to, &model.known)?;
+            o.write_all(doc.as_bytes())?
         }
-        Format::Text => {
-            let to = format!("{}{}", args.to, crate::access_cmd::known_text(&model.known));
-            text(&mut o, &g, &paths, &to)?
-        }
+        Format::Text => paths::text::render(&mut o, &g, &found, &args.to, &model.known)?,
     }
     Ok(if incomplete {
         crate::exit::INPUT
     } else {
         crate::exit::OK
     })
-}
-
-fn text(o: &mut impl Write, g: &Graph, paths: &[Path], to: &str) -> std::io::Result<()> {
-    let name = |i: usize| g.nodes.get(i).map_or("?", |n| n.arn.as_str());
-    writeln!(
-        o,
-        "{} path{} to {to}:",
-        paths.len(),
-        if paths.len() == 1 { "" } else { "s" }
-    )?;
-    for p in paths {
-        let how = match p.access {
-            Reach::Allowed => "",
-            Reach::Conditional => " (conditional)",
-        };
-        writeln!(o, "\n{} -> {}{how}", name(p.from), name(p.to))?;
-        for e in p.edges.iter().filter_map(|&k| g.edges.get(k)) {
-            let t = serde_json::to_value(e.technique).ok();
-            let t = t.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
-            writeln!(o, "  {} --{t}--> {}", name(e.from), name(e.to))?;
-            for s in &g.steps(e) {
-                writeln!(o, "      {} on {}", s.action, s.resource)?;
-                crate::access_cmd::evidence_text(o, 8, &s.conditions, &s.via)?;
-            }
-            if let Some(a) = e.assumes() {
-                writeln!(o, "      assumes {a}")?;
-            }
-        }
-    }
-    for n in &g.notes {
-        writeln!(o, "note: {n}")?;
-    }
-    Ok(())
 }

@@ -10,9 +10,9 @@ use phiward_trail::usage::{Options, Usage};
 
 use crate::exit;
 
-use crate::trail_out as out;
 use crate::trail_policy_cmd as policy_cmd;
 use crate::trail_verify_cmd as verify_cmd;
+use phiward_report::trail as out;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -154,12 +154,9 @@ fn usage_cmd(args: &UsageArgs) -> Result<u8> {
     let (usage, complete) = mine(&args.logs, &args.window)?;
     let mut o = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut o, &usage)?;
-            writeln!(o)?;
-        }
-        Format::Csv => out::usage_csv(&mut o, &usage)?,
-        Format::Text => out::usage_text(&mut o, &usage)?,
+        Format::Json => o.write_all(out::json::usage(&usage)?.as_bytes())?,
+        Format::Csv => out::csv::usage(&mut o, &usage)?,
+        Format::Text => out::text::usage(&mut o, &usage)?,
     }
     Ok(if complete { exit::OK } else { exit::INPUT })
 }

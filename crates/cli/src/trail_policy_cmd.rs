@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use phiward_catalog::Catalog;
+use phiward_report::trail as out;
 use phiward_trail::policy::{diff, least_privilege, Options};
-use phiward_trail::unused::{granted, unused as find_unused, usage_of, ServiceActions};
+use phiward_trail::unused::{granted, unused as find_unused, usage_of};
 
 use crate::exit;
 use crate::trail_cmd::{mine, Format, Window};
-use crate::trail_out::csv_row;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
@@ -59,18 +59,6 @@ pub(crate) struct PolicyArgs {
     format: Format,
 }
 
-/// Services listed per principal in text; JSON and CSV list all.
-const TEXT_SERVICES: usize = 12;
-
-fn levels_line(s: &ServiceActions) -> String {
-    let parts: Vec<String> = s
-        .levels
-        .iter()
-        .map(|(l, a)| format!("{l} {}", a.len()))
-        .collect();
-    parts.join(", ")
-}
-
 pub(crate) fn unused(args: &UnusedArgs) -> Result<u8> {
     let (model, incomplete) = crate::access_cmd::load(&args.snapshot)?;
     let (usage, complete) = mine(&args.logs, &args.window)?;
@@ -78,45 +66,9 @@ pub(crate) fn unused(args: &UnusedArgs) -> Result<u8> {
     let answer = find_unused(&model, &usage, catalog);
     let mut o = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            let doc = serde_json::json!({"since": usage.since, "until": usage.until, "principals": answer});
-            serde_json::to_writer_pretty(&mut o, &doc)?;
-            writeln!(o)?;
-        }
-        Format::Csv => {
-            csv_row(&mut o, &["principal", "service", "level", "action"])?;
-            for p in &answer {
-                for s in &p.unused {
-                    for (level, actions) in &s.levels {
-                        for a in actions {
-                            csv_row(&mut o, &[&p.principal, &s.service, level, a])?;
-                        }
-                    }
-                }
-            }
-        }
-        Format::Text => {
-            let since = usage.since.as_deref().unwrap_or("the beginning");
-            writeln!(o, "unused access, {since} .. {}:", usage.until)?;
-            for p in &answer {
-                let seen = p
-                    .last_seen
-                    .as_deref()
-                    .map_or("no calls".to_string(), |t| format!("last call {t}"));
-                writeln!(
-                    o,
-                    "\n{}: {} of {} granted actions unused ({seen})",
-                    p.principal, p.unused_count, p.granted
-                )?;
-                for s in p.unused.iter().take(TEXT_SERVICES) {
-                    writeln!(o, "  {}: {}", s.service, levels_line(s))?;
-                }
-                if p.unused.len() > TEXT_SERVICES {
-                    let more = p.unused.len() - TEXT_SERVICES;
-                    writeln!(o, "  ... {more} more services (--format json lists them)")?;
-                }
-            }
-        }
+        Format::Json => o.write_all(out::json::unused(&usage, &answer)?.as_bytes())?,
+        Format::Csv => out::csv::unused(&mut o, &answer)?,
+        Format::Text => out::text::unused(&mut o, &usage, &answer)?,
     }
     Ok(if incomplete || !complete {
         exit::INPUT
@@ -159,68 +111,22 @@ pub(crate) fn policy(args: &PolicyArgs) -> Result<u8> {
         .any(|f| f.severity == phiward_lint::Severity::Error);
     let today = granted(&model, p, catalog);
     let d = diff(&generated, &today, catalog);
+    let answer = out::PolicyAnswer {
+        principal: &p.arn,
+        usage: &usage,
+        of: u,
+        generated: &generated,
+        document: &text,
+        diff: &d,
+        lint: &lint,
+    };
     let mut o = std::io::stdout().lock();
     if args.policy_only {
         writeln!(o, "{text}")?;
     } else if args.format == Format::Json {
-        let doc = serde_json::json!({
-            "principal": p.arn, "since": usage.since, "until": usage.until, "calls": u.calls,
-            "policy": generated.document, "dependentActions": generated.dependent,
-            "deniedOnly": generated.denied_only, "notes": generated.notes, "diff": d, "lint": lint,
-        });
-        serde_json::to_writer_pretty(&mut o, &doc)?;
-        writeln!(o)?;
+        o.write_all(out::json::policy(&answer)?.as_bytes())?;
     } else {
-        let since = usage.since.as_deref().unwrap_or("the beginning");
-        writeln!(
-            o,
-            "least-privilege policy for {} from {} calls, {since} .. {}:\n{text}",
-            p.arn, u.calls, usage.until
-        )?;
-        for n in &generated.notes {
-            writeln!(o, "note: {n}")?;
-        }
-        if !generated.dependent.is_empty() {
-            writeln!(
-                o,
-                "dependent actions added: {}",
-                generated.dependent.join(", ")
-            )?;
-        }
-        if !generated.denied_only.is_empty() {
-            writeln!(
-                o,
-                "left out (only ever denied): {}",
-                generated.denied_only.join(", ")
-            )?;
-        }
-        writeln!(
-            o,
-            "\nagainst today: {} actions granted, {} in the generated policy",
-            d.granted_today, d.generated
-        )?;
-        if d.kept.is_empty() {
-            writeln!(o, "  = kept 0")?;
-        } else {
-            writeln!(o, "  = kept {}: {}", d.kept.len(), d.kept.join(", "))?;
-        }
-        writeln!(o, "  - removed {}:", d.removed_count)?;
-        for s in &d.removed {
-            writeln!(o, "      {}: {}", s.service, levels_line(s))?;
-        }
-        if !d.added.is_empty() {
-            writeln!(
-                o,
-                "  + not granted by identity policies today: {}",
-                d.added.join(", ")
-            )?;
-        }
-        if lint.is_empty() {
-            writeln!(o, "lint: clean")?;
-        }
-        for f in &lint {
-            writeln!(o, "lint: {} {} {}", f.id, f.severity, f.message)?;
-        }
+        out::text::policy(&mut o, &answer)?;
     }
     Ok(if incomplete || !complete {
         exit::INPUT

@@ -53,76 +53,6 @@ pub(crate) struct VerifyArgs {
 /// (they mostly wait on the network).
 const S3_THREADS: usize = 16;
 
-fn describe(f: &Finding) -> (&'static str, String) {
-    match f {
-        Finding::DigestUnreadable { digest, reason } => {
-            ("digest_unreadable", format!("{digest}: {reason}"))
-        }
-        Finding::DigestMoved { digest, names } => {
-            ("digest_moved", format!("{digest} names itself {names}"))
-        }
-        Finding::SignatureMissing { digest } => {
-            ("signature_missing", format!("{digest}: no signature known"))
-        }
-        Finding::UnknownKey {
-            digest,
-            fingerprint,
-        } => (
-            "unknown_key",
-            format!("{digest}: signed with key {fingerprint}, not in the public keys"),
-        ),
-        Finding::KeyNotValid {
-            digest,
-            fingerprint,
-        } => (
-            "key_not_valid",
-            format!("{digest}: key {fingerprint} was not in use at the digest's end time"),
-        ),
-        Finding::BadSignature { digest } => (
-            "bad_signature",
-            format!("{digest}: the signature does not verify (modified or forged)"),
-        ),
-        Finding::DigestMissing {
-            digest,
-            referenced_by,
-        } => (
-            "digest_missing",
-            format!("{digest} (referenced by {referenced_by}) is missing"),
-        ),
-        Finding::DigestModified {
-            digest,
-            referenced_by,
-        } => (
-            "digest_modified",
-            format!("{digest} differs from the hash {referenced_by} recorded"),
-        ),
-        Finding::ChainBroken { digest, previous } => (
-            "chain_broken",
-            format!("{digest} records another signature for {previous}"),
-        ),
-        Finding::Gap { chain, from, to } => {
-            ("gap", format!("{chain}: no digest from {from} to {to}"))
-        }
-        Finding::LogMissing { log, digest } => (
-            "log_missing",
-            format!("{log} (listed by {digest}) is missing"),
-        ),
-        Finding::LogUnreadable {
-            log,
-            digest,
-            reason,
-        } => (
-            "log_unreadable",
-            format!("{log} (listed by {digest}) could not be read: {reason}"),
-        ),
-        Finding::LogModified { log, digest } => (
-            "log_modified",
-            format!("{log} differs from the hash {digest} recorded"),
-        ),
-        Finding::LogExtra { log } => ("log_extra", format!("{log} is listed by no digest")),
-    }
-}
-
 pub(crate) fn verify(args: &VerifyArgs) -> Result<u8> {
     let keys_text = std::fs::read(&args.public_keys)
         .with_context(|| format!("cannot read `{}`", args.public_keys.display()))?;
@@ -191,35 +121,9 @@ fn run(threads: Option<usize>, source: &dyn ObjectSource, keys: &PublicKeys) -> 
 fn print(args: &VerifyArgs, report: &Report, logs: &str, unread: bool) -> Result<u8> {
     let mut o = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut o, &report)?;
-            writeln!(o)?;
-        }
-        Format::Csv => {
-            crate::trail_out::csv_row(&mut o, &["kind", "detail"])?;
-            for f in &report.findings {
-                let (k, d) = describe(f);
-                crate::trail_out::csv_row(&mut o, &[k, &d])?;
-            }
-        }
-        Format::Text => {
-            let span = match (&report.from, &report.to) {
-                (Some(a), Some(b)) => format!(", {a} .. {b}"),
-                _ => String::new(),
-            };
-            writeln!(
-                o,
-                "{} digests ({} signatures valid), {} log files listed ({} intact), {} not yet digested{span}",
-                report.digests, report.digests_valid, report.logs, report.logs_valid, report.logs_pending
-            )?;
-            for f in &report.findings {
-                let (k, d) = describe(f);
-                writeln!(o, "{k}: {d}")?;
-            }
-            if report.findings.is_empty() && report.digests > 0 {
-                writeln!(o, "no integrity problem found")?;
-            }
-        }
+        Format::Json => o.write_all(phiward_report::trail::json::verify(report)?.as_bytes())?,
+        Format::Csv => phiward_report::trail::csv::verify(&mut o, report)?,
+        Format::Text => phiward_report::trail::text::verify(&mut o, report)?,
     }
     if report.digests == 0 {
         eprintln!("warning: no digest files under `{logs}`");

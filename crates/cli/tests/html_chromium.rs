@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use phiward_report::{Evidence, Finding, Report, Severity, Status};
+use phiward_findings::{Evidence, Finding, Report, Severity, Status};
 use serde_json::Value;
 
 mod common;

@@ -1,95 +1,30 @@
-//! IaC findings: a rule's verdict at a template's file, line and column, naming the
-//! resource and what it depends on that no one can know before deployment.
+//! IaC findings (the model is `phiward_findings::iac`): where a rule's verdict on a
+//! template points.
 
 use crate::doc::Origin;
 
-/// How serious a finding is (the scale `phiward lint` uses).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// Probably wrong or risky.
-    Warning,
-    /// Wrong or dangerous.
-    Error,
-}
+pub use phiward_findings::iac::{Finding, Severity};
 
-impl Severity {
-    /// `error`, `warning` or `info`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    /// The SARIF level.
-    pub fn sarif_level(self) -> &'static str {
-        match self {
-            Severity::Info => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// One finding.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    /// The rule id: `PW1xx`-`PW3xx` lint rules, `PW4xx` IaC rules, `PW5xx` new access.
-    pub id: &'static str,
-    /// How serious the finding is.
-    pub severity: Severity,
-    /// The template or plan file.
-    pub file: String,
-    /// 1-based line in the file.
-    pub line: u32,
-    /// 1-based column, in characters.
-    pub column: u32,
-    /// The template resource (logical id or Terraform address).
-    pub resource: String,
-    /// The property path in the resource, when known.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub path: String,
-    /// What is true, one line.
-    pub message: String,
-    /// Steps, statements or grants behind it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub detail: Vec<String>,
-    /// Placeholders the finding depends on: values known only at deployment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<String>,
-    /// How to fix it.
-    pub fix: String,
-    /// Why it is accepted, when a suppression covers it (it then fails nothing).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<String>,
-}
-
-impl Finding {
-    /// A finding at a template origin.
-    pub fn at(
-        id: &'static str,
-        severity: Severity,
-        origin: &Origin,
-        message: String,
-        fix: &str,
-    ) -> Finding {
-        Finding {
-            id,
-            severity,
-            file: origin.file.clone(),
-            line: origin.pos.line.max(1),
-            column: origin.pos.column.max(1),
-            resource: origin.resource.clone(),
-            path: origin.path.clone(),
-            message,
-            detail: Vec::new(),
-            depends_on: Vec::new(),
-            fix: fix.to_string(),
-            suppressed: None,
-        }
+/// A finding at a template origin.
+pub fn at(
+    id: &'static str,
+    severity: Severity,
+    origin: &Origin,
+    message: String,
+    fix: &str,
+) -> Finding {
+    Finding {
+        id,
+        severity,
+        file: origin.file.clone(),
+        line: origin.pos.line.max(1),
+        column: origin.pos.column.max(1),
+        resource: origin.resource.clone(),
+        path: origin.path.clone(),
+        message,
+        detail: Vec::new(),
+        depends_on: Vec::new(),
+        fix: fix.to_string(),
+        suppressed: None,
     }
 }

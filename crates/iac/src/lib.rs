@@ -19,7 +19,6 @@ pub mod merge;
 pub mod node;
 pub mod plan;
 pub mod read;
-pub mod render;
 pub mod rules;
 pub mod suppress;
 pub mod terraform;

@@ -6,7 +6,7 @@ use phiward_lint::{lint_text, Options, ResourcePolicyType};
 use phiward_policy::PolicyKind;
 
 use crate::doc::{Doc, DocKind};
-use crate::finding::{Finding, Severity};
+use crate::finding::{self, Finding};
 
 fn options(kind: DocKind) -> Options {
     match kind {
@@ -29,12 +29,7 @@ pub fn lint(doc: &Doc, catalog: Option<&phiward_catalog::Catalog>) -> Vec<Findin
             let (pos, unknown) = doc.at(f.line);
             let mut origin = doc.origin.clone();
             origin.pos = pos;
-            let severity = match f.severity {
-                phiward_lint::Severity::Error => Severity::Error,
-                phiward_lint::Severity::Warning => Severity::Warning,
-                phiward_lint::Severity::Info => Severity::Info,
-            };
-            let mut out = Finding::at(f.id, severity, &origin, f.message, &f.fix);
+            let mut out = finding::at(f.id, f.severity, &origin, f.message, &f.fix);
             out.depends_on = unknown;
             out
         })

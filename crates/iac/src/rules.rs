@@ -10,7 +10,7 @@ use phiward_policy::document::{PrincipalId, PrincipalSpec};
 use phiward_policy::{Effect, PolicyKind};
 
 use crate::doc::{Doc, DocKind, Origin};
-use crate::finding::{Finding, Severity};
+use crate::finding::{self, Finding, Severity};
 use crate::plan::Plan;
 
 /// An IaC rule's metadata.
@@ -50,8 +50,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// A finding of rule `id`.
 pub fn finding(id: &'static str, origin: &Origin, message: String) -> Finding {
     match rule(id) {
-        Some(r) => Finding::at(id, r.severity, origin, message, r.fix),
-        None => Finding::at(id, Severity::Error, origin, message, ""),
+        Some(r) => finding::at(id, r.severity, origin, message, r.fix),
+        None => finding::at(id, Severity::Error, origin, message, ""),
     }
 }
 

@@ -7,8 +7,8 @@
 //! (unknown actions, resources and condition keys that do not fit the actions), and risk
 //! classes (privilege escalation, credentials exposure, data exfiltration, ...).
 //!
-//! The crate is pure: no I/O, no printing. [`report`] renders findings as text, JSON or
-//! SARIF 2.1.0.
+//! The crate is pure: no I/O, no printing. `phiward_report::lint` renders findings as
+//! text, JSON or SARIF 2.1.0.
 //!
 //! ```
 //! use phiward_lint::{lint_text, Options};
@@ -27,9 +27,8 @@ pub mod actions;
 pub mod catalog;
 mod cover;
 pub mod docs;
-mod finding;
+pub mod files;
 mod globs;
-pub mod report;
 mod risk;
 pub mod rules;
 mod source;
@@ -38,7 +37,7 @@ use phiward_policy::json::{self, Json, Pos, Spanned};
 use phiward_policy::parse::{clip, url_decode};
 use phiward_policy::{policy_from_json, PolicyError, PolicyKind};
 
-pub use finding::{Finding, Severity};
+pub use phiward_findings::lint::{FileReport, Finding, Severity};
 pub use rules::{Rule, RULES};
 
 /// The kind of resource a resource-based policy is attached to.

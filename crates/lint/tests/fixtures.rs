@@ -11,8 +11,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use phiward_catalog::Catalog;
-use phiward_lint::report::{self, FileReport};
-use phiward_lint::{lint_bytes, Options, RULES};
+use phiward_lint::{lint_bytes, FileReport, Options, RULES};
+use phiward_report::lint as report;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

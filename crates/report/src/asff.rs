@@ -14,7 +14,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::aws::{evidence_lines, finding_hashes, resource, truncate};
-use crate::{Finding, Report, Severity, Status};
+use phiward_findings::{Finding, Report, Severity, Status};
 
 /// The ASFF schema version Security Hub accepts.
 pub const SCHEMA_VERSION: &str = "2018-10-08";

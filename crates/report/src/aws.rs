@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::Finding;
+use phiward_findings::Finding;
 
 /// A finding's resource as the interchange formats name it.
 #[derive(Clone, Debug, PartialEq, Eq)]

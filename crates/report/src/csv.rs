@@ -1,7 +1,7 @@
 //! The CSV report: one row per finding, passing ones included, for spreadsheets and
 //! GRC tools.
 
-use crate::Report;
+use phiward_findings::Report;
 
 /// The header row.
 pub const HEADER: [&str; 10] = [

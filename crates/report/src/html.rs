@@ -8,22 +8,18 @@
 //! more than a page. Strings are interned in the blob (policy names and evidence repeat
 //! across findings) to keep the file small.
 //!
-//! Escaping: text placed in markup goes through [`escape`]; the JSON blob sits in a
-//! `<script type="application/json">` where only `</script` or `<!--` could end or confuse
-//! it, so every `<`, `>` and `&` in it is written as a `\u00XX` escape (as are U+2028 and
-//! U+2029, for old JSON-in-JS parsers); the script builds the table with `textContent`,
-//! never `innerHTML`, so names and ARNs cannot inject markup.
+//! The page is [`crate::page`]'s skeleton; escaping is described there.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
+use crate::page::{escape, Page, Strings, STYLE};
 use crate::text::PRACTICES;
-use crate::{Report, Severity, Status};
+use phiward_findings::{Report, Severity, Status};
 
-const TEMPLATE: &str = include_str!("../assets/report.html");
-const STYLE: &str = include_str!("../assets/report.css");
+const BODY: &str = include_str!("../assets/audit-body.html");
 const SCRIPT: &str = include_str!("../assets/report.js");
 
 /// Severities from most to least severe, as the summary lists them.
@@ -41,64 +37,12 @@ const STATUSES: [Status; 4] = [
     Status::Pass,
 ];
 
-/// Text escaped for HTML content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// JSON made safe inside a `<script>` element: no `<`, `>` or `&` (so no `</script>` or
-/// `<!--`), no U+2028/U+2029. Outside strings JSON has none of these characters, and
-/// inside strings the `\uXXXX` escapes mean the same text, so the data is unchanged.
-pub fn script_safe_json(json: &str) -> String {
-    let mut o = String::with_capacity(json.len() + json.len() / 64);
-    for c in json.chars() {
-        match c {
-            '<' => o.push_str("\\u003c"),
-            '>' => o.push_str("\\u003e"),
-            '&' => o.push_str("\\u0026"),
-            '\u{2028}' => o.push_str("\\u2028"),
-            '\u{2029}' => o.push_str("\\u2029"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 fn status_code(s: Status) -> u8 {
     match s {
         Status::Pass => 0,
         Status::Fail => 1,
         Status::Error => 2,
         Status::NotEvaluated => 3,
-    }
-}
-
-/// Interns strings: each distinct string is stored once and findings refer to it by index.
-#[derive(Default)]
-struct Strings<'a> {
-    list: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
-}
-
-impl<'a> Strings<'a> {
-    fn id(&mut self, s: &'a str) -> usize {
-        if let Some(i) = self.index.get(s) {
-            return *i;
-        }
-        self.list.push(s);
-        self.index.insert(s, self.list.len() - 1);
-        self.list.len() - 1
     }
 }
 
@@ -153,7 +97,7 @@ fn data(report: &Report) -> Value {
     json!({
         "v": 1,
         "checks": checks,
-        "strings": strings.list,
+        "strings": strings.list(),
         "findings": findings,
         "practices": PRACTICES,
     })
@@ -286,33 +230,8 @@ fn summary(report: &Report) -> String {
     o.replace("</tr>", "</tr>\n")
 }
 
-/// Replaces each `{{name}}` of `template` once, in one pass, so that a value that happens
-/// to contain `{{...}}` is never expanded again.
-pub(crate) fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let extra: usize = values.iter().map(|(_, v)| v.len()).sum();
-    let mut o = String::with_capacity(template.len() + extra);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        o.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            o.push_str(&rest[start..]);
-            return o;
-        };
-        let name = &after[..end];
-        match values.iter().find(|(k, _)| *k == name) {
-            Some((_, v)) => o.push_str(v),
-            None => o.push_str(&rest[start..start + 2 + end + 2]),
-        }
-        rest = &after[end + 2..];
-    }
-    o.push_str(rest);
-    o
-}
-
 /// The report as one self-contained HTML page.
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {
-    let blob = script_safe_json(&serde_json::to_string(&data(report))?);
     let account = report.account.as_deref().unwrap_or("unknown account");
     let title = format!("phiward audit of {account} at {}", report.as_of);
     let meta = format!(
@@ -322,15 +241,15 @@ pub fn render(report: &Report) -> Result<String, serde_json::Error> {
         escape(&report.as_of),
         report.findings.len()
     );
-    Ok(fill(
-        TEMPLATE,
-        &[
-            ("title", &escape(&title)),
-            ("meta", &meta),
-            ("style", STYLE),
-            ("summary", &summary(report)),
-            ("data", &blob),
-            ("script", SCRIPT),
-        ],
-    ))
+    Page {
+        title: &title,
+        heading: "phiward HIPAA audit",
+        meta: &meta,
+        style: STYLE,
+        summary: &summary(report),
+        body: BODY,
+        data: &data(report),
+        script: SCRIPT,
+    }
+    .render()
 }

@@ -1,7 +1,7 @@
 //! The JSON report: one document, `{"schema_version", "tool", "account", "as_of",
 //! "findings": [...], "skipped"}`, documented in `docs/audit.md`.
 
-use crate::Report;
+use phiward_findings::Report;
 
 /// The report as pretty-printed JSON.
 pub fn render(report: &Report) -> Result<String, serde_json::Error> {

@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use crate::aws::{finding_hashes, resource};
-use crate::{Evidence, Finding, Report, Severity, Status, Suppressed};
+use phiward_findings::{Evidence, Finding, Report, Severity, Status, Suppressed};
 
 /// The OCSF schema version followed: 1.3.0 (Detection Finding, class 2004, with the
 /// `cloud` profile).

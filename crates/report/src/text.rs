@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::{Report, Status};
+use phiward_findings::{Report, Status};
 
 /// The practices, in the order HIPAA teams prove them.
 pub const PRACTICES: [&str; 7] = [

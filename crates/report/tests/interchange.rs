@@ -5,7 +5,8 @@
 
 use std::collections::HashSet;
 
-use phiward_report::{asff, html, ocsf, Evidence, Finding, Report, Severity, Status, Suppressed};
+use phiward_findings::{Evidence, Finding, Report, Severity, Status, Suppressed};
+use phiward_report::{asff, html, ocsf, page};
 use serde_json::Value;
 
 const HOSTILE: &str = "\"><script>alert(1)</script>";
@@ -361,7 +362,7 @@ fn html_escapes_hostile_names() {
 fn script_safe_json_escapes_only_what_it_must() {
     let raw =
         serde_json::to_string(&serde_json::json!({"a": "</script><!--&\u{2028}é"})).expect("json");
-    let safe = html::script_safe_json(&raw);
+    let safe = page::script_safe_json(&raw);
     assert_eq!(safe, r#"{"a":"\u003c/script\u003e\u003c!--\u0026\u2028é"}"#);
     let back: Value = serde_json::from_str(&safe).expect("still JSON");
     assert_eq!(back["a"], "</script><!--&\u{2028}é");

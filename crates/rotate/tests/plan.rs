@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use phiward_checks::Config;
-use phiward_report::Status;
+use phiward_findings::Status;
 use phiward_rotate::consumers::Consumers;
 use phiward_rotate::planner::Action;
 use phiward_rotate::{plan, Plan, Schedule};

@@ -1,6 +1,6 @@
 use phiward_access::{can, runners, PrincipalType, Runs};
 use phiward_catalog::{AccessLevel, Catalog};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 use rayon::prelude::*;
 
 use crate::{statements, Audit, Meta};

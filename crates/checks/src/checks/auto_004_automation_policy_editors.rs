@@ -1,5 +1,5 @@
 use phiward_access::{Each, Grantee, PrincipalType};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{grants_evidence, listed, Audit, Config, Meta};
 

@@ -1,5 +1,5 @@
 use phiward_access::PrincipalType;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Meta};
 

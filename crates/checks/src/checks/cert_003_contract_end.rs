@@ -1,5 +1,5 @@
 use chrono::NaiveDate;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 use phiward_snapshot::model::iam::Tag;
 
 use crate::{fact, Audit, Meta};

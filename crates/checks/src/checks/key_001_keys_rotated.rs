@@ -1,5 +1,5 @@
 use chrono::Duration;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Meta};
 

@@ -1,5 +1,5 @@
 use phiward_access::{decide_as, who_can};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{fact, grants_evidence, listed, per_log_bucket, Audit, Meta};
 

@@ -1,4 +1,4 @@
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 use phiward_snapshot::model::logging::{Alarm, MetricFilter};
 
 use crate::{fact, Audit, Meta};

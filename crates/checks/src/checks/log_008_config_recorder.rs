@@ -1,4 +1,4 @@
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{fact, Audit, Meta};
 

@@ -1,5 +1,5 @@
 use phiward_access::who_can;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::conditions::{in_parens, when};
 use crate::{grants_evidence, listed_with, Audit, Meta};

@@ -1,4 +1,4 @@
-use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 use phiward_trail::detect::Kind;
 
 use crate::{Audit, Meta};

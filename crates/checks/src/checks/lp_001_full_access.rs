@@ -1,5 +1,5 @@
 use phiward_access::PrincipalType;
-use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 
 
 use rayon::prelude::*;

@@ -1,5 +1,5 @@
 use phiward_access::{shortest_paths, Reach};
-use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 
 use crate::conditions::{evidence, steps_when};
 use crate::{Audit, Meta};

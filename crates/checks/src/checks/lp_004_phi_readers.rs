@@ -1,7 +1,7 @@
 use std::collections::{HashMap, HashSet};
 
 use phiward_access::{Each, Grantee, Principal, PrincipalType, Reach};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{grants_evidence, listed_with, per_phi_bucket, phi_buckets, Audit, Config, Meta, };
 

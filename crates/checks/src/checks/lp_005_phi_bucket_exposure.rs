@@ -1,5 +1,5 @@
 use phiward_access::{who_can_external, PrincipalType};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::conditions::{evidence, in_parens};
 use crate::{per_phi_bucket, statements, Audit, Meta};

@@ -1,6 +1,6 @@
 use phiward_access::{decide_as, Condition};
 use phiward_policy::Effect;
-use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 
 use crate::conditions::{evidence, when};
 use crate::{per_phi_bucket, statements, Audit, Meta};

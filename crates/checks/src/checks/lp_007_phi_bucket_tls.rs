@@ -1,5 +1,5 @@
 use phiward_access::decide_as;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{per_phi_bucket, statements, Audit, Meta};
 

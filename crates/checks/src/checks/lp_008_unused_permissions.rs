@@ -3,7 +3,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::Duration;
 use phiward_access::PrincipalType;
 use phiward_catalog::{Action, Catalog};
-use phiward_report::{Evidence, Finding, Severity, Status};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 use phiward_snapshot::EntryStatus;
 use phiward_trail::unused::{usage_of, used_actions, Grants};
 use phiward_trail::usage::Usage;

@@ -1,4 +1,4 @@
-use phiward_report::{Finding, Severity};
+use phiward_findings::{Finding, Severity};
 
 use crate::{lint_documents, Audit, Meta};
 

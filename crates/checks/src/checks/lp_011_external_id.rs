@@ -1,5 +1,5 @@
 use phiward_access::{who_can_external, PrincipalType};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{statements, Audit, Meta};
 

@@ -1,7 +1,7 @@
 use phiward_access::{can_grouped, Decisions, PrincipalType};
 use rayon::prelude::*;
 use phiward_catalog::{AccessLevel, Catalog};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::probe::name_matches;
 use crate::{statements, Audit, Meta};

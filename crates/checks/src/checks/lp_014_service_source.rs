@@ -1,7 +1,7 @@
 use phiward_access::decide_as;
 use phiward_policy::document::{PrincipalId, PrincipalSpec};
 use phiward_policy::Policy;
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::{statements, Audit, Meta};
 

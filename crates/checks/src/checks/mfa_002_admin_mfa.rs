@@ -1,5 +1,5 @@
 use phiward_access::{who_can_external, Each, Grant, Grantee, Principal, PrincipalType, Reach};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
 use crate::{fact, grants_evidence, listed, statements, Audit, Meta};

@@ -1,5 +1,5 @@
 use phiward_access::{PrincipalType, Reach, Technique};
-use phiward_report::{Finding, Severity, Status};
+use phiward_findings::{Finding, Severity, Status};
 
 use crate::probe::needs_mfa;
 use crate::{statements, Audit, Meta};

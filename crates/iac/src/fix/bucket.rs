@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use phiward_access::AccessModel;
 use phiward_checks::{Audit, Config};
-use phiward_report::Finding;
+use phiward_findings::Finding;
 use phiward_snapshot::{Collected, PolicyText, Snapshot};
 use serde_json::{json, Value};
 

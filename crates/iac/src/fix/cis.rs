@@ -6,7 +6,7 @@
 //! AWS: CIS AWS Foundations Benchmark section 4 (4.1-4.15) and AWS Security Hub's
 //! "CloudWatch controls" (CloudWatch.1-14), which give these filter patterns.
 
-use phiward_report::Finding;
+use phiward_findings::Finding;
 use phiward_snapshot::model::logging::{Alarm, MetricFilter, MetricTransformation};
 use phiward_snapshot::Snapshot;
 

@@ -6,7 +6,7 @@
 //! AWS: IAM User Guide, "AWS: Allows MFA-authenticated IAM users to manage their own MFA
 //! device on the Security credentials page" (the `DenyAllExceptListedIfNoMFA` statement).
 
-use phiward_report::Finding;
+use phiward_findings::Finding;
 use phiward_snapshot::model::iam::{AttachedPolicy, ManagedPolicy, PolicyVersion};
 use phiward_snapshot::{PolicyText, Snapshot};
 use serde_json::json;

@@ -8,14 +8,13 @@ mod bucket;
 mod cis;
 mod mfa;
 mod passrole;
-pub mod render;
 mod trail;
 
 use std::collections::HashMap;
 
 use phiward_access::AccessModel;
 use phiward_checks::{run_all, Audit, Config};
-use phiward_report::{Finding, Status};
+use phiward_findings::{Finding, Status};
 use phiward_snapshot::Snapshot;
 
 /// A change to the account, applied to a snapshot to prove it.

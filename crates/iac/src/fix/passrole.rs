@@ -8,7 +8,7 @@
 
 use phiward_access::AccessModel;
 use phiward_checks::{Audit, Config};
-use phiward_report::Finding;
+use phiward_findings::Finding;
 use phiward_snapshot::model::iam::InlinePolicy;
 use phiward_snapshot::{PolicyText, Snapshot};
 use serde_json::json;

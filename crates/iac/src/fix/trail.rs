@@ -7,7 +7,7 @@
 
 use phiward_access::AccessModel;
 use phiward_catalog::Catalog;
-use phiward_report::Finding;
+use phiward_findings::Finding;
 use phiward_snapshot::model::iam::InlinePolicy;
 use phiward_snapshot::{PolicyText, Snapshot};
 use phiward_trail::usage::Usage;

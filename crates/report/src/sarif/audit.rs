@@ -1,13 +1,15 @@
-//! SARIF 2.1.0, for code-scanning dashboards. Audit findings are about AWS resources, not
-//! files: each result's location is a logical location (the resource ARN), and evidence
-//! statements become related logical locations. Suppressed findings carry a SARIF
-//! `suppressions` entry with the justification.
+//! Audit findings as SARIF 2.1.0. They are about AWS resources, not files: each result's
+//! location is a logical location (the resource ARN), and evidence statements become
+//! related logical locations. Suppressed findings carry a SARIF `suppressions` entry with
+//! the justification.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::{Report, Severity, Status};
+use phiward_findings::{Report, Severity, Status};
+
+use super::log;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -84,19 +86,14 @@ pub fn render(report: &Report) -> Result<String, serde_json::Error> {
             r
         })
         .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "phiward",
-                "version": report.tool.trim_start_matches("phiward "),
-                "informationUri": "https://github.com/phiward/phiward",
-                "rules": rules.into_values().collect::<Vec<_>>(),
-            }},
-            "results": results,
-            "properties": {"account": report.account, "as_of": report.as_of, "skipped": report.skipped},
-        }],
-    });
+    let log = log(
+        ("version", report.tool.trim_start_matches("phiward ")),
+        rules.into_values().collect(),
+        results,
+        vec![(
+            "properties",
+            json!({"account": report.account, "as_of": report.as_of, "skipped": report.skipped}),
+        )],
+    );
     serde_json::to_string_pretty(&log)
 }

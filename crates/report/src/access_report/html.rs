@@ -1,24 +1,25 @@
-//! The access-per-employee report as one self-contained HTML page, built like the audit's
-//! ([`crate::html`]): no network access, a summary rendered here (so it shows with scripts
-//! off), and the grants in one JSON blob that `assets/access.js` renders as a filterable,
-//! paged table (by person, resource, access level and reach, plus free-text search).
+//! The access-per-employee report as one self-contained HTML page on the skeleton of
+//! [`crate::page`], like the audit's: no network access, a summary rendered here (so it
+//! shows with scripts off), and the grants in one JSON blob that `assets/access.js`
+//! renders as a filterable, paged table (by person, resource, access level and reach,
+//! plus free-text search).
 //!
-//! Escaping is the audit page's: markup text goes through [`escape`], the blob through
-//! [`script_safe_json`], and the script only ever sets `textContent`.
+//! The page is [`crate::page`]'s skeleton; escaping is described there.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use phiward_access::employee::AccessReport;
+use phiward_access::Reach;
 use serde_json::{json, Value};
 
-use crate::html::{escape, fill, script_safe_json};
+use crate::page::{escape, Page, Strings, STYLE};
 
-const TEMPLATE: &str = include_str!("../assets/access.html");
-const STYLE: &str = include_str!("../assets/report.css");
+const BODY: &str = include_str!("../../assets/access-body.html");
 const EXTRA_STYLE: &str = ".reach-conditional { color: #ef6c00; font-weight: 600; } \
 .reach-allowed { color: #c62828; font-weight: 600; } \
 .mono { font-family: ui-monospace, monospace; font-size: 12px; white-space: pre-wrap; }";
-const SCRIPT: &str = include_str!("../assets/access.js");
+const SCRIPT: &str = include_str!("../../assets/access.js");
 
 /// One grant's statement, as the page lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,23 +57,6 @@ pub struct AccessPage {
     pub notes: Vec<String>,
 }
 
-#[derive(Default)]
-struct Strings<'a> {
-    list: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
-}
-
-impl<'a> Strings<'a> {
-    fn id(&mut self, s: &'a str) -> usize {
-        if let Some(i) = self.index.get(s) {
-            return *i;
-        }
-        self.list.push(s);
-        self.index.insert(s, self.list.len() - 1);
-        self.list.len() - 1
-    }
-}
-
 /// The blob the script reads, documented in `assets/access.js`.
 fn data(rows: &[AccessRow]) -> Value {
     let mut strings = Strings::default();
@@ -92,7 +76,7 @@ fn data(rows: &[AccessRow]) -> Value {
             ])
         })
         .collect();
-    json!({"v": 1, "strings": strings.list, "rows": out})
+    json!({"v": 1, "strings": strings.list(), "rows": out})
 }
 
 fn cell(key: &str, n: usize) -> String {
@@ -135,8 +119,38 @@ fn summary(rows: &[AccessRow], page: &AccessPage) -> String {
 }
 
 /// The report as one self-contained HTML page.
-pub fn render(page: &AccessPage, rows: &[AccessRow]) -> Result<String, serde_json::Error> {
-    let blob = script_safe_json(&serde_json::to_string(&data(rows))?);
+pub fn render(r: &AccessReport) -> Result<String, serde_json::Error> {
+    let rows: Vec<AccessRow> = r
+        .rows()
+        .iter()
+        .map(|row| AccessRow {
+            person: row.person.to_string(),
+            principal: row.principal.to_string(),
+            resource: row.resource.to_string(),
+            phi: row.phi,
+            level: row.level.to_string(),
+            conditional: row.access == Reach::Conditional,
+            actions: row.actions.join(", "),
+            conditions: row
+                .conditions
+                .iter()
+                .map(|c| c.describe_at())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            statement: row.via.map(super::statement).unwrap_or_default(),
+        })
+        .collect();
+    let page = AccessPage {
+        tool: format!("phiward {}", env!("CARGO_PKG_VERSION")),
+        account: r.account.clone(),
+        scope: super::scope(r.phi_only).into(),
+        notes: r.notes.clone(),
+    };
+    page_of(&page, &rows)
+}
+
+/// The page of these rows.
+pub fn page_of(page: &AccessPage, rows: &[AccessRow]) -> Result<String, serde_json::Error> {
     let account = page.account.as_deref().unwrap_or("unknown account");
     let title = format!("phiward access per employee, {account}");
     let meta = format!(
@@ -146,17 +160,17 @@ pub fn render(page: &AccessPage, rows: &[AccessRow]) -> Result<String, serde_jso
         escape(&page.scope)
     );
     let style = format!("{STYLE}\n{EXTRA_STYLE}");
-    Ok(fill(
-        TEMPLATE,
-        &[
-            ("title", &escape(&title)),
-            ("meta", &meta),
-            ("style", &style),
-            ("summary", &summary(rows, page)),
-            ("data", &blob),
-            ("script", SCRIPT),
-        ],
-    ))
+    Page {
+        title: &title,
+        heading: "phiward access per employee",
+        meta: &meta,
+        style: &style,
+        summary: &summary(rows, page),
+        body: BODY,
+        data: &data(rows),
+        script: SCRIPT,
+    }
+    .render()
 }
 
 #[cfg(test)]
@@ -186,7 +200,7 @@ mod tests {
             notes: vec!["<i>note</i>".into()],
         };
         let html =
-            render(&page, &[row("</script><script>x()</script>"), row("b")]).unwrap_or_default();
+            page_of(&page, &[row("</script><script>x()</script>"), row("b")]).unwrap_or_default();
         assert!(!html.contains("</script><script>x()"));
         assert!(html.contains("\\u003c/script\\u003e"));
         assert!(html.contains("phiward &lt;b&gt;"));

@@ -1,4 +1,5 @@
-//! Findings and their severities.
+//! Lint findings: a rule's verdict at a policy file's line and column. IaC findings
+//! ([`crate::iac`]) are ranked on the same scale.
 
 use std::fmt;
 
@@ -33,15 +34,6 @@ impl Severity {
             _ => None,
         }
     }
-
-    /// The SARIF 2.1.0 `level`: `error`, `warning` or `note`.
-    pub fn sarif_level(self) -> &'static str {
-        match self {
-            Severity::Info => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
 }
 
 impl fmt::Display for Severity {
@@ -65,4 +57,13 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+}
+
+/// The findings of one input file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileReport {
+    /// The path as given.
+    pub path: String,
+    /// Its findings, by position.
+    pub findings: Vec<Finding>,
 }
