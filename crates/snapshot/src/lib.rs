@@ -29,6 +29,7 @@ pub mod import;
 pub mod io;
 pub mod layout;
 pub mod model;
+pub mod org;
 pub mod policies;
 pub mod policy_text;
 
@@ -58,6 +59,11 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
     } else {
         path
     };
+    if org::is_org(dir) {
+        return Err(Error::Organization {
+            path: dir.to_path_buf(),
+        });
+    }
     if layout::is_snapshot(dir) {
         return Ok(Import {
             snapshot: read_snapshot(dir)?,
