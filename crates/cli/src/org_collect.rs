@@ -69,18 +69,22 @@ pub fn run(args: &Args) -> Result<u8> {
         max_parallel: usize::from(args.max_parallel),
     };
     let now = chrono::Utc::now();
-    // Accounts kept from the previous run: collected, and fresh enough.
-    let kept: HashMap<String, AccountCollection> = previous
+    // The previous run's collected accounts: kept unless selected and stale.
+    let previous: HashMap<String, AccountCollection> = previous
         .iter()
         .flat_map(|p| p.tree.accounts.iter())
         .filter(|a| a.collection.status == AccountStatus::Collected)
-        .filter(|a| match (max_age, a.collection.collected_at) {
-            (None, _) => true,
-            (Some(age), Some(at)) => now - at <= age,
-            (Some(_), None) => false,
-        })
         .map(|a| (a.id.clone(), a.collection.clone()))
         .collect();
+    let fresh = |id: &str| {
+        previous
+            .get(id)
+            .is_some_and(|c| match (max_age, c.collected_at) {
+                (None, _) => true,
+                (Some(age), Some(at)) => now - at <= age,
+                (Some(_), None) => false,
+            })
+    };
     let results: Mutex<HashMap<String, AccountCollection>> = Mutex::new(HashMap::new());
     let bar = Arc::new(Bar::new(None, "{spinner} {pos} calls {msg}"));
     let selected = |tree: &OrgTree, a: &OrgAccount| {
@@ -90,7 +94,7 @@ pub fn run(args: &Args) -> Result<u8> {
         args.ou.as_deref().is_none_or(|ou| under(tree, ou, a))
     };
     let want = |tree: &OrgTree, a: &OrgAccount| {
-        a.status != "SUSPENDED" && !kept.contains_key(&a.id) && selected(tree, a)
+        a.status != "SUSPENDED" && !fresh(&a.id) && selected(tree, a)
     };
     let write = |id: &str, r: Result<Snapshot, String>| {
         let record = match r {
@@ -139,10 +143,12 @@ pub fn run(args: &Args) -> Result<u8> {
         }
     };
     let results = results.into_inner().unwrap_or_default();
+    let mut kept = 0;
     for a in &mut tree.accounts {
         a.collection = if let Some(r) = results.get(&a.id) {
             r.clone()
-        } else if let Some(k) = kept.get(&a.id) {
+        } else if let Some(k) = previous.get(&a.id).filter(|_| a.status != "SUSPENDED") {
+            kept += 1;
             k.clone()
         } else if a.status == "SUSPENDED" {
             AccountCollection {
@@ -172,7 +178,7 @@ pub fn run(args: &Args) -> Result<u8> {
         tree.organization.id,
         tree.accounts.len(),
         count(AccountStatus::Collected),
-        kept.len(),
+        kept,
         count(AccountStatus::Failed),
         count(AccountStatus::Skipped),
     );

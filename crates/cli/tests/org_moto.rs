@@ -9,7 +9,6 @@
 #![expect(
     clippy::expect_used,
     clippy::unwrap_used,
-    clippy::panic,
     reason = "a test fails on unexpected data"
 )]
 
