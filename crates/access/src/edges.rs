@@ -22,7 +22,8 @@ fn trusts_service(m: &AccessModel, role_arn: &str, service: &str) -> bool {
     let Ok(rp) = phiward_policy::RequestPrincipal::parse(service, &ctx) else {
         return false;
     };
-    let req = phiward_policy::Request::new(rp, "sts:AssumeRole", role_arn, m.account.clone(), ctx);
+    let req =
+        phiward_policy::Request::new(rp, "sts:AssumeRole", role_arn, m.resource_account(), ctx);
     decide(&set, &req).is_some()
 }
 

@@ -126,7 +126,7 @@ pub(crate) fn grants(
             let Ok(rp) = RequestPrincipal::parse(&principal, &ctx) else {
                 continue;
             };
-            let req = Request::new(rp, a, resource, m.account.clone(), ctx);
+            let req = Request::new(rp, a, resource, m.resource_account(), ctx);
             if let Some(mut d) = decide(&base, &req) {
                 // The stand-in for the other account's policies is an assumption, not a
                 // statement of this account: the evidence is the resource policy.

@@ -26,6 +26,7 @@ pub mod escalation;
 pub mod external;
 mod known;
 pub mod model;
+pub mod org;
 pub mod paths;
 pub mod people;
 pub mod query;

@@ -79,8 +79,15 @@ pub struct Skipped {
 /// The account, ready for access questions.
 #[derive(Clone, Debug)]
 pub struct AccessModel {
-    /// The account's id, when known.
+    /// The account's id, when known: the principals' account.
     pub account: Option<String>,
+    /// The account that owns [`AccessModel::resources`] when it is not `account`: a model
+    /// of one account's principals asking for another account's resources
+    /// ([`AccessModel::foreign`]).
+    pub resource_account: Option<String>,
+    /// The organization the principals' account belongs to (`aws:PrincipalOrgID`), when
+    /// known.
+    pub principal_org: Option<String>,
     /// Users and roles.
     pub principals: Vec<Principal>,
     /// Resources with (or without) a resource-based policy.
@@ -131,6 +138,8 @@ impl AccessModel {
     pub fn new(snap: &Snapshot) -> AccessModel {
         let mut m = AccessModel {
             account: snap.account.id.clone(),
+            resource_account: None,
+            principal_org: None,
             principals: Vec::new(),
             resources: Vec::new(),
             scps: Vec::new(),
@@ -145,13 +154,48 @@ impl AccessModel {
         m.principals_and_roles(snap);
         m.resources(snap);
         m.organization(snap);
-        for (i, r) in m.resources.iter().enumerate() {
-            m.by_arn.entry(r.arn.clone()).or_insert(i);
-        }
-        for (i, p) in m.principals.iter().enumerate() {
-            m.principal_at.entry(p.arn.clone()).or_insert(i);
-        }
+        m.index();
         m
+    }
+
+    fn index(&mut self) {
+        self.by_arn.clear();
+        self.principal_at.clear();
+        for (i, r) in self.resources.iter().enumerate() {
+            self.by_arn.entry(r.arn.clone()).or_insert(i);
+        }
+        for (i, p) in self.principals.iter().enumerate() {
+            self.principal_at.entry(p.arn.clone()).or_insert(i);
+        }
+    }
+
+    /// The principals of `principals` (with their account's SCPs) asking for the
+    /// resources of `resources` (with that account's RCPs): every request is
+    /// cross-account, decided with both accounts' policies.
+    ///
+    /// AWS: IAM User Guide, "Cross-account policy evaluation logic": the identity-based
+    /// policies in the trusting account and the resource-based policy in the trusted
+    /// account must both allow; SCPs apply to the principal's account ("Service control
+    /// policies (SCPs)"), RCPs to the resource's account (Organizations User Guide,
+    /// "Resource control policies (RCPs)", "RCP effects on permissions": an RCP limits the
+    /// resources of the accounts it is attached to, whoever asks for them).
+    pub fn foreign(principals: &Snapshot, resources: &Snapshot) -> AccessModel {
+        let mut m = AccessModel::new(principals);
+        let r = AccessModel::new(resources);
+        m.resources = r.resources;
+        m.rcps = r.rcps;
+        m.resource_account = r.account;
+        m.notes.extend(r.notes);
+        m.skipped.extend(r.skipped);
+        m.index();
+        m
+    }
+
+    /// The account that owns the model's resources.
+    pub fn resource_account(&self) -> Option<String> {
+        self.resource_account
+            .clone()
+            .or_else(|| self.account.clone())
     }
 
     fn principals_and_roles(&mut self, snap: &Snapshot) {
@@ -347,6 +391,21 @@ impl AccessModel {
             Some(None) => return,
             Some(Some(org)) => org,
         };
+        // AWS: IAM User Guide, "AWS global condition context keys", `aws:PrincipalOrgID`:
+        // the organization of the requesting principal's account.
+        self.principal_org = Some(org.organization.id.clone()).filter(|id| !id.is_empty());
+        // AWS: Organizations User Guide, "Service control policies (SCPs)": "SCPs don't
+        // affect users or roles in the management account"; "Resource control policies
+        // (RCPs)": "RCPs don't affect resources in the management account".
+        if org.organization.master_account_id.is_some()
+            && org.organization.master_account_id == self.account
+        {
+            self.notes.push(
+                "this is the organization's management account: SCPs and RCPs do not apply to it"
+                    .into(),
+            );
+            return;
+        }
         let mut path: Vec<String> = org
             .ou_path
             .get()

@@ -250,8 +250,11 @@ pub(crate) fn request_for(
             CtxValue::One(t.value.clone()),
         );
     }
+    if let Some(o) = &m.principal_org {
+        ctx.insert("aws:PrincipalOrgID", CtxValue::One(o.clone()));
+    }
     let res = m.resource_for(resource);
-    let resource_account = res.and(m.account.clone());
+    let resource_account = res.and(m.resource_account());
     // A request to a resource goes to the resource's region.
     if let Some(region) = res.and_then(|r| r.region.as_deref()) {
         ctx.insert("aws:RequestedRegion", CtxValue::One(region.to_string()));
@@ -526,6 +529,6 @@ pub fn decide_as(
             _ => None,
         });
     }
-    let req = Request::new(rp, action, resource, m.account.clone(), ctx);
+    let req = Request::new(rp, action, resource, m.resource_account(), ctx);
     decide(&set, &req)
 }

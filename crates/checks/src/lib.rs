@@ -14,6 +14,7 @@ pub mod conditions;
 pub mod config;
 mod evidence;
 mod lints;
+pub mod org;
 pub mod probe;
 mod run;
 

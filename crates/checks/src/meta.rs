@@ -92,6 +92,7 @@ impl Meta {
             practice: self.practice,
             hipaa: self.hipaa,
             status,
+            account: None,
             resource: resource.into(),
             principal: None,
             message: message.into(),

@@ -52,7 +52,9 @@ pub struct WhoCanArgs {
     action: String,
     /// The resource ARN (`arn:aws:s3:::bucket/key`, a role ARN, a KMS key ARN, `*`).
     resource: String,
-    /// A snapshot folder or a folder of raw AWS CLI exports.
+    /// A snapshot folder, a folder of raw AWS CLI exports, or an organization snapshot
+    /// (then every account is asked, cross-account requests decided with both accounts'
+    /// policies).
     #[arg(long, value_name = "DIR")]
     snapshot: PathBuf,
     /// Also list who can reach a listed principal through role assumption or
@@ -103,7 +105,7 @@ pub(crate) fn load(path: &std::path::Path) -> Result<(AccessModel, bool)> {
     Ok((model, incomplete))
 }
 
-fn expand(pattern: &str) -> Result<Vec<String>> {
+pub(crate) fn expand(pattern: &str) -> Result<Vec<String>> {
     let catalog = Catalog::get().context("the embedded catalog does not load")?;
     let actions: Vec<String> = catalog
         .expand(pattern)
@@ -130,6 +132,18 @@ fn code(incomplete: bool) -> u8 {
 
 pub fn who_can(args: &WhoCanArgs) -> Result<u8> {
     let known = args.known.known()?;
+    if phiward_snapshot::org::is_org(&args.snapshot) {
+        let actions = expand(&args.action)?;
+        return crate::org_cmd::who_can(
+            &args.snapshot,
+            known,
+            &args.action,
+            &actions,
+            &args.resource,
+            args.transitive,
+            args.format == Format::Json,
+        );
+    }
     let (mut model, incomplete) = load(&args.snapshot)?;
     model.known = known;
     let actions = expand(&args.action)?;

@@ -13,7 +13,7 @@ use crate::bar::Bar;
 use crate::exit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// Grouped by practice, failures with their evidence and fix.
     Text,
     /// One JSON document with every finding, passing ones included (docs/audit.md).
@@ -31,7 +31,7 @@ enum Format {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum FailOn {
+pub(crate) enum FailOn {
     Info,
     Low,
     Medium,
@@ -46,17 +46,18 @@ phiward audit S --output html=audit.html --output asff=asff.json --region eu-wes
 Exit status: 2 if some input could not be read (the report says what was skipped), else 1 \
 if a failing finding is at or above --fail-on, else 0.")]
 pub struct Args {
-    /// A snapshot folder or a folder of raw AWS CLI exports.
-    snapshot: PathBuf,
+    /// A snapshot folder, a folder of raw AWS CLI exports, or an organization snapshot
+    /// (`phiward collect --organization`): every account and the organization's checks.
+    pub(crate) snapshot: PathBuf,
     /// Output format (to standard output).
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    pub(crate) format: Format,
     /// Also write a format to a file, `FORMAT=PATH` (repeatable): `json=audit.json`.
     #[arg(long, value_name = "FORMAT=PATH")]
-    output: Vec<String>,
+    pub(crate) output: Vec<String>,
     /// Exit 1 when a failing finding is at least this severe.
     #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    fail_on: FailOn,
+    pub(crate) fail_on: FailOn,
     /// The configuration (default: `phiward.toml` in the snapshot folder, else in the
     /// working directory, else the documented defaults).
     #[arg(long, value_name = "FILE")]
@@ -64,11 +65,11 @@ pub struct Args {
     /// The Security Hub region ASFF findings are imported into (part of their
     /// `ProductArn`, and the region of global resources such as IAM's).
     #[arg(long, value_name = "REGION", default_value = "us-east-1")]
-    region: String,
+    pub(crate) region: String,
     /// Print how long each check took to standard error, slowest first, with loading
     /// `(load)`, building the access model `(model)` and writing the report `(report)`.
     #[arg(long)]
-    timings: bool,
+    pub(crate) timings: bool,
     /// CloudTrail logs to review (LOG-013) and to weigh unused permissions with, action by
     /// action (LP-008): a folder in CloudTrail's S3 layout, `.json`,
     /// `.json.gz` or JSON-lines files (repeatable). Default: the snapshot folder's
@@ -120,7 +121,7 @@ fn review(
 }
 
 /// The configuration `--config` names, or the first `phiward.toml` found.
-fn config(args: &Args) -> Result<Config> {
+pub(crate) fn config(args: &Args) -> Result<Config> {
     let candidates = match &args.config {
         Some(p) => vec![p.clone()],
         None => vec![
@@ -140,7 +141,7 @@ fn config(args: &Args) -> Result<Config> {
 }
 
 /// Writes the report: JSON as it is serialized, the other formats rendered first.
-fn emit(
+pub(crate) fn emit(
     report: &Report,
     format: Format,
     colour: bool,
@@ -171,6 +172,9 @@ fn render(report: &Report, format: Format, colour: bool, region: &str) -> Result
 }
 
 pub fn run(args: &Args) -> Result<u8> {
+    if phiward_snapshot::org::is_org(&args.snapshot) {
+        return crate::org_cmd::audit(args);
+    }
     let mut timings: Vec<(std::time::Duration, &str)> = Vec::new();
     // On a terminal: the phase, then the checks done.
     let bar = Bar::new(
@@ -239,6 +243,15 @@ pub fn run(args: &Args) -> Result<u8> {
         skipped,
     };
     drop(bar);
+    finish(args, &report, timings)
+}
+
+/// Writes the report in every format asked and says how the run ends.
+pub(crate) fn finish(
+    args: &Args,
+    report: &Report,
+    mut timings: Vec<(std::time::Duration, &str)>,
+) -> Result<u8> {
     let t = std::time::Instant::now();
     for spec in &args.output {
         let Some((name, path)) = spec.split_once('=') else {
@@ -248,12 +261,12 @@ pub fn run(args: &Args) -> Result<u8> {
             .map_err(|_| anyhow::anyhow!("`--output {spec}`: unknown format `{name}`"))?;
         std::fs::File::create(path)
             .map_err(anyhow::Error::from)
-            .and_then(|file| emit(&report, format, false, &args.region, file))
+            .and_then(|file| emit(report, format, false, &args.region, file))
             .with_context(|| format!("cannot write `{path}`"))?;
     }
     let colour = std::io::stdout().is_terminal();
     let stdout = std::io::stdout().lock();
-    emit(&report, args.format, colour, &args.region, stdout)?;
+    emit(report, args.format, colour, &args.region, stdout)?;
     if args.timings {
         timings.push((t.elapsed(), "(report)"));
         timings.sort_unstable_by(|a, b| b.cmp(a));

@@ -21,31 +21,74 @@ endpoint unreachable) or --out is not empty.")]
 pub struct Args {
     /// The named profile to use; without it, the default credential chain.
     #[arg(long, value_name = "P")]
-    profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// A region of the regional services (CloudTrail, KMS, Config, ...); repeat for
     /// several. Default: the profile's or the environment's region.
     #[arg(long = "region", value_name = "R")]
-    regions: Vec<String>,
+    pub(crate) regions: Vec<String>,
     /// Send every call to this endpoint instead of AWS (an emulator such as moto).
     #[arg(long, value_name = "URL")]
-    endpoint_url: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
     /// The snapshot folder to write.
     #[arg(long, value_name = "SNAPSHOT")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Write into a folder that is not empty.
     #[arg(long)]
-    force: bool,
+    pub(crate) force: bool,
     /// Also run an Access Advisor job per user, group and role (a few calls each).
     #[arg(long)]
-    access_advisor: bool,
+    pub(crate) access_advisor: bool,
     /// The most API calls in flight at once.
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=64))]
-    concurrency: u16,
+    pub(crate) concurrency: u16,
+    /// Collect the whole organization from its management account (or a delegated
+    /// administrator): the tree, SCPs, RCPs and delegated administrators, then every
+    /// account through `--role-name`, into an organization snapshot
+    /// (docs/organization.md; the management account's policy:
+    /// docs/collector-org-policy.json).
+    #[arg(long)]
+    pub(crate) organization: bool,
+    /// The role assumed in each member account.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "OrganizationAccountAccessRole"
+    )]
+    pub(crate) role_name: String,
+    /// The `sts:ExternalId` the role's trust policy asks for.
+    #[arg(long, value_name = "ID", requires = "organization")]
+    pub(crate) external_id: Option<String>,
+    /// A session tag, `KEY=VALUE` (repeatable).
+    #[arg(long, value_name = "KEY=VALUE", requires = "organization")]
+    pub(crate) session_tag: Vec<String>,
+    /// Only these accounts (comma-separated ids).
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        requires = "organization",
+        conflicts_with = "ou"
+    )]
+    pub(crate) accounts: Vec<String>,
+    /// Only the accounts under this OU (or root), at any depth.
+    #[arg(long, value_name = "OU_ID", requires = "organization")]
+    pub(crate) ou: Option<String>,
+    /// Accounts collected at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) max_parallel: u16,
+    /// Re-collect accounts collected longer ago than this (`90m`, `12h`, `7d`); accounts
+    /// that failed are always re-collected, the others kept. Default: keep them all.
+    #[arg(long, value_name = "AGE", requires = "organization")]
+    pub(crate) max_age: Option<String>,
 }
 
 /// Runs `phiward collect`.
 pub fn run(args: &Args) -> Result<u8> {
+    if args.organization {
+        return crate::org_collect::run(args);
+    }
     if !args.force && !phiward_snapshot::layout::is_empty_or_missing(&args.out)? {
         bail!(
             "`{}` is not empty; pass --force to write into it",

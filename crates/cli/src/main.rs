@@ -17,6 +17,8 @@ mod explain_cmd;
 mod fix_cmd;
 mod iac_cmd;
 mod lint;
+mod org_cmd;
+mod org_collect;
 mod paths_cmd;
 mod rotate_cmd;
 mod serve_cmd;

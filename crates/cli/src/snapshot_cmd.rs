@@ -38,7 +38,7 @@ enum SnapshotCommand {
     /// Summarise a snapshot or a folder of raw exports: counts, what was not collected,
     /// what could not be read.
     Show {
-        /// A snapshot folder or a folder of raw exports.
+        /// A snapshot folder, a folder of raw exports, or an organization snapshot.
         #[arg(value_name = "SNAPSHOT_OR_DIR")]
         path: PathBuf,
     },
@@ -48,6 +48,9 @@ enum SnapshotCommand {
 pub fn run(args: &Args) -> Result<u8> {
     match &args.command {
         SnapshotCommand::Import { from, out, force } => import(from, out, *force),
+        SnapshotCommand::Show { path } if phiward_snapshot::org::is_org(path) => {
+            crate::org_cmd::show(path)
+        }
         SnapshotCommand::Show { path } => show(path),
     }
 }

@@ -261,6 +261,7 @@ fn large_report() -> Report {
                 practice,
                 hipaa: &["164.312(a)(1)"],
                 status,
+                account: None,
                 resource: resource.clone(),
                 principal: Some(resource),
                 message: format!("finding number {i} of {check}"),

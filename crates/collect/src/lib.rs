@@ -27,6 +27,7 @@ mod error;
 mod iam;
 mod logging;
 mod org;
+mod organization;
 pub mod s3source;
 mod sdk;
 mod sso;
@@ -35,6 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::CollectError;
+pub use organization::{collect_organization, AccountResult, OrgOptions};
 use phiward_snapshot::{CollectionEntry, Snapshot};
 
 /// How to reach the account.
@@ -107,6 +109,15 @@ pub async fn collect_async(
     progress: Arc<dyn Progress>,
 ) -> Result<Snapshot, CollectError> {
     let sdk = sdk::Sdk::load(options).await?;
+    collect_with(&sdk, options, progress).await
+}
+
+/// Collects the account `sdk` acts in.
+pub(crate) async fn collect_with(
+    sdk: &sdk::Sdk,
+    options: &Options,
+    progress: Arc<dyn Progress>,
+) -> Result<Snapshot, CollectError> {
     progress.stage("sts");
     let identity = sdk.check_identity(options.check_timeout).await?;
     let source = phiward_snapshot::Source {
@@ -123,21 +134,21 @@ pub async fn collect_async(
 
     // IAM and Organizations are global; the rest is read per region, all at once.
     progress_stage(&ctx, "iam");
-    iam::collect(&ctx, &sdk, &mut snap).await;
+    iam::collect(&ctx, sdk, &mut snap).await;
     progress_stage(&ctx, "organizations");
-    snap.organization = org::collect(&ctx, &sdk, &identity.account).await;
+    snap.organization = org::collect(&ctx, sdk, &identity.account).await;
     progress_stage(&ctx, "logging and data stores");
     let (logs, stores) = tokio::join!(
-        logging::collect(&ctx, &sdk),
-        data::collect(&ctx, &sdk, &identity.account)
+        logging::collect(&ctx, sdk),
+        data::collect(&ctx, sdk, &identity.account)
     );
     logs.apply(&mut snap);
     stores.apply(&mut snap);
     progress_stage(&ctx, "identity center");
-    snap.identity_center = sso::collect(&ctx, &sdk, &identity.account).await;
+    snap.identity_center = sso::collect(&ctx, sdk, &identity.account).await;
     snap.access_advisor = if options.access_advisor {
         progress_stage(&ctx, "access advisor");
-        advisor::collect(&ctx, &sdk, &snap).await
+        advisor::collect(&ctx, sdk, &snap).await
     } else {
         phiward_snapshot::Collected::missing(
             "Access Advisor was not requested (phiward collect --access-advisor)",

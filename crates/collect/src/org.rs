@@ -87,7 +87,11 @@ async fn ou_path(ctx: &Ctx, org: &Client, account: &str) -> Collected<Vec<m::Org
     Collected::Known(path)
 }
 
-async fn policies(ctx: &Ctx, org: &Client, kind: t::PolicyType) -> Collected<Vec<m::OrgPolicy>> {
+pub(crate) async fn policies(
+    ctx: &Ctx,
+    org: &Client,
+    kind: t::PolicyType,
+) -> Collected<Vec<m::OrgPolicy>> {
     let listed = ctx
         .call(
             &calls::ORG_LIST_POLICIES,

@@ -74,6 +74,21 @@ impl Sdk {
         })
     }
 
+    /// The same configuration acting with other credentials (a role assumed in a member
+    /// account): one SDK configuration per account, shared by every region's clients.
+    pub(crate) fn with_credentials(&self, creds: aws_sdk_sts::config::Credentials) -> Sdk {
+        Sdk {
+            config: self
+                .config
+                .clone()
+                .into_builder()
+                .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(creds))
+                .build(),
+            regions: self.regions.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+
     /// The configuration for one region.
     pub(crate) fn in_region(&self, region: &str) -> SdkConfig {
         self.config

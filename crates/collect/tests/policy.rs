@@ -173,3 +173,54 @@ fn the_verify_policy_allows_its_calls_on_the_trail_bucket_only() {
         "the collector policy must not read objects"
     );
 }
+
+/// `docs/collector-org-policy.json` allows every call `collect --organization` makes from
+/// the management account: the tree's reads on `*`, `sts:AssumeRole` only on the
+/// collection role.
+#[test]
+fn the_organization_policy_allows_every_organization_call() {
+    let catalog = Catalog::get().unwrap();
+    let policy = parse_policy(
+        include_str!("../../../docs/collector-org-policy.json"),
+        PolicyKind::Identity,
+    )
+    .expect("the organization collector policy parses");
+    let mut set = PolicySet::default();
+    set.identity.push(std::sync::Arc::new(policy));
+    for call in phiward_collect::calls::ORG_CALLS {
+        let found =
+            catalog.actions_for_event(&format!("{}.amazonaws.com", call.source), call.operation);
+        if found.mapping == EventMapping::NoPermission {
+            continue;
+        }
+        let resource = if call.api == "sts:AssumeRole" {
+            "arn:aws:iam::222233334444:role/OrganizationAccountAccessRole"
+        } else {
+            "*"
+        };
+        for action in &found.actions {
+            let name = action.full_name();
+            let req = Request::new(principal(), &name, resource, None, Context::default());
+            assert_eq!(
+                evaluate(&set, &req).decision,
+                Decision::Allowed,
+                "docs/collector-org-policy.json does not allow {name} (for {})",
+                call.api
+            );
+            if call.api != "sts:AssumeRole" {
+                assert!(
+                    matches!(action.access_level(), AccessLevel::Read | AccessLevel::List),
+                    "{name} is not read-only"
+                );
+            }
+        }
+    }
+    let other = Request::new(
+        principal(),
+        "sts:AssumeRole",
+        "arn:aws:iam::222233334444:role/Admin",
+        None,
+        Context::default(),
+    );
+    assert_ne!(evaluate(&set, &other).decision, Decision::Allowed);
+}

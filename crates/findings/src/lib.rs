@@ -118,6 +118,10 @@ pub struct Finding {
     pub hipaa: &'static [&'static str],
     /// Pass, fail, error or not evaluated.
     pub status: Status,
+    /// The account the finding is about, in an organization's audit; `None` in a
+    /// single account's (the report's `account` then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// The resource's ARN (or `account:ID` for account-wide checks).
     pub resource: String,
     /// The principal concerned, where relevant.
@@ -167,6 +171,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// The account of a finding: its own, else the report's.
+    pub fn account_of<'r>(&'r self, f: &'r Finding) -> Option<&'r str> {
+        f.account.as_deref().or(self.account.as_deref())
+    }
+
     /// Whether a failing finding is at or above `bar`.
     pub fn fails(&self, bar: Severity) -> bool {
         self.findings

@@ -196,7 +196,9 @@ struct Common<'a> {
     as_of: &'a str,
 }
 
-fn finding<'a>(f: &Finding, hash: &str, c: &Common<'a>) -> AsffFinding<'a> {
+fn finding<'a>(f: &'a Finding, hash: &str, c: &Common<'a>) -> AsffFinding<'a> {
+    // In an organization's audit each finding names its own account.
+    let account = f.account.as_deref().unwrap_or(c.account);
     let r = resource(&f.resource);
     let lines = evidence_lines(f);
     let mut product_fields = BTreeMap::new();
@@ -221,12 +223,12 @@ fn finding<'a>(f: &Finding, hash: &str, c: &Common<'a>) -> AsffFinding<'a> {
     });
     AsffFinding {
         schema_version: SCHEMA_VERSION,
-        id: format!("phiward/{}/{}/{hash}", c.account, f.check),
+        id: format!("phiward/{account}/{}/{hash}", f.check),
         product_arn: c.product_arn,
         product_name: "phiward",
         company_name: "phiward",
         generator_id: f.check,
-        aws_account_id: c.account,
+        aws_account_id: account,
         types: [FINDING_TYPE],
         created_at: c.as_of,
         updated_at: c.as_of,

@@ -4,7 +4,7 @@
 use phiward_findings::Report;
 
 /// The header row.
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "check",
     "title",
     "severity",
@@ -15,6 +15,7 @@ pub const HEADER: [&str; 10] = [
     "message",
     "hipaa",
     "suppressed_until",
+    "account",
 ];
 
 /// RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled.
@@ -45,6 +46,7 @@ pub fn render(report: &Report) -> String {
                 .as_ref()
                 .map(|s| s.expires.clone())
                 .unwrap_or_default(),
+            report.account_of(f).unwrap_or_default().to_string(),
         ];
         let cells: Vec<String> = row.iter().map(|c| field(c)).collect();
         out.push_str(&cells.join(","));

@@ -56,7 +56,18 @@ fn data(report: &Report) -> Value {
     let mut checks: Vec<Value> = Vec::new();
     let mut check_index: HashMap<&str, usize> = HashMap::new();
     let mut findings: Vec<Value> = Vec::with_capacity(report.findings.len());
-    for f in &report.findings {
+    // In an organization's audit the account leads the message, so that the search box
+    // finds an account's findings.
+    let messages: Vec<Option<String>> = report
+        .findings
+        .iter()
+        .map(|f| {
+            f.account
+                .as_ref()
+                .map(|a| format!("account {a}: {}", f.message))
+        })
+        .collect();
+    for (f, prefixed) in report.findings.iter().zip(&messages) {
         let check = *check_index.entry(f.check).or_insert_with(|| {
             checks.push(json!([
                 f.check,
@@ -84,12 +95,13 @@ fn data(report: &Report) -> Value {
                 strings.id(&s.expires)
             ]),
         };
+        let message = strings.id(prefixed.as_deref().unwrap_or(&f.message));
         findings.push(json!([
             check,
             status_code(f.status),
             strings.id(&f.resource),
             principal,
-            strings.id(&f.message),
+            message,
             evidence,
             supp
         ]));

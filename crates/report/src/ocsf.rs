@@ -238,7 +238,7 @@ fn event<'a>(
         }],
         cloud: Cloud {
             provider: "AWS",
-            account: report.account.as_deref().map(|uid| Account {
+            account: report.account_of(f).map(|uid| Account {
                 uid,
                 type_id: 10,
                 r#type: "AWS Account",

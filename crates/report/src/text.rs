@@ -47,9 +47,14 @@ pub fn render(report: &Report, colour: bool) -> String {
                 Status::NotEvaluated => paint("33", "NOT EVALUATED"),
                 Status::Pass => paint("32", "pass"),
             };
+            let account = f
+                .account
+                .as_deref()
+                .map(|a| format!(" account {a}:"))
+                .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "  {status} {} [{}] {}",
+                "  {status} {} [{}]{account} {}",
                 f.check,
                 f.severity.as_str(),
                 f.message

@@ -19,6 +19,7 @@ fn finding(check: &'static str, status: Status, resource: &str) -> Finding {
         practice: 2,
         hipaa: &["164.312(a)(1)", "164.308(a)(4)(ii)(B)"],
         status,
+        account: None,
         resource: resource.to_string(),
         principal: None,
         message: format!("{check} on {resource}"),

@@ -395,6 +395,42 @@ pub const ORG_LIST_TARGETS_FOR_POLICY: Call = call(
     "ListTargetsForPolicy",
 );
 
+/// `organizations:ListRoots` (`collect --organization`).
+pub const ORG_LIST_ROOTS: Call = call("organizations:ListRoots", "organizations", "ListRoots");
+
+/// `organizations:ListOrganizationalUnitsForParent` (`collect --organization`).
+pub const ORG_LIST_OUS_FOR_PARENT: Call = call(
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations",
+    "ListOrganizationalUnitsForParent",
+);
+
+/// `organizations:ListAccountsForParent` (`collect --organization`).
+pub const ORG_LIST_ACCOUNTS_FOR_PARENT: Call = call(
+    "organizations:ListAccountsForParent",
+    "organizations",
+    "ListAccountsForParent",
+);
+
+/// `organizations:ListDelegatedAdministrators` (`collect --organization`).
+pub const ORG_LIST_DELEGATED_ADMINISTRATORS: Call = call(
+    "organizations:ListDelegatedAdministrators",
+    "organizations",
+    "ListDelegatedAdministrators",
+);
+
+/// `organizations:ListDelegatedServicesForAccount` (`collect --organization`).
+pub const ORG_LIST_DELEGATED_SERVICES: Call = call(
+    "organizations:ListDelegatedServicesForAccount",
+    "organizations",
+    "ListDelegatedServicesForAccount",
+);
+
+/// `sts:AssumeRole` into each member account (`collect --organization`); the only call
+/// that is not a read, allowed on the collection role only by
+/// `docs/collector-org-policy.json`.
+pub const STS_ASSUME_ROLE: Call = call("sts:AssumeRole", "sts", "AssumeRole");
+
 /// Not an AWS call: the file `scripts/export-account.sh` writes with the export time,
 /// recorded like the calls' files.
 pub const EXPORT_INFO: Call = call("phiward:Export", "phiward", "Export");
@@ -456,6 +492,23 @@ pub const CALLS: &[Call] = &[
     IDSTORE_DESCRIBE_GROUP,
     IDSTORE_LIST_GROUP_MEMBERSHIPS,
     IDSTORE_DESCRIBE_USER,
+];
+
+/// The calls `phiward collect --organization` makes from the management account (or a
+/// delegated administrator) before collecting each account with [`CALLS`]; allowed by
+/// `docs/collector-org-policy.json`.
+pub const ORG_CALLS: &[Call] = &[
+    STS_GET_CALLER_IDENTITY,
+    ORG_DESCRIBE_ORGANIZATION,
+    ORG_LIST_ROOTS,
+    ORG_LIST_OUS_FOR_PARENT,
+    ORG_LIST_ACCOUNTS_FOR_PARENT,
+    ORG_LIST_POLICIES,
+    ORG_DESCRIBE_POLICY,
+    ORG_LIST_TARGETS_FOR_POLICY,
+    ORG_LIST_DELEGATED_ADMINISTRATORS,
+    ORG_LIST_DELEGATED_SERVICES,
+    STS_ASSUME_ROLE,
 ];
 
 /// Every call `phiward trail verify s3://BUCKET/PREFIX` makes: on the trail's bucket only,

@@ -70,6 +70,12 @@ pub enum Error {
         /// The newest version this library reads.
         supported: u32,
     },
+    /// The folder is an organization snapshot, where one account was expected.
+    #[error("`{}` is an organization snapshot: give one account's folder (`{}`), or a command that reads organizations (`audit`, `who-can`, `paths`, `snapshot show`)", path.display(), path.join("accounts").join("ID").display())]
+    Organization {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The folder holds neither a snapshot nor raw exports.
     #[error("`{}` is neither a snapshot (no `snapshot.json`) nor a folder of raw AWS CLI exports", path.display())]
     NotASnapshot {
@@ -89,6 +95,7 @@ impl Error {
             | Error::Invalid { path, .. }
             | Error::NotEmpty { path }
             | Error::UnsupportedVersion { path, .. }
+            | Error::Organization { path }
             | Error::NotASnapshot { path } => path,
         }
     }

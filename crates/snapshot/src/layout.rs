@@ -47,7 +47,7 @@ pub fn write_snapshot(snapshot: &Snapshot, dir: &Path, force: bool) -> Result<()
     write_json(&dir.join(COLLECTION_FILE), &collection)
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
     let werr = |source| Error::Write {
         path: path.to_path_buf(),
         source,

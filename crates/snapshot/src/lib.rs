@@ -28,6 +28,7 @@ pub mod import;
 pub mod io;
 pub mod layout;
 pub mod model;
+pub mod org;
 pub mod policies;
 pub mod policy_text;
 
@@ -55,6 +56,11 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
     } else {
         path
     };
+    if org::is_org(dir) {
+        return Err(Error::Organization {
+            path: dir.to_path_buf(),
+        });
+    }
     if layout::is_snapshot(dir) {
         return Ok(Loaded {
             snapshot: read_snapshot(dir)?,

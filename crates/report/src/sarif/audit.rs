@@ -76,6 +76,9 @@ pub fn render(report: &Report) -> Result<String, serde_json::Error> {
                 "relatedLocations": related,
                 "partialFingerprints": {"phiward/v1": format!("{}|{}", f.check, f.resource)},
             });
+            if let (Some(a), Some(map)) = (&f.account, r.as_object_mut()) {
+                map.insert("properties".into(), json!({"account": a}));
+            }
             if let (Some(s), Some(map)) = (&f.suppressed, r.as_object_mut()) {
                 map.insert(
                     "suppressions".into(),

@@ -1,0 +1,207 @@
+//! An organization snapshot generated offline (`bench/gen_org.py`): `snapshot show`,
+//! `audit` in JSON and every other format (each finding naming its account, the
+//! organization's checks), and `who-can` across accounts.
+
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a test fails on unexpected data"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn phiward(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_phiward"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run phiward")
+}
+
+fn generate(out: &Path) {
+    let o = Command::new("python3")
+        .arg(root().join("bench/gen_org.py"))
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--accounts",
+            "8",
+            "--large",
+            "0",
+        ])
+        .args(["--small-scale", "0.004", "--large-scale", "0.02"])
+        .output()
+        .expect("run python3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn findings<'a>(report: &'a Value, check: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == check)
+        .collect()
+}
+
+#[test]
+fn organization_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let org = tmp.path().join("org");
+    generate(&org);
+    let dir = org.to_str().unwrap();
+
+    let show = phiward(&["snapshot", "show", dir]);
+    let text = String::from_utf8_lossy(&show.stdout);
+    assert_eq!(show.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("organization o-gen (management account 000000000001)"),
+        "{text}"
+    );
+    assert!(text.contains("SUSPENDED"), "{text}");
+
+    // One account's folder is an ordinary snapshot; the organization's folder is not.
+    let one = phiward(&[
+        "audit",
+        &format!("{dir}/accounts/000000000002"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        one.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let refused = phiward(&[
+        "who-can",
+        "s3:GetObject",
+        "*",
+        "--snapshot",
+        &format!("{dir}/accounts"),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+
+    let out = phiward(&[
+        "audit",
+        dir,
+        "--format",
+        "json",
+        "--output",
+        &format!("csv={}/a.csv", tmp.path().display()),
+        "--output",
+        &format!("asff={}/a.asff", tmp.path().display()),
+        "--output",
+        &format!("sarif={}/a.sarif", tmp.path().display()),
+        "--output",
+        &format!("ocsf={}/a.ocsf", tmp.path().display()),
+        "--output",
+        &format!("html={}/a.html", tmp.path().display()),
+        "--output",
+        &format!("text={}/a.txt", tmp.path().display()),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = report["findings"].as_array().unwrap();
+    assert!(all
+        .iter()
+        .all(|f| f["account"].as_str().is_some_and(|a| a.len() == 12)));
+    // Seven accounts audited (the suspended one is skipped), each with its own checks.
+    let accounts: std::collections::BTreeSet<&str> = findings(&report, "LOG-001")
+        .iter()
+        .map(|f| f["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts.len(), 7, "{accounts:?}");
+
+    // ORG-002: the root's SCP denies stopping logging everywhere but the management account.
+    let org2 = findings(&report, "ORG-002");
+    assert!(
+        !org2.is_empty() && org2.iter().all(|f| f["status"] == "pass"),
+        "{org2:?}"
+    );
+    assert!(!org2.iter().any(|f| f["account"] == "000000000001"));
+    // ORG-003: the root user is denied only under Workloads.
+    for f in findings(&report, "ORG-003") {
+        let path = f["evidence"][0]["detail"].as_str().unwrap();
+        let expect = if path.contains("ou-workloads") {
+            "pass"
+        } else {
+            "fail"
+        };
+        assert_eq!(f["status"], expect, "{f}");
+    }
+    // ORG-005: the identity account is in an OU.
+    let org5 = findings(&report, "ORG-005");
+    assert!(org5
+        .iter()
+        .any(|f| f["account"] == "000000000002" && f["status"] == "pass"));
+    // ORG-006: the identity account's role reaches the first PHI account's bucket through
+    // PhiReader, hop by hop.
+    let org6 = findings(&report, "ORG-006");
+    let crossing: Vec<&&Value> = org6.iter().filter(|f| f["status"] == "fail").collect();
+    assert!(!crossing.is_empty(), "{org6:?}");
+    let text = serde_json::to_string(&crossing).unwrap();
+    assert!(
+        text.contains("role/CrossAccountReader") && text.contains("role/PhiReader"),
+        "{text}"
+    );
+
+    for (file, needle) in [
+        ("a.csv", ",000000000002\r\n"),
+        ("a.asff", "\"AwsAccountId\":\"000000000002\""),
+        ("a.sarif", "\"account\": \"000000000002\""),
+        ("a.ocsf", "\"uid\":\"000000000002\""),
+        ("a.html", "account 000000000002: "),
+        ("a.txt", "account 000000000002:"),
+    ] {
+        let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+        assert!(text.contains(needle), "{file} lacks {needle}");
+    }
+
+    // who-can across accounts: the bucket's owner found, PhiReader directly and
+    // CrossAccountReader through it.
+    let phi = crossing[0]["account"].as_str().unwrap();
+    let bucket = crossing[0]["resource"].as_str().unwrap();
+    let who = phiward(&[
+        "who-can",
+        "s3:GetObject",
+        &format!("{bucket}/x"),
+        "--snapshot",
+        dir,
+        "--transitive",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        who.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&who.stderr)
+    );
+    let who: Value = serde_json::from_slice(&who.stdout).unwrap();
+    assert_eq!(who["resource_account"], phi);
+    let text = who.to_string();
+    assert!(
+        text.contains(&format!("arn:aws:iam::{phi}:role/PhiReader")),
+        "{text}"
+    );
+    assert!(
+        who["transitive"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["from"] == "arn:aws:iam::000000000002:role/CrossAccountReader"),
+        "{text}"
+    );
+}
