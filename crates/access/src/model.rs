@@ -190,7 +190,7 @@ impl AccessModel {
                 .clone()
         };
         let inline = |owner: &str, p: &InlinePolicy, skipped: &mut Vec<Skipped>| {
-            let place = format!("{owner} inline policy `{}`", p.policy_name);
+            let place = phiward_snapshot::policies::inline_place(owner, &p.policy_name);
             parse(&p.policy_document, PolicyKind::Identity, &place, skipped).map(Arc::new)
         };
         for u in &iam.users {

@@ -1,7 +1,6 @@
 //! `who-can` and `can`: the engine's partial evaluation over every principal, action and
 //! resource asked about.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use phiward_policy::partial::ResidualCondition;
@@ -12,10 +11,6 @@ use phiward_policy::{
 use rayon::prelude::*;
 use serde::Serialize;
 
-use rustc_hash::FxHashMap;
-
-use crate::actions::ActionIndex;
-use crate::bits::Bits;
 use crate::cuts::Cutter;
 use crate::model::{AccessModel, Named, Principal, PrincipalType, Resource};
 
@@ -441,160 +436,6 @@ pub(crate) fn allows<'p>(
             .iter()
             .any(|s| s.effect == Effect::Allow && s.action.applies_to(action))
     })
-}
-
-/// What `principal` can do: each of `actions` on each of `resources`.
-///
-/// Asked about thousands of actions (every Write action of the catalog), the actions
-/// every policy of the principal names alike are decided once per resource
-/// ([`ActionIndex::classes`]), and a resource neither one of the principal's Allow
-/// statements nor the resource's own policy could name is not asked: within the account
-/// nothing else can grant (AWS: IAM User Guide, "Policy evaluation logic").
-pub fn can(m: &AccessModel, p: &Principal, actions: &[String], resources: &[String]) -> Can {
-    let mut capabilities = Vec::new();
-    let mut seen = BTreeSet::new();
-    let only: Vec<&str> = actions.iter().map(String::as_str).collect();
-    let index = m
-        .cuts
-        .of(&only)
-        .index()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(ActionIndex::new(&only)));
-    let mut set = set_for_actions(m, Some(p), None, Some(&only));
-    // Within the account a request is allowed only by an Allow in an identity-based or
-    // resource-based policy: an action no identity statement allows is asked only where
-    // a resource policy may grant it.
-    let mut named = Bits::empty(index.len());
-    let identity = set.identity.clone();
-    let allows: Vec<&phiward_policy::Statement> = identity
-        .iter()
-        .flat_map(|x| x.statements.iter())
-        .filter(|s| s.effect == Effect::Allow)
-        .collect();
-    for s in &allows {
-        named.union(&index.named_by(&s.action));
-    }
-    for resource in resources {
-        let governing: Vec<Option<&Resource>> = actions
-            .iter()
-            .map(|a| m.resource_for_action(resource, a))
-            .collect();
-        let parsed = phiward_policy::document::ParsedResource::new(resource);
-        let identity_may = allows.iter().any(|s| {
-            s.resource
-                .as_ref()
-                .is_none_or(|r| r.may_apply_to_parsed(&parsed))
-        });
-        let unnamed = !identity_may
-            && !governing
-                .iter()
-                .flatten()
-                .filter_map(|r| r.policy.as_ref())
-                .any(|n| may_name(&n.policy, p));
-        // The distinct resource policies governing the actions, each a key of its own.
-        let mut distinct: Vec<&Resource> = Vec::new();
-        let apart: Vec<usize> = governing
-            .iter()
-            .map(|g| match g {
-                None => 0,
-                Some(r) => match distinct.iter().position(|d| std::ptr::eq(*d, *r)) {
-                    Some(k) => k + 1,
-                    None => {
-                        distinct.push(r);
-                        distinct.len()
-                    }
-                },
-            })
-            .collect();
-        let policies = set
-            .identity
-            .iter()
-            .chain(&set.boundary)
-            .chain(set.scps.iter().flatten())
-            .chain(set.rcps.iter().flatten())
-            .map(|x| &**x)
-            .chain(
-                distinct
-                    .iter()
-                    .filter_map(|r| r.policy.as_ref())
-                    .map(|n| &*n.policy),
-            );
-        let classes = index.classes(policies, resource != "*", |k| {
-            apart.get(k).copied().unwrap_or(0)
-        });
-        let mut decided: FxHashMap<u32, Option<Decided>> = FxHashMap::default();
-        for (k, a) in actions.iter().enumerate() {
-            let gov = governing.get(k).copied().flatten();
-            if !named.has(k) && gov.and_then(|r| r.policy.as_ref()).is_none()
-                || unnamed && !index.needs_no_permission(k)
-            {
-                continue;
-            }
-            let class = classes.get(k).copied().unwrap_or(u32::MAX);
-            let d = match decided.get(&class) {
-                Some(d) => d.clone(),
-                None => {
-                    with_resource(&mut set, gov);
-                    let d = request_for(m, p, a, resource, &[]).and_then(|req| decide(&set, &req));
-                    decided.insert(class, d.clone());
-                    d
-                }
-            };
-            if let Some(d) = d {
-                if seen.insert((a.clone(), resource.clone())) {
-                    capabilities.push(Capability {
-                        action: a.clone(),
-                        resource: resource.clone(),
-                        access: d.reach,
-                        conditions: if d.reach == Reach::Conditional {
-                            d.conditions
-                        } else {
-                            Vec::new()
-                        },
-                        via: d.via,
-                    });
-                }
-            }
-        }
-    }
-    Can {
-        principal: p.arn.clone(),
-        capabilities,
-        notes: m.notes.clone(),
-    }
-}
-
-/// Whether an Allow statement of a resource policy could name principal `p` of the
-/// account as the caller (its ARN, a session of the role, everyone, or a pattern): the
-/// only way a resource policy grants within the account on its own (AWS: IAM User Guide,
-/// "Policy evaluation logic"). Conservative: `true` where it cannot be told cheaply.
-fn may_name(policy: &phiward_policy::Policy, p: &Principal) -> bool {
-    use phiward_policy::document::{PrincipalId, PrincipalSpec};
-    let name = p.name.to_lowercase();
-    policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-        .any(|s| match s.principal.as_ref() {
-            None => true,
-            Some(pr) if pr.negated => true,
-            Some(pr) => match &pr.spec {
-                PrincipalSpec::Wildcard => true,
-                PrincipalSpec::Map(entries) => {
-                    entries.iter().flat_map(|e| &e.ids).any(|id| match id {
-                        PrincipalId::Everyone | PrincipalId::CanonicalUser(_) => true,
-                        PrincipalId::Account(_)
-                        | PrincipalId::Service(_)
-                        | PrincipalId::Federated(_) => false,
-                        PrincipalId::Arn(arn) => {
-                            let lower = arn.to_lowercase();
-                            lower.contains(['*', '?'])
-                                || lower.split(['/', ':']).any(|part| part == name)
-                        }
-                    })
-                }
-            },
-        })
 }
 
 /// An identity policy allowing everything: a principal outside the account stands in

@@ -14,6 +14,7 @@
 //!
 //! Every right carries its evidence: the statements that grant it, with their text.
 
+use phiward_snapshot::policies::{inline_place, owner};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use phiward_access::employee::{self, Reached};
@@ -356,7 +357,7 @@ pub fn build(
             policies.extend(
                 r.role_policy_list
                     .iter()
-                    .map(|p| format!("role `{}` inline policy `{}`", r.role_name, p.policy_name)),
+                    .map(|p| inline_place(&owner("role", &r.role_name), &p.policy_name)),
             );
             rights.push(Right {
                 person: h.person.clone(),
@@ -431,7 +432,7 @@ fn user_rights(
                     group
                         .group_policy_list
                         .iter()
-                        .map(|p| format!("group `{g}` inline policy `{}`", p.policy_name)),
+                        .map(|p| inline_place(&owner("group", g), &p.policy_name)),
                 );
             }
             let statements: Vec<Value> = names
@@ -459,7 +460,7 @@ fn user_rights(
             );
         }
         for p in &u.user_policy_list {
-            let name = format!("user `{}` inline policy `{}`", u.user_name, p.policy_name);
+            let name = inline_place(&owner("user", &u.user_name), &p.policy_name);
             let phi = phi_policies.contains(&name);
             push(
                 Kind::InlinePolicy,

@@ -299,9 +299,9 @@ fn every_check_fails_on_the_demo_account_where_its_readme_says() {
     };
     // Practice 2: `*:*` in dev-sam's inline policy and the unattached old-admin-helper.
     let full = failing(&findings, "LP-001");
-    assert!(full
-        .iter()
-        .any(|f| f.message.contains("`break-fix` of user `dev-sam`")));
+    assert!(full.iter().any(|f| f
+        .message
+        .contains("user `dev-sam` inline policy `break-fix`")));
     assert!(full
         .iter()
         .any(|f| f.resource.ends_with("policy/old-admin-helper")));
@@ -486,58 +486,27 @@ fn the_extra_failures_fixture_fails_what_the_demo_passes() {
     assert!(log[0]
         .evidence
         .iter()
-        .any(|e| e.detail.contains("multi-region Some(false)")));
+        .any(|e| e.detail.contains("multi-region false")));
 }
 
-/// `docs/checks/ID.md` is generated from each check's metadata and doc comment; this test
-/// fails when a page is stale. `UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks` rewrites
-/// them.
+/// Every check documents What, Why and Fix (`cargo xtask docs` turns them into its page).
 #[test]
-fn check_pages_are_current() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/checks");
-    let update = std::env::var_os("UPDATE_CHECK_DOCS").is_some();
-    if update {
-        std::fs::create_dir_all(&dir).unwrap();
-    }
-    let mut index = String::from("# Checks\n\nGenerated from `crates/checks/src/checks/` by `UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks`.\n\n| id | practice | severity | title |\n| --- | --- | --- | --- |\n");
+fn checks_document_what_why_and_fix() {
     for c in CHECKS {
-        let m = &c.meta;
-        let doc = m.doc();
+        let doc = c.meta.doc();
+        // A fragment before `What:` is a sentence cut off when the doc moved (ADMIN-001
+        // once began with "range (default 2-3).").
+        assert!(
+            doc.trim_start().starts_with("What:"),
+            "{} doc comment does not begin with `What:`",
+            c.meta.id
+        );
         for part in ["What:", "Why:", "Fix:"] {
             assert!(
                 doc.contains(part),
                 "{} lacks `{part}` in its doc comment",
-                m.id
+                c.meta.id
             );
         }
-        index.push_str(&format!(
-            "| [{id}]({id}.md) | {} | {} | {} |\n",
-            m.practice,
-            m.severity.as_str(),
-            m.title,
-            id = m.id
-        ));
-        let path = dir.join(format!("{}.md", m.id));
-        if update {
-            std::fs::write(&path, m.page()).unwrap();
-        } else {
-            let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-            assert_eq!(
-                on_disk,
-                m.page(),
-                "{} is stale: run UPDATE_CHECK_DOCS=1 cargo test -p phiward-checks",
-                path.display()
-            );
-        }
-    }
-    let path = dir.join("README.md");
-    if update {
-        std::fs::write(&path, &index).unwrap();
-    } else {
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap_or_default(),
-            index,
-            "docs/checks/README.md is stale"
-        );
     }
 }

@@ -1,14 +1,14 @@
 //! The rule pages under `docs/rules/`, generated from the rules' doc comments.
 //!
-//! `cargo test -p phiward-lint --test rule_docs` fails when the committed pages differ
-//! from these; `UPDATE_RULE_DOCS=1` rewrites them.
+//! `cargo xtask docs --check` fails when the committed pages differ
+//! from these; `cargo xtask docs` rewrites them.
 
 use crate::{Rule, RULES};
 
 /// The note at the top of every generated file.
 pub const GENERATED: &str =
     "<!-- Generated from the rule's doc comment in crates/lint/src/rules/; \
-do not edit. Regenerate with `UPDATE_RULE_DOCS=1 cargo test -p phiward-lint --test rule_docs`. -->";
+do not edit. Regenerate with `cargo xtask docs`. -->";
 
 /// `docs/rules/<ID>.md`.
 pub fn rule_page(r: &Rule) -> String {

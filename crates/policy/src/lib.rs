@@ -55,4 +55,5 @@ pub use eval::{evaluate, Decision, PolicySet, Request, Response};
 pub use parse::{parse_policy, policy_from_json, PolicyError};
 pub use partial::{evaluate_partial, Access, PartialResponse, ResidualCondition};
 pub use principal::{PrincipalKind, PrincipalMatch, RequestPrincipal};
+pub use rules::SERVICES_WITH_RULES;
 pub use statement_ref::{Blocker, StatementRef};

@@ -79,6 +79,15 @@ fn unauthenticated(f: &Facts) -> Result<(), Blocker> {
     }
 }
 
+/// The services whose requests the evaluator's rules treat apart from others (by the
+/// request's service, or its action's name): IAM and STS (federated-user sessions), STS
+/// and KMS (trust and key policies must allow), IAM and KMS (AWS managed resources), and
+/// `sts:GetCallerIdentity` and `kms:RetireGrant`. Every other service's requests differ
+/// only in the statements that name them and in whether RCPs apply to the service
+/// ([`crate::rcp::applies_to`]). A rule that reads another service must list it here:
+/// `phiward_access` decides actions named alike once per class on that ground.
+pub const SERVICES_WITH_RULES: &[&str] = &["iam", "kms", "sts"];
+
 /// AWS: IAM User Guide, "Compare AWS STS credentials": credentials from
 /// `GetFederationToken` "cannot call any IAM API operations" nor "any AWS STS API
 /// operations except GetCallerIdentity".

@@ -1,116 +1,73 @@
-//! The catalog: one file per check, listed once here.
+//! The catalog: one file per check, each listed once in the table below, in report
+//! order. Adding a check is one file under `checks/` (named `area_NNN_meaning.rs`, with
+//! its `CHECK`), one pass and one fail fixture under `tests/fixtures/checks/ID/`, and one
+//! line here (see `docs/adding-a-check.md`).
 
 use crate::Check;
 
-mod admin_001;
-mod admin_002;
-mod admin_003;
-mod auto_001;
-mod auto_002;
-pub(crate) mod auto_003;
-mod auto_004;
-mod cert_001;
-mod cert_002;
-mod cert_003;
-mod key_001;
-mod key_002;
-mod key_003;
-mod key_004;
-mod key_005;
-mod key_006;
-mod log_001;
-mod log_002;
-mod log_003;
-pub(crate) mod log_004;
-mod log_005;
-mod log_006;
-mod log_007;
-mod log_008;
-mod log_009;
-mod log_010;
-mod log_011;
-mod log_012;
-mod log_013;
-pub(crate) mod lp_001;
-mod lp_002;
-mod lp_003;
-mod lp_004;
-mod lp_005;
-mod lp_006;
-mod lp_007;
-mod lp_008;
-mod lp_009;
-mod lp_010;
-mod lp_011;
-mod lp_012;
-mod lp_013;
-mod lp_014;
-mod mfa_001;
-mod mfa_002;
-mod mfa_003;
-mod mfa_004;
-mod mfa_005;
-mod mfa_006;
-mod mfa_007;
-mod root_001;
-mod root_002;
-mod root_003;
-mod root_004;
+/// Declares each check's module and lists its `CHECK` in [`CHECKS`], in the order given.
+macro_rules! checks {
+    ($($name:ident,)+) => {
+        $(mod $name;)+
 
-/// Every check, in report order.
-pub static CHECKS: &[&Check] = &[
-    &root_001::CHECK,
-    &root_002::CHECK,
-    &root_003::CHECK,
-    &root_004::CHECK,
-    &admin_001::CHECK,
-    &admin_002::CHECK,
-    &admin_003::CHECK,
-    &lp_001::CHECK,
-    &lp_002::CHECK,
-    &lp_003::CHECK,
-    &lp_004::CHECK,
-    &lp_005::CHECK,
-    &lp_006::CHECK,
-    &lp_007::CHECK,
-    &lp_008::CHECK,
-    &lp_009::CHECK,
-    &lp_010::CHECK,
-    &lp_011::CHECK,
-    &lp_012::CHECK,
-    &lp_013::CHECK,
-    &lp_014::CHECK,
-    &mfa_001::CHECK,
-    &mfa_002::CHECK,
-    &mfa_003::CHECK,
-    &mfa_004::CHECK,
-    &mfa_005::CHECK,
-    &mfa_006::CHECK,
-    &mfa_007::CHECK,
-    &key_001::CHECK,
-    &key_002::CHECK,
-    &key_003::CHECK,
-    &key_004::CHECK,
-    &key_005::CHECK,
-    &key_006::CHECK,
-    &log_001::CHECK,
-    &log_002::CHECK,
-    &log_003::CHECK,
-    &log_004::CHECK,
-    &log_005::CHECK,
-    &log_006::CHECK,
-    &log_007::CHECK,
-    &log_008::CHECK,
-    &log_009::CHECK,
-    &log_010::CHECK,
-    &log_011::CHECK,
-    &log_012::CHECK,
-    &log_013::CHECK,
-    &cert_001::CHECK,
-    &cert_002::CHECK,
-    &cert_003::CHECK,
-    &auto_001::CHECK,
-    &auto_002::CHECK,
-    &auto_003::CHECK,
-    &auto_004::CHECK,
-];
+        /// Every check, in report order.
+        pub static CHECKS: &[&Check] = &[$(&$name::CHECK,)+];
+    };
+}
+
+checks! {
+    root_001_root_mfa,
+    root_002_root_keys,
+    root_003_root_unused,
+    root_004_root_certificates,
+    admin_001_two_or_three_admins,
+    admin_002_admins_use_roles,
+    admin_003_permissions_through_groups,
+    lp_001_full_access,
+    lp_002_service_wildcards,
+    lp_003_escalation,
+    lp_004_phi_readers,
+    lp_005_phi_bucket_exposure,
+    lp_006_phi_bucket_network,
+    lp_007_phi_bucket_tls,
+    lp_008_unused_permissions,
+    lp_009_inactive_principals,
+    lp_010_not_action_allow,
+    lp_011_external_id,
+    lp_012_audit_roles_read_only,
+    lp_013_oidc_subject,
+    lp_014_service_source,
+    mfa_001_console_mfa,
+    mfa_002_admin_mfa,
+    mfa_003_assume_role_mfa,
+    mfa_004_federated_sign_in,
+    mfa_005_break_glass_passwords,
+    mfa_006_password_policy,
+    mfa_007_mfa_bool_if_exists,
+    key_001_keys_rotated,
+    key_002_rotation_overlap,
+    key_003_unused_keys,
+    key_004_keys_at_setup,
+    key_005_secrets_rotate,
+    key_006_unused_passwords,
+    log_001_multi_region_trail,
+    log_002_log_file_validation,
+    log_003_trail_kms,
+    log_004_log_bucket_writers,
+    log_005_log_bucket_private,
+    log_006_cis_alarms,
+    log_007_delivery_notified,
+    log_008_config_recorder,
+    log_009_stop_logging,
+    log_010_trail_cloudwatch,
+    log_011_retention,
+    log_012_phi_data_events,
+    log_013_trail_activity,
+    cert_001_principal_owner,
+    cert_002_recertified,
+    cert_003_contract_end,
+    auto_001_pass_role_named_roles,
+    auto_002_cloudformation_role_escalation,
+    auto_003_compute_roles_change_iam,
+    auto_004_automation_policy_editors,
+}

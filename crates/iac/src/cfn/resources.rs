@@ -124,7 +124,7 @@ impl Res<'_, '_> {
                 );
                 continue;
             };
-            let place = format!("{} inline policy `{name}`", owner.label());
+            let place = phiward_snapshot::policies::inline_place(&owner.label(), name);
             if let Some(text) = self.doc(
                 doc,
                 &format!("{path}.PolicyDocument"),
@@ -268,7 +268,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                 );
             }
             for (i, (who, pos)) in targets.into_iter().enumerate() {
-                let place = format!("{} inline policy `{name}`", who.label());
+                let place = phiward_snapshot::policies::inline_place(&who.label(), &name);
                 if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, i == 0)
                 {
                     r.user_attachment(&who, pos, &format!("policy `{name}`"));
@@ -302,7 +302,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
             let name = r
                 .text("PolicyName")
                 .unwrap_or_else(|| r.logical.to_string());
-            let place = format!("{} inline policy `{name}`", who.label());
+            let place = phiward_snapshot::policies::inline_place(&who.label(), &name);
             if let Some(text) = r.doc(&doc, "PolicyDocument", DocKind::Identity, place, true) {
                 let at = r.at(key);
                 r.user_attachment(&who, at, &format!("policy `{name}`"));

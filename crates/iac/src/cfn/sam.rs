@@ -66,7 +66,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
             }),
             RValue::Map(_) if p.get("Statement").is_some() => {
                 let pname = format!("{}RolePolicy{i}", r.logical);
-                let place = format!("{} inline policy `{pname}`", who.label());
+                let place = phiward_snapshot::policies::inline_place(&who.label(), &pname);
                 if let Some(text) = r.doc(p, &path, DocKind::Identity, place, true) {
                     inline.push(InlinePolicy { policy_name: pname, policy_document: text });
                 }
@@ -76,7 +76,7 @@ pub(crate) fn read(r: &mut Res<'_, '_>, ty: &str) {
                 match template(tname, args, &r.env.partition, &r.env.region.0, &r.env.account.0) {
                     Some(doc) => {
                         let pname = format!("{}RolePolicy{i}", r.logical);
-                        let place = format!("{} inline policy `{pname}`", who.label());
+                        let place = phiward_snapshot::policies::inline_place(&who.label(), &pname);
                         let v = match from_text(&doc.to_string(), p.pos, &p.all_unknown()) {
                             Ok(v) => v,
                             Err(_) => continue,

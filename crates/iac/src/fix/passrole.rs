@@ -7,7 +7,7 @@
 //! the roles in `Resource`) and "Policy evaluation logic" (an explicit deny wins).
 
 use phiward_access::AccessModel;
-use phiward_checks::{Audit, Config, RUNNERS};
+use phiward_checks::{Audit, Config};
 use phiward_report::Finding;
 use phiward_snapshot::model::iam::InlinePolicy;
 use phiward_snapshot::{PolicyText, Snapshot};
@@ -32,7 +32,7 @@ fn passable(s: &Snapshot, config: &Config) -> Vec<String> {
             p.kind == phiward_access::PrincipalType::Role
                 && !p.service_linked
                 && admins.get(*i).is_some_and(Option::is_none)
-                && RUNNERS.iter().any(|svc| a.assumed_by(*i, svc))
+                && a.assumed_by_any(*i)
         })
         .map(|(_, p)| p.arn.clone())
         .collect();

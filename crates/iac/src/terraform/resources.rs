@@ -93,7 +93,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
                     continue;
                 }
                 if let Ok(v) = from_text(&text, ip.pos, &[]) {
-                    let place = format!("{} inline policy `{pn}`", who.label());
+                    let place = phiward_snapshot::policies::inline_place(&who.label(), &pn);
                     if let Some(t) =
                         doc(plan, p, "inline_policy", &v, DocKind::Identity, place, true)
                     {
@@ -194,7 +194,7 @@ pub(super) fn resource(plan: &mut Plan, cx: &Cx<'_, '_>, p: &Planned<'_>) {
             let Some(v) = policy(plan, cx, p, "policy") else {
                 return;
             };
-            let place = format!("{} inline policy `{name}`", owner.label());
+            let place = phiward_snapshot::policies::inline_place(&owner.label(), &name);
             let Some(text) = doc(plan, p, "policy", &v, DocKind::Identity, place, true) else {
                 return;
             };
