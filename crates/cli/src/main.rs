@@ -16,6 +16,7 @@ mod explain;
 mod explain_cmd;
 mod fix_cmd;
 mod iac_cmd;
+mod lake_cmd;
 mod lint;
 mod paths_cmd;
 mod rotate_cmd;

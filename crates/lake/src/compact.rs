@@ -156,10 +156,9 @@ fn read_log(
                     phiward_trail::read::read_bytes(path, &buf, &mut on_event, &mut out);
                     let raw = crate::raw::records(&buf);
                     for (_, r) in &mut rows {
-                        r.raw = raw
-                            .get(r.record as usize)
-                            .copied()
-                            .flatten()
+                        r.raw = usize::try_from(r.record)
+                            .ok()
+                            .and_then(|i| raw.get(i).copied().flatten())
                             .map(str::to_string);
                     }
                 }

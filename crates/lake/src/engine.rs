@@ -96,6 +96,7 @@ pub struct Lake {
     runtime: tokio::runtime::Runtime,
     ctx: SessionContext,
     cluster: Option<String>,
+    scanned: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Lake {
@@ -180,6 +181,7 @@ impl Lake {
             runtime,
             ctx,
             cluster: cluster.map(str::to_string),
+            scanned: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -214,10 +216,20 @@ impl Lake {
                 bytes_scanned: Some(bytes_scanned(plan.as_ref())),
             })
         });
-        match self.runtime.block_on(task) {
-            Ok(r) => Ok(r?),
-            Err(e) => Err(LakeError::Query(format!("the query stopped: {e}"))),
-        }
+        let t = match self.runtime.block_on(task) {
+            Ok(r) => r?,
+            Err(e) => return Err(LakeError::Query(format!("the query stopped: {e}"))),
+        };
+        self.scanned.fetch_add(
+            t.bytes_scanned.unwrap_or(0),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(t)
+    }
+
+    /// Bytes the Parquet scans of this lake's queries have read so far (embedded only).
+    pub fn bytes_scanned(&self) -> u64 {
+        self.scanned.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

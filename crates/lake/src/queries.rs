@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, RecordBatch, StringArray, TimestampMillisecondArray,
-    UInt32Array,
+    UInt64Array,
 };
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
@@ -269,8 +269,8 @@ impl Lake {
         let mut miss = Vec::new();
         for b in &missing.batches {
             let (file, rec) = (text(b, "file")?, ints(b, "record")?);
-            for i in 0..b.num_rows() {
-                miss.push((file.value(i).to_string(), rec[i] as usize));
+            for (i, r) in rec.iter().enumerate().take(b.num_rows()) {
+                miss.push((file.value(i).to_string(), *r as usize));
             }
         }
         let (problems, more_problems) = self.problems(miss);
@@ -418,9 +418,9 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
         c("mfa_used")?,
         c("file")?,
     );
-    let record = cast(&column(b, "record")?, &DataType::UInt32)
+    let record = cast(&column(b, "record")?, &DataType::UInt64)
         .map_err(|e| LakeError::Query(e.to_string()))?;
-    let record: &UInt32Array = record.as_primitive();
+    let record: &UInt64Array = record.as_primitive();
     let ro = cast(&column(b, "read_only")?, &DataType::Boolean)
         .map_err(|e| LakeError::Query(e.to_string()))?;
     let ro: &BooleanArray = ro.as_boolean();
@@ -429,7 +429,7 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
     fn s(a: &StringArray, i: usize) -> Str<'_> {
         Str(opt(a, i).map(Cow::Borrowed))
     }
-    for i in 0..b.num_rows() {
+    for (i, arns) in resources.iter().enumerate().take(b.num_rows()) {
         let ev = Event {
             event_time: Str(Some(Cow::Owned(time::format(
                 when.value(i).div_euclid(1000),
@@ -463,8 +463,7 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
                 }),
             }),
             resources: List(
-                resources[i]
-                    .iter()
+                arns.iter()
                     .map(|a| {
                         Lenient(EventResource {
                             arn: Str(Some(Cow::Borrowed(a.as_str()))),

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, ListBuilder, RecordBatch, StringBuilder, TimestampMillisecondBuilder,
-    UInt32Builder,
+    ArrayRef, BooleanBuilder, Int32Builder, ListBuilder, RecordBatch, StringBuilder,
+    TimestampMillisecondBuilder,
 };
 use phiward_trail::event::{Event, PrincipalKind};
 use rustc_hash::FxHashMap;
@@ -48,7 +48,7 @@ pub(crate) struct Row {
     pub console_login: Option<String>,
     pub mfa_used: Option<String>,
     pub file: Arc<str>,
-    pub record: u32,
+    pub record: i32,
     pub raw: Option<String>,
 }
 
@@ -169,7 +169,7 @@ impl Row {
             console_login: own(&ev.response_elements.0.console_login),
             mfa_used,
             file: file.clone(),
-            record: u32::try_from(record).unwrap_or(u32::MAX),
+            record: i32::try_from(record).unwrap_or(i32::MAX),
             raw: None,
         }
     }
@@ -182,7 +182,7 @@ pub(crate) fn to_batch(rows: &[Row]) -> Result<RecordBatch, datafusion::arrow::e
     let mut denied = BooleanBuilder::with_capacity(n);
     let mut read_only = BooleanBuilder::with_capacity(n);
     let mut mfa = BooleanBuilder::with_capacity(n);
-    let mut record = UInt32Builder::with_capacity(n);
+    let mut record = Int32Builder::with_capacity(n);
     let mut lists: Vec<ListBuilder<StringBuilder>> = (0..3)
         .map(|_| ListBuilder::new(StringBuilder::new()))
         .collect();

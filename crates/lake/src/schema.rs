@@ -75,7 +75,7 @@ pub fn file_schema() -> SchemaRef {
         // Where the record came from: the log file (as `trail usage` names it) and its
         // 0-based index there.
         Field::new("file", DataType::Utf8, false),
-        Field::new("record", DataType::UInt32, false),
+        Field::new("record", DataType::Int32, false),
         // The record as CloudTrail wrote it (null only for files too large to hold in
         // memory, which are streamed).
         text("raw"),

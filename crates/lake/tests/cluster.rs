@@ -2,7 +2,7 @@
 //! 127.0.0.1) return the rows embedded DataFusion returns.
 
 #![cfg(feature = "local-cluster")]
-#![expect(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::io::Write as _;
 

@@ -3,7 +3,7 @@
 //! corrupt file, broken records, and after incremental and repeated compaction.
 
 #![cfg(feature = "engine")]
-#![expect(clippy::expect_used, clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
