@@ -19,3 +19,15 @@ else
   cargo test --workspace --no-fail-fast --lib --bins --tests
 fi
 cargo test --workspace --doc
+# The CloudTrail lake (crates/lake, `phiward --features lake`): DataFusion, Arrow, Parquet
+# and Ballista build only with these features, so the workspace runs above leave them out.
+# One cargo invocation for both packages, so that their dependencies build once with one
+# feature set: the lake crate's tests (a Ballista scheduler and two executors on 127.0.0.1
+# included) and the CLI's lake test.
+lake_features=(-p phiward-lake -p phiward --features phiward-lake/local-cluster,phiward/lake
+  --lib --test lake --test cluster)
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run "${lake_features[@]}" --no-fail-fast
+else
+  cargo test "${lake_features[@]}" --no-fail-fast
+fi

@@ -101,6 +101,10 @@ fn review(
     if roots.is_empty() {
         return Ok(None);
     }
+    if roots.iter().any(|r| crate::lake_cmd::is_lake(r)) {
+        let automation = config.admins.automation.clone();
+        return crate::lake_cmd::review(&roots, automation, until).map(Some);
+    }
     let mut paths = Vec::new();
     for r in &roots {
         paths.extend(

@@ -16,6 +16,7 @@ mod decision_text;
 mod explain_cmd;
 mod fix_cmd;
 mod iac_cmd;
+mod lake_cmd;
 mod lint;
 mod org_cmd;
 mod org_collect;

@@ -42,6 +42,15 @@ enum Command {
     Policy(policy_cmd::PolicyArgs),
     /// Validate log integrity offline through CloudTrail's signed digest chain.
     Verify(verify_cmd::VerifyArgs),
+    /// Compact logs into a Parquet lake (incremental; partitioned by account, region, day).
+    #[cfg(feature = "lake")]
+    Compact(crate::lake_cmd::CompactArgs),
+    /// Run SQL on a lake (tables `events`, `usage`, `access_to_resource`).
+    #[cfg(feature = "lake")]
+    Query(crate::lake_cmd::QueryArgs),
+    /// Every principal that touched a resource, when, from where, with what outcome.
+    #[cfg(feature = "lake")]
+    WhoAccessed(crate::lake_cmd::WhoArgs),
 }
 
 /// What every usage-reading subcommand takes.
@@ -55,7 +64,20 @@ pub(crate) struct Window {
     now: Option<String>,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
+    /// A lake: run the queries on this Ballista scheduler (`df://HOST:PORT`).
+    #[cfg(feature = "lake")]
+    #[arg(long, value_name = "URL")]
+    pub(crate) cluster: Option<String>,
+    /// A lake: only these accounts (repeatable).
+    #[cfg(feature = "lake")]
+    #[arg(long = "account", value_name = "ID")]
+    pub(crate) accounts: Vec<String>,
+    /// A lake: only these principals (ARNs as `trail usage` names them; repeatable).
+    #[cfg(feature = "lake")]
+    // Not `principal`: `trail policy` names its positional argument so.
+    #[arg(long = "principal", value_name = "ARN")]
+    pub(crate) principals: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,6 +105,12 @@ pub fn run(args: &Args) -> Result<u8> {
         Command::Unused(a) => policy_cmd::unused(a),
         Command::Policy(a) => policy_cmd::policy(a),
         Command::Verify(a) => verify_cmd::verify(a),
+        #[cfg(feature = "lake")]
+        Command::Compact(a) => crate::lake_cmd::compact(a),
+        #[cfg(feature = "lake")]
+        Command::Query(a) => crate::lake_cmd::query(a),
+        #[cfg(feature = "lake")]
+        Command::WhoAccessed(a) => crate::lake_cmd::who_accessed(a),
     }
 }
 
@@ -93,6 +121,19 @@ fn now_epoch() -> i64 {
 }
 
 impl Window {
+    /// A window of `since` back from `now`, on every core.
+    #[cfg(feature = "lake")]
+    pub(crate) fn new(since: String, now: Option<String>) -> Window {
+        Window {
+            since,
+            now,
+            threads: None,
+            cluster: None,
+            accounts: Vec::new(),
+            principals: Vec::new(),
+        }
+    }
+
     pub(crate) fn options(&self) -> Result<Options> {
         let until = match &self.now {
             Some(t) => phiward_trail::time::parse(t)
@@ -130,6 +171,17 @@ impl Window {
 /// Mines usage from `logs`, naming unreadable files and records on standard error.
 /// Returns the usage and whether everything could be read.
 pub(crate) fn mine(logs: &Path, window: &Window) -> Result<(Usage, bool)> {
+    if crate::lake_cmd::is_lake(logs) {
+        return crate::lake_cmd::mine(logs, window);
+    }
+    #[cfg(feature = "lake")]
+    if window.cluster.is_some() || !window.accounts.is_empty() || !window.principals.is_empty() {
+        bail!(
+            "`--cluster`, `--account` and `--principal` apply to a lake (`phiward trail compact`), \
+             and `{}` is not one",
+            logs.display()
+        );
+    }
     let opts = window.options()?;
     let catalog = Catalog::get().context("the embedded catalog does not load")?;
     let paths = phiward_trail::read::discover(logs)?;

@@ -148,6 +148,17 @@ const POLICY_CHANGES: &[(&str, &[&str])] = &[
     ("kms.", &["PutKeyPolicy"]),
 ];
 
+/// Every event name a detection other than root activity looks at: a reader that can
+/// select events by name (a lake) hands the [`Finder`] these and root's events only.
+pub fn event_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = LOGGING.to_vec();
+    v.extend(["ConsoleLogin", "CreateAccessKey"]);
+    for (_, names) in POLICY_CHANGES {
+        v.extend(names.iter().copied());
+    }
+    v
+}
+
 /// `*` matches any run of characters.
 fn glob(pattern: &str, s: &str) -> bool {
     match pattern.split_once('*') {
@@ -170,7 +181,7 @@ fn is_automation(automation: &[String], principal: &str) -> bool {
 
 /// The [`Sink`] of detections.
 #[derive(Debug)]
-pub(crate) struct Finder {
+pub struct Finder {
     opts: Options,
     found: Vec<Vec<Detection>>,
     more: u64,
@@ -292,7 +303,7 @@ impl Sink for Finder {
 
 impl Finder {
     /// A sink looking for what `opts` says.
-    pub(crate) fn new(opts: &Options) -> Finder {
+    pub fn new(opts: &Options) -> Finder {
         Finder {
             opts: opts.clone(),
             found: vec![Vec::new(); Kind::ALL.len()],
@@ -307,7 +318,7 @@ pub fn detect(paths: &[PathBuf], opts: &Options) -> Detections {
 }
 
 /// The detections a scan found, by time.
-pub(crate) fn finish_detections(scanned: Scanned<Finder>) -> Detections {
+pub fn finish_detections(scanned: Scanned<Finder>) -> Detections {
     let mut detections: Vec<Detection> = scanned.sink.found.into_iter().flatten().collect();
     detections.sort_by(|a, b| {
         (

@@ -309,6 +309,9 @@ pub struct Event<'a> {
     /// Set when the call failed.
     #[serde(borrow, default)]
     pub error_code: Str<'a>,
+    /// `readOnly`: `"true"` or `"false"` (a JSON boolean, kept as text).
+    #[serde(borrow, default)]
+    pub read_only: Str<'a>,
     /// Caller's IP address or service name.
     #[serde(borrow, rename = "sourceIPAddress", default)]
     pub source_ip_address: Str<'a>,

@@ -87,6 +87,20 @@ impl FileOutcome {
     }
 }
 
+/// Whether [`discover`] would read the file at `key` (a `/`-separated path below the folder
+/// it walks): a log file's name, no hidden part, not under `CloudTrail-Digest/`.
+pub fn is_log_key(key: &str) -> bool {
+    let mut parts: Vec<&str> = key.split('/').filter(|p| !p.is_empty()).collect();
+    let Some(name) = parts.pop() else {
+        return false;
+    };
+    is_log_name(name)
+        && !name.starts_with('.')
+        && parts
+            .iter()
+            .all(|d| *d != "CloudTrail-Digest" && !d.starts_with('.'))
+}
+
 fn is_log_name(name: &str) -> bool {
     [
         ".json",
@@ -155,6 +169,17 @@ pub fn load(path: &Path, raw: &mut Vec<u8>, buf: &mut Vec<u8>) -> Result<bool, S
     }
     f.read_to_end(raw)
         .map_err(|e| format!("cannot read: {e}"))?;
+    inflate(raw, buf)
+}
+
+/// What [`load`] does once the file's bytes are in `raw`, for bytes read elsewhere (an
+/// object store): decompresses gzip (by its magic bytes) into `buf`, or moves `raw` there.
+/// `Ok(false)` when the content is too large to hold in memory (see [`stream`]).
+pub fn inflate(raw: &mut Vec<u8>, buf: &mut Vec<u8>) -> Result<bool, String> {
+    buf.clear();
+    if raw.len() as u64 > IN_MEMORY {
+        return Ok(false);
+    }
     if raw.starts_with(&[0x1f, 0x8b]) {
         buf.reserve(raw.len().saturating_mul(8).min(64 << 20));
         flate2::read::MultiGzDecoder::new(raw.as_slice())

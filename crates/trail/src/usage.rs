@@ -79,6 +79,85 @@ impl Aggregate {
     }
 }
 
+/// Calls already grouped by principal and event (a lake's aggregate query), folded in as
+/// [`Sink::event`] would have folded them one by one.
+#[derive(Clone, Copy, Debug)]
+pub struct Calls<'a> {
+    /// The principal, as [`Event::principal`] names it.
+    pub principal: &'a str,
+    /// Its kind.
+    pub kind: PrincipalKind,
+    /// `eventSource`.
+    pub source: &'a str,
+    /// `eventName`.
+    pub name: &'a str,
+    /// Calls inside the window.
+    pub count: u64,
+    /// Of those, refused for lack of permission.
+    pub denied: u64,
+    /// First call.
+    pub first: Epoch,
+    /// Last call.
+    pub last: Epoch,
+}
+
+impl Aggregate {
+    fn entry(
+        &mut self,
+        principal: &str,
+        kind: PrincipalKind,
+        source: &str,
+        name: &str,
+    ) -> &mut EventAgg {
+        let p = self
+            .principals
+            .entry(principal.into())
+            .or_insert_with(|| PrincipalAgg {
+                kind,
+                events: FxHashMap::default(),
+            });
+        p.events
+            .entry(format!("{source}\t{name}").into())
+            .or_insert(EventAgg {
+                count: 0,
+                denied: 0,
+                first: Epoch::MAX,
+                last: Epoch::MIN,
+                resources: ResourceSet::default(),
+            })
+    }
+
+    /// Folds in calls counted elsewhere (they are inside the window and readable).
+    pub fn add_calls(&mut self, c: Calls<'_>) {
+        self.in_window += c.count;
+        let e = self.entry(c.principal, c.kind, c.source, c.name);
+        e.count += c.count;
+        e.denied += c.denied;
+        e.first = e.first.min(c.first);
+        e.last = e.last.max(c.last);
+    }
+
+    /// Adds a resource of a successful call of `principal` (added with [`Aggregate::add_calls`]).
+    pub fn add_resource(
+        &mut self,
+        principal: &str,
+        kind: PrincipalKind,
+        source: &str,
+        name: &str,
+        arn: &str,
+    ) {
+        let limit = self.opts.resource_limit;
+        self.entry(principal, kind, source, name)
+            .resources
+            .insert(arn, limit);
+    }
+
+    /// Counts records outside the window, read elsewhere.
+    pub fn add_outside_window(&mut self, n: u64) {
+        self.outside_window += n;
+    }
+}
+
 impl Sink for Aggregate {
     fn event(&mut self, path: &Path, index: usize, ev: &Event<'_>, out: &mut FileOutcome) {
         let Some(t) = ev.event_time.get().and_then(time::parse) else {
@@ -269,7 +348,7 @@ pub fn usage(paths: &[PathBuf], opts: Options, catalog: &Catalog) -> Usage {
 }
 
 /// The usage a scan aggregated: events become actions here, once per distinct event.
-pub(crate) fn finish_usage(scanned: Scanned<Aggregate>, opts: Options, catalog: &Catalog) -> Usage {
+pub fn finish_usage(scanned: Scanned<Aggregate>, opts: Options, catalog: &Catalog) -> Usage {
     let agg = scanned.sink;
     let mut cache: FxHashMap<String, (Vec<String>, EventMapping)> = FxHashMap::default();
     let mut principals: Vec<PrincipalUsage> = agg

@@ -139,6 +139,11 @@ pub struct Report {
     pub to: Option<String>,
     /// Problems, in chain order.
     pub findings: Vec<Finding>,
+    /// The log files present with the hash their digest recorded, each with that digest's
+    /// key (for callers keeping verified files only, `phiward trail compact
+    /// --verified-only`; not printed).
+    #[serde(skip)]
+    pub valid_logs: Vec<(String, String)>,
 }
 
 struct Loaded {
@@ -429,10 +434,15 @@ fn log_files(
             })
         })
         .collect();
-    for r in results {
+    for (r, (log, _, digest)) in results.into_iter().zip(&listed) {
         match r {
             Some(f) => report.findings.push(f),
-            None => report.logs_valid += 1,
+            None => {
+                report.logs_valid += 1;
+                report
+                    .valid_logs
+                    .push(((*log).to_string(), (*digest).to_string()));
+            }
         }
     }
     let listed_keys: HashSet<&str> = listed.iter().map(|l| l.0).collect();
