@@ -8,11 +8,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use phiward_access::org::{reach_org, OrgAccounts, OrgPath};
 use phiward_access::{AccessModel, KnownContext, PrincipalType};
+use phiward_findings::{Evidence, Finding, Severity, Status};
 use phiward_policy::{
     evaluate_partial, parse_policy, Access, Context, CtxValue, Policy, PolicyKind, PolicySet,
     Request, RequestPrincipal,
 };
-use phiward_findings::{Evidence, Finding, Severity, Status};
 use phiward_snapshot::model::org::OrgPolicy;
 use phiward_snapshot::org::{AccountStatus, OrgSnapshot, OrgTree};
 

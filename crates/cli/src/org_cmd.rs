@@ -6,11 +6,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 use phiward_access::org::{reach_org, who_can_org, OrgAccounts};
-use phiward_access::{KnownContext, Reach};
+use phiward_access::KnownContext;
 use phiward_findings::{Report, SCHEMA_VERSION};
 use phiward_snapshot::org::{AccountStatus, OrgSnapshot};
 
-use crate::access_cmd::{evidence_text, known_text};
 use crate::audit_cmd::Args;
 use crate::bar::Bar;
 use crate::exit;
@@ -67,55 +66,9 @@ pub fn who_can(
     }
     let mut o = std::io::stdout().lock();
     if json {
-        let mut doc = serde_json::to_value(&answer)?;
-        crate::access_cmd::known_json(&mut doc, &known);
-        serde_json::to_writer_pretty(&mut o, &doc)?;
-        writeln!(o)?;
+        o.write_all(phiward_report::access::org::json(&answer, &known)?.as_bytes())?;
     } else {
-        let owner = answer.resource_account.as_deref().unwrap_or("unknown");
-        writeln!(
-            o,
-            "who can {pattern} on {resource} (account {owner}){}:",
-            known_text(&known)
-        )?;
-        for g in &answer.principals {
-            let how = match g.access {
-                Reach::Allowed => "allowed",
-                Reach::Conditional => "conditional",
-            };
-            writeln!(
-                o,
-                "  {} ({:?}): {how}, {}",
-                g.arn,
-                g.kind,
-                g.actions.join(" ")
-            )?;
-            evidence_text(&mut o, 6, &g.conditions, &g.via)?;
-        }
-        if answer.principals.is_empty() {
-            writeln!(o, "  nobody")?;
-        }
-        if transitive {
-            writeln!(o, "and by assuming roles, across accounts:")?;
-            for p in &answer.transitive {
-                let steps: Vec<String> = p
-                    .steps
-                    .iter()
-                    .map(|s| format!("--assume_role--> {}", s.arn))
-                    .collect();
-                let how = match p.access {
-                    Reach::Allowed => "",
-                    Reach::Conditional => " (conditional)",
-                };
-                writeln!(o, "  {}{how} {}", p.from, steps.join(" "))?;
-            }
-            if answer.transitive.is_empty() {
-                writeln!(o, "  nobody else")?;
-            }
-        }
-        for n in &answer.notes {
-            writeln!(o, "note: {n}")?;
-        }
+        phiward_report::access::org::text(&mut o, &answer, &known, pattern, resource, transitive)?;
     }
     Ok(if problems.is_empty() {
         exit::OK

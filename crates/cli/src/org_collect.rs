@@ -210,7 +210,7 @@ fn stamp_organization(tree: &OrgTree, out: &Path) {
         let Ok(mut snap) = phiward_snapshot::read_snapshot(&dir) else {
             continue;
         };
-        snap.organization = Collected::Collected(Some(tree.organization_for(&a.id)));
+        snap.organization = Collected::Known(Some(tree.organization_for(&a.id)));
         if let Err(e) = phiward_snapshot::write_snapshot(&snap, &dir, true) {
             eprintln!("warning: {e}");
         }

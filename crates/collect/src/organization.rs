@@ -283,7 +283,7 @@ fn walk<'a>(
 
 async fn policies(ctx: &Ctx, client: &Client, kind: t::PolicyType) -> Collected<Vec<m::OrgPolicy>> {
     let mut listed = match crate::org::policies(ctx, client, kind).await {
-        Collected::Collected(p) => p,
+        Collected::Known(p) => p,
         other => return other,
     };
     let targets = listed.iter().map(|p| async move {
@@ -312,7 +312,7 @@ async fn policies(ctx: &Ctx, client: &Client, kind: t::PolicyType) -> Collected<
     for (p, t) in listed.iter_mut().zip(found) {
         p.targets = t;
     }
-    Collected::Collected(listed)
+    Collected::Known(listed)
 }
 
 async fn delegated(ctx: &Ctx, client: &Client) -> Collected<Vec<DelegatedAdministrator>> {
@@ -332,7 +332,7 @@ async fn delegated(ctx: &Ctx, client: &Client) -> Collected<Vec<DelegatedAdminis
     let admins = match got {
         Got::Data(a) => a,
         Got::Absent => Vec::new(),
-        Got::Not(n) => return Collected::NotCollected(n),
+        Got::Not(n) => return Collected::Unknown(n),
     };
     let each = admins.iter().map(|a| async move {
         let id = a.id().unwrap_or_default().to_string();
@@ -361,5 +361,5 @@ async fn delegated(ctx: &Ctx, client: &Client) -> Collected<Vec<DelegatedAdminis
             services,
         }
     });
-    Collected::Collected(futures_util::future::join_all(each).await)
+    Collected::Known(futures_util::future::join_all(each).await)
 }

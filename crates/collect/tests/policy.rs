@@ -187,6 +187,17 @@ fn the_organization_policy_allows_every_organization_call() {
     .expect("the organization collector policy parses");
     let mut set = PolicySet::default();
     set.identity.push(std::sync::Arc::new(policy));
+    // AssumeRole crosses accounts: the member's role must trust the management account
+    // too (as OrganizationAccountAccessRole does), so the identity policy is tested with
+    // that trust policy as the resource's policy.
+    let mut trusted = set.clone();
+    trusted.resource = Some(std::sync::Arc::new(
+        parse_policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#,
+            PolicyKind::Resource,
+        )
+        .expect("the trust policy parses"),
+    ));
     for call in phiward_collect::calls::ORG_CALLS {
         let found =
             catalog.actions_for_event(&format!("{}.amazonaws.com", call.source), call.operation);
@@ -201,8 +212,13 @@ fn the_organization_policy_allows_every_organization_call() {
         for action in &found.actions {
             let name = action.full_name();
             let req = Request::new(principal(), &name, resource, None, Context::default());
+            let set = if call.api == "sts:AssumeRole" {
+                &trusted
+            } else {
+                &set
+            };
             assert_eq!(
-                evaluate(&set, &req).decision,
+                evaluate(set, &req).decision,
                 Decision::Allowed,
                 "docs/collector-org-policy.json does not allow {name} (for {})",
                 call.api
@@ -222,5 +238,5 @@ fn the_organization_policy_allows_every_organization_call() {
         None,
         Context::default(),
     );
-    assert_ne!(evaluate(&set, &other).decision, Decision::Allowed);
+    assert_ne!(evaluate(&trusted, &other).decision, Decision::Allowed);
 }

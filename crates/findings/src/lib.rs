@@ -26,13 +26,17 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum Severity {
     /// For information.
     Info,
-    /// Low.
+    /// A weakness that needs another failure to matter (a stale unused key, a missing
+    /// alarm beside working logs).
     Low,
-    /// Medium.
+    /// A control HIPAA expects is missing or partial (no MFA on a console user, keys
+    /// out of rotation).
     Medium,
-    /// High.
+    /// PHI or the audit trail is exposed under some conditions, or an identity can
+    /// escalate to it.
     High,
-    /// Critical.
+    /// PHI or the whole account is open now (root keys, a public PHI bucket, an
+    /// unconditional path to administrator).
     Critical,
 }
 
@@ -142,9 +146,9 @@ pub struct Finding {
 /// Who accepted a failing finding, why, and until when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppressed {
-    /// Why.
+    /// Why the failure is accepted (a ticket, a compensating control).
     pub reason: String,
-    /// Who.
+    /// Who accepted it and answers for it.
     pub owner: String,
     /// Last day (`YYYY-MM-DD`).
     pub expires: String,

@@ -26,7 +26,7 @@ pub enum LakeError {
     Source {
         /// The folder or `s3://` prefix.
         source_name: String,
-        /// Why.
+        /// What went wrong, as the library or the system said it.
         detail: String,
     },
     /// Writing Parquet failed.
@@ -34,7 +34,7 @@ pub enum LakeError {
     Parquet {
         /// The file.
         path: PathBuf,
-        /// Why.
+        /// What went wrong, as the library or the system said it.
         detail: String,
     },
     /// DataFusion (or Ballista) refused or failed a query.

@@ -15,7 +15,7 @@ pub struct Access {
     pub principal: String,
     /// Its kind (`user`, `role`, ...).
     pub kind: String,
-    /// Calls.
+    /// Calls it made that touched the resource.
     pub calls: u64,
     /// Calls refused for lack of permission.
     pub denied: u64,

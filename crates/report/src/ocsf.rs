@@ -25,7 +25,7 @@ use phiward_findings::{Evidence, Finding, Report, Severity, Status, Suppressed};
 pub const OCSF_VERSION: &str = "1.3.0";
 /// Detection Finding.
 pub const CLASS_UID: u32 = 2004;
-/// Findings.
+/// The Findings category of OCSF's schema.
 pub const CATEGORY_UID: u32 = 2;
 
 fn severity(s: Severity) -> (u8, &'static str) {

@@ -1,4 +1,4 @@
-//! Property test of the planner over random schedules, clocks and starting states: a
+//! Property test of the planner over random schedules (fixed cycles and calendars), clocks and starting states: a
 //! user's keys are driven day by day by what the planner says is due, with a consumer
 //! that switches to each new key some time within the overlap. Whatever the start:
 //! never more than two keys, never an active key deleted, every day at least one active
@@ -26,17 +26,53 @@ struct Case {
     keys: Vec<(i64, bool, Option<i64>)>,
 }
 
+/// Calendars the test draws from (days of the month periods start on), besides fixed
+/// cycles (empty): the default 1st and 15th, monthly, and gaps as short as a week.
+const CALENDARS: &[&[u32]] = &[&[], &[1, 15], &[1], &[1, 11, 21], &[5, 12, 19, 26], &[28]];
+
+/// (shortest, longest) days between period starts on a calendar, February included.
+fn gaps(days: &[u32]) -> (i64, i64) {
+    let (first, last) = (days[0], days[days.len() - 1]);
+    let inner: Vec<i64> = days.windows(2).map(|w| i64::from(w[1] - w[0])).collect();
+    let shortest = inner
+        .iter()
+        .copied()
+        .chain([i64::from(28 - last + first)])
+        .min()
+        .unwrap();
+    let longest = inner
+        .iter()
+        .copied()
+        .chain([i64::from(31 - last + first)])
+        .max()
+        .unwrap();
+    (shortest, longest)
+}
+
 fn case() -> impl Strategy<Value = Case> {
-    (1i64..=6, 0i64..=30, 0i64..=40, 1i64..=120)
-        .prop_flat_map(|(overlap, extra, delete, in_use)| {
-            let period = 2 * overlap + extra;
-            let delete = delete.min(period - 2 * overlap);
+    (
+        1i64..=6,
+        0i64..=30,
+        0i64..=40,
+        1i64..=120,
+        0..CALENDARS.len(),
+    )
+        .prop_flat_map(|(overlap, extra, delete, in_use, calendar)| {
+            let start_days = CALENDARS[calendar].to_vec();
+            let (period, delete) = if start_days.is_empty() {
+                let period = 2 * overlap + extra;
+                (period, delete.min(period - 2 * overlap))
+            } else {
+                let (shortest, longest) = gaps(&start_days);
+                (longest + overlap, delete.min(shortest - overlap))
+            };
             let key = (0i64..400, any::<bool>(), proptest::option::of(0i64..150));
             (
                 Just(Schedule {
                     period_days: period,
                     overlap_days: overlap,
                     anchor_day: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                    start_days,
                     delete_after_days: delete,
                     in_use_days: in_use,
                 }),

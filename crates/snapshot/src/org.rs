@@ -202,7 +202,7 @@ impl OrgTree {
     pub fn organization_for(&self, account: &str) -> Organization {
         Organization {
             organization: self.organization.clone(),
-            ou_path: Collected::Collected(self.path_of(account)),
+            ou_path: Collected::Known(self.path_of(account)),
             scps: self.scps.clone(),
             rcps: self.rcps.clone(),
         }
@@ -290,8 +290,7 @@ impl OrgSnapshot {
     pub fn load_account(&self, id: &str) -> Result<Loaded, Error> {
         let mut loaded = crate::load(&self.account_dir(id))?;
         if self.tree.scps.is_collected() || self.tree.rcps.is_collected() {
-            loaded.snapshot.organization =
-                Collected::Collected(Some(self.tree.organization_for(id)));
+            loaded.snapshot.organization = Collected::Known(Some(self.tree.organization_for(id)));
         }
         if loaded.snapshot.account.id.is_none() {
             loaded.snapshot.account.id = Some(id.to_string());

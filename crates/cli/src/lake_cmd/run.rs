@@ -280,7 +280,7 @@ pub(crate) fn who_accessed(args: &WhoArgs) -> Result<u8> {
             writeln!(o)?;
         }
         Format::Csv => {
-            crate::trail_out::csv_row(
+            phiward_report::trail::csv::row(
                 &mut o,
                 &[
                     "principal",
@@ -297,7 +297,7 @@ pub(crate) fn who_accessed(args: &WhoArgs) -> Result<u8> {
                 ],
             )?;
             for a in &answer.principals {
-                crate::trail_out::csv_row(
+                phiward_report::trail::csv::row(
                     &mut o,
                     &[
                         &a.principal,

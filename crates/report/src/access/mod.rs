@@ -7,6 +7,7 @@ use std::io::Write;
 use phiward_access::{Condition, KnownContext, Reach, Via};
 
 pub mod json;
+pub mod org;
 pub mod text;
 
 /// The conditions and granting statements of an answer, one per line, indented.

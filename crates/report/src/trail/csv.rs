@@ -16,7 +16,9 @@ fn field(s: &str) -> String {
     }
 }
 
-fn row(o: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
+/// Writes one CSV row, each field quoted when it needs it; `trail who-accessed` on a lake
+/// uses it too.
+pub fn row(o: &mut impl Write, fields: &[&str]) -> std::io::Result<()> {
     let row: Vec<String> = fields.iter().map(|f| field(f)).collect();
     writeln!(o, "{}", row.join(","))
 }
