@@ -28,3 +28,6 @@ measure "who-can on every PHI bucket and key, then the graph (graph_stats)" "$CA
 "$CARGO_TARGET_DIR/release/examples/graph_stats" "$dir" | sed 's/^/    /'
 "$bin" audit "$dir" --format json --timings 2>&1 >/dev/null | head -8 | sed 's/^/    /' || true
 measure "paths to admin" "$bin" paths --snapshot "$dir" --format json
+measure "rotate plan (every user's keys on the schedule)" "$bin" rotate plan --snapshot "$dir" --format json
+measure "rotate plan as iCalendar" "$bin" rotate plan --snapshot "$dir" --format ics
+measure "access-report (every person)" "$bin" access-report --snapshot "$dir" --format json
