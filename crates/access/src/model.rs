@@ -81,7 +81,7 @@ pub struct Skipped {
 pub struct AccessModel {
     /// The account's id, when known: the principals' account.
     pub account: Option<String>,
-    /// The account that owns [`AccessModel::resources`] when it is not `account`: a model
+    /// The account that owns the model's resources when it is not `account`: a model
     /// of one account's principals asking for another account's resources
     /// ([`AccessModel::foreign`]).
     pub resource_account: Option<String>,

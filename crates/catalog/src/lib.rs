@@ -48,7 +48,7 @@ pub enum LoadError {
     /// The data is not gzip or not UTF-8.
     #[error("the catalog data cannot be decompressed: {0}")]
     Decompress(String),
-    /// A line does not follow the format (see [`format`]).
+    /// A line does not follow the format (see [`mod@format`]).
     #[error("the catalog data is malformed at line {line}")]
     Format {
         /// 1-based line number.
@@ -93,7 +93,7 @@ pub(crate) struct ActionData {
     pub(crate) name: Span,
     /// `name` lowercased, in `lower`, for matching.
     pub(crate) lower: Span,
-    /// The level letters (see [`format`]).
+    /// The level letters (see [`mod@format`]).
     pub(crate) levels: Span,
     /// Into `type_pool`.
     pub(crate) resource_types: Range<u32>,
@@ -213,7 +213,7 @@ impl Catalog {
         format::parse(Cow::Borrowed(EMBEDDED))
     }
 
-    /// Loads a catalog from gzip-compressed data in the [`format`].
+    /// Loads a catalog from gzip-compressed data in the [`mod@format`].
     pub fn from_gzip(bytes: &[u8]) -> Result<Catalog, LoadError> {
         use std::io::Read as _;
         let mut text = String::with_capacity(bytes.len() * 6);
@@ -223,7 +223,7 @@ impl Catalog {
         format::parse(Cow::Owned(text))
     }
 
-    /// Loads a catalog from uncompressed text in the [`format`].
+    /// Loads a catalog from uncompressed text in the [`mod@format`].
     pub fn from_text(text: &str) -> Result<Catalog, LoadError> {
         format::parse(Cow::Owned(text.to_string()))
     }

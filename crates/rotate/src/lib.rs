@@ -3,7 +3,7 @@
 //! - [`schedule`]: the `[rotation]` settings checked into a [`Schedule`].
 //! - [`planner`]: pure; from a user's keys and the moment, what is due, what comes next,
 //!   and what is out of schedule.
-//! - [`plan`]: `phiward rotate plan`, every user of a snapshot placed in the schedule,
+//! - [`mod@plan`]: `phiward rotate plan`, every user of a snapshot placed in the schedule,
 //!   rendered as text or CSV ([`render`]), JSON, or iCalendar ([`ics`]); the consumers of
 //!   each key come from CloudTrail logs ([`consumers`]).
 //!

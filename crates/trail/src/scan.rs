@@ -72,7 +72,7 @@ pub struct Scanned<S> {
     pub files: u64,
     /// Records read.
     pub events: u64,
-    /// Files and records that were skipped (the first [`MAX_PROBLEMS`]).
+    /// Files and records that were skipped (the first 1,000).
     pub problems: Vec<Problem>,
     /// Problems beyond those kept.
     pub more_problems: u64,
