@@ -162,3 +162,96 @@ fn a_lake_answers_as_its_logs() {
     let (text, code) = out(&["trail", "query", l, "SELECT nope FROM events"]);
     assert_eq!(code, 2, "{text}");
 }
+
+/// `phiward trail compact s3://BUCKET/PREFIX` against moto (`PHIWARD_MOTO_URL`; without
+/// it, it says so and passes: `.ci/run` and `scripts/test.sh` always set it): the lake
+/// compacted from the bucket answers `trail usage` as the local copy of the same logs
+/// does, and a second run adds nothing.
+#[test]
+fn a_lake_compacted_from_a_bucket_answers_as_its_logs() {
+    let Ok(url) = std::env::var("PHIWARD_MOTO_URL") else {
+        println!("skipped: PHIWARD_MOTO_URL is not set (scripts/moto.sh start prints it)");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let (src, lake) = (dir.path().join("logs"), dir.path().join("lake"));
+    logs(&src);
+    let signatures = dir.path().join("signatures.tsv");
+    std::fs::write(&signatures, "").unwrap();
+    let python = std::env::var("PHIWARD_MOTO_PYTHON").unwrap_or_else(|_| {
+        let venv = std::env::var("PHIWARD_VENV").unwrap_or_else(|_| "/var/tmp/phiward-venv".into());
+        format!("{venv}/bin/python")
+    });
+    let upload = std::process::Command::new(python)
+        .arg(root.join("crates/collect/tests/moto/trail_bucket.py"))
+        .args([&url, "upload", "phiward-lake-source", "trail/"])
+        .arg(&src)
+        .arg(&signatures)
+        .output()
+        .unwrap();
+    assert!(
+        upload.status.success(),
+        "{}",
+        String::from_utf8_lossy(&upload.stderr)
+    );
+    let compact = |extra: &[&str]| {
+        let mut args = vec![
+            "trail",
+            "compact",
+            "s3://phiward-lake-source/trail/",
+            "--out",
+            lake.to_str().unwrap(),
+            "--endpoint-url",
+            &url,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_phiward"))
+            .args(&args)
+            .current_dir(&root)
+            .env_remove("AWS_PROFILE")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.path().join("config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("credentials"),
+            )
+            .output()
+            .unwrap()
+    };
+    let first = compact(&[]);
+    let text = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(text.contains("\"added\": 1"), "{text}");
+    let again = compact(&[]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("\"added\": 0"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let usage = |input: &Path| {
+        out(&[
+            "trail",
+            "usage",
+            input.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+    };
+    let (from_logs, code) = usage(&src);
+    assert_eq!(code, 0, "{from_logs}");
+    assert!(from_logs.contains("s3:GetObject"), "{from_logs}");
+    assert_eq!(usage(&lake), (from_logs, 0));
+}
