@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => panic!("printed policy does not parse: {e}\n{printed}"),
         };
         assert_eq!(again.to_json(), printed);
+        let p = std::sync::Arc::new(p);
 
         let mut ctx = Context::new();
         ctx.insert("aws:username", CtxValue::One("alice".into()));
