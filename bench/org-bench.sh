@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/phiward-target}"
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 250 500)
-cargo build -q --release --locked -p phiward
-bin="$CARGO_TARGET_DIR/release/phiward"
+# PHIWARD=path runs a binary already built (the lake benchmark's, say).
+[ -n "${PHIWARD:-}" ] || cargo build -q --release --locked -p phiward
+bin="${PHIWARD:-$CARGO_TARGET_DIR/release/phiward}"
 measure() {
   local label="$1"; shift
   local out
