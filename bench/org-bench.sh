@@ -19,7 +19,7 @@ measure() {
   local out
   out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 ) || true
   read -r wall user sys rss <<<"$out"
-  printf '| %s | %s s | %.1f s | %s MB |\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))"
+  printf '| %s | %s s | %.1f s | %s MB |\n' "$label" "$wall" "$(awk "BEGIN {print $user + $sys}")" "$((rss / 1024))"
 }
 echo "machine: $(nproc) cores, $(cut -d' ' -f1-3 /proc/loadavg) load"
 echo "| run | wall | CPU | peak memory |"
