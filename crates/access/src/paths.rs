@@ -1,11 +1,10 @@
-//! Shortest escalation paths in the graph, and their export as DOT, GraphML and Mermaid.
+//! Shortest escalation paths in the graph (drawn by `phiward_report::paths`).
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::escalation::{Edge, Graph};
+use crate::escalation::Graph;
 use crate::query::Reach;
 
 /// A path: the edges from a source to a target, in order.
@@ -100,122 +99,6 @@ pub fn shortest_paths(g: &Graph, from: Option<usize>, targets: &[usize]) -> Vec<
         });
     }
     out
-}
-
-fn label(e: &Edge) -> String {
-    let t = serde_json::to_value(e.technique)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    match e.access {
-        Reach::Allowed => t,
-        Reach::Conditional => format!("{t} (conditional)"),
-    }
-}
-
-fn used(g: &Graph, paths: &[Path]) -> (Vec<usize>, Vec<usize>) {
-    let mut edges: Vec<usize> = paths.iter().flat_map(|p| p.edges.iter().copied()).collect();
-    edges.sort_unstable();
-    edges.dedup();
-    let mut nodes: Vec<usize> = edges
-        .iter()
-        .filter_map(|&k| g.edges.get(k))
-        .flat_map(|e| [e.from, e.to])
-        .collect();
-    nodes.sort_unstable();
-    nodes.dedup();
-    (nodes, edges)
-}
-
-fn node_name(g: &Graph, i: usize) -> &str {
-    g.nodes.get(i).map_or("?", |n| n.arn.as_str())
-}
-
-fn escape(s: &str, quote: char) -> String {
-    s.replace('\\', "\\\\")
-        .replace(quote, &format!("\\{quote}"))
-}
-
-/// The paths' subgraph as Graphviz DOT.
-pub fn to_dot(g: &Graph, paths: &[Path]) -> String {
-    let (nodes, edges) = used(g, paths);
-    let mut o = String::from("digraph escalation {\n  rankdir=LR;\n  node [shape=box];\n");
-    for i in nodes {
-        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
-        let _ = writeln!(
-            o,
-            "  n{i} [label=\"{}\"{}];",
-            escape(node_name(g, i), '"'),
-            if admin {
-                ", style=filled, fillcolor=\"#f4cccc\""
-            } else {
-                ""
-            }
-        );
-    }
-    for k in edges {
-        if let Some(e) = g.edges.get(k) {
-            let _ = writeln!(o, "  n{} -> n{} [label=\"{}\"];", e.from, e.to, label(e));
-        }
-    }
-    o.push_str("}\n");
-    o
-}
-
-/// The paths' subgraph as GraphML.
-pub fn to_graphml(g: &Graph, paths: &[Path]) -> String {
-    let (nodes, edges) = used(g, paths);
-    let xml = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
-    let mut o = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n  <key id=\"arn\" for=\"node\" attr.name=\"arn\" attr.type=\"string\"/>\n  <key id=\"admin\" for=\"node\" attr.name=\"admin\" attr.type=\"boolean\"/>\n  <key id=\"technique\" for=\"edge\" attr.name=\"technique\" attr.type=\"string\"/>\n  <graph id=\"escalation\" edgedefault=\"directed\">\n",
-    );
-    for i in nodes {
-        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
-        let _ = writeln!(
-            o,
-            "    <node id=\"n{i}\"><data key=\"arn\">{}</data><data key=\"admin\">{admin}</data></node>",
-            xml(node_name(g, i))
-        );
-    }
-    for k in edges {
-        if let Some(e) = g.edges.get(k) {
-            let _ = writeln!(
-                o,
-                "    <edge id=\"e{k}\" source=\"n{}\" target=\"n{}\"><data key=\"technique\">{}</data></edge>",
-                e.from,
-                e.to,
-                xml(&label(e))
-            );
-        }
-    }
-    o.push_str("  </graph>\n</graphml>\n");
-    o
-}
-
-/// The paths' subgraph as a Mermaid flowchart.
-pub fn to_mermaid(g: &Graph, paths: &[Path]) -> String {
-    let (nodes, edges) = used(g, paths);
-    let mut o = String::from("flowchart LR\n");
-    for i in nodes {
-        let admin = g.nodes.get(i).is_some_and(|n| n.admin);
-        let name = node_name(g, i).replace('"', "#quot;");
-        let _ = writeln!(
-            o,
-            "  n{i}[\"{name}{}\"]",
-            if admin { " (admin)" } else { "" }
-        );
-    }
-    for k in edges {
-        if let Some(e) = g.edges.get(k) {
-            let _ = writeln!(o, "  n{} -->|{}| n{}", e.from, label(e), e.to);
-        }
-    }
-    o
 }
 
 /// A principal that reaches one of the principals of a `who-can` answer through the

@@ -21,11 +21,22 @@ fn every_format_draws_the_same_paths() {
     let dot = paths::dot::render(&g, &found);
     assert!(dot.starts_with("digraph escalation {") && dot.ends_with("}\n"));
     assert_eq!(dot.matches(" -> n").count(), edges);
+    // Every step is labelled with its technique, in every drawing.
+    for k in found.iter().flat_map(|p| p.edges.iter()) {
+        let technique = serde_json::to_value(g.edges[*k].technique).expect("technique");
+        let technique = technique.as_str().expect("a name");
+        assert!(dot.contains(technique), "{technique} not in {dot}");
+    }
     let mermaid = paths::mermaid::render(&g, &found);
     assert!(mermaid.starts_with("flowchart LR") && mermaid.contains("(admin)"));
     assert_eq!(mermaid.matches(" -->|").count(), edges);
     let graphml = paths::graphml::render(&g, &found);
     assert_eq!(graphml.matches("<edge ").count(), edges);
+    for k in found.iter().flat_map(|p| p.edges.iter()) {
+        let technique = serde_json::to_value(g.edges[*k].technique).expect("technique");
+        let technique = technique.as_str().expect("a name");
+        assert!(mermaid.contains(technique) && graphml.contains(technique));
+    }
     let mut text = Vec::new();
     paths::text::render(&mut text, &g, &found, "admin", &KnownContext::default()).expect("text");
     let text = String::from_utf8(text).expect("utf-8");

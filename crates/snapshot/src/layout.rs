@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::io::{parse_json, read_limited, MAX_FILE};
@@ -39,12 +40,8 @@ pub fn write_snapshot(snapshot: &Snapshot, dir: &Path, force: bool) -> Result<()
         });
     }
     std::fs::create_dir_all(dir).map_err(werr(dir))?;
-    let collection = CollectionFile {
-        format_version: FORMAT_VERSION,
-        collection: snapshot.collection.clone(),
-    };
     write_json(&dir.join(SNAPSHOT_FILE), snapshot)?;
-    write_json(&dir.join(COLLECTION_FILE), &collection)
+    write_collection(dir, &snapshot.collection)
 }
 
 pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
@@ -80,7 +77,21 @@ pub fn is_snapshot(dir: &Path) -> bool {
 
 /// Reads a snapshot folder. A `collection.json` that is missing reads as an empty record.
 pub fn read_snapshot(dir: &Path) -> Result<Snapshot, Error> {
-    let path = dir.join(SNAPSHOT_FILE);
+    let (mut snapshot, collection): (Snapshot, _) = read_versioned(dir, SNAPSHOT_FILE)?;
+    if let Some(c) = collection {
+        snapshot.collection = c;
+    }
+    Ok(snapshot)
+}
+
+/// Reads `dir/file`, a JSON document whose `format_version` this build reads, and the
+/// collection record beside it (`None` when there is none): the account snapshot's and
+/// the organization tree's layout alike.
+pub(crate) fn read_versioned<T: DeserializeOwned>(
+    dir: &Path,
+    file: &str,
+) -> Result<(T, Option<Collection>), Error> {
+    let path = dir.join(file);
     let bytes = read_limited(&path, MAX_FILE)?;
     let header: Header = parse_json(&path, &bytes)?;
     if header.format_version > u64::from(FORMAT_VERSION) {
@@ -90,12 +101,23 @@ pub fn read_snapshot(dir: &Path) -> Result<Snapshot, Error> {
             supported: FORMAT_VERSION,
         });
     }
-    let mut snapshot: Snapshot = parse_json(&path, &bytes)?;
+    let value: T = parse_json(&path, &bytes)?;
     let cpath = dir.join(COLLECTION_FILE);
-    if cpath.exists() {
-        let bytes = read_limited(&cpath, MAX_FILE)?;
-        let file: CollectionFile = parse_json(&cpath, &bytes)?;
-        snapshot.collection = file.collection;
+    if !cpath.exists() {
+        return Ok((value, None));
     }
-    Ok(snapshot)
+    let bytes = read_limited(&cpath, MAX_FILE)?;
+    let file: CollectionFile = parse_json(&cpath, &bytes)?;
+    Ok((value, Some(file.collection)))
+}
+
+/// Writes `dir/collection.json`.
+pub(crate) fn write_collection(dir: &Path, collection: &Collection) -> Result<(), Error> {
+    write_json(
+        &dir.join(COLLECTION_FILE),
+        &CollectionFile {
+            format_version: FORMAT_VERSION,
+            collection: collection.clone(),
+        },
+    )
 }

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::dates::Timestamp;
-use crate::io::{parse_json, read_limited, MAX_FILE};
 use crate::model::org::{OrgParent, OrgPolicy, Organization, OrganizationInfo};
 use crate::model::{Source, FORMAT_VERSION};
 use crate::{Collected, Collection, Error, Loaded};
@@ -233,37 +232,12 @@ pub fn is_org(dir: &Path) -> bool {
     dir.join(ORG_FILE).is_file()
 }
 
-#[derive(Serialize, Deserialize)]
-struct CollectionFile {
-    format_version: u32,
-    #[serde(flatten)]
-    collection: Collection,
-}
-
-#[derive(Deserialize)]
-struct Header {
-    format_version: u64,
-}
-
 impl OrgSnapshot {
     /// Reads `organization.json` (and `collection.json` beside it, when there).
     pub fn read(dir: &Path) -> Result<OrgSnapshot, Error> {
-        let path = dir.join(ORG_FILE);
-        let bytes = read_limited(&path, MAX_FILE)?;
-        let header: Header = parse_json(&path, &bytes)?;
-        if header.format_version > u64::from(FORMAT_VERSION) {
-            return Err(Error::UnsupportedVersion {
-                path,
-                found: header.format_version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let mut tree: OrgTree = parse_json(&path, &bytes)?;
-        let cpath = dir.join(crate::layout::COLLECTION_FILE);
-        if cpath.is_file() {
-            let bytes = read_limited(&cpath, MAX_FILE)?;
-            let file: CollectionFile = parse_json(&cpath, &bytes)?;
-            tree.collection = file.collection;
+        let (mut tree, collection): (OrgTree, _) = crate::layout::read_versioned(dir, ORG_FILE)?;
+        if let Some(c) = collection {
+            tree.collection = c;
         }
         Ok(OrgSnapshot {
             dir: dir.to_path_buf(),
@@ -306,13 +280,7 @@ impl OrgSnapshot {
             source,
         })?;
         crate::layout::write_json(&dir.join(ORG_FILE), tree)?;
-        crate::layout::write_json(
-            &dir.join(crate::layout::COLLECTION_FILE),
-            &CollectionFile {
-                format_version: FORMAT_VERSION,
-                collection: tree.collection.clone(),
-            },
-        )
+        crate::layout::write_collection(dir, &tree.collection)
     }
 }
 
