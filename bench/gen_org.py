@@ -11,7 +11,9 @@ accounts directly under the root and one suspended. Each account is a raw export
 bench/gen_account.py (one small and one large export, copied with the account id
 replaced, so that 500 accounts take seconds); `--large` of them are large, the rest
 small. Account `000000000002` (Identity) holds role `CrossAccountReader`, which the
-first PHI account's role `PhiReader` trusts: a cross-account path to PHI.
+first PHI account's role `PhiReader` trusts: a cross-account path to PHI. That account's
+first PHI bucket is encrypted with its first KMS key, whose policy lets the Identity
+account decrypt, and `CrossAccountReader` may: a PHI key used across accounts.
 
 Deterministic: the same arguments give byte-identical folders.
 """
@@ -27,6 +29,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ACCOUNT = "111122223333"
 NOW = "2026-11-01T00:00:00Z"
+# The first key of every generated account (bench/gen_account.py).
+FIRST_KEY = "00000000-0000-4000-8000-000000000000"
 
 
 def doc(*statements):
@@ -53,7 +57,8 @@ def unique(b, aid):
     return b
 
 
-def write_account(files, aid, dest, extra_roles=None):
+def write_account(files, aid, dest, extra_roles=None, extra_files=None):
+    files = dict(files, **(extra_files or {}))
     for rel, data in files.items():
         p = os.path.join(dest, unique(rel.encode(), aid).decode())
         os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -132,12 +137,29 @@ def main():
             extra.append(role(aid, "CrossAccountReader",
                               doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{aid}:root"}, "Action": "sts:AssumeRole"}),
                               doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{first_phi}:role/PhiReader"})))
+        files = {}
         if aid == first_phi:
             extra.append(role(aid, "PhiReader",
                               doc({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{identity}:role/CrossAccountReader"}, "Action": "sts:AssumeRole"}),
                               doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"})))
+            # Its first PHI bucket is encrypted with its first key, whose policy lets the
+            # identity account decrypt: CrossAccountReader may, across accounts.
+            key = f"arn:aws:kms:us-east-1:{SOURCE_ACCOUNT}:key/{FIRST_KEY}"
+            files[os.path.join("s3", "buckets", "phi-0000", "get-bucket-encryption.json")] = json.dumps(
+                {"ServerSideEncryptionConfiguration": {"Rules": [{"ApplyServerSideEncryptionByDefault": {
+                    "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}, "BucketKeyEnabled": True}]}}).encode()
+            files[os.path.join("kms", "keys", FIRST_KEY, "get-key-policy.json")] = json.dumps(
+                {"PolicyName": "default", "Policy": doc(
+                    {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                     "Principal": {"AWS": f"arn:aws:iam::{SOURCE_ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"},
+                    {"Sid": "IdentityDecrypts", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{identity}:root"},
+                     "Action": "kms:Decrypt", "Resource": "*"})}).encode()
+        if aid == identity and first_phi:
+            extra[-1]["RolePolicyList"].append({"PolicyName": "decrypt", "PolicyDocument": json.loads(doc(
+                {"Effect": "Allow", "Action": "kms:Decrypt",
+                 "Resource": f"arn:aws:kms:us-east-1:{first_phi}:key/{FIRST_KEY}"}))})
         write_account(large if aid in large_ids else small, aid,
-                      os.path.join(a.out, "accounts", aid), extra)
+                      os.path.join(a.out, "accounts", aid), extra, files)
 
     def pol(pid, name, kind, content, targets, managed=False):
         return {"Id": pid, "Arn": f"arn:aws:organizations::{mgmt}:policy/o-gen/{pid}", "Name": name,

@@ -16,9 +16,11 @@ counts=("$@")
 bin="${PHIWARD:-$CARGO_TARGET_DIR/release/phiward}"
 measure() {
   local label="$1"; shift
-  local out
-  out=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 ) || true
-  read -r wall user sys rss <<<"$out"
+  local t
+  t=$(mktemp)
+  /usr/bin/time -o "$t" -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null || true
+  read -r wall user sys rss < <(tail -1 "$t")
+  rm -f "$t"
   printf '| %s | %s s | %.1f s | %s MB |\n' "$label" "$wall" "$(awk "BEGIN {print $user + $sys}")" "$((rss / 1024))"
 }
 echo "machine: $(nproc) cores, $(cut -d' ' -f1-3 /proc/loadavg) load"

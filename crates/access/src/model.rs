@@ -180,13 +180,30 @@ impl AccessModel {
     /// "Resource control policies (RCPs)", "RCP effects on permissions": an RCP limits the
     /// resources of the accounts it is attached to, whoever asks for them).
     pub fn foreign(principals: &Snapshot, resources: &Snapshot) -> AccessModel {
-        let mut m = AccessModel::new(principals);
-        let r = AccessModel::new(resources);
-        m.resources = r.resources;
-        m.rcps = r.rcps;
-        m.resource_account = r.account;
-        m.notes.extend(r.notes);
-        m.skipped.extend(r.skipped);
+        AccessModel::across(&AccessModel::new(principals), &AccessModel::new(resources))
+    }
+
+    /// [`AccessModel::foreign`] from two models already built (an organization's
+    /// accounts, each built once): the principals of one, the resources and RCPs of the
+    /// other. Policies are shared, not parsed again.
+    pub fn across(principals: &AccessModel, resources: &AccessModel) -> AccessModel {
+        let mut m = AccessModel {
+            account: principals.account.clone(),
+            resource_account: resources.account.clone(),
+            principal_org: principals.principal_org.clone(),
+            principals: principals.principals.clone(),
+            resources: resources.resources.clone(),
+            scps: principals.scps.clone(),
+            rcps: resources.rcps.clone(),
+            notes: principals.notes.clone(),
+            skipped: principals.skipped.clone(),
+            known: principals.known.clone(),
+            by_arn: std::collections::HashMap::new(),
+            principal_at: std::collections::HashMap::new(),
+            cuts: Default::default(),
+        };
+        m.notes.extend(resources.notes.iter().cloned());
+        m.skipped.extend(resources.skipped.iter().cloned());
         m.index();
         m
     }

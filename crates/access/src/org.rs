@@ -11,35 +11,87 @@
 //! granted.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use phiward_snapshot::org::OrgSnapshot;
 use phiward_snapshot::{PolicyText, Snapshot};
 use serde::Serialize;
 
+pub use crate::org_reach::{entry_closure, reach_foreign, reach_org};
 use crate::query::{who_can, Grant, Reach};
 use crate::{AccessModel, KnownContext, PrincipalType};
 
-/// How many account snapshots stay in memory at once.
+/// How many account snapshots, and how many models, stay in memory at once: memory
+/// follows the largest accounts, not the account count.
 const CACHED: usize = 6;
 
-/// The accounts of an organization snapshot, read on demand.
+/// A few values by key, the least recently used dropped first.
+#[derive(Debug)]
+struct Recent<T> {
+    entries: VecDeque<(String, Arc<T>)>,
+}
+
+impl<T> Recent<T> {
+    fn get(&mut self, key: &str) -> Option<Arc<T>> {
+        let at = self.entries.iter().position(|(k, _)| k == key)?;
+        let e = self.entries.remove(at)?;
+        let v = e.1.clone();
+        self.entries.push_back(e);
+        Some(v)
+    }
+
+    fn put(&mut self, key: String, v: Arc<T>) {
+        if self.entries.len() >= CACHED {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((key, v));
+    }
+}
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent {
+            entries: VecDeque::new(),
+        }
+    }
+}
+
+/// The accounts of an organization snapshot, read on demand, with the access models
+/// built from them (each account's once while it stays in memory, and each pair of
+/// accounts' cross-account model).
 #[derive(Debug)]
 pub struct OrgAccounts<'o> {
     /// The snapshot.
     pub org: &'o OrgSnapshot,
-    cache: Mutex<VecDeque<(String, Arc<Snapshot>)>>,
+    known: KnownContext,
+    cache: Mutex<Recent<Snapshot>>,
+    models: Mutex<Recent<AccessModel>>,
+    /// Bucket name -> the account that lists it, read once on first need.
+    buckets: OnceLock<HashMap<String, String>>,
     problems: Mutex<Vec<String>>,
 }
 
 impl<'o> OrgAccounts<'o> {
     /// Reads nothing yet.
     pub fn new(org: &'o OrgSnapshot) -> OrgAccounts<'o> {
+        OrgAccounts::with_known(org, KnownContext::default())
+    }
+
+    /// Reads nothing yet; every question is asked with `known` context keys fixed.
+    pub fn with_known(org: &'o OrgSnapshot, known: KnownContext) -> OrgAccounts<'o> {
         OrgAccounts {
             org,
-            cache: Mutex::new(VecDeque::new()),
+            known,
+            cache: Mutex::new(Recent::default()),
+            models: Mutex::new(Recent::default()),
+            buckets: OnceLock::new(),
             problems: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The context keys the questions fix.
+    pub fn known(&self) -> &KnownContext {
+        &self.known
     }
 
     /// The collected accounts' ids.
@@ -49,20 +101,20 @@ impl<'o> OrgAccounts<'o> {
 
     /// One account; `None` (and a problem recorded once) when it cannot be read.
     pub fn load(&self, id: &str) -> Option<Arc<Snapshot>> {
-        if let Ok(cache) = self.cache.lock() {
-            if let Some((_, s)) = cache.iter().find(|(i, _)| i == id) {
-                return Some(s.clone());
-            }
+        if let Some(s) = self.cache.lock().ok().and_then(|mut c| c.get(id)) {
+            return Some(s);
         }
         match self.org.load_account(id) {
             Ok(loaded) => {
                 let snap = Arc::new(loaded.snapshot);
-                self.problems_extend(loaded.problems.iter().map(|p| p.to_string()));
+                self.problems_extend(
+                    loaded
+                        .problems
+                        .iter()
+                        .map(|p| format!("account `{id}`: {p}")),
+                );
                 if let Ok(mut cache) = self.cache.lock() {
-                    if cache.len() >= CACHED {
-                        cache.pop_front();
-                    }
-                    cache.push_back((id.to_string(), snap.clone()));
+                    cache.put(id.to_string(), snap.clone());
                 }
                 Some(snap)
             }
@@ -71,6 +123,37 @@ impl<'o> OrgAccounts<'o> {
                 None
             }
         }
+    }
+
+    /// One account's access model (its principals and resources).
+    pub fn model(&self, id: &str) -> Option<Arc<AccessModel>> {
+        if let Some(m) = self.models.lock().ok().and_then(|mut c| c.get(id)) {
+            return Some(m);
+        }
+        let snap = self.load(id)?;
+        let mut m = AccessModel::new(&snap);
+        m.known = self.known.clone();
+        let m = Arc::new(m);
+        if let Ok(mut cache) = self.models.lock() {
+            cache.put(id.to_string(), m.clone());
+        }
+        Some(m)
+    }
+
+    /// The principals of account `from` asking for the resources of account `to`
+    /// ([`AccessModel::across`]).
+    pub fn across(&self, from: &str, to: &str) -> Option<Arc<AccessModel>> {
+        let key = format!("{from}>{to}");
+        if let Some(m) = self.models.lock().ok().and_then(|mut c| c.get(&key)) {
+            return Some(m);
+        }
+        let resources = self.model(to)?;
+        let principals = self.model(from)?;
+        let m = Arc::new(AccessModel::across(&principals, &resources));
+        if let Ok(mut cache) = self.models.lock() {
+            cache.put(key, m.clone());
+        }
+        Some(m)
     }
 
     fn problems_extend(&self, more: impl IntoIterator<Item = String>) {
@@ -88,23 +171,31 @@ impl<'o> OrgAccounts<'o> {
         self.problems.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
+    /// Records which account lists each bucket, for accounts already read by the
+    /// caller; accounts not given are read when an owner is first asked for.
+    pub fn note_buckets(&self, owners: HashMap<String, String>) {
+        let _ = self.buckets.set(owners);
+    }
+
     /// The account that owns `arn`: the ARN's account field, or for an S3 bucket or
     /// object the account whose snapshot lists the bucket.
     pub fn owner(&self, arn: &str) -> Option<String> {
         if let Some(rest) = arn.strip_prefix("arn:aws:s3:::") {
             let bucket = rest.split('/').next()?;
-            return self.ids().into_iter().find(|id| {
-                self.load(id).is_some_and(|s| {
-                    s.buckets
-                        .get()
-                        .is_some_and(|bs| bs.iter().any(|b| b.name == bucket))
-                })
+            let owners = self.buckets.get_or_init(|| {
+                let mut owners = HashMap::new();
+                for id in self.ids() {
+                    if let Some(bs) = self.load(&id).as_ref().and_then(|s| s.buckets.get()) {
+                        for b in bs {
+                            owners.entry(b.name.clone()).or_insert_with(|| id.clone());
+                        }
+                    }
+                }
+                owners
             });
+            return owners.get(bucket).cloned();
         }
-        arn.split(':')
-            .nth(4)
-            .filter(|a| a.len() == 12)
-            .map(str::to_string)
+        account_of(arn).map(str::to_string)
     }
 }
 
@@ -156,36 +247,54 @@ pub fn account_of(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| a.len() == 12)
 }
 
-/// The accounts of `ids` (other than `owner`) that the policy could name: every one when
-/// a `Principal` or `NotPrincipal` holds a wildcard, else those whose id it holds.
+/// The accounts of `ids` (other than `owner`) that the policy could grant to: every one
+/// when an `Allow` statement's `Principal` holds a wildcard or it has a `NotPrincipal`,
+/// else those whose id an `Allow` statement holds. `Deny` statements are left out: they
+/// grant nothing, and the `"Principal": "*"` of a bucket's "deny without TLS" statement
+/// would otherwise send every account of the organization to be asked.
 pub fn named_accounts(policy: Option<&PolicyText>, owner: &str, ids: &[String]) -> Vec<String> {
     let Some(text) = policy else {
         return Vec::new();
     };
-    let wildcard = serde_json::from_str::<serde_json::Value>(text.as_str())
-        .map(|v| {
-            let statements = match v.get("Statement") {
-                Some(serde_json::Value::Array(a)) => a.clone(),
-                Some(s) => vec![s.clone()],
-                None => Vec::new(),
-            };
-            statements.iter().any(|s| {
-                s.get("NotPrincipal").is_some()
-                    || s.get("Principal")
-                        .is_some_and(|p| p.to_string().contains('*'))
-            })
-        })
-        // A document that does not parse as JSON is asked about everywhere.
-        .unwrap_or(true);
+    let allows: Option<Vec<serde_json::Value>> =
+        serde_json::from_str::<serde_json::Value>(text.as_str())
+            .ok()
+            .map(|v| {
+                let statements = match v.get("Statement") {
+                    Some(serde_json::Value::Array(a)) => a.clone(),
+                    Some(s) => vec![s.clone()],
+                    None => Vec::new(),
+                };
+                statements
+                    .into_iter()
+                    .filter(|s| s.get("Effect").and_then(|e| e.as_str()) != Some("Deny"))
+                    .collect()
+            });
+    // A document that does not parse as JSON is asked about everywhere.
+    let Some(allows) = allows else {
+        return ids
+            .iter()
+            .filter(|id| id.as_str() != owner)
+            .cloned()
+            .collect();
+    };
+    let wildcard = allows.iter().any(|s| {
+        s.get("NotPrincipal").is_some()
+            || s.get("Principal")
+                .is_some_and(|p| p.to_string().contains('*'))
+    });
+    let texts: Vec<String> = allows.iter().map(|s| s.to_string()).collect();
     ids.iter()
-        .filter(|id| id.as_str() != owner && (wildcard || text.as_str().contains(id.as_str())))
+        .filter(|id| {
+            id.as_str() != owner && (wildcard || texts.iter().any(|t| t.contains(id.as_str())))
+        })
         .cloned()
         .collect()
 }
 
 /// The policy of the resource `arn` in `snap`: a bucket's (for its objects too), a key's,
 /// a role's trust policy.
-fn policy_of<'s>(snap: &'s Snapshot, arn: &str) -> Option<&'s PolicyText> {
+pub(crate) fn policy_of<'s>(snap: &'s Snapshot, arn: &str) -> Option<&'s PolicyText> {
     if let Some(rest) = arn.strip_prefix("arn:aws:s3:::") {
         let bucket = rest.split('/').next()?;
         return snap
@@ -219,79 +328,116 @@ fn policy_of<'s>(snap: &'s Snapshot, arn: &str) -> Option<&'s PolicyText> {
 /// Who in any account of the organization can perform one of `actions` on `resource`.
 pub fn who_can_org(
     accounts: &OrgAccounts<'_>,
-    known: &KnownContext,
     pattern: &str,
     actions: &[String],
     resource: &str,
 ) -> OrgWhoCan {
-    who_can_in(accounts, known, pattern, actions, resource, None)
+    who_can_in(accounts, pattern, actions, resource, None)
 }
 
 /// [`who_can_org`] for a resource whose account is known (`None`: found by
 /// [`OrgAccounts::owner`]).
 pub fn who_can_in(
     accounts: &OrgAccounts<'_>,
-    known: &KnownContext,
     pattern: &str,
     actions: &[String],
     resource: &str,
     owner: Option<&str>,
 ) -> OrgWhoCan {
-    let mut out = OrgWhoCan {
+    let owner = owner
+        .map(str::to_string)
+        .or_else(|| accounts.owner(resource));
+    match owner {
+        Some(owner) => who_can_many(accounts, pattern, actions, &owner, &[resource.to_string()])
+            .pop()
+            .unwrap_or_else(|| answer(pattern, resource)),
+        None => {
+            let mut out = answer(pattern, resource);
+            out.notes.push(format!(
+                "no collected account of the organization holds `{resource}`"
+            ));
+            out
+        }
+    }
+}
+
+fn answer(pattern: &str, resource: &str) -> OrgWhoCan {
+    OrgWhoCan {
         action: pattern.to_string(),
         resource: resource.to_string(),
         resource_account: None,
         principals: Vec::new(),
         transitive: Vec::new(),
         notes: Vec::new(),
+    }
+}
+
+/// [`who_can_in`] for several resources of one account, in order: the account's model is
+/// built once, and each other account a resource's policy names is asked once for all
+/// the resources that name it.
+pub fn who_can_many(
+    accounts: &OrgAccounts<'_>,
+    pattern: &str,
+    actions: &[String],
+    owner: &str,
+    resources: &[String],
+) -> Vec<OrgWhoCan> {
+    let mut outs: Vec<OrgWhoCan> = resources
+        .iter()
+        .map(|r| {
+            let mut a = answer(pattern, r);
+            a.resource_account = Some(owner.to_string());
+            a
+        })
+        .collect();
+    let (Some(home), Some(m)) = (accounts.load(owner), accounts.model(owner)) else {
+        for (out, r) in outs.iter_mut().zip(resources) {
+            out.notes.push(format!(
+                "account `{owner}`, which holds `{r}`, could not be read"
+            ));
+        }
+        return outs;
     };
-    let Some(owner) = owner
-        .map(str::to_string)
-        .or_else(|| accounts.owner(resource))
-    else {
-        out.notes.push(format!(
-            "no collected account of the organization holds `{resource}`"
-        ));
-        return out;
-    };
-    out.resource_account = Some(owner.clone());
-    let Some(home) = accounts.load(&owner) else {
-        out.notes.push(format!(
-            "account `{owner}`, which holds `{resource}`, could not be read"
-        ));
-        return out;
-    };
-    let mut m = AccessModel::new(&home);
-    m.known = known.clone();
-    let local = who_can(&m, pattern, actions, resource);
-    out.notes.extend(local.notes);
     let ids = accounts.ids();
-    let asked = named_accounts(policy_of(&home, resource), &owner, &ids);
-    let asked_set: HashSet<&str> = asked.iter().map(String::as_str).collect();
-    // External grants naming an account of the organization are replaced by the
-    // decisions of that account's own principals.
-    for g in local.principals {
-        let in_org = g.kind == PrincipalType::External
-            && account_of(&g.arn).is_some_and(|a| asked_set.contains(a) || a == owner);
-        if !in_org {
-            out.principals.push(g);
+    // account -> the resources whose policies could name it
+    let mut asked: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, (out, resource)) in outs.iter_mut().zip(resources).enumerate() {
+        let local = who_can(&m, pattern, actions, resource);
+        out.notes.extend(local.notes);
+        let named = named_accounts(policy_of(&home, resource), owner, &ids);
+        let named_set: HashSet<&str> = named.iter().map(String::as_str).collect();
+        // External grants naming an account of the organization are replaced by the
+        // decisions of that account's own principals.
+        out.principals
+            .extend(local.principals.into_iter().filter(|g| {
+                !(g.kind == PrincipalType::External
+                    && account_of(&g.arn).is_some_and(|a| named_set.contains(a) || a == owner))
+            }));
+        for id in named {
+            match asked.iter_mut().find(|(a, _)| *a == id) {
+                Some((_, rs)) => rs.push(i),
+                None => asked.push((id, vec![i])),
+            }
         }
     }
-    for id in &asked {
-        let Some(snap) = accounts.load(id) else {
-            out.notes.push(format!(
-                "account `{id}` could not be read: its principals are not listed"
-            ));
+    drop(m);
+    for (id, which) in asked {
+        let Some(f) = accounts.across(&id, owner) else {
+            for i in which {
+                outs[i].notes.push(format!(
+                    "account `{id}` could not be read: its principals are not listed"
+                ));
+            }
             continue;
         };
-        let mut f = AccessModel::foreign(&snap, &home);
-        f.known = known.clone();
-        let ans = who_can(&f, pattern, actions, resource);
-        out.principals.extend(
-            ans.principals
-                .into_iter()
-                .filter(|g| g.kind != PrincipalType::External),
-        );
+        for i in which {
+            let ans = who_can(&f, pattern, actions, &resources[i]);
+            outs[i].principals.extend(
+                ans.principals
+                    .into_iter()
+                    .filter(|g| g.kind != PrincipalType::External),
+            );
+        }
     }
     let uncollected: Vec<&str> = accounts
         .org
@@ -301,92 +447,60 @@ pub fn who_can_in(
         .filter(|a| a.collection.status != phiward_snapshot::org::AccountStatus::Collected)
         .map(|a| a.id.as_str())
         .collect();
-    if !uncollected.is_empty() {
-        out.notes.push(format!(
-            "accounts not collected, whose principals are not listed: {}",
-            uncollected.join(", ")
-        ));
+    for out in &mut outs {
+        if !uncollected.is_empty() {
+            out.notes.push(format!(
+                "accounts not collected, whose principals are not listed: {}",
+                uncollected.join(", ")
+            ));
+        }
+        out.notes.sort();
+        out.notes.dedup();
     }
-    out.notes.sort();
-    out.notes.dedup();
-    out
+    outs
 }
 
-/// [`who_can_org`], with the principals that reach one of its roles by assuming roles
-/// (up to `max_hops` hops), each with its shortest path.
-pub fn reach_org(
-    accounts: &OrgAccounts<'_>,
-    known: &KnownContext,
-    pattern: &str,
-    actions: &[String],
-    resource: &str,
-    owner: Option<&str>,
-    max_hops: usize,
-) -> OrgWhoCan {
-    let mut out = who_can_in(accounts, known, pattern, actions, resource, owner);
-    let mut seen: HashSet<String> = out.principals.iter().map(|g| g.arn.clone()).collect();
-    // principal -> (the grant of its hop, the role it assumes)
-    let mut hop: HashMap<String, Grant> = HashMap::new();
-    let mut frontier: Vec<String> = out
-        .principals
-        .iter()
-        .filter(|g| g.kind == PrincipalType::Role)
-        .map(|g| g.arn.clone())
-        .collect();
-    let assume = ["sts:AssumeRole".to_string()];
-    let mut order: Vec<String> = Vec::new();
-    for _ in 0..max_hops {
-        let mut next = Vec::new();
-        for role in &frontier {
-            let ans = who_can_org(accounts, known, "sts:AssumeRole", &assume, role);
-            for mut g in ans.principals {
-                if g.kind == PrincipalType::External || seen.contains(&g.arn) {
-                    continue;
-                }
-                seen.insert(g.arn.clone());
-                let from = std::mem::replace(&mut g.arn, role.clone());
-                if g.kind == PrincipalType::Role {
-                    next.push(from.clone());
-                }
-                g.kind = PrincipalType::Role;
-                order.push(from.clone());
-                hop.insert(from, g);
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        frontier = next;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids() -> Vec<String> {
+        ["111111111111", "222222222222", "333333333333"]
+            .map(String::from)
+            .to_vec()
     }
-    let direct: HashMap<&str, Reach> = out
-        .principals
-        .iter()
-        .map(|g| (g.arn.as_str(), g.access))
-        .collect();
-    for from in order {
-        let mut steps = Vec::new();
-        let mut at = from.clone();
-        while let Some(g) = hop.get(&at) {
-            steps.push(g.clone());
-            at = g.arn.clone();
-            if direct.contains_key(at.as_str()) || steps.len() > max_hops {
-                break;
-            }
-        }
-        let last = direct
-            .get(at.as_str())
-            .copied()
-            .unwrap_or(Reach::Conditional);
-        let access = if last == Reach::Allowed && steps.iter().all(|s| s.access == Reach::Allowed) {
-            Reach::Allowed
-        } else {
-            Reach::Conditional
-        };
-        out.transitive.push(OrgPath {
-            from,
-            access,
-            steps,
-        });
+
+    fn text(s: &str) -> PolicyText {
+        PolicyText::from_source(s)
     }
-    out
+
+    /// Regression: a bucket's `Deny` with `"Principal": "*"` (no TLS, outside the network)
+    /// sent every account of the organization to be asked, for every PHI bucket.
+    #[test]
+    fn deny_statements_name_no_account() {
+        let p = text(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"},
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            named_accounts(Some(&p), "111111111111", &ids()),
+            ["222222222222"]
+        );
+    }
+
+    #[test]
+    fn wildcard_allows_and_not_principal_name_every_other_account() {
+        for doc in [
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}}"#,
+            r#"{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+            "not json",
+        ] {
+            assert_eq!(
+                named_accounts(Some(&text(doc)), "111111111111", &ids()),
+                ["222222222222", "333333333333"],
+                "{doc}"
+            );
+        }
+        assert!(named_accounts(None, "111111111111", &ids()).is_empty());
+    }
 }

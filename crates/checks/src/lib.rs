@@ -15,6 +15,7 @@ pub mod config;
 mod evidence;
 mod lints;
 pub mod org;
+mod org_reach;
 pub mod probe;
 mod run;
 

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use phiward_access::org::{reach_org, OrgAccounts, OrgPath};
-use phiward_access::{AccessModel, KnownContext, PrincipalType};
-use phiward_findings::{Evidence, Finding, Severity, Status};
+use phiward_access::org::OrgAccounts;
+use phiward_access::AccessModel;
+use phiward_findings::{Finding, Severity, Status};
 use phiward_policy::{
     evaluate_partial, parse_policy, Access, Context, CtxValue, Policy, PolicyKind, PolicySet,
     Request, RequestPrincipal,
@@ -56,7 +56,7 @@ org_meta!(ORG_005, "ORG-005", "Every member account is in an OU", Severity::Low,
     "move the account into an OU with the organization's guardrails");
 org_meta!(ORG_006, "ORG-006", "PHI is not reachable from other accounts", Severity::High, 3,
     &["164.312(a)(1)", "164.308(a)(4)(ii)(C)"],
-    "What: for each PHI bucket of every account, the principals of other accounts that can read its objects (`s3:GetObject` on `B/*`), directly through the bucket policy or by assuming roles across accounts, each with its path; every hop and the last grant are decided by the engine with both accounts' policies, SCPs and RCPs.\nWhy: access to PHI must be limited to those who need it (164.312(a)(1)); a trust policy in one account can open PHI in another.\nFix: remove the cross-account grant or the trust that leads to it, or restrict it with conditions (`aws:PrincipalOrgID`, MFA, source network).",
+    "What: for each PHI bucket of every account, the principals of other accounts that can read its objects (`s3:GetObject` on `B/*`), directly through the bucket policy or by assuming roles across accounts, each with its path; and for each customer KMS key encrypting a PHI bucket (its default encryption, the key in any account), the principals of other accounts that can use it to decrypt (`kms:Decrypt`). Every hop and the last grant are decided by the engine with both accounts' policies, SCPs and RCPs.\nWhy: access to PHI must be limited to those who need it (164.312(a)(1)); a trust policy in one account can open PHI in another.\nFix: remove the cross-account grant or the trust that leads to it, or restrict it with conditions (`aws:PrincipalOrgID`, MFA, source network).",
     "remove the cross-account grants or trust policies on the path, or restrict them with conditions");
 
 /// The organization-level checks, in order.
@@ -92,7 +92,7 @@ pub fn audit_org(
 ) -> OrgAudit {
     let mut out = OrgAudit::default();
     let ids: Vec<String> = org.collected().map(|a| a.id.clone()).collect();
-    let mut phi: Vec<(String, String)> = Vec::new();
+    let mut phi: Vec<crate::org_reach::PhiTarget> = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         match org.load_account(id) {
             Ok(loaded) => {
@@ -112,7 +112,7 @@ pub fn audit_org(
                 );
                 let audit = Audit::new(snap, &access, snap.as_of.unwrap_or(now), config);
                 if let Some(buckets) = crate::phi_buckets(&audit) {
-                    phi.extend(buckets.iter().map(|b| (id.clone(), b.name.clone())));
+                    phi.extend(crate::org_reach::phi_targets(id, snap, &buckets));
                 }
                 for mut f in run_all(&audit) {
                     f.account = Some(id.clone());
@@ -141,12 +141,17 @@ pub fn audit_org(
     out.findings.extend(guardrails(&org.tree));
     out.findings.extend(delegated(&org.tree));
     out.findings.extend(outside_ous(&org.tree));
-    out.findings.extend(cross_account_phi(&accounts, &phi));
+    out.findings
+        .extend(crate::org_reach::cross_account_phi(&accounts, &phi));
+    // An account's unreadable files are met twice, by its audit and by the
+    // organization's checks: named once.
+    let mut named = std::collections::HashSet::new();
     out.skipped.extend(accounts.problems());
+    out.skipped.retain(|s| named.insert(s.clone()));
     out
 }
 
-fn org_finding(
+pub(crate) fn org_finding(
     m: &Meta,
     account: &str,
     status: Status,
@@ -463,106 +468,4 @@ fn outside_ous(tree: &OrgTree) -> Vec<Finding> {
             org_finding(m, &a.id, status, format!("account:{}", a.id), message)
         })
         .collect()
-}
-
-/// One line per hop of a path: `from -[sts:AssumeRole]-> role`, with its statements.
-fn path_evidence(p: &OrgPath) -> Vec<Evidence> {
-    let mut from = p.from.clone();
-    let mut out = Vec::new();
-    for s in &p.steps {
-        let via = s.via.first();
-        out.push(Evidence {
-            source: via
-                .map(|v| v.policy.to_string())
-                .unwrap_or_else(|| "trust policy".into()),
-            statement: via.map(|v| v.statement),
-            line: via.map(|v| v.line),
-            detail: format!(
-                "`{from}` assumes `{}`{}",
-                s.arn,
-                if s.access == phiward_access::Reach::Conditional {
-                    " (conditionally)"
-                } else {
-                    ""
-                }
-            ),
-        });
-        from = s.arn.clone();
-    }
-    out
-}
-
-fn cross_account_phi(accounts: &OrgAccounts<'_>, phi: &[(String, String)]) -> Vec<Finding> {
-    let m = &ORG_006;
-    let actions = ["s3:GetObject".to_string()];
-    let known = KnownContext::default();
-    let mut out = Vec::new();
-    for (owner, bucket) in phi {
-        let objects = format!("arn:aws:s3:::{bucket}/*");
-        let ans = reach_org(
-            accounts,
-            &known,
-            "s3:GetObject",
-            &actions,
-            &objects,
-            Some(owner),
-            4,
-        );
-        let foreign = |arn: &str| phiward_access::org::account_of(arn).is_some_and(|a| a != owner);
-        let mut evidence = Vec::new();
-        let mut names = Vec::new();
-        for g in ans
-            .principals
-            .iter()
-            .filter(|g| g.kind != PrincipalType::External && foreign(&g.arn))
-        {
-            names.push(g.arn.clone());
-            for v in &g.via {
-                evidence.push(Evidence {
-                    source: v.policy.to_string(),
-                    statement: Some(v.statement),
-                    line: Some(v.line),
-                    detail: format!("`{}` reads `{objects}` across accounts", g.arn),
-                });
-            }
-        }
-        for p in ans
-            .transitive
-            .iter()
-            .filter(|p| p.crosses_accounts() || foreign(&p.from))
-        {
-            names.push(p.from.clone());
-            evidence.extend(path_evidence(p));
-            if let Some(last) = p.steps.last() {
-                evidence.push(fact(
-                    "path",
-                    format!("`{}` then reads `{objects}`", last.arn),
-                ));
-            }
-        }
-        let resource = format!("arn:aws:s3:::{bucket}");
-        let mut f = if names.is_empty() {
-            org_finding(
-                m,
-                owner,
-                Status::Pass,
-                resource,
-                format!("no principal of another account reaches PHI bucket `{bucket}`"),
-            )
-        } else {
-            org_finding(
-                m,
-                owner,
-                Status::Fail,
-                resource,
-                format!(
-                    "PHI bucket `{bucket}` is reachable from other accounts by {}",
-                    crate::listed(&names)
-                ),
-            )
-        };
-        f.evidence = evidence;
-        out.push(f);
-    }
-    out
 }

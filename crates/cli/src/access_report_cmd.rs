@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use crate::exit;
 use anyhow::{bail, Context as _, Result};
 use phiward_access::employee::{self, AccessReport};
+use phiward_access::org::OrgAccounts;
+use phiward_access::org_report::{org_report, Wanted};
 use phiward_access::people::{self, PeopleOptions};
 use phiward_access::AccessModel;
 use phiward_catalog::Catalog;
@@ -27,7 +29,10 @@ enum Format {
 #[command(after_help = "Examples:\n  \
 phiward access-report --snapshot examples/demo-account --phi-only\n  \
 phiward access-report --snapshot S --people people.csv --format json > access.json\n  \
-phiward access-report --snapshot S --phi-only --output html=access.html --output csv=access.csv\n\n\
+phiward access-report --snapshot S --phi-only --output html=access.html --output csv=access.csv\n  \
+phiward access-report --snapshot ORG --phi-only\n\n\
+An organization snapshot reports every account's people against every account's resources, \
+across accounts where a resource's policy names the people's account.\n\
 People: every IAM user; roles named in --people (CSV with columns person, email, role) or \
 carrying a --person-tag; SAML and OIDC roles nobody is mapped to, under `(unassigned)`.\n\
 Exit status: 2 if some input could not be read (the report leaves it out and says so), else 0.")]
@@ -96,6 +101,30 @@ pub fn run(args: &Args) -> Result<u8> {
         }
         None => Vec::new(),
     };
+    if phiward_snapshot::org::is_org(&args.snapshot) {
+        let org = crate::org_cmd::read(&args.snapshot)?;
+        let accounts = OrgAccounts::new(&org);
+        let catalog = Catalog::get().context("the embedded catalog does not load")?;
+        let opts = PeopleOptions {
+            person_tags: args.person_tag.clone(),
+            assignments,
+        };
+        let wanted = Wanted {
+            tag: (tag_key, tag_value),
+            phi_only: args.phi_only,
+        };
+        let report = org_report(&accounts, catalog, &opts, &wanted);
+        let problems = accounts.problems();
+        for p in &problems {
+            eprintln!("warning: {p}");
+        }
+        write(&report, args.format, &outputs)?;
+        return Ok(if problems.is_empty() {
+            exit::OK
+        } else {
+            exit::INPUT
+        });
+    }
     let loaded = phiward_snapshot::load(&args.snapshot)
         .with_context(|| format!("cannot read the snapshot `{}`", args.snapshot.display()))?;
     for p in &loaded.problems {
@@ -117,14 +146,16 @@ pub fn run(args: &Args) -> Result<u8> {
     let mut report = employee::report(&model, catalog, &holders, &targets, args.phi_only);
     report.notes.extend(people_notes);
     report.notes.extend(target_notes);
-    for (format, path) in outputs {
-        std::fs::write(path, render(&report, format)?)
+    write(&report, args.format, &outputs)?;
+    Ok(if incomplete { exit::INPUT } else { exit::OK })
+}
+
+/// Each `--output` file, then the report on standard output.
+fn write(report: &AccessReport, format: Format, outputs: &[(Format, &str)]) -> Result<()> {
+    for (f, path) in outputs {
+        std::fs::write(path, render(report, *f)?)
             .with_context(|| format!("cannot write `{path}`"))?;
     }
-    write!(
-        std::io::stdout().lock(),
-        "{}",
-        render(&report, args.format)?
-    )?;
-    Ok(if incomplete { exit::INPUT } else { exit::OK })
+    write!(std::io::stdout().lock(), "{}", render(report, format)?)?;
+    Ok(())
 }

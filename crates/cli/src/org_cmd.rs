@@ -14,7 +14,7 @@ use crate::audit_cmd::Args;
 use crate::bar::Bar;
 use crate::exit;
 
-fn read(dir: &Path) -> Result<OrgSnapshot> {
+pub fn read(dir: &Path) -> Result<OrgSnapshot> {
     OrgSnapshot::read(dir)
         .with_context(|| format!("cannot read the organization snapshot `{}`", dir.display()))
 }
@@ -54,11 +54,11 @@ pub fn who_can(
     json: bool,
 ) -> Result<u8> {
     let org = read(dir)?;
-    let accounts = OrgAccounts::new(&org);
+    let accounts = OrgAccounts::with_known(&org, known.clone());
     let answer = if transitive {
-        reach_org(&accounts, &known, pattern, actions, resource, None, 4)
+        reach_org(&accounts, pattern, actions, resource, None, 4)
     } else {
-        who_can_org(&accounts, &known, pattern, actions, resource)
+        who_can_org(&accounts, pattern, actions, resource)
     };
     let problems = accounts.problems();
     for p in &problems {

@@ -371,4 +371,56 @@ fn organization_against_moto() {
         allowed("auditor") && !allowed("dev") && allowed("analyst-assumes-reader"),
         "{decided:?}"
     );
+
+    // The access report across accounts: nora holds the PHI account's Identity Center
+    // role (its assignment read with the management account's credentials); audrey's
+    // Auditor role (identity account, `person` tag) reads the bucket across accounts.
+    let report = phiward(
+        &[
+            "access-report",
+            "--snapshot",
+            dir,
+            "--phi-only",
+            "--format",
+            "json",
+        ],
+        home,
+    );
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let r: Value = serde_json::from_slice(&report.stdout).unwrap();
+    let person = |name: &str| {
+        r["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["person"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {r}"))
+            .clone()
+    };
+    let reaches = |p: &Value, role: &str| {
+        p["principals"].as_array().unwrap().iter().any(|h| {
+            h["arn"].as_str().unwrap().ends_with(role)
+                && h["resources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x["arn"] == format!("arn:aws:s3:::{bucket}"))
+        })
+    };
+    let nora = person("nora@mercy.example");
+    assert!(
+        reaches(&nora, "AWSReservedSSO_phi-nurse_0123456789abcdef"),
+        "{nora}"
+    );
+    assert!(nora.to_string().contains("identity_center"), "{nora}");
+    let audrey = person("audrey@mercy.example");
+    assert!(
+        reaches(&audrey, &format!("{identity}:role/Auditor")),
+        "{audrey}"
+    );
 }

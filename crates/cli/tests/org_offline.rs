@@ -157,6 +157,21 @@ fn organization_offline() {
         "{text}"
     );
 
+    // ORG-006 on the KMS key encrypting that bucket: its policy lets the identity account
+    // decrypt, and CrossAccountReader's own policy allows it.
+    let keys: Vec<&&Value> = org6
+        .iter()
+        .filter(|f| f["resource"].as_str().is_some_and(|r| r.contains(":key/")))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(keys[0]["status"], "fail", "{:?}", keys[0]);
+    let text = serde_json::to_string(keys[0]).unwrap();
+    assert!(
+        text.contains("000000000002:role/CrossAccountReader")
+            && text.contains("KMS key `00000000-0000-4000-8000-000000000000` policy"),
+        "{text}"
+    );
+
     for (file, needle) in [
         ("a.csv", ",000000000002\r\n"),
         ("a.asff", "\"AwsAccountId\":\"000000000002\""),
@@ -203,5 +218,78 @@ fn organization_offline() {
             .iter()
             .any(|p| p["from"] == "arn:aws:iam::000000000002:role/CrossAccountReader"),
         "{text}"
+    );
+
+    // ORG-006 follows only the roles other accounts can enter; the full search of
+    // `who-can --transitive` finds no other foreign principal.
+    let foreign = |arn: &str| {
+        arn.split(':')
+            .nth(4)
+            .is_some_and(|a| a.len() == 12 && a != phi)
+    };
+    let finding = crossing
+        .iter()
+        .find(|f| f["resource"] == bucket)
+        .map(|f| f.to_string())
+        .unwrap();
+    let mut checked = 0;
+    for g in who["principals"].as_array().unwrap() {
+        let arn = g["arn"].as_str().unwrap();
+        if g["type"] != "external" && foreign(arn) {
+            assert!(finding.contains(arn), "{arn} not in {finding}");
+            checked += 1;
+        }
+    }
+    for p in who["transitive"].as_array().unwrap() {
+        let from = p["from"].as_str().unwrap();
+        if foreign(from) {
+            assert!(finding.contains(from), "{from} not in {finding}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "{text}");
+
+    // paths across accounts: CrossAccountReader (identity account) assumes PhiReader (PHI
+    // account), which reads the bucket; the hop is an assume_role edge between accounts.
+    let paths = phiward(&[
+        "paths",
+        "--snapshot",
+        dir,
+        "--to",
+        &format!("s3:GetObject:{bucket}/x"),
+        "--from",
+        "arn:aws:iam::000000000002:role/CrossAccountReader",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        paths.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&paths.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&paths.stdout).unwrap();
+    let text = doc.to_string();
+    assert!(
+        text.contains(&format!("arn:aws:iam::{phi}:role/PhiReader"))
+            && text.contains("assume_role"),
+        "{text}"
+    );
+    // From another account's role that nothing links to the PHI account: no path.
+    let none = phiward(&[
+        "paths",
+        "--snapshot",
+        dir,
+        "--to",
+        &format!("s3:GetObject:{bucket}/x"),
+        "--from",
+        "arn:aws:iam::000000000001:role/role-00000",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_slice(&none.stdout).unwrap();
+    assert!(
+        doc["paths"].as_array().is_some_and(|p| p.is_empty()),
+        "{doc}"
     );
 }

@@ -109,14 +109,17 @@ pub async fn collect_async(
     progress: Arc<dyn Progress>,
 ) -> Result<Snapshot, CollectError> {
     let sdk = sdk::Sdk::load(options).await?;
-    collect_with(&sdk, options, progress).await
+    collect_with(&sdk, options, progress, None).await
 }
 
-/// Collects the account `sdk` acts in.
+/// Collects the account `sdk` acts in; its IAM Identity Center part as `sso_from` sees
+/// it when given (the organization's management account, for a member account that
+/// cannot see the instance).
 pub(crate) async fn collect_with(
     sdk: &sdk::Sdk,
     options: &Options,
     progress: Arc<dyn Progress>,
+    sso_from: Option<&sdk::Sdk>,
 ) -> Result<Snapshot, CollectError> {
     progress.stage("sts");
     let identity = sdk.check_identity(options.check_timeout).await?;
@@ -145,7 +148,7 @@ pub(crate) async fn collect_with(
     logs.apply(&mut snap);
     stores.apply(&mut snap);
     progress_stage(&ctx, "identity center");
-    snap.identity_center = sso::collect(&ctx, sdk, &identity.account).await;
+    snap.identity_center = sso::collect(&ctx, sso_from.unwrap_or(sdk), &identity.account).await;
     snap.access_advisor = if options.access_advisor {
         progress_stage(&ctx, "access advisor");
         advisor::collect(&ctx, sdk, &snap).await

@@ -89,12 +89,16 @@ pub fn collect_organization(
                 let _slot = slots.acquire().await.ok();
                 let r = if own {
                     // The management account is read with the caller's own credentials.
-                    crate::collect_with(sdk, options, progress)
+                    crate::collect_with(sdk, options, progress, None)
                         .await
                         .map_err(|e| e.to_string())
                 } else {
                     match assume(sdk, org, &a.id).await {
-                        Ok(member) => crate::collect_with(&member, options, progress)
+                        // Identity Center is administered from the management account
+                        // (or a delegated administrator): a member sees no instance, so
+                        // its permission sets, assignments and their users are read
+                        // with the caller's credentials, for this account.
+                        Ok(member) => crate::collect_with(&member, options, progress, Some(sdk))
                             .await
                             .map_err(|e| e.to_string()),
                         Err(e) => Err(e),

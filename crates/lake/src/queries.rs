@@ -214,10 +214,12 @@ impl Lake {
              FROM events WHERE {w} AND {named} \
              GROUP BY principal, principal_kind, event_source, event_name"
         ))?;
+        // In no particular order: a principal's resource set depends only on which ARNs
+        // it is given (`phiward_trail::resources`), as the raw reader's does.
         let resources = self.sql(&format!(
             "SELECT DISTINCT principal, principal_kind, event_source, event_name, r FROM \
              (SELECT principal, principal_kind, event_source, event_name, unnest(resource_arns) AS r \
-              FROM events WHERE {w} AND {named} AND error_code IS NULL) ORDER BY r"
+              FROM events WHERE {w} AND {named} AND error_code IS NULL)"
         ))?;
         let missing = self.sql(&format!(
             "SELECT file, record FROM events WHERE {w} AND NOT ({named})"

@@ -2,6 +2,13 @@
 //! path level up (`arn:aws:s3:::b/2024/01/a.csv` -> `arn:aws:s3:::b/2024/01/*`), so a
 //! principal reading millions of objects costs a few patterns, and every ARN that was added
 //! stays covered.
+//!
+//! The result depends only on the set of ARNs added, never on their order or on how sets
+//! were merged: every item is cut to one depth, the deepest at which the whole set fits
+//! the limit ([`collapse`] of everything added). Raw logs read in parallel and a lake read
+//! in sorted order therefore give the same patterns.
+
+use std::borrow::Cow;
 
 use rustc_hash::FxHashSet;
 
@@ -13,19 +20,62 @@ pub struct ResourceSet {
     /// when one of its prefixes ending in `/` is here, a few hash lookups however many
     /// patterns there are.
     prefixes: FxHashSet<Box<str>>,
+    /// The depth every item is cut to; `None` until the set first outgrows its limit.
+    /// Only ever lowered, so an ARN added late is cut as the early ones were.
+    cut: Option<usize>,
 }
 
 impl ResourceSet {
     /// Adds an ARN (or pattern) unless a pattern covers it; collapses past `limit`.
     pub fn insert(&mut self, arn: &str, limit: usize) {
-        if self.items.contains(arn) || self.covered(arn) {
+        let item = match self.cut {
+            Some(d) => truncate(arn, d),
+            None => Cow::Borrowed(arn),
+        };
+        if self.items.contains(item.as_ref()) || self.covered(&item) {
             return;
         }
-        self.add(arn);
-        if self.items.len() > limit {
-            let all: Vec<String> = self.items.drain().map(String::from).collect();
-            self.prefixes.clear();
-            for a in collapse(all, limit) {
+        if let Some(pre) = item.strip_suffix('*').filter(|p| p.ends_with('/')) {
+            // A new pattern takes the place of what it covers (rare: cut items are no
+            // deeper than the patterns they make).
+            let before = self.items.len();
+            self.items.retain(|a| !a.starts_with(pre));
+            if self.items.len() != before {
+                self.prefixes.retain(|p| !p.starts_with(pre));
+            }
+        }
+        self.add(&item);
+        self.shrink(limit);
+    }
+
+    /// Lowers the cut one level at a time until the set fits: the deepest cut at which
+    /// it does, as [`collapse`] finds it.
+    fn shrink(&mut self, limit: usize) {
+        while self.items.len() > limit {
+            let deepest = self.items.iter().map(|a| depth(a)).max().unwrap_or(0);
+            let current = self.cut.map_or(deepest, |c| c.min(deepest));
+            if current == 0 {
+                break;
+            }
+            self.recut(current - 1);
+        }
+    }
+
+    fn recut(&mut self, d: usize) {
+        self.cut = Some(d);
+        let mut next: Vec<String> = self
+            .items
+            .drain()
+            .map(|a| truncate(&a, d).into_owned())
+            .collect();
+        self.prefixes.clear();
+        // Higher patterns first, so that what they cover is left out.
+        next.sort_by(|a, b| {
+            (!a.ends_with("/*"), depth(a), a.as_str()).cmp(&(!b.ends_with("/*"), depth(b), b))
+        });
+        next.dedup();
+        for a in next {
+            if !self.items.contains(a.as_str()) && !self.covered(&a) {
                 self.add(&a);
             }
         }
@@ -46,8 +96,15 @@ impl ResourceSet {
                 .any(|(i, _)| self.prefixes.contains(&arn[..=i]))
     }
 
-    /// Adds every item of another set.
+    /// Adds every item of another set: the same set as adding the other's ARNs one by one.
     pub fn merge(&mut self, other: ResourceSet, limit: usize) {
+        // The other set's items are already cut; cutting this one as deep first keeps the
+        // answer that of the union of what both were given.
+        if let Some(theirs) = other.cut {
+            if self.cut.is_none_or(|c| c > theirs) {
+                self.recut(theirs);
+            }
+        }
         for a in other.items {
             self.insert(&a, limit);
         }
@@ -98,6 +155,20 @@ fn parent(item: &str) -> Option<String> {
 fn depth(item: &str) -> usize {
     let res = resource_start(item).map_or("", |s| &item[s..]);
     res.strip_suffix("/*").unwrap_or(res).matches('/').count()
+}
+
+/// An item cut to depth `d`: `.../a/b/c` and `.../a/b/c/*` become `.../a/*` at depth 1
+/// (`a` is the resource part's first segment). Items no deeper stay as they are.
+fn truncate(item: &str, d: usize) -> Cow<'_, str> {
+    let Some(start) = resource_start(item) else {
+        return Cow::Borrowed(item);
+    };
+    let res = &item[start..];
+    let base = res.strip_suffix("/*").unwrap_or(res);
+    match base.match_indices('/').nth(d) {
+        Some((cut, _)) if cut > 0 => Cow::Owned(format!("{}{}/*", &item[..start], &base[..cut])),
+        _ => Cow::Borrowed(item),
+    }
 }
 
 /// Collapses ARNs into `prefix/*` patterns, deepest first, until at most `limit` remain (or

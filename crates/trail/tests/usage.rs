@@ -8,6 +8,7 @@ use std::path::Path;
 use phiward_catalog::Catalog;
 use phiward_trail::event::PrincipalKind;
 use phiward_trail::read::discover;
+use phiward_trail::resources::ResourceSet;
 use phiward_trail::time;
 use phiward_trail::usage::{usage, Options, Usage};
 use proptest::prelude::*;
@@ -318,6 +319,46 @@ proptest! {
         for a in &arns {
             prop_assert!(out.iter().any(|p| p == a || p.strip_suffix('*').is_some_and(|pre| a.starts_with(pre))), "{} not covered by {:?}", a, out);
         }
+    }
+}
+
+proptest! {
+    /// A set's patterns depend only on the ARNs given it: any order, any split into sets
+    /// merged later, gives what collapsing them all at once gives. (Regression: the lake,
+    /// reading ARNs sorted, and the raw logs, read in parallel, collapsed differently.)
+    #[test]
+    fn resource_sets_ignore_order_and_merging(
+        keys in proptest::collection::vec(("[a-d]{1,2}", "[a-c]{1,2}", "[a-c]{0,3}", 0usize..3), 1..80),
+        limit in 1usize..12,
+        seed in any::<u64>(),
+        parts in 1usize..5,
+    ) {
+        let arns: Vec<String> = keys
+            .iter()
+            .map(|(b, d, f, kind)| match kind {
+                0 => format!("arn:aws:s3:::bkt/{b}/{d}/{f}"),
+                1 => format!("arn:aws:kms:us-east-{}:1:key/{b}{d}", d.len()),
+                _ => format!("arn:aws:s3:::bkt/{b}"),
+            })
+            .collect();
+        let want = phiward_trail::resources::collapse(arns.clone(), limit);
+        let mut shuffled = arns.clone();
+        let mut x = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        let mut sets: Vec<ResourceSet> = (0..parts).map(|_| ResourceSet::default()).collect();
+        for (i, a) in shuffled.iter().enumerate() {
+            sets[i % parts].insert(a, limit);
+        }
+        let mut all = ResourceSet::default();
+        for s in sets.into_iter().rev() {
+            all.merge(s, limit);
+        }
+        prop_assert_eq!(all.sorted(), want);
     }
 }
 

@@ -132,7 +132,8 @@ i_iam.create_user(UserName="analyst")
 i_iam.put_user_policy(UserName="analyst", PolicyName="assume-phi-reader", PolicyDocument=doc(
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{phi}:role/PhiReader"}))
 i_iam.create_role(RoleName="Auditor", AssumeRolePolicyDocument=doc(
-    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{identity}:root"}, "Action": "sts:AssumeRole"}))
+    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{identity}:root"}, "Action": "sts:AssumeRole"}),
+    Tags=[{"Key": "person", "Value": "audrey@mercy.example"}])
 i_iam.put_role_policy(RoleName="Auditor", PolicyName="read-phi", PolicyDocument=doc(
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}))
 
@@ -158,6 +159,35 @@ p_s3.put_bucket_policy(Bucket=bucket, Policy=doc(
     {"Sid": "CrossAccountReaders", "Effect": "Allow",
      "Principal": {"AWS": [f"arn:aws:iam::{identity}:role/Auditor", f"arn:aws:iam::{sandbox}:role/Dev"]},
      "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}))
+
+# IAM Identity Center, administered from the management account: user `nora` holds the
+# permission set `phi-nurse` in the PHI account, where Identity Center provisioned its role
+# (created here by hand: moto does not provision). The member account cannot see the
+# instance in AWS; the collector reads it with the management account's credentials.
+m_sso = boto3.client("sso-admin", **KW, **MGMT)
+instance = m_sso.list_instances()["Instances"][0]
+m_ids = boto3.client("identitystore", **KW, **MGMT)
+nora = m_ids.create_user(
+    IdentityStoreId=instance["IdentityStoreId"], UserName="nora@mercy.example", DisplayName="Nora Nurse",
+    Name={"GivenName": "Nora", "FamilyName": "Nurse"},
+)["UserId"]
+nurse_ps = m_sso.create_permission_set(
+    InstanceArn=instance["InstanceArn"], Name="phi-nurse", SessionDuration="PT1H",
+)["PermissionSet"]["PermissionSetArn"]
+m_sso.create_account_assignment(
+    InstanceArn=instance["InstanceArn"], TargetId=phi, TargetType="AWS_ACCOUNT",
+    PermissionSetArn=nurse_ps, PrincipalType="USER", PrincipalId=nora,
+)
+p_iam.create_saml_provider(Name="AWSSSO_0123456789abcdef_DO_NOT_DELETE", SAMLMetadataDocument="<x/>" * 400)
+p_iam.create_role(
+    RoleName="AWSReservedSSO_phi-nurse_0123456789abcdef", Path="/aws-reserved/sso.amazonaws.com/",
+    AssumeRolePolicyDocument=doc({"Effect": "Allow", "Principal": {
+        "Federated": f"arn:aws:iam::{phi}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"},
+        "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}))
+p_iam.put_role_policy(
+    RoleName="AWSReservedSSO_phi-nurse_0123456789abcdef", PolicyName="AwsSSOInlinePolicy",
+    PolicyDocument=doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}))
 
 print(json.dumps({
     "org": o["Id"], "management": o["MasterAccountId"], "root": root,
