@@ -293,3 +293,35 @@ fn organization_offline() {
         "{doc}"
     );
 }
+
+/// Regression: an unreadable file of an account the organization's checks read again
+/// (the management account, for ORG-001) was named twice in `skipped`, once with the
+/// account and once without.
+#[test]
+fn a_truncated_account_file_is_named_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let org = tmp.path().join("org");
+    generate(&org);
+    let file = org.join("accounts/000000000001/iam/get-account-password-policy.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, &text[..text.len() / 2]).unwrap();
+    let out = phiward(&["audit", org.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let named: Vec<&Value> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s.to_string().contains("get-account-password-policy.json"))
+        .collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].to_string().contains("000000000001"), "{named:?}");
+    // The rest of the run goes on: every account's checks and the organization's.
+    assert!(!findings(&report, "ORG-001").is_empty());
+    assert!(!findings(&report, "ORG-006").is_empty());
+}
