@@ -32,17 +32,8 @@ use phiward_snapshot::model::iam::CredentialStatus;
 use phiward_snapshot::{Collected, EntryStatus, Reason, Snapshot};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> PathBuf {
-    if let Ok(p) = std::env::var("PHIWARD_MOTO_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = std::env::var("PHIWARD_VENV").unwrap_or_else(|_| "/var/tmp/phiward-venv".into());
-    Path::new(&venv).join("bin/python")
-}
+mod moto_env;
+use moto_env::{python, root};
 
 fn script(name: &str) -> PathBuf {
     root().join("crates/collect/tests/moto").join(name)
@@ -63,17 +54,8 @@ fn run_python(args: &[&str]) -> String {
 /// Runs `phiward ARGS` with the given AWS credentials and nothing else from the
 /// environment's AWS settings.
 fn phiward(args: &[&str], key: &str, secret: &str, home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_phiward"))
+    moto_env::phiward_as(key, secret, home)
         .args(args)
-        .current_dir(root())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_ACCESS_KEY_ID", key)
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
         .output()
         .expect("run phiward")
 }

@@ -5,6 +5,7 @@
 #![expect(clippy::unwrap_used, reason = "test set-up fails loudly")]
 
 mod common;
+mod moto_env;
 
 use std::path::Path;
 
@@ -173,18 +174,13 @@ fn a_lake_compacted_from_a_bucket_answers_as_its_logs() {
         println!("skipped: PHIWARD_MOTO_URL is not set (scripts/moto.sh start prints it)");
         return;
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
     let (src, lake) = (dir.path().join("logs"), dir.path().join("lake"));
     logs(&src);
     let signatures = dir.path().join("signatures.tsv");
     std::fs::write(&signatures, "").unwrap();
-    let python = std::env::var("PHIWARD_MOTO_PYTHON").unwrap_or_else(|_| {
-        let venv = std::env::var("PHIWARD_VENV").unwrap_or_else(|_| "/var/tmp/phiward-venv".into());
-        format!("{venv}/bin/python")
-    });
-    let upload = std::process::Command::new(python)
-        .arg(root.join("crates/collect/tests/moto/trail_bucket.py"))
+    let upload = std::process::Command::new(moto_env::python())
+        .arg(moto_env::root().join("crates/collect/tests/moto/trail_bucket.py"))
         .args([&url, "upload", "phiward-lake-source", "trail/"])
         .arg(&src)
         .arg(&signatures)
@@ -208,19 +204,8 @@ fn a_lake_compacted_from_a_bucket_answers_as_its_logs() {
             "json",
         ];
         args.extend_from_slice(extra);
-        std::process::Command::new(env!("CARGO_BIN_EXE_phiward"))
+        moto_env::phiward_as("testing", "testing", dir.path())
             .args(&args)
-            .current_dir(&root)
-            .env_remove("AWS_PROFILE")
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", dir.path().join("config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.path().join("credentials"),
-            )
             .output()
             .unwrap()
     };

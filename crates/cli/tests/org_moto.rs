@@ -12,35 +12,17 @@
     reason = "a test fails on unexpected data"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> PathBuf {
-    if let Ok(p) = std::env::var("PHIWARD_MOTO_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = std::env::var("PHIWARD_VENV").unwrap_or_else(|_| "/var/tmp/phiward-venv".into());
-    Path::new(&venv).join("bin/python")
-}
+mod moto_env;
+use moto_env::{python, root};
 
 fn phiward(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_phiward"))
+    moto_env::phiward_as("testing", "testing", home)
         .args(args)
-        .current_dir(root())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("credentials"))
         .output()
         .expect("run phiward")
 }

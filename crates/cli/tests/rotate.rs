@@ -9,14 +9,13 @@
 )]
 
 use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod moto_env;
+use moto_env::{python, root};
 
 fn phiward() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_phiward"));
@@ -88,11 +87,6 @@ fn the_demo_accounts_plan_in_every_format() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("`rotation.overlap_days` is 15"));
 }
 
-fn python() -> PathBuf {
-    let venv = std::env::var("PHIWARD_VENV").unwrap_or_else(|_| "/var/tmp/phiward-venv".into());
-    Path::new(&venv).join("bin/python")
-}
-
 fn seed(args: &[&str]) -> String {
     let out = Command::new(python())
         .arg(root().join("crates/rotate/tests/moto/seed.py"))
@@ -122,18 +116,11 @@ impl Moto {
     }
 
     fn rotate(&self, args: &[String], fault: Option<&str>) -> std::process::Child {
-        let mut c = phiward();
+        let mut c = moto_env::phiward_as(&self.key, &self.secret, Path::new("/nonexistent"));
         c.arg("rotate")
             .arg("run")
             .args(args)
             .args(["--endpoint-url", &self.url, "--region", "us-east-1"])
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env("AWS_ACCESS_KEY_ID", &self.key)
-            .env("AWS_SECRET_ACCESS_KEY", &self.secret)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env_remove("PHIWARD_ROTATE_FAULT")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
