@@ -9,7 +9,7 @@ use crate::org::{
     OrgWhoCan,
 };
 use crate::query::{Grant, Reach};
-use crate::PrincipalType;
+use crate::{PrincipalType, Step};
 
 /// [`who_can_org`], with the principals that reach one of its roles by assuming roles
 /// (up to `max_hops` hops), each with its shortest path.
@@ -69,6 +69,10 @@ pub fn entry_closure(accounts: &OrgAccounts<'_>, id: &str) -> HashSet<String> {
         })
         .collect();
     let techniques = [Technique::AssumeRole];
+    // Nobody counts as an administrator here: an administrator's own edges are left out
+    // of the escalation graph (it holds every permission already), but a role it assumes
+    // may be the one a bucket policy lets in ("deny everyone but `PhiReader`").
+    let no_admins: Vec<Option<Step>> = vec![None; m.principals.len()];
     while frontier.iter().any(|&f| f) {
         for (p, _) in m.principals.iter().zip(&frontier).filter(|(_, &f)| f) {
             out.insert(p.arn.clone());
@@ -76,6 +80,7 @@ pub fn entry_closure(accounts: &OrgAccounts<'_>, id: &str) -> HashSet<String> {
         let g = graph_scoped(
             &m,
             &Scope {
+                admins: Some(&no_admins),
                 from: Some(&frontier),
                 techniques: Some(&techniques),
                 ..Scope::default()

@@ -325,3 +325,98 @@ fn a_truncated_account_file_is_named_once() {
     assert!(!findings(&report, "ORG-001").is_empty());
     assert!(!findings(&report, "ORG-006").is_empty());
 }
+
+/// Regression: ORG-006 follows, in the PHI account, only the roles another account can
+/// enter and what they assume. An entry role with every permission was taken for an
+/// administrator, whose assume-role edges the escalation graph leaves out; the role it
+/// assumes to get past a bucket policy that lets in that role alone was not followed,
+/// and the path from the other account was missed.
+#[test]
+fn org_006_follows_an_administrator_entry_role_past_a_deny_all_but_one_bucket() {
+    let tmp = tempfile::tempdir().unwrap();
+    let org = tmp.path().join("org");
+    generate(&org);
+    let details = |aid: &str| {
+        org.join(format!(
+            "accounts/{aid}/iam/get-account-authorization-details.json"
+        ))
+    };
+    let phi = std::fs::read_dir(org.join("accounts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|aid| {
+            std::fs::read_to_string(details(aid))
+                .is_ok_and(|t| t.contains(&format!("arn:aws:iam::{aid}:role/PhiReader")))
+        })
+        .unwrap();
+    let doc =
+        |statements: Value| serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    let role = |name: &str, trust: Value, inline: Value| {
+        serde_json::json!({
+            "Path": "/", "RoleName": name, "RoleId": format!("AROA{}", name.to_uppercase()),
+            "Arn": format!("arn:aws:iam::{phi}:role/{name}"), "CreateDate": "2025-01-01T00:00:00Z",
+            "AssumeRolePolicyDocument": trust,
+            "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": inline}],
+            "AttachedManagedPolicies": [], "Tags": []
+        })
+    };
+    let bucket = format!("phi-{phi}-0000");
+    let vault = format!("arn:aws:iam::{phi}:role/Vault");
+    let entry = format!("arn:aws:iam::{phi}:role/Entry");
+    let reader = "arn:aws:iam::000000000002:role/CrossAccountReader";
+    let edit = |path: PathBuf, f: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        f(&mut v);
+        std::fs::write(&path, v.to_string()).unwrap();
+    };
+    edit(details(&phi), &|v| {
+        let roles = v["RoleDetailList"].as_array_mut().unwrap();
+        roles.push(role(
+            "Vault",
+            doc(serde_json::json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{phi}:root")}, "Action": "sts:AssumeRole"}])),
+            doc(serde_json::json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*")}])),
+        ));
+        roles.push(role(
+            "Entry",
+            doc(serde_json::json!([{"Effect": "Allow", "Principal": {"AWS": reader}, "Action": "sts:AssumeRole"}])),
+            doc(serde_json::json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}])),
+        ));
+    });
+    edit(details("000000000002"), &|v| {
+        let roles = v["RoleDetailList"].as_array_mut().unwrap();
+        let r = roles
+            .iter_mut()
+            .find(|r| r["RoleName"] == "CrossAccountReader")
+            .unwrap();
+        r["RolePolicyList"].as_array_mut().unwrap().push(serde_json::json!({
+            "PolicyName": "entry",
+            "PolicyDocument": doc(serde_json::json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": entry}]))
+        }));
+    });
+    // Everyone but Vault is denied the objects: PhiReader too.
+    let policy = doc(
+        serde_json::json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": format!("arn:aws:s3:::{bucket}/*"),
+        "Condition": {"ArnNotEquals": {"aws:PrincipalArn": vault}}}]),
+    );
+    std::fs::write(
+        org.join(format!(
+            "accounts/{phi}/s3/buckets/{bucket}/get-bucket-policy.json"
+        )),
+        serde_json::json!({"Policy": policy.to_string()}).to_string(),
+    )
+    .unwrap();
+
+    let out = phiward(&["audit", org.to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = findings(&report, "ORG-006")
+        .into_iter()
+        .find(|f| f["resource"] == format!("arn:aws:s3:::{bucket}"))
+        .unwrap();
+    assert_eq!(f["status"], "fail", "{f}");
+    let text = f.to_string();
+    assert!(
+        text.contains(reader) && text.contains(&entry) && text.contains(&vault),
+        "{text}"
+    );
+}

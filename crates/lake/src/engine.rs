@@ -97,6 +97,9 @@ pub struct Lake {
     ctx: SessionContext,
     cluster: Option<String>,
     scanned: std::sync::atomic::AtomicU64,
+    /// Each query's start and time taken, for `PHIWARD_LAKE_STATS`.
+    timings: std::sync::Mutex<Vec<(String, std::time::Duration)>>,
+    opened: std::time::Duration,
 }
 
 impl std::fmt::Debug for Lake {
@@ -136,6 +139,7 @@ impl Lake {
         let dir = std::path::absolute(dir).map_err(LakeError::io(dir))?;
         let events = dir.join("events");
         std::fs::create_dir_all(&events).map_err(LakeError::io(&events))?;
+        let started = std::time::Instant::now();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads.max(1))
             .thread_stack_size(STACK)
@@ -182,6 +186,8 @@ impl Lake {
             ctx,
             cluster: cluster.map(str::to_string),
             scanned: std::sync::atomic::AtomicU64::new(0),
+            timings: std::sync::Mutex::new(Vec::new()),
+            opened: started.elapsed(),
         })
     }
 
@@ -197,6 +203,8 @@ impl Lake {
 
     /// Runs one SQL statement.
     pub fn sql(&self, sql: &str) -> Result<Table, LakeError> {
+        let started = std::time::Instant::now();
+        let label: String = sql.chars().take(60).collect();
         let (ctx, sql, remote) = (self.ctx.clone(), sql.to_string(), self.cluster.is_some());
         // On a runtime thread (deep stacks), not the caller's: planning and serializing
         // plans for Ballista recurse deeply in debug builds.
@@ -224,7 +232,16 @@ impl Lake {
             t.bytes_scanned.unwrap_or(0),
             std::sync::atomic::Ordering::Relaxed,
         );
+        if let Ok(mut v) = self.timings.lock() {
+            v.push((label, started.elapsed()));
+        }
         Ok(t)
+    }
+
+    /// How long opening the lake took, and each query so far (its first characters).
+    pub fn timings(&self) -> (std::time::Duration, Vec<(String, std::time::Duration)>) {
+        let queries = self.timings.lock().map(|v| v.clone()).unwrap_or_default();
+        (self.opened, queries)
     }
 
     /// Bytes the Parquet scans of this lake's queries have read so far (embedded only).

@@ -224,13 +224,18 @@ impl Lake {
         let missing = self.sql(&format!(
             "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
         ))?;
-        let in_window = self.count(&w)?;
         let total = if filter.accounts.is_empty() && filter.principals.is_empty() {
             self.manifest().files.values().map(|f| f.rows).sum()
         } else {
             self.count(&filter.without_time().sql())?
         };
         let mut agg = Aggregate::new(opts);
+        // The window's events: those with a name (counted by `calls`) and those without.
+        let mut in_window = missing
+            .batches
+            .iter()
+            .map(|b| b.num_rows() as u64)
+            .sum::<u64>();
         for b in &calls.batches {
             let (p, k, s, n) = (
                 text(b, "principal")?,
@@ -240,6 +245,7 @@ impl Lake {
             );
             let (c, d) = (ints(b, "calls")?, ints(b, "denied")?);
             let (first, last) = (times(b, "first_seen")?, times(b, "last_seen")?);
+            in_window += c.iter().take(b.num_rows()).sum::<u64>();
             for i in 0..b.num_rows() {
                 agg.add_calls(Calls {
                     principal: p.value(i),

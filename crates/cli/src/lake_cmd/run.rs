@@ -119,11 +119,16 @@ pub(crate) struct WhoArgs {
     threads: Option<usize>,
 }
 
-/// With `PHIWARD_LAKE_STATS` set, the bytes the queries read, on standard error (for
-/// `bench/lake-bench.sh`).
+/// With `PHIWARD_LAKE_STATS` set, the bytes the queries read, then the time opening the
+/// lake and each query took, on standard error (for `bench/lake-bench.sh`).
 fn stats(lake: &Lake) {
     if std::env::var_os("PHIWARD_LAKE_STATS").is_some() {
         eprintln!("lake: {} bytes scanned", lake.bytes_scanned());
+        let (opened, queries) = lake.timings();
+        eprintln!("lake: opened in {:.1} ms", opened.as_secs_f64() * 1e3);
+        for (q, t) in queries {
+            eprintln!("lake: {:8.1} ms  {q}", t.as_secs_f64() * 1e3);
+        }
     }
 }
 
