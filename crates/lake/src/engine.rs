@@ -117,6 +117,10 @@ pub(crate) const STACK: usize = 32 << 20;
 
 fn config(threads: usize) -> SessionConfig {
     let mut c = SessionConfig::new().with_target_partitions(threads.max(1));
+    // Statistics are read from each file's footer at scan time, to skip row groups;
+    // gathering them for every file while planning only doubled the footer reads of a
+    // process's first query (hundreds of files for a 90-day window).
+    c.options_mut().execution.collect_statistics = false;
     let p = &mut c.options_mut().execution.parquet;
     // Filters evaluated while decoding: the raw record and other wide columns are decoded
     // only for rows that pass (who-accessed, a principal's policy).
@@ -163,6 +167,7 @@ impl Lake {
             };
             let options = ListingOptions::new(Arc::new(ParquetFormat::default()))
                 .with_file_extension(".parquet")
+                .with_collect_stat(false)
                 .with_table_partition_cols(
                     PARTITIONS
                         .iter()
@@ -189,6 +194,11 @@ impl Lake {
             timings: std::sync::Mutex::new(Vec::new()),
             opened: started.elapsed(),
         })
+    }
+
+    /// Whether queries run on a Ballista cluster.
+    pub(crate) fn remote(&self) -> bool {
+        self.cluster.is_some()
     }
 
     /// The manifest.

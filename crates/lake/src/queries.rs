@@ -1,9 +1,11 @@
 //! `trail usage` (and through it `unused` and `policy`) and the audit's log review,
 //! answered from the lake with the answers the raw logs give.
 //!
-//! Usage is two aggregate queries (calls per principal and event; distinct resources of
-//! successful calls) whose rows are folded into `phiward_trail`'s own aggregate, which maps
-//! events to actions and collapses resources as it does for raw logs. Detections select
+//! Usage is one scan of the window's events (who, which event, when, denied, resources)
+//! folded row by row into `phiward_trail`'s own aggregate, which maps events to actions and
+//! collapses resources as it does for raw logs; on a Ballista cluster, where rows would
+//! cross the network, it is two aggregate queries (calls per principal and event; distinct
+//! resources of successful calls) run by the executors instead. Detections select
 //! the few events a detection can concern (by name, or root's) and hand them, rebuilt as
 //! events, to `phiward_trail`'s detector. Counts and problems about files (unreadable
 //! files, records without a time) come from the manifest, since they have no row.
@@ -126,6 +128,12 @@ fn ints(b: &RecordBatch, name: &str) -> Result<Vec<u64>, LakeError> {
         .collect())
 }
 
+fn bools(b: &RecordBatch, name: &str) -> Result<BooleanArray, LakeError> {
+    let c =
+        cast(&column(b, name)?, &DataType::Boolean).map_err(|e| LakeError::Query(e.to_string()))?;
+    Ok(c.as_boolean().clone())
+}
+
 fn opt(a: &StringArray, i: usize) -> Option<&str> {
     (!a.is_null(i)).then(|| a.value(i))
 }
@@ -207,6 +215,90 @@ impl Lake {
         };
         let w = f.sql();
         let named = "event_source IS NOT NULL AND event_name IS NOT NULL";
+        let mut agg = Aggregate::new(opts);
+        if self.remote() {
+            self.aggregate_remote(&w, named, &mut agg)?;
+        } else {
+            self.aggregate_scan(&w, named, &mut agg)?;
+        }
+        let missing = self.sql(&format!(
+            "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
+        ))?;
+        let total = if filter.accounts.is_empty() && filter.principals.is_empty() {
+            self.manifest().files.values().map(|f| f.rows).sum()
+        } else {
+            self.count(&filter.without_time().sql())?
+        };
+        // The window's events: those with a name (counted as calls) and those without.
+        let in_window = agg.in_window()
+            + missing
+                .batches
+                .iter()
+                .map(|b| b.num_rows() as u64)
+                .sum::<u64>();
+        agg.add_outside_window(total.saturating_sub(in_window));
+        let mut miss = Vec::new();
+        for b in &missing.batches {
+            let (file, rec) = (text(b, "file")?, ints(b, "record")?);
+            for (i, r) in rec.iter().enumerate().take(b.num_rows()) {
+                miss.push((file.value(i).to_string(), *r as usize));
+            }
+        }
+        let (problems, more_problems) = self.problems(miss);
+        Ok(Scanned {
+            sink: agg,
+            files: self.manifest().files.len() as u64,
+            events: self.manifest().files.values().map(|f| f.records).sum(),
+            problems,
+            more_problems,
+        })
+    }
+
+    /// The window's named events, one row each, into `agg`.
+    fn aggregate_scan(&self, w: &str, named: &str, agg: &mut Aggregate) -> Result<(), LakeError> {
+        let rows = self.sql(&format!(
+            "SELECT principal, principal_kind, event_source, event_name, event_time, denied, \
+             error_code IS NULL AS ok, resource_arns FROM events WHERE {w} AND {named}"
+        ))?;
+        for b in &rows.batches {
+            let (p, k, s, n) = (
+                text(b, "principal")?,
+                text(b, "principal_kind")?,
+                text(b, "event_source")?,
+                text(b, "event_name")?,
+            );
+            let t = times(b, "event_time")?;
+            let denied = bools(b, "denied")?;
+            let ok = bools(b, "ok")?;
+            let arns = column(b, "resource_arns")?;
+            let arns = arns
+                .as_list_opt::<i32>()
+                .ok_or_else(|| LakeError::Query("`resource_arns` is not a list".into()))?;
+            let values = cast(arns.values(), &DataType::Utf8)
+                .map_err(|e| LakeError::Query(e.to_string()))?;
+            let values = values.as_string::<i32>();
+            let offsets = arns.value_offsets();
+            for i in 0..b.num_rows() {
+                let (principal, kind) = (p.value(i), kind_of(k.value(i)));
+                let (source, name) = (s.value(i), n.value(i));
+                let at = t.value(i).div_euclid(1000);
+                // Resources of successful calls only, as the raw reader keeps them.
+                let (from, to) = if ok.value(i) && !arns.is_null(i) {
+                    (offsets[i] as usize, offsets[i + 1] as usize)
+                } else {
+                    (0, 0)
+                };
+                let listed = (from..to)
+                    .filter(|&j| !values.is_null(j))
+                    .map(|j| values.value(j));
+                agg.add_event(principal, kind, source, name, at, denied.value(i), listed);
+            }
+        }
+        Ok(())
+    }
+
+    /// The window's calls and resources aggregated by the cluster's executors, into `agg`.
+    fn aggregate_remote(&self, w: &str, named: &str, agg: &mut Aggregate) -> Result<(), LakeError> {
         let calls = self.sql(&format!(
             "SELECT principal, principal_kind, event_source, event_name, count(*) AS calls, \
              sum(CASE WHEN denied THEN 1 ELSE 0 END) AS denied, \
@@ -221,21 +313,6 @@ impl Lake {
              (SELECT principal, principal_kind, event_source, event_name, unnest(resource_arns) AS r \
               FROM events WHERE {w} AND {named} AND error_code IS NULL)"
         ))?;
-        let missing = self.sql(&format!(
-            "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
-        ))?;
-        let total = if filter.accounts.is_empty() && filter.principals.is_empty() {
-            self.manifest().files.values().map(|f| f.rows).sum()
-        } else {
-            self.count(&filter.without_time().sql())?
-        };
-        let mut agg = Aggregate::new(opts);
-        // The window's events: those with a name (counted by `calls`) and those without.
-        let mut in_window = missing
-            .batches
-            .iter()
-            .map(|b| b.num_rows() as u64)
-            .sum::<u64>();
         for b in &calls.batches {
             let (p, k, s, n) = (
                 text(b, "principal")?,
@@ -245,7 +322,6 @@ impl Lake {
             );
             let (c, d) = (ints(b, "calls")?, ints(b, "denied")?);
             let (first, last) = (times(b, "first_seen")?, times(b, "last_seen")?);
-            in_window += c.iter().take(b.num_rows()).sum::<u64>();
             for i in 0..b.num_rows() {
                 agg.add_calls(Calls {
                     principal: p.value(i),
@@ -273,22 +349,7 @@ impl Lake {
                 }
             }
         }
-        agg.add_outside_window(total.saturating_sub(in_window));
-        let mut miss = Vec::new();
-        for b in &missing.batches {
-            let (file, rec) = (text(b, "file")?, ints(b, "record")?);
-            for (i, r) in rec.iter().enumerate().take(b.num_rows()) {
-                miss.push((file.value(i).to_string(), *r as usize));
-            }
-        }
-        let (problems, more_problems) = self.problems(miss);
-        Ok(Scanned {
-            sink: agg,
-            files: self.manifest().files.len() as u64,
-            events: self.manifest().files.values().map(|f| f.records).sum(),
-            problems,
-            more_problems,
-        })
+        Ok(())
     }
 
     fn count(&self, condition: &str) -> Result<u64, LakeError> {

@@ -28,6 +28,11 @@ pub struct ResourceSet {
 impl ResourceSet {
     /// Adds an ARN (or pattern) unless a pattern covers it; collapses past `limit`.
     pub fn insert(&mut self, arn: &str, limit: usize) {
+        // Covered as it is, covered once cut (what covers it is no deeper than the cut):
+        // most ARNs of a collapsed set stop here, before cutting allocates.
+        if self.items.contains(arn) || self.covered(arn) {
+            return;
+        }
         let item = match self.cut {
             Some(d) => truncate(arn, d),
             None => Cow::Borrowed(arn),

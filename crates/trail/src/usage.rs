@@ -102,39 +102,53 @@ pub struct Calls<'a> {
 }
 
 impl Aggregate {
+    /// The aggregate of one principal's event, made on first use. Allocates only then:
+    /// the lake folds in one call per row.
     fn entry(
         &mut self,
         principal: &str,
         kind: PrincipalKind,
         source: &str,
         name: &str,
-    ) -> &mut EventAgg {
-        let p = self
-            .principals
-            .entry(principal.into())
-            .or_insert_with(|| PrincipalAgg {
-                kind,
-                events: FxHashMap::default(),
-            });
-        p.events
-            .entry(format!("{source}\t{name}").into())
-            .or_insert(EventAgg {
-                count: 0,
-                denied: 0,
-                first: Epoch::MAX,
-                last: Epoch::MIN,
-                resources: ResourceSet::default(),
-            })
+    ) -> Option<&mut EventAgg> {
+        if !self.principals.contains_key(principal) {
+            self.principals.insert(
+                principal.into(),
+                PrincipalAgg {
+                    kind,
+                    events: FxHashMap::default(),
+                },
+            );
+        }
+        self.key.clear();
+        self.key.push_str(source);
+        self.key.push('\t');
+        self.key.push_str(name);
+        let p = self.principals.get_mut(principal)?;
+        if !p.events.contains_key(self.key.as_str()) {
+            p.events.insert(
+                self.key.as_str().into(),
+                EventAgg {
+                    count: 0,
+                    denied: 0,
+                    first: Epoch::MAX,
+                    last: Epoch::MIN,
+                    resources: ResourceSet::default(),
+                },
+            );
+        }
+        p.events.get_mut(self.key.as_str())
     }
 
     /// Folds in calls counted elsewhere (they are inside the window and readable).
     pub fn add_calls(&mut self, c: Calls<'_>) {
         self.in_window += c.count;
-        let e = self.entry(c.principal, c.kind, c.source, c.name);
-        e.count += c.count;
-        e.denied += c.denied;
-        e.first = e.first.min(c.first);
-        e.last = e.last.max(c.last);
+        if let Some(e) = self.entry(c.principal, c.kind, c.source, c.name) {
+            e.count += c.count;
+            e.denied += c.denied;
+            e.first = e.first.min(c.first);
+            e.last = e.last.max(c.last);
+        }
     }
 
     /// Adds a resource of a successful call of `principal` (added with [`Aggregate::add_calls`]).
@@ -147,9 +161,47 @@ impl Aggregate {
         arn: &str,
     ) {
         let limit = self.opts.resource_limit;
-        self.entry(principal, kind, source, name)
-            .resources
-            .insert(arn, limit);
+        if let Some(e) = self.entry(principal, kind, source, name) {
+            e.resources.insert(arn, limit);
+        }
+    }
+
+    /// One call of `principal` at `at`, denied or not, with the resources of a successful
+    /// call: [`Aggregate::add_calls`] and [`Aggregate::add_resource`] for one event, its
+    /// aggregate looked up once.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one event's fields, as columns give them"
+    )]
+    pub fn add_event<'a>(
+        &mut self,
+        principal: &str,
+        kind: PrincipalKind,
+        source: &str,
+        name: &str,
+        at: Epoch,
+        denied: bool,
+        resources: impl IntoIterator<Item = &'a str>,
+    ) {
+        self.in_window += 1;
+        let limit = self.opts.resource_limit;
+        if let Some(e) = self.entry(principal, kind, source, name) {
+            e.count += 1;
+            e.first = e.first.min(at);
+            e.last = e.last.max(at);
+            if denied {
+                e.denied += 1;
+            } else {
+                for arn in resources {
+                    e.resources.insert(arn, limit);
+                }
+            }
+        }
+    }
+
+    /// The events counted in the window so far.
+    pub fn in_window(&self) -> u64 {
+        self.in_window
     }
 
     /// Counts records outside the window, read elsewhere.
