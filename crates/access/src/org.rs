@@ -64,6 +64,8 @@ pub struct OrgAccounts<'o> {
     /// The snapshot.
     pub org: &'o OrgSnapshot,
     known: KnownContext,
+    /// The collected accounts' ids, asked for by every cross-account question.
+    ids: Vec<String>,
     cache: Mutex<Recent<Snapshot>>,
     models: Mutex<Recent<AccessModel>>,
     /// Bucket name -> the account that lists it, read once on first need.
@@ -82,6 +84,7 @@ impl<'o> OrgAccounts<'o> {
         OrgAccounts {
             org,
             known,
+            ids: org.collected().map(|a| a.id.clone()).collect(),
             cache: Mutex::new(Recent::default()),
             models: Mutex::new(Recent::default()),
             buckets: OnceLock::new(),
@@ -95,8 +98,8 @@ impl<'o> OrgAccounts<'o> {
     }
 
     /// The collected accounts' ids.
-    pub fn ids(&self) -> Vec<String> {
-        self.org.collected().map(|a| a.id.clone()).collect()
+    pub fn ids(&self) -> &[String] {
+        &self.ids
     }
 
     /// One account; `None` (and a problem recorded once) when it cannot be read.
@@ -171,12 +174,6 @@ impl<'o> OrgAccounts<'o> {
         self.problems.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
-    /// Records which account lists each bucket, for accounts already read by the
-    /// caller; accounts not given are read when an owner is first asked for.
-    pub fn note_buckets(&self, owners: HashMap<String, String>) {
-        let _ = self.buckets.set(owners);
-    }
-
     /// The account that owns `arn`: the ARN's account field, or for an S3 bucket or
     /// object the account whose snapshot lists the bucket.
     pub fn owner(&self, arn: &str) -> Option<String> {
@@ -185,7 +182,7 @@ impl<'o> OrgAccounts<'o> {
             let owners = self.buckets.get_or_init(|| {
                 let mut owners = HashMap::new();
                 for id in self.ids() {
-                    if let Some(bs) = self.load(&id).as_ref().and_then(|s| s.buckets.get()) {
+                    if let Some(bs) = self.load(id).as_ref().and_then(|s| s.buckets.get()) {
                         for b in bs {
                             owners.entry(b.name.clone()).or_insert_with(|| id.clone());
                         }
@@ -404,7 +401,7 @@ pub fn who_can_many(
     for (i, (out, resource)) in outs.iter_mut().zip(resources).enumerate() {
         let local = who_can(&m, pattern, actions, resource);
         out.notes.extend(local.notes);
-        let named = named_accounts(policy_of(&home, resource), owner, &ids);
+        let named = named_accounts(policy_of(&home, resource), owner, ids);
         let named_set: HashSet<&str> = named.iter().map(String::as_str).collect();
         // External grants naming an account of the organization are replaced by the
         // decisions of that account's own principals.

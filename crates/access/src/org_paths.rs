@@ -28,7 +28,7 @@ pub fn org_graph(accounts: &OrgAccounts<'_>) -> Graph {
     let in_org = |arn: &str| account_of(arn).is_some_and(|a| ids.iter().any(|i| i == a));
     // (from ARN, role ARN, the decided step), resolved once every account's nodes exist
     let mut crossing: Vec<(String, String, Step)> = Vec::new();
-    for id in &ids {
+    for id in ids {
         let Some(m) = accounts.model(id) else {
             g.notes.push(format!(
                 "account `{id}` could not be read: its paths are not listed"
@@ -67,7 +67,7 @@ pub fn org_graph(accounts: &OrgAccounts<'_>) -> Graph {
             .principals
             .iter()
             .filter(|p| p.kind == PrincipalType::Role && !p.service_linked)
-            .filter(|p| !named_accounts(policy_of(&snap, &p.arn), id, &ids).is_empty())
+            .filter(|p| !named_accounts(policy_of(&snap, &p.arn), id, ids).is_empty())
             .map(|p| p.arn.clone())
             .collect();
         drop(m);

@@ -65,7 +65,7 @@ pub fn entry_closure(accounts: &OrgAccounts<'_>, id: &str) -> HashSet<String> {
         .iter()
         .map(|p| {
             p.kind == PrincipalType::Role
-                && !named_accounts(policy_of(&snap, &p.arn), id, &ids).is_empty()
+                && !named_accounts(policy_of(&snap, &p.arn), id, ids).is_empty()
         })
         .collect();
     let techniques = [Technique::AssumeRole];

@@ -40,7 +40,7 @@ pub fn org_report(
     let mut people: BTreeMap<String, Person> = BTreeMap::new();
     // (people's account, resources' account) -> the resources naming the former
     let mut crossing: BTreeMap<(String, String), Vec<Target>> = BTreeMap::new();
-    for id in &ids {
+    for id in ids {
         let (Some(snap), Some(m)) = (accounts.load(id), accounts.model(id)) else {
             out.notes.push(format!(
                 "account `{id}` could not be read: its people and resources are not listed"
@@ -59,9 +59,9 @@ pub fn org_report(
         );
         add(&mut people, r.people);
         for t in &targets {
-            for other in named_accounts(policy_of(&snap, &t.arn), id, &ids) {
+            for other in named_accounts(policy_of(&snap, &t.arn), id, ids) {
                 crossing
-                    .entry((other, id.clone()))
+                    .entry((other, id.to_string()))
                     .or_default()
                     .push(t.clone());
             }
