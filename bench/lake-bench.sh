@@ -5,18 +5,21 @@
 # answers), and embedded DataFusion against Ballista with two local executors.
 #
 #   bash bench/lake-bench.sh [DIR]     # DIR default /var/tmp/phiward-lake-bench
+#   GB=4.0 DAYS=730 NOW=2026-01-01T00:00:00Z bash bench/lake-bench.sh /var/tmp/phiward-lake-2y
 #
-# Generates DIR/logs with bench/lake_gen.py (1 GiB of JSON over 180 days, seeded) when it
-# is missing. Release build with `--features lake` (and the local cluster example).
+# Generates DIR/logs with bench/lake_gen.py (GB GiB of JSON over DAYS days from 2024-01-01,
+# seeded; default 1.0 and 180) when it is missing; the 90-day window ends at NOW (default
+# 2024-06-29, the end of 180 days). Release build with `--features lake` (and the local
+# cluster example).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="${1:-/var/tmp/phiward-lake-bench}"
 LOGS="$DIR/logs"
 LAKE="$DIR/lake"
-NOW=2024-06-29T00:00:00Z
+NOW="${NOW:-2024-06-29T00:00:00Z}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/phiward-target}"
 if [ ! -d "$LOGS/AWSLogs" ]; then
-  python3 bench/lake_gen.py "$LOGS" --gb 1.0 --days 180
+  python3 bench/lake_gen.py "$LOGS" --gb "${GB:-1.0}" --days "${DAYS:-180}"
 fi
 cargo build -q --release --locked -p phiward -p phiward-lake \
   --features phiward/lake,phiward-lake/local-cluster --bin phiward --example local_cluster

@@ -11,8 +11,8 @@ use crate::org::{
 use crate::query::{Grant, Reach};
 use crate::{PrincipalType, Step};
 
-/// [`who_can_org`], with the principals that reach one of its roles by assuming roles
-/// (up to `max_hops` hops), each with its shortest path.
+/// [`who_can_org`](crate::org::who_can_org), with the principals that reach one of its
+/// roles by assuming roles (up to `max_hops` hops), each with its shortest path.
 pub fn reach_org(
     accounts: &OrgAccounts<'_>,
     pattern: &str,
