@@ -31,6 +31,7 @@ use phiward_trail::review::Review;
 use phiward_trail::scan::{Scanned, Sink};
 use phiward_trail::time::{self, Epoch};
 use phiward_trail::usage::{self, Aggregate, Calls, Usage};
+use rayon::prelude::*;
 
 use crate::engine::Lake;
 use crate::error::LakeError;
@@ -219,7 +220,7 @@ impl Lake {
         if self.remote() {
             self.aggregate_remote(&w, named, &mut agg)?;
         } else {
-            self.aggregate_scan(&w, named, &mut agg)?;
+            self.aggregate_scan(&w, named, opts, &mut agg)?;
         }
         let missing = self.sql(&format!(
             "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
@@ -254,49 +255,41 @@ impl Lake {
         })
     }
 
-    /// The window's named events, one row each, into `agg`.
-    fn aggregate_scan(&self, w: &str, named: &str, agg: &mut Aggregate) -> Result<(), LakeError> {
+    /// The window's named events, one row each, into `agg`: the batches folded on every
+    /// core, one aggregate each, then merged (the merged answer is the same in any order:
+    /// `phiward_trail::resources`).
+    fn aggregate_scan(
+        &self,
+        w: &str,
+        named: &str,
+        opts: usage::Options,
+        agg: &mut Aggregate,
+    ) -> Result<(), LakeError> {
         let rows = self.sql(&format!(
             "SELECT principal, principal_kind, event_source, event_name, event_time, denied, \
              error_code IS NULL AS ok, resource_arns FROM events WHERE {w} AND {named}"
         ))?;
-        for b in &rows.batches {
-            let (p, k, s, n) = (
-                text(b, "principal")?,
-                text(b, "principal_kind")?,
-                text(b, "event_source")?,
-                text(b, "event_name")?,
-            );
-            let t = times(b, "event_time")?;
-            let denied = bools(b, "denied")?;
-            let ok = bools(b, "ok")?;
-            let arns = column(b, "resource_arns")?;
-            let arns = arns
-                .as_list_opt::<i32>()
-                .ok_or_else(|| LakeError::Query("`resource_arns` is not a list".into()))?;
-            let values = cast(arns.values(), &DataType::Utf8)
-                .map_err(|e| LakeError::Query(e.to_string()))?;
-            let values = values.as_string::<i32>();
-            let offsets = arns.value_offsets();
-            for i in 0..b.num_rows() {
-                let (principal, kind) = (p.value(i), kind_of(k.value(i)));
-                let (source, name) = (s.value(i), n.value(i));
-                let at = t.value(i).div_euclid(1000);
-                // Resources of successful calls only, as the raw reader keeps them.
-                let (from, to) = if ok.value(i) && !arns.is_null(i) {
-                    (offsets[i] as usize, offsets[i + 1] as usize)
-                } else {
-                    (0, 0)
-                };
-                let listed = (from..to)
-                    .filter(|&j| !values.is_null(j))
-                    .map(|j| values.value(j));
-                agg.add_event(principal, kind, source, name, at, denied.value(i), listed);
-            }
+        let per = rows
+            .batches
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1);
+        let parts: Vec<Result<Aggregate, LakeError>> = rows
+            .batches
+            .par_chunks(per)
+            .map(|chunk| {
+                let mut part = Aggregate::new(opts);
+                for b in chunk {
+                    fold(b, &mut part)?;
+                }
+                Ok(part)
+            })
+            .collect();
+        for part in parts {
+            agg.merge(part?);
         }
         Ok(())
     }
-
     /// The window's calls and resources aggregated by the cluster's executors, into `agg`.
     fn aggregate_remote(&self, w: &str, named: &str, agg: &mut Aggregate) -> Result<(), LakeError> {
         let calls = self.sql(&format!(
@@ -428,6 +421,43 @@ impl Lake {
             more_problems: usage.more_problems,
         }))
     }
+}
+
+/// One batch of the usage scan, row by row, into `agg`.
+fn fold(b: &RecordBatch, agg: &mut Aggregate) -> Result<(), LakeError> {
+    let (p, k, s, n) = (
+        text(b, "principal")?,
+        text(b, "principal_kind")?,
+        text(b, "event_source")?,
+        text(b, "event_name")?,
+    );
+    let t = times(b, "event_time")?;
+    let denied = bools(b, "denied")?;
+    let ok = bools(b, "ok")?;
+    let arns = column(b, "resource_arns")?;
+    let arns = arns
+        .as_list_opt::<i32>()
+        .ok_or_else(|| LakeError::Query("`resource_arns` is not a list".into()))?;
+    let values =
+        cast(arns.values(), &DataType::Utf8).map_err(|e| LakeError::Query(e.to_string()))?;
+    let values = values.as_string::<i32>();
+    let offsets = arns.value_offsets();
+    for i in 0..b.num_rows() {
+        let (principal, kind) = (p.value(i), kind_of(k.value(i)));
+        let (source, name) = (s.value(i), n.value(i));
+        let at = t.value(i).div_euclid(1000);
+        // Resources of successful calls only, as the raw reader keeps them.
+        let (from, to) = if ok.value(i) && !arns.is_null(i) {
+            (offsets[i] as usize, offsets[i + 1] as usize)
+        } else {
+            (0, 0)
+        };
+        let listed = (from..to)
+            .filter(|&j| !values.is_null(j))
+            .map(|j| values.value(j));
+        agg.add_event(principal, kind, source, name, at, denied.value(i), listed);
+    }
+    Ok(())
 }
 
 fn strs(a: &ArrayRef) -> Result<Vec<Vec<String>>, LakeError> {
