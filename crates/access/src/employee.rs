@@ -124,16 +124,11 @@ pub fn targets(
             }
         };
         if phi {
-            for r in b.encryption.get().into_iter().flatten() {
-                let key = r
-                    .apply_server_side_encryption_by_default
-                    .as_ref()
-                    .and_then(|d| d.kms_master_key_id.as_deref());
-                if let Some(k) = key {
-                    // A key id or ARN; the id is what both share.
-                    phi_keys.insert(k.rsplit('/').next().unwrap_or(k).to_string());
-                }
-            }
+            // A key id or ARN; the id is what both share.
+            phi_keys.extend(
+                b.default_kms_keys()
+                    .map(|k| k.rsplit('/').next().unwrap_or(k).to_string()),
+            );
         }
         if phi || !phi_only {
             out.push(Target {

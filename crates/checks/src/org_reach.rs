@@ -37,21 +37,7 @@ pub(crate) fn phi_targets(id: &str, snap: &Snapshot, buckets: &[&Bucket]) -> Vec
             owner: id.to_string(),
             name: b.name.clone(),
         });
-        let rules = b.encryption.get().map(Vec::as_slice).unwrap_or_default();
-        for r in rules {
-            let Some(d) = r.apply_server_side_encryption_by_default.as_ref() else {
-                continue;
-            };
-            if !d.sse_algorithm.starts_with("aws:kms") {
-                continue;
-            }
-            let Some(key) = d
-                .kms_master_key_id
-                .as_deref()
-                .and_then(|k| key_arn(snap, k))
-            else {
-                continue;
-            };
+        for key in b.default_kms_keys().filter_map(|k| key_arn(snap, k)) {
             out.push(PhiTarget::Key {
                 arn: key,
                 bucket: b.name.clone(),

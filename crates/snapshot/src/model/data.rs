@@ -55,6 +55,17 @@ impl Bucket {
     pub fn tag(&self, key: &str) -> Option<&str> {
         crate::model::iam::tag(self.tags.get()?, key)
     }
+
+    /// The KMS keys (a key id or ARN, as configured) its default encryption names; none
+    /// when encryption was not collected. S3 accepts `KMSMasterKeyID` only with an
+    /// `aws:kms` algorithm.
+    pub fn default_kms_keys(&self) -> impl Iterator<Item = &str> {
+        self.encryption.get().into_iter().flatten().filter_map(|r| {
+            r.apply_server_side_encryption_by_default
+                .as_ref()
+                .and_then(|d| d.kms_master_key_id.as_deref())
+        })
+    }
 }
 
 /// The four public access block settings.
