@@ -110,24 +110,121 @@ pub fn intersects(a: &str, b: &str) -> bool {
 /// engine), then the resource part. Policy variables may stand for anything; the format's
 /// placeholders for one or more characters (region and account: zero or more). Ignores case.
 pub fn arn_fits_format(resource: &str, format: &str) -> bool {
-    let (a, b): (Vec<&str>, Vec<&str>) = (
-        resource.splitn(6, ':').collect(),
-        format.splitn(6, ':').collect(),
-    );
-    if a.len() < 6 || b.len() < 6 {
-        return true;
+    ArnFormat::new(format).fits(&ArnPattern::new(resource))
+}
+
+/// An ARN format read once for many [`ArnFormat::fits`] questions (`trail usage` asks
+/// one per observed resource and format of every action used).
+#[derive(Clone, Debug)]
+pub struct ArnFormat {
+    /// The six segments' tokens; `None` when the format has fewer (it fits anything).
+    segments: Option<Vec<Vec<Tok>>>,
+}
+
+/// A resource pattern read once, for [`ArnFormat::fits`] against several formats.
+#[derive(Clone, Debug)]
+pub struct ArnPattern {
+    /// The six segments; `None` when the pattern has fewer (it fits anything).
+    segments: Option<Vec<Segment>>,
+}
+
+/// One segment of a resource pattern.
+#[derive(Clone, Debug)]
+enum Segment {
+    /// ASCII without wildcards or variables, lowercased: most observed ARNs, matched
+    /// against a format without the intersection's table.
+    Literal(Box<[u8]>),
+    Pattern(Vec<Tok>),
+}
+
+impl Segment {
+    fn new(s: &str) -> Segment {
+        if s.is_ascii() && !s.contains(['*', '?', '$']) {
+            Segment::Literal(s.to_ascii_lowercase().into_bytes().into_boxed_slice())
+        } else {
+            Segment::Pattern(tokens(s, Placeholder::Any))
+        }
     }
-    a.iter().zip(b.iter()).enumerate().all(|(i, (x, y))| {
+
+    fn fits(&self, format: &[Tok]) -> bool {
+        match self {
+            Segment::Literal(text) => glob(text, format),
+            Segment::Pattern(p) => intersect(p, format),
+        }
+    }
+}
+
+/// Whether a pattern matches a literal (lowercase ASCII) text: the intersection of the
+/// text's own tokens with the pattern, by the usual backtracking on the last `*`.
+fn glob(text: &[u8], pat: &[Tok]) -> bool {
+    let (mut t, mut p) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = text.get(t) {
+        match pat.get(p) {
+            Some(Tok::Star) => {
+                star = Some((p, t));
+                p += 1;
+                continue;
+            }
+            Some(Tok::One) => {
+                (t, p) = (t + 1, p + 1);
+                continue;
+            }
+            Some(&Tok::Lit(x)) if x == char::from(c) => {
+                (t, p) = (t + 1, p + 1);
+                continue;
+            }
+            _ => {}
+        }
+        let Some((sp, st)) = star else {
+            return false;
+        };
+        (p, t) = (sp + 1, st + 1);
+        star = Some((sp, st + 1));
+    }
+    pat.get(p..)
+        .is_some_and(|rest| rest.iter().all(|&x| x == Tok::Star))
+}
+
+fn segments<T>(s: &str, read: impl Fn(usize, &str) -> T) -> Option<Vec<T>> {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    (parts.len() == 6).then(|| parts.iter().enumerate().map(|(i, p)| read(i, p)).collect())
+}
+
+impl ArnFormat {
+    /// Reads a catalog ARN format (`arn:${Partition}:s3:::${BucketName}`).
+    pub fn new(format: &str) -> ArnFormat {
         // AWS-owned resources leave the region or account empty
         // (`arn:aws:ssm:us-east-1::document/AWS-RunShellScript`), so those placeholders
         // may stand for nothing.
-        let placeholder = if i == 3 || i == 4 {
-            Placeholder::Any
-        } else {
-            Placeholder::OneOrMore
+        let segments = segments(format, |i, p| {
+            let placeholder = if i == 3 || i == 4 {
+                Placeholder::Any
+            } else {
+                Placeholder::OneOrMore
+            };
+            tokens(p, placeholder)
+        });
+        ArnFormat { segments }
+    }
+
+    /// Whether the resource pattern could name a resource of this format (as
+    /// [`arn_fits_format`]).
+    pub fn fits(&self, resource: &ArnPattern) -> bool {
+        let (Some(a), Some(b)) = (&resource.segments, &self.segments) else {
+            return true;
         };
-        intersect(&tokens(x, Placeholder::Any), &tokens(y, placeholder))
-    })
+        a.iter().zip(b).all(|(x, y)| x.fits(y))
+    }
+}
+
+impl ArnPattern {
+    /// Reads a policy's resource pattern or an observed ARN.
+    pub fn new(resource: &str) -> ArnPattern {
+        ArnPattern {
+            segments: segments(resource, |_, p| Segment::new(p)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +240,40 @@ mod tests {
         assert!(!intersects("a?c", "ab"));
         assert!(intersects("*a*b*", "*b*a*"));
         assert!(!intersects("x*y", "*z"));
+    }
+
+    /// The literal fast path answers as the intersection does.
+    #[test]
+    fn glob_agrees_with_intersect() {
+        let pats = [
+            "",
+            "*",
+            "a*",
+            "*b",
+            "a?c",
+            "${x}",
+            "${x}/${y}",
+            "ab*cd*",
+            "*a*b*",
+            "abc",
+            "?",
+            "**",
+        ];
+        let texts = [
+            "", "a", "abc", "ab", "abcd", "axbxcd", "x/y", "/", "aab", "ABC", "b",
+        ];
+        for p in pats {
+            let pt = tokens(p, Placeholder::OneOrMore);
+            for t in texts {
+                let lit = Segment::new(t);
+                assert!(matches!(lit, Segment::Literal(_)), "{t}");
+                assert_eq!(
+                    lit.fits(&pt),
+                    intersect(&tokens(t, Placeholder::Any), &pt),
+                    "{t} against {p}"
+                );
+            }
+        }
     }
 
     #[test]

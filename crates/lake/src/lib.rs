@@ -17,6 +17,7 @@
 
 #![cfg(feature = "engine")]
 
+mod columns;
 mod compact;
 mod engine;
 mod error;

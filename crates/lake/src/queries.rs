@@ -14,12 +14,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, RecordBatch, StringArray, TimestampMillisecondArray,
-    UInt64Array,
-};
+use datafusion::arrow::array::{Array, AsArray, BooleanArray, RecordBatch, UInt64Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
+use datafusion::arrow::datatypes::DataType;
 use phiward_catalog::Catalog;
 use phiward_trail::detect::{self, Detections, Finder};
 use phiward_trail::event::{
@@ -31,8 +28,8 @@ use phiward_trail::review::Review;
 use phiward_trail::scan::{Scanned, Sink};
 use phiward_trail::time::{self, Epoch};
 use phiward_trail::usage::{self, Aggregate, Calls, Usage};
-use rayon::prelude::*;
 
+use crate::columns::{bools, column, ints, lists, text, times, Texts};
 use crate::engine::Lake;
 use crate::error::LakeError;
 use crate::rows::kind_of;
@@ -96,47 +93,6 @@ impl Filter {
             ..self.clone()
         }
     }
-}
-
-/// A column as text, whatever string type the engine chose.
-pub(crate) fn text(b: &RecordBatch, name: &str) -> Result<StringArray, LakeError> {
-    let c = column(b, name)?;
-    let c = cast(&c, &DataType::Utf8).map_err(|e| LakeError::Query(e.to_string()))?;
-    Ok(c.as_string::<i32>().clone())
-}
-
-pub(crate) fn column(b: &RecordBatch, name: &str) -> Result<ArrayRef, LakeError> {
-    b.column_by_name(name)
-        .cloned()
-        .ok_or_else(|| LakeError::Query(format!("the answer has no column `{name}`")))
-}
-
-pub(crate) fn times(b: &RecordBatch, name: &str) -> Result<TimestampMillisecondArray, LakeError> {
-    let c = cast(
-        &column(b, name)?,
-        &DataType::Timestamp(TimeUnit::Millisecond, None),
-    )
-    .map_err(|e| LakeError::Query(e.to_string()))?;
-    Ok(c.as_primitive().clone())
-}
-
-fn ints(b: &RecordBatch, name: &str) -> Result<Vec<u64>, LakeError> {
-    let c =
-        cast(&column(b, name)?, &DataType::UInt64).map_err(|e| LakeError::Query(e.to_string()))?;
-    let a = c.as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-    Ok((0..a.len())
-        .map(|i| if a.is_null(i) { 0 } else { a.value(i) })
-        .collect())
-}
-
-fn bools(b: &RecordBatch, name: &str) -> Result<BooleanArray, LakeError> {
-    let c =
-        cast(&column(b, name)?, &DataType::Boolean).map_err(|e| LakeError::Query(e.to_string()))?;
-    Ok(c.as_boolean().clone())
-}
-
-fn opt(a: &StringArray, i: usize) -> Option<&str> {
-    (!a.is_null(i)).then(|| a.value(i))
 }
 
 /// The records of one file in the problems of an answer: reading problems as the reader
@@ -217,34 +173,29 @@ impl Lake {
         let w = f.sql();
         let named = "event_source IS NOT NULL AND event_name IS NOT NULL";
         let mut agg = Aggregate::new(opts);
+        let mut miss = Vec::new();
         if self.remote() {
             self.aggregate_remote(&w, named, &mut agg)?;
+            let missing = self.sql(&format!(
+                "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
+            ))?;
+            for b in &missing.batches {
+                let (file, rec) = (text(b, "file")?, ints(b, "record")?);
+                for (i, r) in rec.iter().enumerate().take(b.num_rows()) {
+                    miss.push((file.value(i).to_string(), *r as usize));
+                }
+            }
         } else {
-            self.aggregate_scan(&w, named, opts, &mut agg)?;
+            miss = self.aggregate_scan(&w, named, opts, &mut agg)?;
         }
-        let missing = self.sql(&format!(
-            "SELECT file, record FROM events WHERE {w} AND NOT ({named})"
-        ))?;
         let total = if filter.accounts.is_empty() && filter.principals.is_empty() {
             self.manifest().files.values().map(|f| f.rows).sum()
         } else {
             self.count(&filter.without_time().sql())?
         };
         // The window's events: those with a name (counted as calls) and those without.
-        let in_window = agg.in_window()
-            + missing
-                .batches
-                .iter()
-                .map(|b| b.num_rows() as u64)
-                .sum::<u64>();
+        let in_window = agg.in_window() + miss.len() as u64;
         agg.add_outside_window(total.saturating_sub(in_window));
-        let mut miss = Vec::new();
-        for b in &missing.batches {
-            let (file, rec) = (text(b, "file")?, ints(b, "record")?);
-            for (i, r) in rec.iter().enumerate().take(b.num_rows()) {
-                miss.push((file.value(i).to_string(), *r as usize));
-            }
-        }
         let (problems, more_problems) = self.problems(miss);
         Ok(Scanned {
             sink: agg,
@@ -255,40 +206,33 @@ impl Lake {
         })
     }
 
-    /// The window's named events, one row each, into `agg`: the batches folded on every
-    /// core, one aggregate each, then merged (the merged answer is the same in any order:
-    /// `phiward_trail::resources`).
+    /// The window's events, one row each, into `agg`: each partition of the scan folded
+    /// as it is decoded into its own aggregate, then merged (the merged answer is the same
+    /// in any order: `phiward_trail::resources`). Returns the events without a source or
+    /// name (file and record), which are problems, not calls: one scan answers both.
     fn aggregate_scan(
         &self,
         w: &str,
         named: &str,
         opts: usage::Options,
         agg: &mut Aggregate,
-    ) -> Result<(), LakeError> {
-        let rows = self.sql(&format!(
-            "SELECT principal, principal_kind, event_source, event_name, event_time, denied, \
-             error_code IS NULL AS ok, resource_arns FROM events WHERE {w} AND {named}"
-        ))?;
-        let per = rows
-            .batches
-            .len()
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1);
-        let parts: Vec<Result<Aggregate, LakeError>> = rows
-            .batches
-            .par_chunks(per)
-            .map(|chunk| {
-                let mut part = Aggregate::new(opts);
-                for b in chunk {
-                    fold(b, &mut part)?;
-                }
-                Ok(part)
-            })
-            .collect();
-        for part in parts {
-            agg.merge(part?);
+    ) -> Result<Vec<(String, usize)>, LakeError> {
+        let parts = self.fold(
+            &format!(
+                "SELECT principal, principal_kind, event_source, event_name, event_time, denied, \
+                 error_code IS NULL AS ok, resource_arns, {named} AS named, \
+                 CASE WHEN NOT ({named}) THEN file END AS unnamed_file, record \
+                 FROM events WHERE {w}"
+            ),
+            move || (Aggregate::new(opts), Vec::new()),
+            |(a, m), b| fold(b, a, m),
+        )?;
+        let mut missing = Vec::new();
+        for (a, m) in parts {
+            agg.merge(a);
+            missing.extend(m);
         }
-        Ok(())
+        Ok(missing)
     }
     /// The window's calls and resources aggregated by the cluster's executors, into `agg`.
     fn aggregate_remote(&self, w: &str, named: &str, agg: &mut Aggregate) -> Result<(), LakeError> {
@@ -337,7 +281,7 @@ impl Lake {
                 text(b, "r")?,
             );
             for i in 0..b.num_rows() {
-                if let Some(arn) = opt(&r, i) {
+                if let Some(arn) = r.get(i) {
                     agg.add_resource(p.value(i), kind_of(k.value(i)), s.value(i), n.value(i), arn);
                 }
             }
@@ -423,8 +367,13 @@ impl Lake {
     }
 }
 
-/// One batch of the usage scan, row by row, into `agg`.
-fn fold(b: &RecordBatch, agg: &mut Aggregate) -> Result<(), LakeError> {
+/// One batch of the usage scan, row by row, into `agg`; events without a source or name
+/// into `missing`.
+fn fold(
+    b: &RecordBatch,
+    agg: &mut Aggregate,
+    missing: &mut Vec<(String, usize)>,
+) -> Result<(), LakeError> {
     let (p, k, s, n) = (
         text(b, "principal")?,
         text(b, "principal_kind")?,
@@ -438,11 +387,21 @@ fn fold(b: &RecordBatch, agg: &mut Aggregate) -> Result<(), LakeError> {
     let arns = arns
         .as_list_opt::<i32>()
         .ok_or_else(|| LakeError::Query("`resource_arns` is not a list".into()))?;
-    let values =
-        cast(arns.values(), &DataType::Utf8).map_err(|e| LakeError::Query(e.to_string()))?;
-    let values = values.as_string::<i32>();
+    let values = Texts::of(arns.values())?;
     let offsets = arns.value_offsets();
+    let named = bools(b, "named")?;
+    let unnamed_file = text(b, "unnamed_file")?;
+    let record = if named.false_count() > 0 {
+        ints(b, "record")?
+    } else {
+        Vec::new()
+    };
     for i in 0..b.num_rows() {
+        if !named.value(i) {
+            let r = record.get(i).copied().unwrap_or(0) as usize;
+            missing.push((unnamed_file.value(i).to_string(), r));
+            continue;
+        }
         let (principal, kind) = (p.value(i), kind_of(k.value(i)));
         let (source, name) = (s.value(i), n.value(i));
         let at = t.value(i).div_euclid(1000);
@@ -452,35 +411,10 @@ fn fold(b: &RecordBatch, agg: &mut Aggregate) -> Result<(), LakeError> {
         } else {
             (0, 0)
         };
-        let listed = (from..to)
-            .filter(|&j| !values.is_null(j))
-            .map(|j| values.value(j));
+        let listed = (from..to).filter_map(|j| values.get(j));
         agg.add_event(principal, kind, source, name, at, denied.value(i), listed);
     }
     Ok(())
-}
-
-fn strs(a: &ArrayRef) -> Result<Vec<Vec<String>>, LakeError> {
-    let to = DataType::List(std::sync::Arc::new(Field::new(
-        "item",
-        DataType::Utf8,
-        true,
-    )));
-    let c = cast(a, &to).map_err(|e| LakeError::Query(e.to_string()))?;
-    let l = c.as_list::<i32>();
-    Ok((0..l.len())
-        .map(|i| {
-            if l.is_null(i) {
-                return Vec::new();
-            }
-            let v = l.value(i);
-            let s = v.as_string::<i32>();
-            (0..s.len())
-                .filter(|&j| !s.is_null(j))
-                .map(|j| s.value(j).to_string())
-                .collect()
-        })
-        .collect())
 }
 
 /// Each row of a batch of `events` as the event it was read from (the fields phiward
@@ -517,16 +451,16 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
         c("mfa_used")?,
         c("file")?,
     );
-    let record = cast(&column(b, "record")?, &DataType::UInt64)
+    let record = cast(column(b, "record")?, &DataType::UInt64)
         .map_err(|e| LakeError::Query(e.to_string()))?;
     let record: &UInt64Array = record.as_primitive();
-    let ro = cast(&column(b, "read_only")?, &DataType::Boolean)
+    let ro = cast(column(b, "read_only")?, &DataType::Boolean)
         .map_err(|e| LakeError::Query(e.to_string()))?;
     let ro: &BooleanArray = ro.as_boolean();
     let when = times(b, "event_time")?;
-    let resources = strs(&column(b, "resources")?)?;
-    fn s(a: &StringArray, i: usize) -> Str<'_> {
-        Str(opt(a, i).map(Cow::Borrowed))
+    let resources = lists(b, "resources")?;
+    fn s<'a>(a: &'a Texts<'_>, i: usize) -> Str<'a> {
+        Str(a.get(i).map(Cow::Borrowed))
     }
     for (i, arns) in resources.iter().enumerate().take(b.num_rows()) {
         let ev = Event {

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use crate::columns::{ints, lists, text, times};
 use crate::engine::Lake;
 use crate::error::LakeError;
-use crate::queries::{quote, text, times, Filter};
+use crate::queries::{quote, Filter};
 
 /// One principal's access to the resource.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -70,35 +71,6 @@ pub(crate) fn matches(arn: &str) -> String {
     }
 }
 
-fn list(
-    b: &datafusion::arrow::array::RecordBatch,
-    name: &str,
-    i: usize,
-) -> Result<Vec<String>, LakeError> {
-    use datafusion::arrow::array::{Array, AsArray};
-    use datafusion::arrow::datatypes::{DataType, Field};
-    let to = DataType::List(std::sync::Arc::new(Field::new(
-        "item",
-        DataType::Utf8,
-        true,
-    )));
-    let c = datafusion::arrow::compute::cast(&crate::queries::column(b, name)?, &to)
-        .map_err(|e| LakeError::Query(e.to_string()))?;
-    let l = c.as_list::<i32>();
-    if l.is_null(i) {
-        return Ok(Vec::new());
-    }
-    let v = l.value(i);
-    let s = v.as_string::<i32>();
-    let mut out: Vec<String> = (0..s.len())
-        .filter(|&j| !s.is_null(j))
-        .map(|j| s.value(j).to_string())
-        .collect();
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
 impl Lake {
     /// Who touched `arn` in the filter's window.
     pub fn who_accessed(&self, arn: &str, filter: &Filter) -> Result<WhoAccessed, LakeError> {
@@ -121,20 +93,25 @@ impl Lake {
         for b in &t.batches {
             let (p, k) = (text(b, "principal")?, text(b, "principal_kind")?);
             let (first, last) = (times(b, "first_seen")?, times(b, "last_seen")?);
-            let n = |name: &str| -> Result<Vec<u64>, LakeError> {
-                use datafusion::arrow::array::{Array, AsArray};
-                let c = datafusion::arrow::compute::cast(
-                    &crate::queries::column(b, name)?,
-                    &datafusion::arrow::datatypes::DataType::UInt64,
-                )
-                .map_err(|e| LakeError::Query(e.to_string()))?;
-                let a = c.as_primitive::<datafusion::arrow::datatypes::UInt64Type>();
-                Ok((0..a.len())
-                    .map(|i| if a.is_null(i) { 0 } else { a.value(i) })
-                    .collect())
+            let (calls, denied, errors, resources) = (
+                ints(b, "calls")?,
+                ints(b, "denied")?,
+                ints(b, "errors")?,
+                ints(b, "resources")?,
+            );
+            let sorted = |name: &str| -> Result<Vec<Vec<String>>, LakeError> {
+                let mut v = lists(b, name)?;
+                for l in &mut v {
+                    l.sort();
+                    l.dedup();
+                }
+                Ok(v)
             };
-            let (calls, denied, errors, resources) =
-                (n("calls")?, n("denied")?, n("errors")?, n("resources")?);
+            let (mut events, mut ips, mut accounts) = (
+                sorted("events")?,
+                sorted("source_ips")?,
+                sorted("accounts")?,
+            );
             for i in 0..b.num_rows() {
                 principals.push(Access {
                     principal: p.value(i).to_string(),
@@ -145,9 +122,9 @@ impl Lake {
                     first_seen: phiward_trail::time::format(first.value(i).div_euclid(1000)),
                     last_seen: phiward_trail::time::format(last.value(i).div_euclid(1000)),
                     resources: resources[i],
-                    events: list(b, "events", i)?,
-                    source_ips: list(b, "source_ips", i)?,
-                    accounts: list(b, "accounts", i)?,
+                    events: std::mem::take(&mut events[i]),
+                    source_ips: std::mem::take(&mut ips[i]),
+                    accounts: std::mem::take(&mut accounts[i]),
                 });
             }
         }

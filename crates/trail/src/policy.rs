@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use phiward_catalog::patterns::arn_fits_format;
+use phiward_catalog::patterns::{ArnFormat, ArnPattern};
 use phiward_catalog::{Action, Catalog};
 use serde::Serialize;
 
@@ -138,9 +138,13 @@ fn resources_for(
         .resource_types()
         .flat_map(|(t, _)| t.arn_formats())
         .collect();
+    let compiled: Vec<ArnFormat> = formats.iter().map(|f| ArnFormat::new(f)).collect();
     let fit: Vec<String> = observed
         .iter()
-        .filter(|r| formats.iter().any(|f| arn_fits_format(r, f)))
+        .filter(|r| {
+            let r = ArnPattern::new(r);
+            compiled.iter().any(|f| f.fits(&r))
+        })
         .cloned()
         .collect();
     if !fit.is_empty() {

@@ -103,6 +103,12 @@ impl ResourceSet {
 
     /// Adds every item of another set: the same set as adding the other's ARNs one by one.
     pub fn merge(&mut self, other: ResourceSet, limit: usize) {
+        // Into an empty set, a set within the limit is the answer as it is (its items were
+        // inserted, so none covers another).
+        if self.items.is_empty() && self.cut.is_none() && other.items.len() <= limit {
+            *self = other;
+            return;
+        }
         // The other set's items are already cut; cutting this one as deep first keeps the
         // answer that of the union of what both were given.
         if let Some(theirs) = other.cut {

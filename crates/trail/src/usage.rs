@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use phiward_catalog::patterns::{ArnFormat, ArnPattern};
 use phiward_catalog::{Catalog, EventMapping};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -403,10 +404,20 @@ pub fn usage(paths: &[PathBuf], opts: Options, catalog: &Catalog) -> Usage {
 pub fn finish_usage(scanned: Scanned<Aggregate>, opts: Options, catalog: &Catalog) -> Usage {
     let agg = scanned.sink;
     let mut cache: FxHashMap<String, (Vec<String>, EventMapping)> = FxHashMap::default();
+    let mut formats = Formats::default();
     let mut principals: Vec<PrincipalUsage> = agg
         .principals
         .into_iter()
-        .map(|(id, p)| finish(&id, p, catalog, &mut cache, opts.resource_limit))
+        .map(|(id, p)| {
+            finish(
+                &id,
+                p,
+                catalog,
+                &mut cache,
+                &mut formats,
+                opts.resource_limit,
+            )
+        })
         .collect();
     principals.sort_by(|a, b| a.principal.cmp(&b.principal));
     Usage {
@@ -422,33 +433,47 @@ pub fn finish_usage(scanned: Scanned<Aggregate>, opts: Options, catalog: &Catalo
     }
 }
 
-/// The resources that fit one of the action's resource types: CloudTrail lists an object's
-/// bucket beside the object, which `s3:GetObject` does not take. All of them when none fit
-/// (a type the catalog formats differently), so nothing observed is lost.
-fn fitting(catalog: &Catalog, action: &str, resources: Vec<String>) -> Vec<String> {
-    let Some(a) = catalog.action(action) else {
-        return resources;
-    };
-    let formats: Vec<&str> = a
-        .resource_types()
-        .flat_map(|(t, _)| t.arn_formats())
-        .collect();
-    if formats.is_empty() {
-        return resources;
-    }
-    let fit: Vec<String> = resources
-        .iter()
-        .filter(|r| {
-            formats
-                .iter()
-                .any(|f| phiward_catalog::patterns::arn_fits_format(r, f))
-        })
-        .cloned()
-        .collect();
-    if fit.is_empty() {
-        resources
-    } else {
-        fit
+/// Each action's ARN formats, read once for every principal that used it.
+#[derive(Default)]
+struct Formats(FxHashMap<String, Vec<ArnFormat>>);
+
+impl Formats {
+    /// The resources that fit one of the action's resource types: CloudTrail lists an
+    /// object's bucket beside the object, which `s3:GetObject` does not take. All of them
+    /// when none fit (a type the catalog formats differently), so nothing observed is lost.
+    fn fitting(&mut self, catalog: &Catalog, action: &str, resources: Vec<String>) -> Vec<String> {
+        if resources.is_empty() {
+            return resources;
+        }
+        if !self.0.contains_key(action) {
+            let formats = catalog
+                .action(action)
+                .map(|a| {
+                    a.resource_types()
+                        .flat_map(|(t, _)| t.arn_formats())
+                        .map(ArnFormat::new)
+                        .collect()
+                })
+                .unwrap_or_default();
+            self.0.insert(action.to_string(), formats);
+        }
+        let formats = self.0.get(action).map(Vec::as_slice).unwrap_or_default();
+        if formats.is_empty() {
+            return resources;
+        }
+        let fit: Vec<String> = resources
+            .iter()
+            .filter(|r| {
+                let r = ArnPattern::new(r);
+                formats.iter().any(|f| f.fits(&r))
+            })
+            .cloned()
+            .collect();
+        if fit.is_empty() {
+            resources
+        } else {
+            fit
+        }
     }
 }
 
@@ -466,13 +491,14 @@ fn finish(
     p: PrincipalAgg,
     catalog: &Catalog,
     cache: &mut FxHashMap<String, (Vec<String>, EventMapping)>,
+    formats: &mut Formats,
     limit: usize,
 ) -> PrincipalUsage {
     let mut actions: BTreeMap<String, ActionAgg> = BTreeMap::new();
     let mut unknown = Vec::new();
     let mut none = Vec::new();
     let (mut calls, mut denied, mut first, mut last) = (0, 0, Epoch::MAX, Epoch::MIN);
-    for (key, e) in p.events {
+    for (key, mut e) in p.events {
         let (source, name) = key.split_once('\t').unwrap_or((&key, ""));
         calls += e.count;
         denied += e.denied;
@@ -499,7 +525,8 @@ fn finish(
             }
             continue;
         }
-        for a in names {
+        let last = names.len().saturating_sub(1);
+        for (k, a) in names.into_iter().enumerate() {
             let agg = actions.entry(a).or_insert_with(|| ActionAgg {
                 count: 0,
                 denied: 0,
@@ -512,7 +539,13 @@ fn finish(
             agg.denied += e.denied;
             agg.first = agg.first.min(e.first);
             agg.last = agg.last.max(e.last);
-            agg.resources.merge(e.resources.clone(), limit);
+            // Most events map to one action: the event's resources move to it.
+            let resources = if k == last {
+                std::mem::take(&mut e.resources)
+            } else {
+                e.resources.clone()
+            };
+            agg.resources.merge(resources, limit);
             agg.events.push(event.clone());
         }
     }
@@ -529,7 +562,7 @@ fn finish(
             .into_iter()
             .map(|(action, mut a)| {
                 a.events.sort();
-                let resources = fitting(catalog, &action, a.resources.sorted());
+                let resources = formats.fitting(catalog, &action, a.resources.sorted());
                 ActionUsage {
                     action,
                     count: a.count,
