@@ -218,6 +218,12 @@ impl ArnFormat {
     }
 }
 
+/// Whether the resource pattern (or ARN) fits one of the formats.
+pub fn fits_any(formats: &[ArnFormat], resource: &str) -> bool {
+    let r = ArnPattern::new(resource);
+    formats.iter().any(|f| f.fits(&r))
+}
+
 impl ArnPattern {
     /// Reads a policy's resource pattern or an observed ARN.
     pub fn new(resource: &str) -> ArnPattern {

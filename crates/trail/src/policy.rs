@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use phiward_catalog::patterns::{ArnFormat, ArnPattern};
+use phiward_catalog::patterns::{fits_any, ArnFormat};
 use phiward_catalog::{Action, Catalog};
 use serde::Serialize;
 
@@ -141,10 +141,7 @@ fn resources_for(
     let compiled: Vec<ArnFormat> = formats.iter().map(|f| ArnFormat::new(f)).collect();
     let fit: Vec<String> = observed
         .iter()
-        .filter(|r| {
-            let r = ArnPattern::new(r);
-            compiled.iter().any(|f| f.fits(&r))
-        })
+        .filter(|r| fits_any(&compiled, r))
         .cloned()
         .collect();
     if !fit.is_empty() {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use phiward_catalog::patterns::{ArnFormat, ArnPattern};
+use phiward_catalog::patterns::{fits_any, ArnFormat};
 use phiward_catalog::{Catalog, EventMapping};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -463,10 +463,7 @@ impl Formats {
         }
         let fit: Vec<String> = resources
             .iter()
-            .filter(|r| {
-                let r = ArnPattern::new(r);
-                formats.iter().any(|f| f.fits(&r))
-            })
+            .filter(|r| fits_any(formats, r))
             .cloned()
             .collect();
         if fit.is_empty() {
