@@ -5,12 +5,14 @@
 //! place: casting a view column to `Utf8` would copy every string of the window, which was
 //! a visible share of `trail usage` on the lake.
 
+use std::sync::Arc;
+
 use datafusion::arrow::array::{
     Array, ArrayRef, AsArray, BooleanArray, LargeStringArray, RecordBatch, StringArray,
     StringViewArray, TimestampMillisecondArray,
 };
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit, UInt64Type};
+use datafusion::arrow::datatypes::{DataType, Field, TimeUnit, UInt64Type};
 
 use crate::error::LakeError;
 
@@ -100,12 +102,14 @@ pub(crate) fn bools(b: &RecordBatch, name: &str) -> Result<BooleanArray, LakeErr
 /// A list-of-strings column, one `Vec` per row (empty when null; null items left out).
 pub(crate) fn lists(b: &RecordBatch, name: &str) -> Result<Vec<Vec<String>>, LakeError> {
     let c = column(b, name)?;
+    // A plain list is read in place; another kind (large, view) is cast to one first.
+    let cast_list;
     let l = match c.data_type() {
         DataType::List(_) => c.as_list::<i32>(),
-        other => {
-            return Err(LakeError::Query(format!(
-                "`{name}` is `{other}`, not a list"
-            )))
+        _ => {
+            let to = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+            cast_list = cast(c, &to).map_err(|e| LakeError::Query(format!("`{name}`: {e}")))?;
+            cast_list.as_list::<i32>()
         }
     };
     let values = Texts::of(l.values())?;

@@ -245,14 +245,17 @@ impl Lake {
             Ok(r) => r?,
             Err(e) => return Err(LakeError::Query(format!("the query stopped: {e}"))),
         };
-        self.scanned.fetch_add(
-            t.bytes_scanned.unwrap_or(0),
-            std::sync::atomic::Ordering::Relaxed,
-        );
+        self.note(label, started, t.bytes_scanned.unwrap_or(0));
+        Ok(t)
+    }
+
+    /// A query's figures, for [`Lake::bytes_scanned`] and [`Lake::timings`].
+    fn note(&self, label: String, started: std::time::Instant, scanned: u64) {
+        self.scanned
+            .fetch_add(scanned, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut v) = self.timings.lock() {
             v.push((label, started.elapsed()));
         }
-        Ok(t)
     }
 
     /// Runs one SQL statement in this process and folds its rows as they are decoded: each
@@ -299,11 +302,7 @@ impl Lake {
             .runtime
             .block_on(task)
             .map_err(|e| LakeError::Query(format!("the query stopped: {e}")))??;
-        self.scanned
-            .fetch_add(scanned, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut v) = self.timings.lock() {
-            v.push((label, started.elapsed()));
-        }
+        self.note(label, started, scanned);
         Ok(out)
     }
 
