@@ -3,7 +3,7 @@
 use phiward_policy::document::ActionMatcher;
 use rustc_hash::FxHashMap;
 
-use crate::patterns::arn_fits_format;
+use crate::patterns::{ArnFormat, ArnPattern};
 use crate::{Action, Catalog, ResourceType};
 
 impl Catalog {
@@ -97,11 +97,13 @@ impl Catalog {
                 .flatten()
                 .collect()
         };
+        // The ARN read once for every candidate format.
+        let pattern = ArnPattern::new(arn);
         let mut fits: Vec<(u32, &str)> = Vec::new();
         for &id in candidates {
             let rt = ResourceType { cat: self, id };
             for f in rt.arn_formats() {
-                if arn_fits_format(arn, f) {
+                if ArnFormat::new(f).fits(&pattern) {
                     fits.push((id, f));
                 }
             }

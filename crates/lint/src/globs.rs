@@ -1,6 +1,6 @@
 //! Certain containment of resource patterns; intersection lives in the catalog.
 
-pub use phiward_catalog::patterns::{arn_fits_format, intersects};
+pub use phiward_catalog::patterns::{intersects, ArnFormat, ArnPattern};
 
 /// Whether resource pattern `a` certainly names every resource `b` names: `*`, equal
 /// patterns, or `a` ending in `/*` (after a full ARN, with no other wildcard or variable)

@@ -1,7 +1,7 @@
 use phiward_policy::parse::clip;
 
 use super::{known_actions, list, Ctx, Hit};
-use crate::globs::arn_fits_format;
+use crate::globs::{ArnFormat, ArnPattern};
 use crate::risk::is_star;
 
 rule! {
@@ -61,7 +61,8 @@ fn check(cx: &Ctx<'_>, out: &mut Vec<Hit>) {
             if is_star(arn) || arn.matches(':').count() < 5 {
                 continue;
             }
-            if types.iter().any(|(_, f)| arn_fits_format(arn, f)) {
+            let pattern = ArnPattern::new(arn);
+            if types.iter().any(|(_, f)| ArnFormat::new(f).fits(&pattern)) {
                 continue;
             }
             let message = if types.is_empty() {
