@@ -14,9 +14,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use datafusion::arrow::array::{Array, AsArray, BooleanArray, RecordBatch, UInt64Array};
-use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use phiward_catalog::Catalog;
 use phiward_trail::detect::{self, Detections, Finder};
 use phiward_trail::event::{
@@ -451,12 +449,8 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
         c("mfa_used")?,
         c("file")?,
     );
-    let record = cast(column(b, "record")?, &DataType::UInt64)
-        .map_err(|e| LakeError::Query(e.to_string()))?;
-    let record: &UInt64Array = record.as_primitive();
-    let ro = cast(column(b, "read_only")?, &DataType::Boolean)
-        .map_err(|e| LakeError::Query(e.to_string()))?;
-    let ro: &BooleanArray = ro.as_boolean();
+    let record = ints(b, "record")?;
+    let ro = bools(b, "read_only")?;
     let when = times(b, "event_time")?;
     let resources = lists(b, "resources")?;
     fn s<'a>(a: &'a Texts<'_>, i: usize) -> Str<'a> {
@@ -517,7 +511,11 @@ fn rebuild(b: &RecordBatch, mut f: impl FnMut(&str, usize, &Event<'_>)) -> Resul
                 mfa_used: s(&mfa_used, i),
             }),
         };
-        f(file.value(i), record.value(i) as usize, &ev);
+        f(
+            file.value(i),
+            record.get(i).copied().unwrap_or(0) as usize,
+            &ev,
+        );
     }
     Ok(())
 }
